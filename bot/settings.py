@@ -1,0 +1,237 @@
+"""The one place where settings are read: built-in defaults, then ``bot.yml``, then the environment.
+
+* ``BOT_SETTINGS_FILE`` names the YAML file (default: ``bot.yml`` in the working directory; a
+  missing file is fine, a malformed one is an error).
+* Environment variables override the file: ``DATABASE_URL``, ``BOT_ENV``, ``BOT_SECRET_KEY``,
+  ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``.
+
+Nothing here connects to anything; :func:`get_settings` only parses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "change-me-local-only"
+
+#: The built-in complaint categories. More can be added under ``categories:`` in ``bot.yml``.
+BUILTIN_CATEGORIES: tuple[str, ...] = (
+    "delivery",
+    "product_quality",
+    "billing",
+    "service_quality",
+    "technical",
+    "safety",
+    "other",
+)
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or unsafe for the chosen environment."""
+
+
+@dataclass(frozen=True)
+class CategorySettings:
+    """A complaint category: its slug and the severity a complaint of it starts with (1-4)."""
+
+    slug: str
+    default_severity: int = 2
+    #: Whether the bot asks for an order reference for complaints of this category.
+    needs_order_ref: bool = False
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    """Thresholds of the escalation policy (see :mod:`bot.policy`)."""
+
+    #: Anger score (0..1) at or above which a message counts as angry.
+    anger_threshold: float = 0.6
+    #: Rise of the anger score between two messages that counts as "getting angrier".
+    anger_rise: float = 0.3
+    #: Consecutive misunderstood messages that send the conversation to a person.
+    max_failed_understandings: int = 2
+    #: How far back an earlier complaint about the same matter makes this one a repeat.
+    repeat_window_days: int = 90
+    #: NLU confidence below which a message counts as not understood.
+    nlu_confidence_threshold: float = 0.55
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the framework, immutable once read."""
+
+    env: str = "local"
+    database_url: str = ""
+    secret_key: str = DEFAULT_SECRET_KEY
+    response_deadline_hours: int = 24
+    ticket_prefix: str = "C"
+    timezone: str = "Europe/Zagreb"
+    categories: tuple[CategorySettings, ...] = ()
+    escalation: EscalationSettings = field(default_factory=EscalationSettings)
+
+    @property
+    def category_slugs(self) -> tuple[str, ...]:
+        return tuple(category.slug for category in self.categories)
+
+    def category(self, slug: str) -> CategorySettings:
+        """The settings of ``slug``, or of ``other`` when the slug is unknown."""
+        for category in self.categories:
+            if category.slug == slug:
+                return category
+        return self.category("other") if slug != "other" else CategorySettings("other")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+_DEFAULT_CATEGORIES = (
+    CategorySettings("delivery", 2, needs_order_ref=True),
+    CategorySettings("product_quality", 2, needs_order_ref=True),
+    CategorySettings("billing", 2, needs_order_ref=True),
+    CategorySettings("service_quality", 2),
+    CategorySettings("technical", 2),
+    CategorySettings("safety", 4, needs_order_ref=True),
+    CategorySettings("other", 1),
+)
+
+
+def default_database_url(root: Path = PROJECT_ROOT) -> str:
+    """SQLite in ``var/bot.db`` under the project: the embedded default."""
+    return f"sqlite:///{root / 'var' / 'bot.db'}"
+
+
+def _load_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid YAML: {error}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _as_int(name: str, value: Any, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise SettingsError(f"{name} must be a whole number, got {value!r}") from error
+    if number < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def _as_float(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as error:
+        raise SettingsError(f"{name} must be a number, got {value!r}") from error
+
+
+def _categories(raw: Any) -> tuple[CategorySettings, ...]:
+    categories = {category.slug: category for category in _DEFAULT_CATEGORIES}
+    if raw is None:
+        return tuple(categories.values())
+    if not isinstance(raw, list):
+        raise SettingsError("categories must be a list")
+    for item in raw:
+        entry = {"slug": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
+            raise SettingsError(f"a category needs a slug: {item!r}")
+        slug = entry["slug"]
+        if not slug.isidentifier() or not slug.islower():
+            raise SettingsError(f"category slug must be lower_snake_case: {slug!r}")
+        categories[slug] = CategorySettings(
+            slug=slug,
+            default_severity=_as_int(
+                f"categories.{slug}.default_severity", entry.get("default_severity", 2), 1
+            ),
+            needs_order_ref=bool(entry.get("needs_order_ref", False)),
+        )
+    return tuple(categories.values())
+
+
+def _escalation(raw: Any) -> EscalationSettings:
+    if raw is None:
+        return EscalationSettings()
+    if not isinstance(raw, dict):
+        raise SettingsError("escalation must be a mapping")
+    defaults = EscalationSettings()
+    return EscalationSettings(
+        anger_threshold=_as_float(
+            "escalation.anger_threshold", raw.get("anger_threshold", defaults.anger_threshold)
+        ),
+        anger_rise=_as_float("escalation.anger_rise", raw.get("anger_rise", defaults.anger_rise)),
+        max_failed_understandings=_as_int(
+            "escalation.max_failed_understandings",
+            raw.get("max_failed_understandings", defaults.max_failed_understandings),
+            1,
+        ),
+        repeat_window_days=_as_int(
+            "escalation.repeat_window_days",
+            raw.get("repeat_window_days", defaults.repeat_window_days),
+            1,
+        ),
+        nlu_confidence_threshold=_as_float(
+            "escalation.nlu_confidence_threshold",
+            raw.get("nlu_confidence_threshold", defaults.nlu_confidence_threshold),
+        ),
+    )
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, settings_file: Path | None = None
+) -> Settings:
+    """Read the settings from ``settings_file`` and ``environ`` (defaults: the real ones)."""
+    env = dict(os.environ if environ is None else environ)
+    path = settings_file or Path(env.get("BOT_SETTINGS_FILE", "bot.yml"))
+    data = _load_file(path)
+
+    settings = Settings(
+        env=str(env.get("BOT_ENV", data.get("env", "local"))),
+        database_url=str(env.get("DATABASE_URL") or data.get("database_url") or ""),
+        secret_key=str(env.get("BOT_SECRET_KEY", data.get("secret_key", DEFAULT_SECRET_KEY))),
+        response_deadline_hours=_as_int(
+            "response_deadline_hours",
+            env.get("BOT_RESPONSE_DEADLINE_HOURS", data.get("response_deadline_hours", 24)),
+            1,
+        ),
+        ticket_prefix=str(env.get("BOT_TICKET_PREFIX", data.get("ticket_prefix", "C"))),
+        timezone=str(env.get("BOT_TIMEZONE", data.get("timezone", "Europe/Zagreb"))),
+        categories=_categories(data.get("categories")),
+        escalation=_escalation(data.get("escalation")),
+    )
+    if settings.env not in ("local", "test", "production"):
+        raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")
+    if not settings.database_url:
+        settings = replace(settings, database_url=default_database_url())
+    if settings.is_production:
+        _refuse_unsafe_production(settings)
+    return settings
+
+
+def _refuse_unsafe_production(settings: Settings) -> None:
+    if settings.secret_key == DEFAULT_SECRET_KEY or len(settings.secret_key) < 32:
+        raise SettingsError(
+            "production mode refuses the default or a short BOT_SECRET_KEY (32+ characters)"
+        )
+    if settings.database_url.startswith("sqlite"):
+        raise SettingsError("production mode refuses SQLite: set DATABASE_URL to PostgreSQL")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return load_settings()
