@@ -3,7 +3,8 @@
 * ``BOT_SETTINGS_FILE`` names the YAML file (default: ``bot.yml`` in the working directory; a
   missing file is fine, a malformed one is an error).
 * Environment variables override the file: ``DATABASE_URL``, ``BOT_ENV``, ``BOT_SECRET_KEY``,
-  ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``.
+  ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``, ``BOT_HOST``,
+  ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -76,6 +77,10 @@ class Settings:
     timezone: str = "Europe/Zagreb"
     categories: tuple[CategorySettings, ...] = ()
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    web_port: int = 8000
 
     @property
     def category_slugs(self) -> tuple[str, ...]:
@@ -212,6 +217,12 @@ def load_settings(
         timezone=str(env.get("BOT_TIMEZONE", data.get("timezone", "Europe/Zagreb"))),
         categories=_categories(data.get("categories")),
         escalation=_escalation(data.get("escalation")),
+        host=str(env.get("BOT_HOST", data.get("host", "127.0.0.1"))),
+        rasa_port=_as_int("rasa_port", env.get("BOT_RASA_PORT", data.get("rasa_port", 5005)), 1),
+        actions_port=_as_int(
+            "actions_port", env.get("BOT_ACTIONS_PORT", data.get("actions_port", 5055)), 1
+        ),
+        web_port=_as_int("web_port", env.get("BOT_WEB_PORT", data.get("web_port", 8000)), 1),
     )
     if settings.env not in ("local", "test", "production"):
         raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")

@@ -1,0 +1,44 @@
+# Two commands matter (see README): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: setup run test lint unit train validate clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10 (see .python-version), got " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<25" wheel "setuptools<71"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set everything up and run the bot (SQLite, REST + socket.io on :5005, actions on :5055).
+run: setup
+	$(BIN)/python -m bot run
+
+## Everything CI checks: lint, types, unit tests, Rasa data validation, dialogue tests, smoke test.
+test: setup lint
+	$(BIN)/python -m pytest -q -rs
+
+lint: setup
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/mypy bot actions
+
+unit: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+train: setup
+	$(BIN)/python -m bot train
+
+validate: setup
+	$(BIN)/rasa data validate --fail-on-warnings
+
+clean:
+	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,65 @@
+"""Helpers shared by the actions: reading a Turn from the tracker, running blocking work."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any, Callable, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.policy import anger_score
+from bot.dialogue.turn import Turn, category_from_parse, clean_text, first_entities
+from bot.settings import Settings, get_settings
+
+T = TypeVar("T")
+
+
+async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking work (database access) off the action server's event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(function, *args, **kwargs))
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def previous_anger(tracker: Tracker) -> float:
+    """The highest anger score of the customer's messages before the latest one."""
+    texts = [
+        event.get("text")
+        for event in tracker.events
+        if event.get("event") == "user" and isinstance(event.get("text"), str)
+    ]
+    return max((anger_score(text) for text in texts[:-1]), default=0.0)
+
+
+def turn_from_tracker(tracker: Tracker) -> Turn:
+    """The latest customer message and the conversation state, as plain data."""
+    parse = tracker.latest_message or {}
+    intent = parse.get("intent") or {}
+    channel = tracker.get_latest_input_channel() or "rest"
+    return Turn(
+        sender_id=tracker.sender_id,
+        text=clean_text(parse.get("text")),
+        channel=channel,
+        intent=intent.get("name"),
+        intent_confidence=float(intent.get("confidence") or 0.0),
+        category=category_from_parse(parse, settings().category_slugs),
+        entities=first_entities(parse),
+        language=tracker.get_slot("language") or "en",
+        script=tracker.get_slot("script") or "latin",
+        previous_anger=previous_anger(tracker),
+        ticket=tracker.get_slot("complaint_ticket"),
+    )
+
+
+def customer_transcript(tracker: Tracker) -> str:
+    """Everything the customer wrote in this conversation, one message per line."""
+    lines = [
+        clean_text(event.get("text"))
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("text")
+    ]
+    return "\n".join(line for line in lines if line)

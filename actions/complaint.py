@@ -1,0 +1,168 @@
+"""Actions of the complaint flow: register, decide the next step, escalate, hand off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import customer_transcript, in_thread, settings, turn_from_tracker
+from bot.dialogue import service
+from bot.dialogue.deadlines import format_deadline
+from bot.dialogue.service import ComplaintView
+from bot.dialogue.turn import Turn
+
+DomainDict = dict[str, Any]
+
+
+def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
+    """The slots every response about a complaint may use."""
+    return [
+        SlotSet("complaint_ticket", view.ticket),
+        SlotSet("category", view.category),
+        SlotSet("escalation_reasons", list(view.reasons)),
+        SlotSet(
+            "due_text",
+            format_deadline(view.due_at, turn.language, turn.script, settings().timezone),
+        ),
+    ]
+
+
+class ActionRegisterComplaint(Action):
+    """Logs the complaint the customer just described and decides whether it needs a person.
+
+    A new complaint resets the answers of an earlier one in the same conversation, so the
+    bot asks "what can we do for you?" again.
+    """
+
+    def name(self) -> str:
+        return "action_register_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = turn_from_tracker(tracker)
+        continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
+        if not continuing:
+            turn = Turn(**{**turn.__dict__, "ticket": None})
+        view = await in_thread(service.register_complaint, turn, settings())
+        return [
+            *complaint_slots(view, turn),
+            SlotSet("desired_resolution", None),
+            SlotSet("complaint_step", None),
+        ]
+
+
+class ActionComplaintNextStep(Action):
+    """Stores the answers so far, re-assesses escalation, and sets ``complaint_step``.
+
+    The rules in data/rules.yml turn the step into the next question, the ticket
+    confirmation, or the hand-over.
+    """
+
+    def name(self) -> str:
+        return "action_complaint_next_step"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = turn_from_tracker(tracker)
+        config = settings()
+        view = await in_thread(
+            service.record_answers,
+            turn,
+            config,
+            desired_resolution_text=tracker.get_slot("desired_resolution"),
+            order_ref=tracker.get_slot("order_ref"),
+            contact=tracker.get_slot("contact"),
+        )
+        if view is None:
+            view = await in_thread(
+                service.ensure_complaint, turn, config, customer_transcript(tracker)
+            )
+        live_agent = view.escalated and await in_thread(service.live_agent_available, config)
+        step = service.choose_next_step(
+            view,
+            config,
+            order_ref=tracker.get_slot("order_ref"),
+            contact=tracker.get_slot("contact"),
+            live_agent=live_agent,
+        )
+        return [*complaint_slots(view, turn), SlotSet("complaint_step", step)]
+
+
+class ActionEscalate(Action):
+    """The customer asked for a person or became abusive: record why, from the message."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = turn_from_tracker(tracker)
+        reason = "human_request" if turn.intent == "request_human" else "anger"
+        view = await in_thread(
+            service.escalate, turn, settings(), (reason,), customer_transcript(tracker)
+        )
+        return complaint_slots(view, turn)
+
+
+class ActionNotUnderstood(Action):
+    """Counts misunderstandings in a row; the configured number of them escalates."""
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        failed = int(tracker.get_slot("failed_understandings") or 0) + 1
+        config = settings()
+        if failed < config.escalation.max_failed_understandings:
+            return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
+        turn = turn_from_tracker(tracker)
+        view = await in_thread(
+            service.escalate, turn, config, ("not_understood",), customer_transcript(tracker)
+        )
+        return [
+            *complaint_slots(view, turn),
+            SlotSet("failed_understandings", 0),
+            SlotSet("complaint_step", "escalate"),
+        ]
+
+
+class ActionHandOff(Action):
+    """Pauses the bot so that the agent on duty has the conversation to themselves."""
+
+    def name(self) -> str:
+        return "action_hand_off"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return [ConversationPaused()]
+
+
+class ActionNoteDetails(Action):
+    """Adds an order number, contact or wish given outside a question to the complaint."""
+
+    def name(self) -> str:
+        return "action_note_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = turn_from_tracker(tracker)
+        resolution = turn.text if turn.intent == "state_resolution" else None
+        view = await in_thread(
+            service.record_answers,
+            turn,
+            settings(),
+            desired_resolution_text=resolution,
+            order_ref=turn.entities.get("order_ref"),
+            contact=turn.entities.get("email") or turn.entities.get("phone"),
+        )
+        return complaint_slots(view, turn) if view else []

@@ -1,0 +1,49 @@
+"""The global slot action: runs after every customer message, before the bot answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+#: Below this detection confidence a message keeps the conversation's language ("ok", "da").
+MIN_LANGUAGE_CONFIDENCE = 0.5
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Keeps ``language``/``script`` in step with the customer and counts misunderstandings."""
+
+    def _detection(self, tracker: Tracker) -> dict[str, Any]:
+        detection = (tracker.latest_message or {}).get("language")
+        return detection if isinstance(detection, dict) else {}
+
+    def _confident(self, tracker: Tracker) -> bool:
+        confidence = self._detection(tracker).get("confidence")
+        return isinstance(confidence, (int, float)) and confidence >= MIN_LANGUAGE_CONFIDENCE
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = self._detection(tracker).get("code")
+        if code in ("en", "hr", "sr", "bs") and self._confident(tracker):
+            return {"language": code}
+        return {}
+
+    async def extract_script(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        script = self._detection(tracker).get("script")
+        if script in ("latin", "cyrillic") and self._confident(tracker):
+            return {"script": script}
+        return {}
+
+    async def extract_failed_understandings(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback" and tracker.get_slot("failed_understandings"):
+            return {"failed_understandings": 0}
+        return {}

@@ -1,0 +1,291 @@
+"""Complaint handling for one customer turn: policy decisions and store writes.
+
+Every function opens its own short transaction, so a failure never leaves a half-written
+complaint, and every function is safe to call twice for the same turn (the actions may be
+retried after an action-server restart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from bot import policy, store
+from bot.dialogue.turn import Turn, clean_text
+from bot.settings import Settings
+from bot.store.models import Complaint
+
+#: complaint_step values, see domain.yml and data/rules.yml.
+STEP_ASK_ORDER_REF = "ask_order_ref"
+STEP_ASK_CONTACT = "ask_contact"
+STEP_LOGGED = "logged"
+STEP_HAND_OFF = "hand_off"
+STEP_QUEUED = "queued"
+
+#: Slot values that mean "the customer was asked and chose not to give it".
+NOT_GIVEN = "-"
+
+_CUSTOMER_STATUS = {
+    "open": "open",
+    "escalated": "open",
+    "in_progress": "in_progress",
+    "resolved": "resolved",
+    "closed": "closed",
+}
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    """What the dialogue needs to know about a stored complaint."""
+
+    ticket: str
+    category: str
+    escalated: bool
+    reasons: tuple[str, ...]
+    due_at: datetime
+    order_ref: str | None
+    contact: str | None
+    desired_resolution: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    """The answer to "what is the status of my complaint?"."""
+
+    lookup: str  # found | not_found | missing
+    ticket: str | None = None
+    status: str | None = None  # open | in_progress | resolved | closed
+    due_at: datetime | None = None
+
+
+def _view(complaint: Complaint) -> ComplaintView:
+    return ComplaintView(
+        ticket=complaint.ticket,
+        category=complaint.category,
+        escalated=bool(complaint.escalated),
+        reasons=tuple(complaint.escalation_reasons or ()),
+        due_at=complaint.due_at,
+        order_ref=complaint.order_ref,
+        contact=complaint.contact,
+        desired_resolution=complaint.desired_resolution,
+        status=complaint.status,
+    )
+
+
+def _signals(turn: Turn) -> policy.MessageSignals:
+    return policy.MessageSignals(
+        text=turn.text,
+        intent=turn.intent,
+        intent_confidence=turn.intent_confidence,
+        category=turn.category,
+    )
+
+
+def _prior_complaints(
+    session: store.Session, turn: Turn, settings: Settings, category: str, exclude_id: int | None
+) -> int:
+    since = datetime.now(timezone.utc) - timedelta(days=settings.escalation.repeat_window_days)
+    return store.count_prior_complaints(
+        session,
+        sender_id=turn.sender_id,
+        category=category,
+        order_ref=turn.entities.get("order_ref"),
+        since=since,
+        exclude_id=exclude_id,
+    )
+
+
+def _own_complaint(session: store.Session, turn: Turn) -> Complaint | None:
+    """The complaint this conversation is about, if the ticket is really this sender's."""
+    if not turn.ticket:
+        return None
+    complaint = store.get_by_ticket(session, turn.ticket)
+    if complaint is None or complaint.sender_id != turn.sender_id:
+        return None
+    return complaint
+
+
+def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
+    """Log a complaint message: a new complaint, or more of the story of the open one.
+
+    A complaint is continued (not duplicated) while its ticket is still open in this
+    conversation and the customer has not yet been told the ticket number.
+    """
+    category = turn.category or "other"
+    description = clean_text(turn.text)
+    with store.session_scope(settings.database_url) as session:
+        current = _own_complaint(session, turn)
+        prior = _prior_complaints(
+            session, turn, settings, category, current.id if current else None
+        )
+        decision = policy.assess(
+            _signals(turn),
+            policy.ConversationContext(
+                previous_anger=turn.previous_anger, prior_complaints_same_matter=prior
+            ),
+            settings,
+        )
+        reasons = tuple(r for r in decision.reasons if r != "not_understood")
+        if current is not None and current.status in ("open", "escalated"):
+            store.add_description(session, current, description, actor="customer")
+            if current.category == "other" and category != "other":
+                current.category = category
+            if turn.entities.get("order_ref") and not current.order_ref:
+                store.set_details(session, current, order_ref=turn.entities["order_ref"])
+            if reasons:
+                store.escalate(session, current, reasons)
+            return _view(current)
+        complaint = store.create_complaint(
+            session,
+            sender_id=turn.sender_id,
+            channel=turn.channel,
+            language=turn.language,
+            script=turn.script,
+            category=category,
+            severity=decision.severity,
+            anger_score=max(decision.anger_score, turn.previous_anger),
+            description=description,
+            order_ref=turn.entities.get("order_ref"),
+            contact=turn.entities.get("email") or turn.entities.get("phone"),
+            escalation_reasons=reasons,
+            deadline_hours=settings.response_deadline_hours,
+            prefix=settings.ticket_prefix,
+        )
+        return _view(complaint)
+
+
+def ensure_complaint(turn: Turn, settings: Settings, transcript: str) -> ComplaintView:
+    """The conversation's complaint, created from the transcript when there is none yet.
+
+    Used when a customer asks for a person or becomes abusive before saying what went wrong:
+    the agent still gets a ticket with everything the customer wrote.
+    """
+    with store.session_scope(settings.database_url) as session:
+        current = _own_complaint(session, turn)
+        if current is not None:
+            return _view(current)
+        decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
+        complaint = store.create_complaint(
+            session,
+            sender_id=turn.sender_id,
+            channel=turn.channel,
+            language=turn.language,
+            script=turn.script,
+            category=turn.category or "other",
+            severity=decision.severity,
+            anger_score=max(decision.anger_score, turn.previous_anger),
+            description=clean_text(transcript) or clean_text(turn.text),
+            order_ref=turn.entities.get("order_ref"),
+            contact=turn.entities.get("email") or turn.entities.get("phone"),
+            escalation_reasons=(),
+            deadline_hours=settings.response_deadline_hours,
+            prefix=settings.ticket_prefix,
+        )
+        return _view(complaint)
+
+
+def escalate(
+    turn: Turn, settings: Settings, reasons: tuple[str, ...], transcript: str = ""
+) -> ComplaintView:
+    """Record that the conversation needs a person, for ``reasons``."""
+    view = ensure_complaint(turn, settings, transcript)
+    with store.session_scope(settings.database_url) as session:
+        complaint = store.get_by_ticket(session, view.ticket)
+        assert complaint is not None
+        store.escalate(session, complaint, reasons)
+        return _view(complaint)
+
+
+def record_answers(
+    turn: Turn,
+    settings: Settings,
+    *,
+    desired_resolution_text: str | None = None,
+    order_ref: str | None = None,
+    contact: str | None = None,
+) -> ComplaintView | None:
+    """Store the answers collected so far and re-assess the complaint with them.
+
+    Returns ``None`` when the conversation has no complaint of its own.
+    """
+    with store.session_scope(settings.database_url) as session:
+        complaint = _own_complaint(session, turn)
+        if complaint is None:
+            return None
+        resolution = None
+        if desired_resolution_text and not complaint.desired_resolution:
+            resolution = policy.classify_resolution(desired_resolution_text, turn.intent)
+            store.set_details(
+                session,
+                complaint,
+                desired_resolution=resolution,
+                desired_resolution_text=clean_text(desired_resolution_text),
+            )
+        if order_ref and order_ref != NOT_GIVEN and not complaint.order_ref:
+            store.set_details(session, complaint, order_ref=clean_text(order_ref)[:64])
+        if contact and contact != NOT_GIVEN and not complaint.contact:
+            store.set_details(session, complaint, contact=clean_text(contact)[:255])
+        decision = policy.assess(
+            _signals(turn),
+            policy.ConversationContext(
+                previous_anger=turn.previous_anger,
+                desired_resolution=complaint.desired_resolution,
+            ),
+            settings,
+        )
+        reasons = tuple(r for r in decision.reasons if r not in ("not_understood", "repeat"))
+        if reasons:
+            store.escalate(session, complaint, reasons)
+        return _view(complaint)
+
+
+def choose_next_step(
+    view: ComplaintView,
+    settings: Settings,
+    *,
+    order_ref: str | None,
+    contact: str | None,
+    live_agent: bool,
+) -> str:
+    """Which question comes next, or how the complaint ends.
+
+    ``order_ref``/``contact`` are the slot values: ``None`` means not asked yet, ``"-"`` means
+    the customer chose not to give it.
+    """
+    has_contact = bool(view.contact or contact)
+    if view.escalated:
+        if live_agent:
+            return STEP_HAND_OFF
+        return STEP_QUEUED if has_contact or contact == NOT_GIVEN else STEP_ASK_CONTACT
+    needs_order = settings.category(view.category).needs_order_ref
+    if needs_order and not view.order_ref and order_ref is None:
+        return STEP_ASK_ORDER_REF
+    if not has_contact and contact is None:
+        return STEP_ASK_CONTACT
+    return STEP_LOGGED
+
+
+def live_agent_available(settings: Settings) -> bool:
+    """Whether an agent is on duty to take a conversation over live.
+
+    Agents and their duty status arrive with the agent console; until an agent marks
+    themselves on duty there, nobody is, and escalated complaints wait in the queue.
+    """
+    return store.agents_on_duty(settings.database_url) > 0
+
+
+def status_for(ticket: str | None, sender_id: str, settings: Settings) -> StatusAnswer:
+    """A complaint's status, shown only to the conversation that raised it."""
+    if not ticket:
+        return StatusAnswer(lookup="missing")
+    with store.session_scope(settings.database_url) as session:
+        complaint = store.get_by_ticket(session, ticket)
+        if complaint is None or complaint.sender_id != sender_id:
+            return StatusAnswer(lookup="not_found", ticket=ticket.strip().upper()[:32])
+        return StatusAnswer(
+            lookup="found",
+            ticket=complaint.ticket,
+            status=_CUSTOMER_STATUS.get(complaint.status, "open"),
+            due_at=complaint.due_at,
+        )

@@ -1,0 +1,59 @@
+"""A customer's turn as the actions see it, independent of rasa_sdk's Tracker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Longest customer text kept from a single message; longer input is cut, never rejected.
+MAX_TEXT_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One customer message with what the NLU understood of it and the conversation state."""
+
+    sender_id: str
+    text: str
+    channel: str = "rest"
+    intent: str | None = None
+    intent_confidence: float = 1.0
+    category: str | None = None
+    entities: dict[str, str] = field(default_factory=dict)
+    language: str = "en"
+    script: str = "latin"
+    previous_anger: float = 0.0
+    ticket: str | None = None
+
+
+def clean_text(text: Any) -> str:
+    """Printable text of at most MAX_TEXT_CHARS characters; non-strings become ''."""
+    if not isinstance(text, str):
+        return ""
+    printable = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    return printable.strip()[:MAX_TEXT_CHARS]
+
+
+def category_from_parse(parse_data: dict[str, Any], known: tuple[str, ...]) -> str | None:
+    """The complaint category the ResponseSelector chose, if the message is a complaint.
+
+    The retrieval intent ``complain/<slug>`` carries the category; an unknown slug maps to
+    ``other`` so that a category removed from the settings never breaks a conversation.
+    """
+    selector = parse_data.get("response_selector") or {}
+    prediction = (selector.get("complain") or {}).get("response") or {}
+    key = prediction.get("intent_response_key") or ""
+    if not isinstance(key, str) or "/" not in key:
+        return None
+    slug = key.split("/", 1)[1]
+    return slug if slug in known else "other"
+
+
+def first_entities(parse_data: dict[str, Any]) -> dict[str, str]:
+    """The first value of each entity type found in the message."""
+    found: dict[str, str] = {}
+    for entity in parse_data.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if isinstance(name, str) and isinstance(value, str) and name not in found:
+            found[name] = value
+    return found

@@ -1,0 +1,189 @@
+"""One-command start: migrate, train if the data changed, start the action and Rasa servers.
+
+Rasa itself fingerprints the domain, config and data, so ``rasa train`` only retrains what
+changed; we call it every time and let it decide.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from sqlalchemy.engine import make_url
+
+from bot.settings import PROJECT_ROOT, Settings, get_settings
+
+MODELS_DIR = PROJECT_ROOT / "models"
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+def child_env() -> dict[str, str]:
+    """The environment for Rasa processes: our package importable, telemetry off."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def rasa_command(*args: str) -> list[str]:
+    """``rasa ARGS`` run with this interpreter, so the project's venv is always used."""
+    return [sys.executable, "-m", "rasa", *args]
+
+
+def tracker_store_config(database_url: str) -> dict[str, object]:
+    """Rasa's SQL tracker store settings for the same database as the complaint store."""
+    url = make_url(database_url)
+    config: dict[str, object] = {"type": "SQL", "dialect": url.get_backend_name()}
+    if url.get_backend_name() == "sqlite":
+        config["db"] = url.database or str(VAR_DIR / "bot.db")
+        return config
+    config.update(
+        {
+            "host": url.host or "127.0.0.1",
+            "port": url.port or 5432,
+            "db": url.database or "",
+            "username": url.username or "",
+            "password": url.password or "",
+        }
+    )
+    return config
+
+
+def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml") -> Path:
+    """endpoints.yml with the action server port and the tracker store of ``settings``."""
+    yaml = YAML()
+    endpoints = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"] = {"url": f"http://{settings.host}:{settings.actions_port}/webhook"}
+    endpoints["tracker_store"] = tracker_store_config(settings.database_url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as handle:
+        yaml.dump(endpoints, handle)
+    return target
+
+
+def latest_model() -> Path | None:
+    models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def train(force: bool = False) -> int:
+    """Train a model unless the newest one was trained on exactly this data."""
+    args = [
+        "train",
+        "--domain", "domain.yml",
+        "--config", "config.yml",
+        "--data", "data",
+        "--out", str(MODELS_DIR),
+    ]
+    if force:
+        args.append("--force")
+    return subprocess.call(rasa_command(*args), cwd=PROJECT_ROOT, env=child_env())
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    return False
+
+
+def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
+    """Start the action server and the Rasa server; return once both answer."""
+    env = child_env()
+    endpoints = write_endpoints(settings)
+    actions = subprocess.Popen(
+        [
+            sys.executable, "-m", "rasa_sdk",
+            "--actions", "actions",
+            "--port", str(settings.actions_port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    rasa = subprocess.Popen(
+        rasa_command(
+            "run",
+            "--model", str(model),
+            "--endpoints", str(endpoints),
+            "--credentials", "credentials.yml",
+            "--interface", settings.host,
+            "--port", str(settings.rasa_port),
+            "--cors", "*",
+        ),
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    processes = [actions, rasa]
+    checks: Sequence[tuple[str, subprocess.Popen[bytes]]] = (
+        (f"http://{settings.host}:{settings.actions_port}/health", actions),
+        (f"http://{settings.host}:{settings.rasa_port}/", rasa),
+    )
+    for url, process in checks:
+        if not _wait_until_up(url, process, timeout=180):
+            stop(processes)
+            raise RuntimeError(f"server did not come up: {url}")
+    return processes
+
+
+def stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run() -> int:
+    """Migrate, train if needed, start everything, and wait until interrupted."""
+    from bot.store import migrate
+
+    settings = get_settings()
+    migrate(settings.database_url)
+    if train() != 0:
+        print("training failed; see the messages above", file=sys.stderr)
+        return 1
+    model = latest_model()
+    if model is None:
+        print("no trained model in models/", file=sys.stderr)
+        return 1
+    processes = start_servers(settings, model)
+    print(
+        f"Complaint bot is up: REST http://{settings.host}:{settings.rasa_port}"
+        "/webhooks/rest/webhook, socket.io on the same port, "
+        f"actions on {settings.actions_port}. Ctrl+C stops it.",
+        flush=True,
+    )
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        while not stopping and all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    finally:
+        stop(processes)
+    return 0 if stopping else 1

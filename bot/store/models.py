@@ -1,0 +1,197 @@
+"""SQLAlchemy models: ``complaints`` and the append-only ``complaint_events``.
+
+No table is called ``events``: Rasa's SQL tracker store owns that name in the same database.
+Every timestamp is stored as UTC and comes back as an aware UTC datetime on every backend.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.store.db import StoreError
+
+#: Complaint statuses, in workflow order.
+STATUSES: tuple[str, ...] = ("open", "escalated", "in_progress", "resolved", "closed")
+#: Statuses of a complaint someone still has to act on.
+ACTIVE_STATUSES: tuple[str, ...] = ("open", "escalated", "in_progress")
+LANGUAGES: tuple[str, ...] = ("en", "hr", "sr", "bs")
+SCRIPTS: tuple[str, ...] = ("latin", "cyrillic")
+DESIRED_RESOLUTIONS: tuple[str, ...] = (
+    "refund",
+    "replacement",
+    "repair",
+    "apology",
+    "compensation",
+    "nothing",
+    "other",
+)
+#: Event kinds the framework writes; other lower_snake_case kinds are accepted too.
+EVENT_KINDS: tuple[str, ...] = (
+    "created",
+    "described",
+    "escalated",
+    "resolution_stated",
+    "details_added",
+    "status_changed",
+    "message_customer",
+    "message_bot",
+    "message_agent",
+    "note",
+)
+MIN_SEVERITY = 1
+MAX_SEVERITY = 4
+
+# Column sizes (characters). Free text is truncated to its cap; identifiers longer than theirs
+# are rejected (see bot.store.complaints).
+TICKET_LENGTH = 32
+SENDER_ID_LENGTH = 255
+CHANNEL_LENGTH = 64
+SLUG_LENGTH = 64
+ORDER_REF_LENGTH = 128
+CONTACT_LENGTH = 255
+ACTOR_LENGTH = 255
+MAX_DESCRIPTION_CHARS = 10_000
+MAX_RESOLUTION_TEXT_CHARS = 2_000
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware timestamp stored as UTC.
+
+    SQLite has no time zones: values are stored as naive UTC there and made aware again on
+    load. Naive datetimes are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise StoreError(f"timestamps must be timezone-aware datetimes, got {value!r}")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class Complaint(Base):
+    """One complaint, from registration to closing."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("script", SCRIPTS), name="script"),
+        CheckConstraint(f"severity BETWEEN {MIN_SEVERITY} AND {MAX_SEVERITY}", name="severity"),
+        CheckConstraint("anger_score >= 0 AND anger_score <= 1", name="anger_score"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket = Column(String(TICKET_LENGTH), nullable=False, unique=True, index=True)
+    sender_id = Column(String(SENDER_ID_LENGTH), nullable=False, index=True)
+    channel = Column(String(CHANNEL_LENGTH), nullable=False)
+    # Validated in Python only, so that adding a language needs no migration.
+    language = Column(String(8), nullable=False)
+    script = Column(String(16), nullable=False)
+    category = Column(String(SLUG_LENGTH), nullable=False)
+    severity = Column(Integer, nullable=False)
+    anger_score = Column(Float, nullable=False)
+    description = Column(Text, nullable=False)
+    order_ref = Column(String(ORDER_REF_LENGTH), nullable=True)
+    contact = Column(String(CONTACT_LENGTH), nullable=True)
+    desired_resolution = Column(String(32), nullable=True)
+    desired_resolution_text = Column(Text, nullable=True)
+    status = Column(String(16), nullable=False, default="open", index=True)
+    escalated = Column(Boolean, nullable=False, default=False)
+    escalation_reasons = Column(JSON, nullable=False, default=list)
+    assigned_agent = Column(String(ACTOR_LENGTH), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    due_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    first_response_at = Column(UTCDateTime, nullable=True)
+    resolved_at = Column(UTCDateTime, nullable=True)
+    closed_at = Column(UTCDateTime, nullable=True)
+
+    events = relationship(
+        "ComplaintEvent",
+        back_populates="complaint",
+        order_by="[ComplaintEvent.created_at, ComplaintEvent.id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Complaint {self.ticket} {self.status}>"
+
+
+class ComplaintEvent(Base):
+    """One entry of a complaint's history. Rows are only ever inserted."""
+
+    __tablename__ = "complaint_events"
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(
+        Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(SLUG_LENGTH), nullable=False)
+    actor = Column(String(ACTOR_LENGTH), nullable=False)
+    data = Column(JSON, nullable=False, default=dict)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    complaint = relationship("Complaint", back_populates="events")
+
+    def __repr__(self) -> str:
+        return f"<ComplaintEvent {self.kind} by {self.actor}>"
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic filter: compare only our own tables, never Rasa's (``events``) or others'."""
+    return type_ != "table" or name in Base.metadata.tables
+
+
+@event.listens_for(ComplaintEvent, "before_update")
+def _refuse_event_update(_mapper: Any, _connection: Any, target: ComplaintEvent) -> None:
+    raise StoreError(f"complaint events are append-only; refusing to update {target!r}")
