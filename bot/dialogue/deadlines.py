@@ -12,8 +12,9 @@ _LOCALES = {
     ("bs", "latin"): "bs",
     ("sr", "latin"): "sr_Latn",
     ("sr", "cyrillic"): "sr_Cyrl",
-    ("bs", "cyrillic"): "sr_Cyrl",
-    ("hr", "cyrillic"): "sr_Cyrl",
+    # Croatian and Bosnian responses exist in Latin only, so their dates stay Latin too.
+    ("bs", "cyrillic"): "bs",
+    ("hr", "cyrillic"): "hr",
 }
 _PATTERNS = {"en": "EEEE d MMMM y, HH:mm"}
 _BCS_PATTERN = "EEEE, d. MMMM y., HH:mm"

@@ -8,7 +8,7 @@ Pattern syntax (one entry is one phrase, words separated by spaces):
 
 * ``word``      the exact word;
 * ``stem*``     any word starting with ``stem`` (``otrov*`` matches ``otrovan``, ``otrovala``);
-* ``a|b*|c``    any of the alternatives;
+* ``a|b*|c``    any of the alternatives (for one word: ``a|b c`` is "a c" or "b c");
 * ``word?``     an optional word (alternatives allowed: ``mi|me?``);
 * ``..``        up to three arbitrary words; ``..5`` up to five.
 
@@ -31,7 +31,9 @@ from bot.text.fold import fold
 #: Punctuation that ends a clause.
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?;:,\n\r\t\u2026()\[\]\"“”„«»]+|\s[-–—]+\s")
 #: Words that start a new clause (en: but / however / although; BCS: ali / međutim / iako / mada).
-_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "ali", "medjutim", "iako", "mada"})
+_CLAUSE_WORDS = frozenset(
+    {"but", "however", "although", "though", "ali", "medjutim", "iako", "mada"}
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NOT_CONTRACTION = re.compile(r"n['’]t\b")
 
@@ -76,6 +78,11 @@ class Hit:
     def phrase(self) -> str:
         return " ".join(self.words)
 
+    @property
+    def indexes(self) -> range:
+        """The positions of the matched words in their clause."""
+        return range(self.start, self.end)
+
 
 def _word_regex(word: str) -> str:
     alternatives = []
@@ -96,7 +103,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     for word in words:
         if word.startswith(".."):
             limit = int(word[2:] or 3)
-            body += "(?:[a-z0-9]+ ){0,%d}" % limit
+            body += f"(?:[a-z0-9]+ ){{0,{limit}}}"
         elif word.endswith("?"):
             body += "(?:" + _word_regex(word[:-1]) + " )?"
         else:
@@ -165,31 +172,34 @@ def find_affirmed(
 # Negation
 # --------------------------------------------------------------------------------------------
 
-#: Plain negation before a health/safety word: "nobody was hurt", "nitko nije ozlijeđen".
-#: en + BCS (hr/sr/bs share the forms once folded).
+#: Plain negation before a health/safety or emotion word: "nobody was hurt",
+#: "nitko nije ozlijeđen", "niko nije povređen", "I'm not angry".
 PLAIN_NEGATIONS = Lexicon(
     [
-        # en
+        # en ("n't" is expanded to "not" before matching)
         "no|not|never|nobody|noone|none|nothing|without|neither|nor",
         "dont|didnt|doesnt|wasnt|werent|isnt|arent|havent|hasnt|hadnt|cant|wont|couldnt",
-        # BCS: nije/nisu/nisam..., niko (sr, bs) / nitko (hr), bez, nema, nijedan, nikakav
+        # BCS: nije / nisu / nisam, ne, bez, nema, niko (sr, bs) / nitko (hr), ništa, nijedan
         "nije|nisu|nisam|nismo|niste|nisi|ne|ni|nit|nema|nemamo|bez",
         "niko|nitko|nikoga|nikog|nikome|nikom|nista|nijedan|nijedna|nijedno|nikakv*",
     ]
 )
 
 #: Negation of a *wish*: "I don't want a refund", "ne trebam povrat novca", "umjesto povrata".
-#: A bare "not" is not enough here: "I still have not got my refund" is about money.
+#: A bare "not" is not enough: "I still have not got my refund" is about money.
 WISH_NEGATIONS = Lexicon(
     [
         # en
-        "not|no|never|dont .. want|need|ask*|looking|interested|expect*|after",
-        "no need|instead of|rather than",
-        # BCS: ne želim / ne trebam / ne tražim / ne očekujem / neću / nemojte / umjesto (hr, bs),
-        # umesto (sr), nije mi potreban, ne zanima me
+        "not|no|never|dont .. want|need|asking|ask|looking|interested|expect|expecting",
+        "no need",
+        "instead of",
+        "rather than",
+        # BCS: ne želim / ne trebam (hr) / ne treba mi / ne tražim / ne očekujem / ne zanima me,
+        # nije mi potreban, neću, nemojte, umjesto (hr, bs) / umesto (sr), nema potrebe
         "ne|nisam|nije|nismo .. trebam|treba|trebaju|trebamo|zelim|zelimo|trazim|trazimo|ocekujem",
         "ne|nisam|nije|nismo .. zanima|interesuje|interesira|potreban|potrebna|potrebno|hocu",
-        "necu|necemo|nemojte|nemoj|umjesto|umesto|nema potrebe",
+        "necu|necemo|nemojte|nemoj|umjesto|umesto",
+        "nema potrebe",
     ]
 )
 
@@ -200,51 +210,74 @@ WISH_NEGATIONS = Lexicon(
 SAFETY = Lexicon(
     [
         # en: illness and poisoning
-        "sick|ill|unwell|nausea*|nauseous|vomit*|diarrh*|poison*|food poisoning",
+        "sick|ill|unwell|nausea*|nauseous|vomit*|diarrh*|poison*|allerg*|anaphyla*|rash",
+        "food poison*",
         "threw|throw|throwing up",
-        "allerg*|anaphyla*|rash",
         # en: medical help
-        "hospital*|ambulance|doctor|paramedic*|emergency room|emergency department|a e",
+        "hospital*|ambulance|doctor|doctors|paramedic*",
+        "emergency room|department|services",
         # en: fire, burns, explosions, electricity
-        "burn|burns|burned|burnt|burning|scald*|caught|on fire|fire hazard|flames|smoke|sparks",
-        "explod*|explosion|blew up|electric shock|electrocut*|shocked me|got a shock",
+        "burn|burns|burned|burnt|burning|scald*|flames|smoke|sparks|sparking|explod*|explosion",
+        "caught|on fire",
+        "fire hazard",
+        "blew up",
+        "electric shock*",
+        "electrocut*",
+        "shocked me|him|her|my",
         "short circuit*",
         # en: injuries
-        "injur*|hurt|bleed*|blood|choke|choked|choking",
-        "cut myself|himself|herself|themselves|yourself|my|his|her|their",
+        "injur*|hurt|bleed*|bleeding|blood|choke|choked|choking",
+        "cut myself|himself|herself|themselves",
+        "cut my|his|her|their finger*|hand|hands|lip|lips|mouth|tongue|foot|feet|leg|arm",
         # en: foreign bodies, mould, danger
-        "glass in|piece* of glass|shard*|mold|moldy|mould*|maggot*|cockroach*|worms in",
+        "glass in",
+        "piece|pieces|bits|shard|shards of glass",
+        "shard|shards|mold|moldy|mouldy|mould|maggot*|cockroach*",
+        "worm|worms in",
         "dangerous|unsafe|hazard|hazardous",
-        # BCS (hr/sr/bs): poisoning, illness, vomiting, diarrhoea
+        # BCS (hr/sr/bs): poisoning, illness, nausea, vomiting (povratiti), diarrhoea
         "otrov*|trovanj*|bolest*|bolesn*|razbol*|mucnin*",
         "povrac*|ispovrac*|povratio|povratila|povratili|povratilo|bljuv*",
         "proljev|proljeva|proliv|proliva|dijare*",
-        # BCS: allergy, hospital, ambulance (hitna pomoć / na hitnoj / urgentni centar)
-        "alergi*|anafila*|osip*",
-        "bolnic*|hitn* pomoc*|hitn* sluzb*|na hitnoj|hitnu|urgent* centar*|urgentn*",
+        # BCS: allergy, rash, hospital, ambulance (hitna pomoć / na hitnoj), urgentni centar (sr)
+        "alergi*|anafila*|osip|osipa|bolnic*|urgentn*",
+        "hitn* pomoc*|sluzb*",
+        "na hitnoj|hitnu",
+        "zva*|pozva* .. hitnu",
         "doktor*|ljekar*|lekar*|lijecnik*|lecnik*",
-        # BCS: burns, fire, explosion, electric shock
-        "opek*|opec*|izgor*|zapali*|pozar*|vatr*|plamen*|dim|dimi|dimilo|dimio|iskr*",
-        "eksplodir*|eksploz*|strujn* udar*|udar* .. struj*|struj* .. udar*|kratk* spoj*",
-        # BCS: injuries (ozlijediti hr, ozlediti sr, povrijediti hr/bs, povrediti sr), cuts, blood
+        # BCS: burns (opekao, opeklina, opečen), burned out (izgorio), fire, smoke, sparks
+        "opek*|opec*|izgor*|zapali*|pozar*|vatr*|plamen*|dim|dimi|dimilo|dimio|dimila",
+        "iskre|iskri|iskrilo|iskrio|varnic*",
+        # BCS: explosion, electric shock (strujni udar, udarila me struja), short circuit
+        "eksplodir*|eksploz*",
+        "strujn* udar*",
+        "udar* .. struj*",
+        "struj* .. udar*",
+        "kratk* spoj*",
+        # BCS: injuries: ozlijediti (hr), ozlediti (sr), povrijediti (hr, bs), povrediti (sr)
         "ozlijed*|ozljed*|ozled*|povrijed*|povred*|povrjed*",
-        "posjek*|posjec*|posek*|posec*|porezao|porezala|porezali|porezalo",
-        "krv|krvi|krvari*|gusio|gusila|gusi|gusenj*|zagrcn*",
-        # BCS: glass in food, mould (plijesan hr/bs, plesan/buđ sr), worms
-        "stakl* u|komad* stakl*|krhotin*",
+        # BCS: cuts, blood, choking
+        "posjekao|posjekla|posjekli|posjekotin*|posekao|posekla|posekli|posekotin*",
+        "porezao|porezala|porezali|porezalo",
+        "krv|krvi|krvari*|gusio|gusila|gusenj*|zagrcn*",
+        # BCS: glass in food, mould (plijesan hr/bs, plesan / buđ sr), worms
+        "stakl* u",
+        "komad*|komadic* stakl*",
+        "krhotin*",
         "plijesan|plijesni|plijesn*|pljesn*|plesan|plesni|plesniv*|plijesniv*|pljesniv*",
         "budj|budja|budji|budju|budjav*|budjal*|ubudj*|crv|crvi|crva|crvima",
         "opasn*",
     ],
     exclude=[
+        # sr: povraćaj (novca) is a refund, not vomiting
+        "povracaj|povracaja|povracaju|povracajem",
         # en: idioms that are not about health
         "sick of|and",
         "sick to death",
         "burn|burned|burnt out",
-        "caught|caught up|on",
+        "ill fitting|fitted|advised|mannered",
         "hurt my|our feelings|business|reputation",
-        "a e",
-        # BCS: "mobilni operater" is not a burn; "pravna bolest" etc. are rare, left alone
+        # BCS: "vatreni" (fiery) is not fire
         "vatren*",
     ],
 )
@@ -253,19 +286,27 @@ LEGAL = Lexicon(
     [
         # en
         "lawyer*|attorney*|solicitor*|barrister*|sue|sues|suing|sued|lawsuit*|litigation",
-        "court|courts|legal|small claims|consumer protection|consumer rights",
+        "court|courts|legal|ombudsman*|inspection*|inspector*|police|regulator*|authorities",
+        "small claims",
+        "consumer protection|rights",
         "consumer .. association|organisation|organization|authority|agency|office|council",
-        "trading standards|ombudsman*|inspection*|inspector*|police|regulator*",
-        # BCS: advokat (sr, bs, also hr), odvjetnik (hr), tužba / tužiti, sud
-        "advokat*|odvjetni*|pravni zastupni*|tuzb*|tuzi*|tuzic*|tuzicu",
-        "sud|suda|sudu|sudom|sudsk*|sudski*",
+        "trading standards",
+        # BCS: advokat (sr, bs, also hr), odvjetnik (hr), tužba / tužiti, sud, pravni koraci
+        "advokat*|odvjetni*|tuzb*|tuzi*|tuzic*",
+        "pravn* zastupni*",
+        "sud|suda|sudu|sudom|sudsk*",
         "pravn* korak*|koraci|koracima|put*|mjer*|mer*|postup*|sredstv*|zastit*",
-        # BCS: inspekcija (tržišna, sanitarna), zaštita potrošača, udruga (hr) / udruženje (sr, bs)
-        "inspekcij*|inspektor*|inspektorat*|trzisn* inspekcij*",
-        "zastit* potrosac*|udrug* .. potrosac*|udruzenj* .. potrosac*|potrosack* centar*",
-        "ombudsman*|pravobranitelj*|zastitnik* gradjana|policij*",
-        "nadlezn* institucij*|organ*|sluzb*|tijel*|tel*",
+        # BCS: inspekcija (tržišna, sanitarna), zaštita potrošača, udruga (hr) / udruženje
+        # (sr, bs) potrošača, ombudsman, pravobranitelj (hr), zaštitnik građana (sr), policija
+        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*",
+        "trzisn*|sanitarn* inspekcij*",
+        "zastit* potrosac*",
+        "udrug*|udruzenj* .. potrosac*",
+        "potrosack* centar*",
+        "zastitnik* gradjana",
+        "nadlezn* institucij*|organ*|sluzb*|tijel*|tel|tela|telima|telu",
     ],
+    exclude=["legal guarantee|warranty"],
 )
 
 HUMAN_REQUEST = Lexicon(
@@ -274,83 +315,108 @@ HUMAN_REQUEST = Lexicon(
         "talk|speak|chat|speaking|talking|chatting to|with .. human*|person|people|agent*|"
         "manager*|supervisor*|representative*|operator*|someone|somebody|boss|employee*|staff",
         "real|actual|live human*|person|people|agent*|operator*",
-        "human being|a human|an actual human|human please|humans please",
+        "human being",
+        "a|an|actual human|humans",
+        "human|humans please",
         "get|give me .. manager*|supervisor*|human*|person|agent*|boss",
         "your manager*|supervisor*|boss",
-        "transfer|connect me|put me through",
-        "call|phone|ring me|me back",
+        "transfer|connect me",
+        "put me through",
+        "call|phone|ring me",
         "not a bot|robot|machine",
-        "no more bots|no bots|stop the bot",
-        # BCS verbs: razgovarati (hr/sr/bs), pričati, govoriti, obratiti se, spojite/povežite
-        # me, dajte mi, trebam (hr) / treba mi, želim, hoću, može li
+        "no|stop ..2 bot|bots|robot|robots",
+        "operator*",
+        # BCS: a verb of talking or wanting (razgovarati, pričati, govoriti, obratiti se,
+        # spojite / povežite me, dajte mi, trebam (hr) / treba mi, želim, hoću, može li), then
+        # a person: čovjek (hr, bs) / čovek (sr), osoba, operater, šef, menadžer, nadređeni
         "razgovara*|porazgovara*|pricati|pricat|pricam|popricati|popricat|govoriti|govorim|"
         "obratiti|obratim|spojite|spoji|spojiti|povezite|povezi|prebacite|prebaci|dajte|daj|"
         "treba|trebam|zelim|zelio|zelila|hocu|htio|htjela|hteo|htela|mogu|moze|molim "
         "..4 covjek*|covek*|coek*|osob*|ljud*|nekim|nekog|nekoga|operater*|agent*|"
         "sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|zaposlen*|djelatnik*|"
-        "radnik*|direktor*|slubenik*|sluzbenik*|ljudsk*",
-        # BCS: živa osoba, stvarna osoba, pravi čovjek (hr/bs) / čovek (sr)
+        "radnik*|direktor*|sluzbenik*|ljudsk*",
+        # BCS: živa osoba, stvarna osoba, pravi čovjek / čovek
         "ziv*|stvarn*|prav* osob*|covjek*|covek*|coek*|ljud*|agent*|operater*",
-        "operater*|operator*|nadredjen*|menadzer*|menedzer*|poslovodj*",
-        "ne|necu|nemoj|nemojte .. bot|botom|botu|robot*|masin*|stroj*|automat*",
-        # BCS: call me back
-        "nazov*|pozov*|zovite|nazvati me|me",
+        "operater*|nadredjen*|menadzer*|menedzer*|poslovodj*",
+        # BCS: "ne želim razgovarati s botom", "neću robota"
+        "ne|necu|nemoj|nemojte .. bot|botom|botu|botovi|robot*",
+        # BCS: call me back: nazovite me (hr, bs), pozovite me, da me netko / neko nazove
+        "nazov*|pozov*|zovite|nazvati|pozvati me",
         "me .. nazove|nazovete|nazovu|nazvati|nazvat|pozove|pozovete|pozvati|zovne",
     ],
-    exclude=["mobiln* operater*|operatera|operateru|operatora", "pozov* me na"],
+    exclude=[
+        "mobile operator*",
+        "mobiln* operater*|operatera|operateru|operatora",
+        "pozov* me na",
+    ],
 )
 
 REPEAT = Lexicon(
     [
         # en
-        "again|once more",
+        "again",
+        "once more",
         "second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth|hundredth time",
         "second|third|another complaint",
-        "twice|two|three|four|five|several|multiple|many|2|3|4|5 times",
+        "twice",
+        "two|three|four|five|several|multiple|many|2|3|4|5 times",
         "already|previously .. complained|reported|wrote|written|contacted|called|emailed|told",
         "complained|reported|contacted .. before|already|previously",
-        "still not|isnt|hasnt|wasnt|havent .. fixed|repaired|resolved|solved|sorted",
+        "still .. fixed|repaired|resolved|solved|sorted",
         "after i|we complained|reported",
-        "same problem|issue|fault .. again|before|as last",
-        "keeps happening|every single time|every time",
-        # BCS: opet / ponovo (sr, bs) / ponovno (hr), već drugi / treći put, ko zna koji put
+        "same problem|issue|fault .. before|again",
+        "same problem|issue|fault as last",
+        "keeps|kept happening",
+        "every single? time",
+        # BCS: opet / ponovo (sr, bs) / ponovno (hr), već drugi / treći put, ko (sr, bs) / tko
+        # (hr) zna koji put, dva / tri / više puta
         "opet|ponovo|ponovno|iznova|nanovo",
+        "svaki|svakog put|puta",
         "drugi|treci|cetvrti|peti|sesti|stoti|milijunti|milionti put",
         "ko|tko zna koji put",
         "dva|tri|cetiri|pet|nekoliko|vise|par puta",
-        # BCS: već sam se žalio/žalila, već sam prijavio, već sam reklamirao, pisao, zvao
-        "vec .. zali*|zalio|zalila|prijavi*|prijavlj*|reklamir*|javi*|javlja*|pisa*|pisao|"
-        "zva*|zvao|zvala|obrati*|obraca*|podni*|podne*|predao|predala|kontaktira*",
+        # BCS: već sam se žalio / žalila, prijavio, reklamirao, javljao, pisao, zvao, podnio
+        # (hr, bs) / podneo (sr) reklamaciju
+        "vec .. zali*|prijavi*|prijavlj*|reklamir*|javi*|javlja*|pisa*|pisao|zva*|obrati*|"
+        "obraca*|podni*|podne*|predao|predala|kontaktira*",
         "vec .. reklamacij*|prituzb*|zalb*",
         "druga|treca|ponovljen* reklamacij*|prituzb*|zalb*",
-        # BCS: ni nakon reklamacije / ni poslije (hr, bs) / ni posle (sr) reklamacije
-        "ni|i nakon|poslije|posle|poslije .. reklamacij*|prituzb*|zalb*|servis*|popravk*",
-        "jos|i dalje .. nije|nisu|nista|ne .. rijesen*|resen*|rijeseno|reseno|popravljen*|uradjen*",
-        "isti problem|kvar .. kao|ko prije|pre|prosli|zadnji",
+        # BCS: ni nakon reklamacije / ni poslije (hr, bs) / ni posle (sr) servisa
+        "ni|i nakon|poslije|posle .. reklamacij*|prituzb*|zalb*|servis*|popravk*",
+        # BCS: još (uvijek / uvek) nije riješeno (hr, bs) / rešeno (sr), i dalje nije popravljen
+        "jos|dalje ..3 rijesen*|resen*|rijeseno|reseno|popravljen*|uradjen*",
+        "isti|isto|isti problem|kvar|kvarovi .. prije|pre|ranije|prosli|zadnji|proslog",
     ],
     exclude=[
-        # en: "send it again", "never again", "try again", "I would order again"
-        "send|resend|try|retry|order|buy|shop|use|never|would|will|ll .. again",
-        "again and again",
-        # BCS: "pošaljite ponovo", "pokušajte ponovno", "nikad više opet"
-        "posalj*|poslati|pokusa*|proba*|nikad*|narucit*|narucio|narucila|kupit* .. ponovo|"
-        "ponovno|opet",
-        "drugi put cu|cemo|necu|bih|bi|budem",
-        "treba|trebam|trebao|trebala|ce|cu vise puta",
+        # en: "send it again", "try again", "never again", "I would order again"
+        "send|resend|try|retry .. again",
+        "never ..5 again",
+        "would|will|ll|to ..2 order|buy|shop|use|purchase|come|recommend ..2 again",
+        # en: a double charge is not a repeated complaint
+        "charged|billed|paid|debited|taken ..3 twice",
+        # BCS: "pošaljite ponovo", "pokušajte ponovno", "nikad više", "kupit ću opet"
+        "posalj*|poslati|pokusa*|proba*|nikad*|narucit*|kupit* .. ponovo|ponovno|opet",
+        "drugi put cu|cemo|necu|necemo|bih|bi|budem|budete",
+        # BCS: "naplatili ste mi dva puta" is a double charge
+        "naplat*|platio|platila|platili|skinul*|skinu* ..3 dva|tri|vise puta",
     ],
 )
 
 MONEY = Lexicon(
     [
         # en
-        "refund*|reimburs*|chargeback*|charge back|compensat*",
-        "money back|my money|our money|pay me back|payment back|return .. money|payment",
-        # BCS: povrat novca/para/uplate, vratite (mi) novac/pare/lovu, refundacija, odšteta,
-        # kompenzacija, naknada štete, storno (uplate), pare / novac nazad
-        "povrat* novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
+        "refund*|reimburs*|chargeback*|compensat*",
+        "charge back",
+        "money back",
+        "my|our money",
+        "pay me back",
+        "return|returned .. money",
+        # BCS: povrat novca / para / uplate, vratite (mi) novac / pare / lovu, refundacija,
+        # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare nazad
+        "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
         "vrat* .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|uplat*|iznos*|sredstva",
         "refundacij*|refundir*|refund*|odstet*|obestecen*|kompenzacij*|kompenzir*",
-        "naknad* .. stet*|naknad* za stet*",
+        "naknad* .. stet*",
         "trazim|zelim|ocekujem|hocu|trazimo|zahtijevam|zahtevam|zahtjevam .. naknad*",
         "storn* .. uplat*|naplat*|transakcij*|iznos*",
         "pare|novac|novce|lovu nazad",
@@ -358,20 +424,21 @@ MONEY = Lexicon(
 )
 
 # --------------------------------------------------------------------------------------------
-# Anger lexicons (see bot.policy.anger for the weights)
+# Anger lexicons (the weights are in bot.policy.anger)
 # --------------------------------------------------------------------------------------------
 
-#: Insults aimed at people, abusive on their own.
+#: Insults aimed at people: abusive on their own.
 INSULTS = Lexicon(
     [
         # en
         "idiot*|moron*|imbecil*|cretin*|clowns|clown|thieves|thief|crooks|crook|liars|liar",
-        "fraudster*|swindler*|con artists|scammers|jerks|jerk|dumbass*|dimwit*|losers",
+        "fraudster*|swindler*|scammers|jerks|jerk|dumbass*|dimwit*|losers",
+        "con artists",
         # BCS: idioti, budale, kreteni, lopovi, prevaranti, majmuni, debili, glupani, stoka,
-        # ološ, đubrad (sr, bs), gamad, seljačine, pljačkaši, lažovi / lažljivci
-        "idiot*|budal*|kreten*|lopov*|prevarant*|majmun*|debil*|glupan*|glupac*|glupaci",
-        "stoka|stoko|olos|djubre|djubrad*|gamad*|seljacin*|seljaci|pljackas*|lazov*|lazljivc*",
-        "lopuze|lopuza|bitange|bitanga|nesposobnjakovic*|neznalic*|klaunov*|klaunovi|klovnovi",
+        # ološ, đubre (sr, bs), gamad, seljačine, pljačkaši, lažovi, lopuže, bitange
+        "budal*|kreten*|lopov*|prevarant*|majmun*|debil*|glupan*|glupac*|glupaci",
+        "stoka|stoko|olos|djubre|djubrad*|gamad*|seljacin*|pljackas*|lazov*|lazljivc*",
+        "lopuze|lopuza|bitange|bitanga|nesposobnjakovic*|neznalic*|klaun*|klovn*",
     ]
 )
 
@@ -380,25 +447,34 @@ PROFANITY = Lexicon(
     [
         # en
         "fuck*|fck*|fcking|motherfuck*|shit*|bullshit|wtf|asshole*|arsehole*|bastard*|bitch*",
-        "piss off|pissed|screw you|damn you|bloody hell|dickhead*|crap|crappy|goddamn*",
-        # BCS (hr/sr/bs, folded): jebem/jebote/jebeni, zajebali, pička / pizda, kurac, govno,
-        # sranje, šupak, kurva, mater / mamu (in "jebem vam mater", "pas mater")
-        "jeb*|zajeb*|sjeb*|najeb*|ojeb*|pick*|pizd*|kurac|kurca|kurcu|kurce|kurcin*|kurcev*",
-        "govn*|sranj*|supak|supci|supcin*|kurv*|pas mater|mamu vam|mater vam|u pm|bem ti|bem vam",
-        "drek|dreka|smradovi|smradovi|kurcina|picketin*|pederi",
-    ],
-    exclude=["pick up|pickup|picks up|picked up|pickup*|pick it|pick the|pick a"],
+        "pissed|goddamn*|dickhead*",
+        "piss off",
+        "screw you",
+        "damn you",
+        "bloody hell",
+        # BCS (hr/sr/bs): jebem / jebote / jebeni, zajebali, pička / pizda, kurac, govno,
+        # sranje, šupak, kurva, "pas mater", "mamu vam", "u pm", "bem ti"
+        "jeb*|zajeb*|sjeb*|najeb*|ojeb*|pizd*|kurac|kurca|kurcu|kurce|kurcin*|kurcev*",
+        "picka|picke|picku|pickom|pickin|pickice|picketin*|govn*|sranj*|supak|supci|supcin*",
+        "kurv*|drek|dreka|smradovi|pederi",
+        "pas ..2 mater",
+        "mamu|mater vam",
+        "u pm",
+        "bem ti|vam",
+    ]
 )
 
 #: Contempt for the company or its work; abusive when aimed at "you" (see anger.py).
 CONTEMPT = Lexicon(
     [
         # en
-        "stupid|dumb|incompetent|useless|pathetic|disgrace*|scam|scams|fraud|rip off|ripoff",
-        "rubbish|garbage|trash|joke|clueless|shameful|shame on you|amateurs|amateurish|lazy",
+        "stupid|dumb|incompetent|useless|pathetic|disgrace*|scam|scams|fraud|ripoff|crap|crappy",
+        "rubbish|garbage|trash|joke|clueless|shameful|amateurs|amateurish|lazy|damn",
         "cheated|cheating|robbed|robbery|lying|worthless|sloppy",
-        # BCS: nesposobni, sramota, bezobrazluk, smeće, glupo, jadno, bijedno (hr/bs) / bedno
-        # (sr), prevara, pljačka, cirkus, neozbiljni, lopovluk, amateri
+        "rip off",
+        "shame on you",
+        # BCS: nesposobni, sramota, bezobrazluk, smeće, glupo, jadno, bijedno (hr, bs) / bedno
+        # (sr), prevara, pljačka, cirkus, neozbiljni, lopovluk, amateri, lijeni / lenji
         "nesposob*|sramot*|bezobraz*|smece|smeca|smecem|glup|glupi|glupo|glupa|glupost*",
         "jadn*|bijedn*|bedn*|prevar*|pljack*|cirkus*|neozbiljn*|lopovluk*|amater*|diletant*",
         "lijen*|lenj*|sprdnj*|zezanj*|vic|rugl*|bruka|bruke|blamaz*|lakrdij*",
@@ -409,17 +485,29 @@ CONTEMPT = Lexicon(
 STRONG_EMOTION = Lexicon(
     [
         # en
-        "furious|livid|outraged|outrageous|enraged|disgusted|disgusting|fed up|sick of",
-        "sick and tired|had enough|enough is enough|worst|ridiculous|absurd|insane|appalling",
-        "angry|mad at|horrible|terrible|awful|shocking|unacceptable|unbelievable|nightmare",
-        # BCS: bijesan (hr, bs) / besan (sr), ljut, poludjeti, dosta mi je, dozlogrdilo,
-        # sit sam, najgori, užas, katastrofa, skandal, nečuveno, neprihvatljivo,
-        # nevjerojatno (hr) / neverovatno (sr), smiješno (hr) / smešno (sr), grozno, odvratno
-        "bijesan|bijesna|bijesni|bjesan|bjesna|besan|besna|besni|pobjesn*|pobesn*|ljut|ljuta|"
+        "furious|livid|outraged|outrageous|enraged|disgusted|disgusting|worst|ridiculous|absurd",
+        "insane|appalling|angry|horrible|terrible|awful|shocking|unacceptable|unbelievable",
+        "nightmare",
+        "fed up",
+        "sick of",
+        "sick and tired",
+        "had enough",
+        "enough is enough",
+        "mad at",
+        # BCS: bijesan (hr, bs) / besan (sr), ljut, iznerviran, poludjeti (hr, bs) / poludeti (sr)
+        "bijesan|bijesna|bijesni|bjesan|bjesna|besan|besna|besni|pobjesn*|pobesn*|ljut|ljuta",
         "ljuti|ljutit*|iznervira*|nervira*|poludi*|poludje*|poludec*|poludit*",
-        "dosta mi|nam je|dozlogrd*|sit|sita sam|muka mi je od|pun mi je kufer|prekipjelo|prekipelo",
+        # BCS: dosta mi je, dozlogrdilo, sit sam, muka mi je od, pun mi je kufer
+        "dosta mi|nam je",
+        "dozlogrd*|prekipjelo|prekipelo",
+        "sit|sita sam",
+        "muka mi je od",
+        "pun mi je kufer",
+        # BCS: najgori, užas, katastrofa, skandal, nečuveno, neprihvatljivo, nevjerojatno (hr),
+        # nevjerovatno (bs) / neverovatno (sr), smiješno (hr, bs) / smešno (sr), grozno, odvratno
         "najgor*|uzas*|katastrof*|skandal*|necuven*|neprihvatljiv*|nevjerojatn*|neverovatn*",
-        "smijesn*|smesn*|grozn*|odvratn*|bezveze|nenormaln*|nemoguc*|strasn*|jezi*",
+        "nevjerovatn*",
+        "smijesn*|smesn*|grozn*|odvratn*|bezveze|nenormaln*|strasn*|jeziv*",
     ]
 )
 
@@ -427,20 +515,25 @@ STRONG_EMOTION = Lexicon(
 MILD_EMOTION = Lexicon(
     [
         # en
-        "disappointed|disappointing|unhappy|not happy|upset|annoyed|frustrat*|dissatisfied",
-        "not satisfied|not pleased|displeased|irritated",
-        # BCS: razočaran, nezadovoljan, nisam zadovoljan, uznemiren, nervozan
-        "razocaran*|razocara*|nezadovolj*|nisam|nismo zadovolj*|uznemiren*|nervoz*|tuzan|tuzna",
+        "disappointed|disappointing|unhappy|upset|annoyed|frustrat*|dissatisfied|displeased",
+        "irritated",
+        "not happy|satisfied|pleased",
+        # BCS: razočaran, nezadovoljan, nisam zadovoljan, uznemiren, nervozan, tužan
+        "razocaran*|razocara*|nezadovolj*|uznemiren*|nervoz*|tuzan|tuzna",
+        "nisam|nismo zadovolj*",
     ]
 )
 
-#: Words that sharpen a complaint; count only next to another anger signal.
+#: Words that sharpen a complaint; they count only next to another anger signal.
 INTENSIFIERS = Lexicon(
     [
         # en
-        "absolutely|totally|completely|utterly|extremely|seriously|beyond|ever|at all|so",
-        # BCS: apsolutno, totalno, potpuno, skroz, krajnje, stvarno, baš, užasno, strašno, nikako
-        "apsolutno|totalno|potpuno|skroz|krajnje|stvarno|bas|nikako|ikad|ikada|zaista|uopce|uopste",
+        "absolutely|totally|completely|utterly|extremely|seriously|beyond|ever|so",
+        "at all",
+        # BCS: apsolutno, totalno, potpuno, skroz, krajnje, stvarno, baš, nikako, ikad, zaista,
+        # uopće (hr) / uopšte (sr, bs)
+        "apsolutno|totalno|potpuno|skroz|krajnje|stvarno|bas|nikako|ikad|ikada|zaista|uopce",
+        "uopste",
     ]
 )
 
@@ -448,34 +541,50 @@ INTENSIFIERS = Lexicon(
 THREATS_TO_LEAVE = Lexicon(
     [
         # en
-        "never ..5 again|never again",
-        "last time i ..2 order*|buy|bought|shop*|use*",
-        "competitor*|take my business|lost a customer|lost me|done with you|cancel my|tell everyone",
-        "bad review|negative review|1 star|one star|post .. facebook|social media|online",
+        "never ..5 again",
+        "last time i ..2 order|buy|shop|use",
+        "this is the last time",
+        "competitor*",
+        "take my business",
+        "lost a customer",
+        "lost me",
+        "done with you",
+        "tell|warn everyone|others|friends",
+        "bad|negative review*",
+        "1|one star",
+        "post .. facebook|social|online|twitter|instagram",
         # BCS: nikad više (ne naručujem), zadnji / posljednji (hr, bs) / poslednji (sr) put,
         # konkurencija, otkazujem, izgubili ste kupca, svima ću reći, loša recenzija
-        "nikad|nikada|vise ..4 vise|nikad|nikada",
-        "nikad|nikada vise",
-        "zadnji|posljednji|poslednji put .. narucuj*|narucio|narucila|kupuj*|kupio|kupila|koristi*",
-        "konkurencij*|otkazujem|otkazat*|raskid* ugovor*|izgubili ste ..2 kupc*|kupca|mustenj*|"
-        "klijent*|korisnik*",
-        "svima ..2 cu|cemo|reci|ispricati|rec|javiti",
-        "los* recenzij*|negativn* recenzij*|recenzij*|fejs*|facebook*|drustven* mrez*|instagram*",
-        "prosirit* glas|los glas",
+        "nikad|nikada ..4 vise",
+        "vise ..2 nikad|nikada",
+        "zadnji|posljednji|poslednji put .. narucuj*|kupuj*|koristi*",
+        "konkurencij*|otkazujem",
+        "raskid* ugovor*",
+        "izgubili ste ..2 kupc*|kupca|mustenj*|klijent*|korisnik*",
+        "svima ..2 reci|rec|ispricati|javiti|preporuciti|pricati",
+        "recenzij*|fejs*|facebook*|instagram*",
+        "drustven* mrez*",
+        "prosir* glas",
+        "los glas",
     ]
 )
 
-#: Praise words that read as sarcasm when the same message describes a problem.
+#: Praise that reads as sarcasm when the same message describes a problem.
 SARCASM_MARKERS = Lexicon(
     [
         # en
         "great|good|nice|fantastic|brilliant|amazing job|work|service",
-        "well done|bravo|congratulations|congrats|oh great|just great|wow|thanks a lot",
-        # BCS: svaka čast, bravo, čestitam, baš super / lijepo (hr, bs) / lepo (sr),
-        # alal vam vera (sr) / halal vam vjera (bs), samo tako nastavite, genijalno
-        "svaka ..2 cast|bravo|cestitam|cestitke|bas super|lijepo|lepo|fino|divno",
+        "well done",
+        "bravo|congratulations|congrats|wow",
+        "oh|just great",
+        # BCS: svaka (vam) čast, bravo, čestitam, baš super / lijepo (hr, bs) / lepo (sr),
+        # odlična usluga, alal vam vera (sr) / halal vam vjera (bs), samo tako nastavite
+        "svaka ..1 cast",
+        "cestitam|cestitke|genijalno",
+        "bas super|lijepo|lepo|fino|divno",
         "super|odlican|odlicna|sjajan|sjajna|vrhunsk* posao|usluga|servis|rad",
-        "alal|halal vam|ti vera|vjera|samo tako nastavite|genijaln*|majstori|hvala puno",
+        "alal|halal vam vera|vjera",
+        "samo tako nastavite",
     ]
 )
 
@@ -483,9 +592,15 @@ SARCASM_MARKERS = Lexicon(
 SARCASM_ON_ITS_OWN = Lexicon(
     [
         # en
-        "thanks for nothing|thank you for nothing|way to go|what a service|some service",
+        "thanks for nothing",
+        "thank you for nothing",
+        "what a|some service",
         # BCS: hvala na ničemu, bravo majstori, genijalci, kakva usluga
-        "hvala na nicemu|hvala vam na nicemu|bravo majstori|genijalci|kakva usluga|kakav servis",
+        "hvala vam? na nicemu",
+        "bravo majstori",
+        "genijalci",
+        "kakva usluga",
+        "kakav servis",
     ]
 )
 
@@ -494,7 +609,7 @@ PROBLEM_WORDS = Lexicon(
     [
         # en
         "late|broken|broke|wrong|missing|lost|damaged|still|again|waiting|never|nothing|nobody",
-        "not|doesnt|didnt|hasnt|havent|isnt|cant|wont|no one|days|weeks|months|faulty|problem",
+        "not|doesnt|didnt|hasnt|havent|isnt|cant|wont|days|weeks|months|faulty|problem",
         # BCS: kasni, pokvaren, ne radi, nije stiglo, opet, i dalje, čekam, slomljen, krivo,
         # pogrešno, fali, nedostaje, izgubljeno, oštećeno, ništa, nikad
         "kasn*|zakasn*|pokvar*|neispravn*|ne|nije|nisu|nista|nikad*|opet|ponovo|ponovno|dalje",
@@ -511,67 +626,98 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
     "refund": Lexicon(
         [
             # en
-            "refund*|reimburs*|chargeback*|money back|my money|pay me back|return .. money",
-            # BCS: povrat novca, vratite novac / pare / lovu, refundacija, storno, novac nazad
-            "povrat* novc*|novac|novaca|para|uplat*|sredstav*|iznos*",
+            "refund*|reimburs*|chargeback*",
+            "money back",
+            "my money",
+            "pay me back",
+            "return .. money",
+            # BCS: povrat novca, vratite (mi) novac / pare / lovu, refundacija, storno
+            "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*",
             "vrat* .. novac|novca|novce|pare|para|lovu|kes|uplat*|iznos*",
-            "refundacij*|refundir*|refund*|storn*|pare|novac|novce nazad",
+            "refundacij*|refundir*|storn*",
+            "pare|novac|novce nazad",
         ]
     ),
     "replacement": Lexicon(
         [
             # en
-            "replac*|exchange*|swap|new one|new pair|a new|brand new|another one|the right one",
+            "replac*|exchange*|swap",
+            "new one|pair|item|product|unit|phone|size|piece",
+            "another one",
+            "the right|correct one|size|item|colour|color",
             "send .. another|new|right|correct|proper",
             # BCS: zamjena (hr, bs) / zamena (sr), nova / novi, pošaljite drugi / ispravan
-            "zamjen*|zamijen*|zamen*|zameni*|novi|nova|novu|novo|novog|novoga|novim|ispravan|"
+            "zamjen*|zamijen*|zamen*|zameni*|novi|nova|novu|novo|novog|novoga|novim|ispravan",
             "ispravnu|ispravni|ispravnog",
             "posalj*|poslati|posaljete|dostav* .. drug*|nov*|ispravn*|prav*|dobr*|odgovarajuc*",
-            "drugi komad|drugi primjerak|drugi primerak|drugu velicinu|pravu velicinu",
+            "drugi|drugu|pravu|ispravnu komad|primjerak|primerak|velicinu|boju",
         ]
     ),
     "repair": Lexicon(
         [
             # en
-            "fix|fixed|fixing|repair*|mend|mended|get it serviced|service it|serviced",
+            "fix|fixed|fixing|repair*|mend|mended|serviced",
+            "service it",
             # BCS: popravak (hr) / popravka (sr, bs), popravite, servis, otklonite kvar
-            "popravi*|popravak|popravka|popravku|popravkom|poprav*|servis*|otklon* .. kvar*",
+            "popravi*|popravak|popravka|popravku|popravkom|poprav*|servis*",
+            "otklon* .. kvar*",
         ],
-        exclude=["korisnick* servis*|servisa|servisu", "servis .. za korisnike"],
+        exclude=["korisnick* servis*", "servis* za korisnike"],
     ),
     "apology": Lexicon(
         [
             # en
-            "apolog*|say sorry|a sorry|an i am sorry|admit .. mistake*",
+            "apolog*",
+            "say sorry",
+            "admit .. mistake*",
             # BCS: izvinjenje (sr, bs), isprika (hr), ispričajte se, izvinite se
-            "izvinjenj*|izvinuc*|isprik*|ispricaj* se|ispricati se|ispricate|izvin* se|da se "
-            "izvin*|ispricat*|ispricavanj*",
+            "izvinjenj*|isprik*|ispricavanj*",
+            "ispric*|izvin* se",
+            "se ispric*|izvin*",
         ]
     ),
     "compensation": Lexicon(
         [
             # en
-            "discount*|voucher*|coupon*|gift card*|store credit|credit|something for the trouble",
-            "compensat*|free delivery|free shipping|goodwill",
+            "discount*|voucher*|coupon*|credit|goodwill|compensat*",
+            "gift card*",
+            "something for the trouble",
+            "free delivery|shipping",
             # BCS: popust, kupon, vaučer, bon, naknada, odšteta, kompenzacija, obeštećenje
-            "popust*|kupon*|vaucer*|bon|bona|poklon bon|naknad*|odstet*|kompenzacij*|obestecen*",
-            "gratis|besplatn* dostav*|isporuk*|postarin*",
+            "popust*|kupon*|vaucer*|bon|bona|naknad*|odstet*|kompenzacij*|obestecen*|gratis",
+            "poklon bon",
+            "besplatn* dostav*|isporuk*|postarin*",
         ]
     ),
     "nothing": Lexicon(
         [
             # en
-            "nothing|no thanks|dont know|do not know|not sure|no idea|no need|its fine|its ok",
-            "havent|have not|didnt|did not .. thought|think",
-            "just wanted you to know|just letting you know|just to let you know|just so you know",
-            "just wanted .. know|tell you|say|let you know|be heard",
-            # BCS: ništa, ne znam, nisam razmišljao/la, samo sam htio/htjela (hr, bs) / hteo/htela
-            # (sr) da znate, ne treba ništa, u redu je
-            "nista|nis|nishta|ne znam|neznam|nemam pojma|nisam .. razmisljao|razmisljala|mislio|"
+            "nothing",
+            "no thanks",
+            "dont|not know",
+            "not sure",
+            "no idea",
+            "no need",
+            "not|dont ..2 anything",
+            "it s|is fine|ok|okay",
+            "not|havent|didnt|hadnt ..2 thought|think|considered",
+            "just ..4 know|heard|aware|tell|mention|inform|informing|letting",
+            # BCS: ništa, ne znam, nisam razmišljao / razmišljala, samo sam htio / htjela (hr,
+            # bs) / hteo / htela (sr) da znate, ne treba ništa, u redu je
+            "nista|nis|nishta|neznam",
+            "ne znam",
+            "nemam pojma",
+            "nisam|nisi|nismo ..3 razmisljao|razmisljala|razmislio|razmislila|razmisljali|mislio|"
             "mislila",
-            "samo .. da znate|obavijestim|obavestim|javim|kazem|znate|cujete|ukazem",
-            "samo sam htio|htjela|hteo|htela|zelio|zelela|zeljela",
-            "ne treba|ne trebam|nije potrebno|nema potrebe|u redu je|uredu je|sve ok|sve je ok",
+            "samo ..4 znate|znali|obavijestim|obavestim|javim|kazem|cujete|ukazem|informiram|"
+            "informisem",
+            "samo sam? htio|htjela|hteo|htela|zelio|zelela|zeljela",
+            "ne treba|trebam",
+            "nije potrebno",
+            "nema potrebe",
+            "u redu je",
+            "uredu je",
+            "sve je? ok|uredu",
         ]
     ),
 }

@@ -37,6 +37,9 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 #: How long an SQLite connection waits for the other process's write lock.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+#: Arbitrary key of the PostgreSQL advisory lock that serialises concurrent migrations.
+_MIGRATION_LOCK_ID = 0x636F6D706C61696E
+
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
@@ -181,8 +184,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def migrate(url: str | None = None) -> None:
-    """Bring the schema of ``url`` to the newest revision (``alembic upgrade head``)."""
+    """Bring the schema of ``url`` to the newest revision (``alembic upgrade head``).
+
+    Safe to call from several processes starting at once: the whole upgrade runs in one
+    transaction, serialised by ``BEGIN IMMEDIATE`` on SQLite and an advisory lock on PostgreSQL.
+    """
     with get_engine(url).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
         command.upgrade(alembic_config(connection), "head")
 
 

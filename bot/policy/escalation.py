@@ -1,0 +1,178 @@
+"""When a person must take over the conversation, and why.
+
+:func:`assess` looks at one message (its text and NLU result) and at what is known of the
+conversation, and returns an :class:`EscalationDecision`: the reasons that apply, each with a
+plain-English explanation, the message's anger score and the complaint's severity.
+
+The reasons follow the customer-service rules in ``/docs`` (health or safety, legal threats,
+anger, a request for a person, a repeated complaint, money, and the bot failing to understand
+twice in a row). Thresholds come from :class:`bot.settings.EscalationSettings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.policy import lexicons
+from bot.policy.anger import anger_explanation, anger_score
+from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
+from bot.settings import Settings
+
+REASONS: tuple[str, ...] = (
+    "safety",
+    "legal",
+    "anger",
+    "human_request",
+    "repeat",
+    "money",
+    "not_understood",
+)
+
+#: Desired resolutions that only a person may grant.
+MONEY_RESOLUTIONS = frozenset({"refund", "compensation"})
+MIN_SEVERITY = 1
+MAX_SEVERITY = 4
+#: Tolerance for comparing scores that are rounded to three places.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class MessageSignals:
+    """One customer message and what the NLU made of it."""
+
+    text: str
+    intent: str | None = None
+    intent_confidence: float = 1.0
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ConversationContext:
+    """What is known about the conversation before this message."""
+
+    previous_anger: float = 0.0
+    failed_understandings: int = 0
+    prior_complaints_same_matter: int = 0
+    desired_resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalationDecision:
+    """The outcome of :func:`assess` for one message."""
+
+    reasons: tuple[str, ...]
+    anger_score: float
+    severity: int
+    explanations: dict[str, str] = field(default_factory=dict)
+    failed_understandings: int = 0
+
+    @property
+    def escalate(self) -> bool:
+        """Whether a person must take over."""
+        return bool(self.reasons)
+
+
+def _mentions(hits: list[Hit]) -> str:
+    phrases = list(dict.fromkeys(hit.phrase for hit in hits))
+    return "mentions " + ", ".join(f"'{phrase}'" for phrase in phrases)
+
+
+def _safety(prepared: Prepared, category: str | None) -> str | None:
+    if category == "safety":
+        return "complaint category is 'safety'"
+    hits = find_affirmed(prepared, lexicons.SAFETY, lexicons.PLAIN_NEGATIONS, window=3)
+    return _mentions(hits) if hits else None
+
+
+def _lexicon_reason(prepared: Prepared, lexicon: Lexicon) -> str | None:
+    hits = lexicon.find(prepared)
+    return _mentions(hits) if hits else None
+
+
+def _anger(
+    text: str, score: float, intent: str | None, context: ConversationContext, settings: Settings
+) -> str | None:
+    threshold = settings.escalation.anger_threshold
+    details = "; ".join(anger_explanation(text))
+    if intent == "insult":
+        return "message was classified as an insult" + (f" ({details})" if details else "")
+    if score + _EPSILON >= threshold:
+        return f"anger score {score:.2f} reaches {threshold:.2f} ({details})"
+    rise = score - context.previous_anger
+    if rise + _EPSILON >= settings.escalation.anger_rise and score + _EPSILON >= threshold / 2:
+        return (
+            f"customer is getting angrier: anger score rose from {context.previous_anger:.2f}"
+            f" to {score:.2f} ({details})"
+        )
+    return None
+
+
+def _human_request(prepared: Prepared, intent: str | None) -> str | None:
+    if intent == "request_human":
+        return "customer asked for a person"
+    reason = _lexicon_reason(prepared, lexicons.HUMAN_REQUEST)
+    return f"customer asked for a person: {reason}" if reason else None
+
+
+def _repeat(prepared: Prepared, context: ConversationContext) -> str | None:
+    prior = context.prior_complaints_same_matter
+    if prior >= 1:
+        times = "once" if prior == 1 else f"{prior} times"
+        return f"customer already complained about the same matter {times}"
+    reason = _lexicon_reason(prepared, lexicons.REPEAT)
+    return f"customer says it happened before: {reason}" if reason else None
+
+
+def _money(prepared: Prepared, context: ConversationContext) -> str | None:
+    if context.desired_resolution in MONEY_RESOLUTIONS:
+        return f"customer wants {context.desired_resolution}"
+    hits = find_affirmed(prepared, lexicons.MONEY, lexicons.WISH_NEGATIONS, window=5)
+    return f"customer asks for money: {_mentions(hits)}" if hits else None
+
+
+def _severity(category: str | None, reasons: dict[str, str], settings: Settings) -> int:
+    severity = settings.category(category).default_severity if category else MIN_SEVERITY
+    if reasons.keys() & {"anger", "legal", "repeat"}:
+        severity += 1
+    if "safety" in reasons:
+        severity = MAX_SEVERITY
+    return max(MIN_SEVERITY, min(MAX_SEVERITY, severity))
+
+
+def assess(
+    message: MessageSignals, context: ConversationContext, settings: Settings
+) -> EscalationDecision:
+    """Decide whether ``message`` must go to a person, with the reasons and the severity."""
+    limits = settings.escalation
+    prepared = prepare(message.text)
+    understood = (
+        message.intent != "nlu_fallback"
+        and message.intent_confidence + _EPSILON >= limits.nlu_confidence_threshold
+    )
+    intent = message.intent if understood else None
+    failed = 0 if understood else context.failed_understandings + 1
+    score = anger_score(message.text)
+
+    found: dict[str, str | None] = {
+        "safety": _safety(prepared, message.category),
+        "legal": _lexicon_reason(prepared, lexicons.LEGAL),
+        "anger": _anger(message.text, score, intent, context, settings),
+        "human_request": _human_request(prepared, intent),
+        "repeat": _repeat(prepared, context),
+        "money": _money(prepared, context),
+        "not_understood": (
+            f"the bot failed to understand {failed} messages in a row"
+            if failed >= limits.max_failed_understandings
+            else None
+        ),
+    }
+    explanations = {reason: why for reason, why in found.items() if why is not None}
+    if "legal" in explanations:
+        explanations["legal"] = f"customer mentions legal steps: {explanations['legal']}"
+    return EscalationDecision(
+        reasons=tuple(reason for reason in REASONS if reason in explanations),
+        anger_score=score,
+        severity=_severity(message.category, explanations, settings),
+        explanations=explanations,
+        failed_understandings=failed,
+    )

@@ -1,0 +1,58 @@
+"""What the customer wants, from their answer to "What can we do for you?".
+
+The answer is matched against one word list per resolution (see
+:data:`bot.policy.lexicons.RESOLUTION_LEXICONS`). Wishes that are negated ("I don't want a
+refund", "ne trebam novi") are ignored. The first concrete wish in the text wins, so "a new one,
+or my money back" is a replacement. "Nothing" / "I don't know" counts only when no
+concrete wish is named: "ne znam, možda zamjenu" is a replacement.
+"""
+
+from __future__ import annotations
+
+from bot.policy.lexicons import RESOLUTION_LEXICONS, WISH_NEGATIONS, Hit, find_affirmed, prepare
+
+RESOLUTIONS: tuple[str, ...] = (
+    "refund",
+    "replacement",
+    "repair",
+    "apology",
+    "compensation",
+    "nothing",
+    "other",
+)
+
+#: Intents that answer "nothing" on their own ("no", "ne", "hvala, to je sve").
+_NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
+
+
+def resolution_hits(text: str) -> dict[str, list[Hit]]:
+    """The non-negated matches of every resolution's word list in ``text``."""
+    prepared = prepare(text)
+    return {
+        slug: (
+            lexicon.find(prepared)
+            if slug == "nothing"
+            else find_affirmed(prepared, lexicon, WISH_NEGATIONS, window=5)
+        )
+        for slug, lexicon in RESOLUTION_LEXICONS.items()
+    }
+
+
+def classify_resolution(text: str, intent: str | None = None) -> str:
+    """The resolution slug (one of :data:`RESOLUTIONS`) that ``text`` asks for.
+
+    ``intent`` is the NLU intent of the message; it decides only when no word matches: a
+    "deny" ("no") means nothing is wanted, anything else is ``other``.
+    """
+    hits = resolution_hits(text)
+    concrete = [
+        (hit.clause, hit.start, slug)
+        for slug, slug_hits in hits.items()
+        if slug != "nothing"
+        for hit in slug_hits
+    ]
+    if concrete:
+        return min(concrete)[2]
+    if hits["nothing"] or intent in _NOTHING_INTENTS:
+        return "nothing"
+    return "other"

@@ -1,0 +1,67 @@
+"""Shared fixtures: a trained model (trained once per run), fresh databases, service checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.runner import MODELS_DIR, child_env, latest_model, rasa_command
+from bot.settings import PROJECT_ROOT
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def service_reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip (outside CI) or fail (in CI) when a real service is not there."""
+    if service_reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI requires it")
+    pytest.skip(f"{message}; start it to run this test")
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The project's model, trained now if the data, domain or config changed."""
+    result = subprocess.run(
+        rasa_command(
+            "train",
+            "--domain", "domain.yml",
+            "--config", "config.yml",
+            "--data", "data",
+            "--out", str(MODELS_DIR),
+        ),
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    model = latest_model()
+    assert model is not None
+    return model
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty SQLite database for one test."""
+    from bot.store import dispose_engines, migrate
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    migrate(url)
+    yield url
+    dispose_engines()

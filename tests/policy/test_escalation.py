@@ -1,0 +1,632 @@
+"""Escalation policy: which messages go to a person, and why.
+
+The expectations are written as a customer-service lead would judge each message, following
+/work/shared/PRINCIPLES.md: health or safety, legal threats, anger, asking for a person, a repeated
+complaint, money, and two misunderstandings in a row send the chat to a person; a calm customer
+with an ordinary problem (late parcel, wrong size, a repair or replacement) does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.policy import REASONS, ConversationContext, EscalationDecision, MessageSignals, assess
+from bot.settings import EscalationSettings, Settings, load_settings
+
+
+@dataclass(frozen=True)
+class Case:
+    """One message, what is known before it, and the exact reasons expected."""
+
+    text: str
+    expected: frozenset[str]
+    intent: str | None = None
+    confidence: float = 1.0
+    category: str | None = None
+    context: ConversationContext = field(default_factory=ConversationContext)
+
+
+def case(
+    case_id: str,
+    text: str,
+    *reasons: str,
+    intent: str | None = None,
+    confidence: float = 1.0,
+    category: str | None = None,
+    context: ConversationContext | None = None,
+) -> pytest.ParameterSet:
+    """A table row: an id, the message and the reasons a person would expect."""
+    assert set(reasons) <= set(REASONS), reasons
+    return pytest.param(
+        Case(
+            text=text,
+            expected=frozenset(reasons),
+            intent=intent,
+            confidence=confidence,
+            category=category,
+            context=context or ConversationContext(),
+        ),
+        id=case_id,
+    )
+
+
+AFTER_ONE_FAILURE = ConversationContext(failed_understandings=1)
+COMPLAINED_BEFORE = ConversationContext(prior_complaints_same_matter=1)
+WANTS_REFUND = ConversationContext(desired_resolution="refund")
+WANTS_COMPENSATION = ConversationContext(desired_resolution="compensation")
+WANTS_REPLACEMENT = ConversationContext(desired_resolution="replacement")
+
+ENGLISH = [
+    # calm complaints: thank, ticket, deadline, no person needed
+    case("en-late-parcel", "My package was supposed to arrive on Monday and it's still not here."),
+    case("en-wrong-size", "I ordered a size M but received an L."),
+    case("en-repair-wish", "The washing machine stopped spinning, could you repair it?"),
+    case("en-replacement-wish", "The kettle lid is cracked, I'd like a replacement please."),
+    case("en-invoice-typo", "There's a typo in my invoice, my street name is misspelled."),
+    case("en-just-telling", "Just wanted to let you know the app crashes when I open my orders."),
+    case("en-polite-disappointed", "The package is late and I am disappointed."),
+    case("en-praise", "Great job on the quick delivery, thank you!"),
+    case("en-resend-invoice", "Could you send the invoice again? I deleted the email."),
+    case("en-double-charge", "I was charged twice for the same order, please check."),
+    case("en-fed-up-not-sick", "I'm sick and tired of waiting for the courier."),
+    case("en-nobody-sick", "Luckily nobody got sick, the juice was just flat."),
+    case("en-replacement-answer", "A new one would be great.", context=WANTS_REPLACEMENT),
+    # safety
+    case("en-fire-no-injury", "Nobody was hurt, but the charger caught fire on my desk.", "safety"),
+    case("en-got-sick", "My son got sick after drinking your orange juice.", "safety"),
+    case("en-glass", "There was a piece of glass in my yoghurt!", "safety"),
+    case("en-shock", "The heater gave my wife an electric shock.", "safety"),
+    case("en-mould", "Found mould on the bread I bought yesterday.", "safety"),
+    case("en-typo-poisoning", "my kid got food poisonning from your chicken", "safety"),
+    case("en-typo-allergic", "I had an alergic reaction to the cream", "safety"),
+    case("en-category", "The battery cover of the toy falls off.", "safety", category="safety"),
+    # legal
+    case("en-lawyer", "If this is not sorted by Friday I will contact my lawyer.", "legal"),
+    case("en-consumer", "I'm going to report you to consumer protection.", "legal"),
+    case("en-court", "See you in court.", "legal"),
+    # anger
+    case("en-insult", "You idiots lost my parcel.", "anger"),
+    case("en-profanity", "This is fucking ridiculous, where is my order?", "anger"),
+    case("en-shouting", "WHERE IS MY ORDER??? I HAVE BEEN WAITING FOR TWO WEEKS!!!", "anger"),
+    case("en-sarcasm", "Great job, the parcel is late again. Well done!!", "anger", "repeat"),
+    case("en-insult-intent", "you lot are a bunch of muppets", "anger", intent="insult"),
+    case("en-useless-aimed", "You are useless and incompetent, fix my account!", "anger"),
+    # human request
+    case("en-real-person", "I want to talk to a real person.", "human_request"),
+    case("en-manager", "Can I speak with your manager?", "human_request"),
+    case(
+        "en-human-intent",
+        "can someone from your team take over",
+        "human_request",
+        intent="request_human",
+    ),
+    # repeat
+    case(
+        "en-third-time",
+        "This is the third time I'm complaining about the same broken zipper.",
+        "repeat",
+    ),
+    case(
+        "en-prior-in-store",
+        "The replacement you sent also has a broken zipper.",
+        "repeat",
+        context=COMPLAINED_BEFORE,
+    ),
+    case("en-already-complained", "I already complained about this last week.", "repeat"),
+    case("en-order-again-not-repeat", "Once this is sorted I would happily order again."),
+    # money
+    case("en-refund", "I would like a refund, please.", "money"),
+    case("en-money-back", "I'd like my money back for the damaged lamp.", "money"),
+    case("en-no-refund", "I don't want a refund, just send the right size."),
+    case("en-resolution-refund", "My order number is ORD-48213.", "money", context=WANTS_REFUND),
+    # not understood
+    case("en-first-fallback", "asdf qwer", intent="nlu_fallback"),
+    case(
+        "en-second-fallback",
+        "blorp the thingy",
+        "not_understood",
+        intent="nlu_fallback",
+        context=AFTER_ONE_FAILURE,
+    ),
+    case(
+        "en-second-low-confidence",
+        "hmm the stuff with the thing",
+        "not_understood",
+        intent="complain",
+        confidence=0.3,
+        context=AFTER_ONE_FAILURE,
+    ),
+    # several at once
+    case(
+        "en-lawyer-burn-compensation",
+        "My lawyer will hear about this. I want compensation for the burned carpet.",
+        "safety",
+        "legal",
+        "money",
+    ),
+    case(
+        "en-angry-repeat-human",
+        "Again?! You morons sent the wrong phone AGAIN. Get me a manager.",
+        "anger",
+        "repeat",
+        "human_request",
+    ),
+]
+
+CROATIAN = [
+    # calm
+    case("hr-late-parcel", "Paket je trebao stići u ponedjeljak, a još ga nema."),
+    case("hr-wrong-size", "Naručila sam veličinu M, a stigla je L."),
+    case("hr-repair-wish", "Perilica ne centrifugira, molim vas da je popravite."),
+    case("hr-invoice-typo", "Na računu mi je krivo napisano ime ulice."),
+    case("hr-just-telling", "Hvala, samo sam htjela da znate da aplikacija ponekad zablokira."),
+    case("hr-polite-disappointed", "Pošiljka kasni tjedan dana i razočarana sam."),
+    case("hr-replacement", "Patentni zatvarač se odmah pokvario, voljela bih zamjenu."),
+    case("hr-resend", "Molim vas, pošaljite ponovno račun, nisam ga dobila."),
+    case("hr-double-charge", "Naplatili ste mi dva puta istu narudžbu, molim provjeru."),
+    case("hr-no-diacritics-calm", "postovani, narudzba kasni vec tjedan dana, mozete li provjeriti"),
+    # safety
+    case("hr-vomit", "Dijete je povraćalo cijelu noć nakon vašeg soka.", "safety"),
+    case("hr-fire", "Punjač se zapalio dok je bio uključen.", "safety"),
+    case("hr-glass", "U jogurtu sam našla komadić stakla!", "safety"),
+    case("hr-mould", "Na kruhu je bila plijesan.", "safety"),
+    case("hr-negation-then-explosion", "Nitko nije ozlijeđen, ali kuhalo je eksplodiralo.", "safety"),
+    case("hr-negation-only", "Srećom nije nikoga ozlijedilo, samo je stalak pao."),
+    case("hr-shock", "Udarila me struja kad sam uključio sušilo.", "safety"),
+    case("hr-no-diacritics-er", "sin je zavrsio na hitnoj zbog alergijske reakcije", "safety"),
+    case("hr-typo-poison", "otrovali smo se vasom salatom", "safety"),
+    # legal
+    case("hr-lawyer", "Ako se ovo ne riješi, javljam se odvjetniku.", "legal"),
+    case("hr-inspection", "Podnijet ću prijavu tržišnoj inspekciji.", "legal"),
+    case("hr-court", "Vidimo se na sudu.", "legal"),
+    case("hr-consumer-assoc", "Obratit ću se udruzi za zaštitu potrošača.", "legal"),
+    case("hr-sue-no-diacritics", "tuzit cu vas", "legal"),
+    # anger
+    case("hr-insult", "Idioti, izgubili ste mi paket.", "anger"),
+    case("hr-profanity", "Jebote, koliko još trebam čekati?!", "anger"),
+    case("hr-shouting", "SVAKI PUT ISTA PRIČA, GDJE JE MOJA NARUDŽBA???", "anger", "repeat"),
+    case("hr-sarcasm", "Svaka čast, treći tjedan čekam paket. Bravo!!", "anger"),
+    case("hr-disgrace-aimed", "Ovo je sramota!!! Nesposobni ste!", "anger"),
+    # human request
+    case("hr-live-person", "Želim razgovarati sa živom osobom, ne s robotom.", "human_request"),
+    case("hr-supervisor", "Možete li me spojiti s vašim nadređenim?", "human_request"),
+    # repeat
+    case("hr-already", "Već sam se žalila zbog istog problema prošli mjesec.", "repeat"),
+    case("hr-again", "Opet ste mi poslali krivu boju.", "repeat"),
+    case("hr-after-claim", "Ni nakon reklamacije perilica ne radi.", "repeat"),
+    case("hr-store-repeat", "Kutija je opet stigla zgnječena.", "repeat", context=COMPLAINED_BEFORE),
+    # money
+    case("hr-refund", "Tražim povrat novca za oštećenu lampu.", "money"),
+    case("hr-give-back", "Vratite mi novac.", "money"),
+    case("hr-no-refund", "Ne trebam povrat novca, samo zamjenu."),
+    case("hr-resolution-refund", "To je sve, hvala.", "money", context=WANTS_REFUND),
+    # not understood
+    case("hr-first-fallback", "hmmm aaa", intent="nlu_fallback"),
+    case(
+        "hr-second-fallback",
+        "ššš kkk",
+        "not_understood",
+        intent="nlu_fallback",
+        context=AFTER_ONE_FAILURE,
+    ),
+    # several at once
+    case(
+        "hr-repeat-human",
+        "Ovo je treći put da se žalim na isti kvar. Želim razgovarati sa šefom!",
+        "repeat",
+        "human_request",
+    ),
+]
+
+SERBIAN_LATIN = [
+    # calm
+    case("sr-late-parcel", "Paket je trebalo da stigne u ponedeljak, a još uvek ga nema."),
+    case("sr-wrong-size", "Poručila sam patike broj 38, a stigle su 40."),
+    case("sr-repair-wish", "Frižider ne hladi kako treba, da li možete da pošaljete servisera?"),
+    case("sr-invoice-typo", "Na računu je pogrešno upisan PIB firme."),
+    case("sr-just-telling", "Ništa, samo sam hteo da znate da vam sajt sporo radi."),
+    case("sr-polite-disappointed", "Isporuka kasni već nedelju dana, nisam zadovoljan."),
+    case("sr-replacement", "Stigla mi je pogrešna boja, voleo bih zamenu."),
+    case("sr-no-diacritics-calm", "postovani, porudzbina kasni, da li mozete da proverite"),
+    # safety
+    case("sr-poisoned", "Dete se otrovalo vašom pašteticom, bili smo kod lekara.", "safety"),
+    case("sr-sparks-shock", "Fen je počeo da varniči i udarila me struja.", "safety"),
+    case("sr-mould-budj", "U hlebu sam našao buđ.", "safety"),
+    case("sr-mould-plesan", "Našla sam plesan na siru.", "safety"),
+    case("sr-negation-then-explosion", "Niko nije povređen, ali je bojler eksplodirao.", "safety"),
+    case("sr-negation-only", "Srećom niko nije povređen, samo se polica iskrivila."),
+    case("sr-cut", "Posekao sam se na oštru ivicu kutije.", "safety"),
+    case(
+        "sr-no-diacritics-allergy",
+        "cerka je dobila alergijsku reakciju posle vase kreme",
+        "safety",
+    ),
+    case("sr-typo-vomit", "otrovala sam se vasom salatom, povracala sam celu noc", "safety"),
+    # legal
+    case("sr-sue", "Ako ovo ne rešite, tužiću vas.", "legal"),
+    case("sr-lawyer", "Moj advokat će vas kontaktirati.", "legal"),
+    case("sr-inspection", "Prijaviću vas tržišnoj inspekciji.", "legal"),
+    case("sr-consumers", "Obratiću se Udruženju potrošača.", "legal"),
+    # anger
+    case("sr-thieves", "Vi ste obični lopovi i prevaranti!", "anger"),
+    case("sr-insult-repeat", "Kreteni, opet ste zeznuli porudžbinu!!!", "anger", "repeat"),
+    case(
+        "sr-sarcasm",
+        "Bravo, svaka vam čast, treći put mi šaljete pogrešnu veličinu!!!",
+        "anger",
+        "repeat",
+    ),
+    case("sr-insult-intent", "ajde bre marš", "anger", intent="insult"),
+    # human request
+    case("sr-live-person", "Hoću da razgovaram sa nekim živim, a ne sa botom.", "human_request"),
+    case("sr-manager", "Dajte mi vašeg menadžera.", "human_request"),
+    # repeat
+    case("sr-already", "Već sam se žalio zbog ovoga pre dve nedelje.", "repeat"),
+    case("sr-again", "Ponovo mi je stigao oštećen paket.", "repeat"),
+    # money
+    case("sr-refund", "Hoću povrat novca.", "money"),
+    case("sr-refund-povracaj", "Tražim povraćaj novca za neispravan telefon.", "money"),
+    case("sr-give-back", "Vratite mi pare za neispravan telefon.", "money"),
+    case("sr-no-refund", "Ne tražim povrat novca, samo da mi pošaljete drugi."),
+    case("sr-resolution-comp", "Eto, to je to.", "money", context=WANTS_COMPENSATION),
+    # not understood
+    case("sr-first-low-confidence", "pa ono kao znaš", intent="complain", confidence=0.4),
+    case(
+        "sr-second-fallback",
+        "šta bre ovo",
+        "not_understood",
+        intent="nlu_fallback",
+        context=AFTER_ONE_FAILURE,
+    ),
+    # several at once
+    case(
+        "sr-disgrace-compensation-lawyer",
+        "Ovo je sramota, nesposobni ste, tražim odštetu i idem kod advokata!",
+        "legal",
+        "anger",
+        "money",
+    ),
+]
+
+SERBIAN_CYRILLIC = [
+    # calm
+    case("sr-cyr-late", "Пакет касни три дана, молим вас да проверите."),
+    case("sr-cyr-wrong-size", "Добио сам погрешну величину мајице."),
+    case("sr-cyr-repair", "Штампач не ради, треба ми поправка."),
+    case("sr-cyr-invoice-typo", "На рачуну је погрешно написано моје презиме."),
+    case("sr-cyr-just-telling", "Ништа, само да знате."),
+    case("sr-cyr-disappointed", "Разочаран сам, достава је каснила."),
+    case("sr-cyr-replacement", "Молим вас да ми пошаљете нови, овај је неисправан."),
+    # safety
+    case("sr-cyr-sick", "Мој син се разболео после вашег сока.", "safety"),
+    case("sr-cyr-fire", "Пуњач се запалио у току ноћи.", "safety"),
+    case("sr-cyr-glass", "У јогурту сам нашла комад стакла.", "safety"),
+    case("sr-cyr-mould", "Хлеб је пун буђи.", "safety"),
+    case("sr-cyr-negation-then-explosion", "Нико није повређен, али је грејалица експлодирала.", "safety"),
+    case("sr-cyr-negation-only", "Срећом нико није повређен."),
+    case("sr-cyr-er", "Завршили смо у Ургентном центру због алергијске реакције.", "safety"),
+    case("sr-cyr-poison-mixed", "Отровао сам се, povraćao sam celu noć.", "safety"),
+    case("sr-cyr-category", "Поклопац се сам отвара.", "safety", category="safety"),
+    # legal
+    case("sr-cyr-sue", "Тужићу вас суду.", "legal"),
+    case("sr-cyr-lawyer", "Мој адвокат ће вам се јавити.", "legal"),
+    case("sr-cyr-inspection", "Пријавићу вас тржишној инспекцији.", "legal"),
+    case("sr-cyr-consumers", "Обратићу се заштити потрошача.", "legal"),
+    # anger
+    case("sr-cyr-idiots", "Идиоти, где ми је пакет?", "anger"),
+    case("sr-cyr-profanity", "Јебем вам све, три недеље чекам!", "anger"),
+    case("sr-cyr-shouting", "ОВО ЈЕ НЕЧУВЕНО, ГДЕ ЈЕ МОЈА ПОРУЏБИНА???", "anger"),
+    case("sr-cyr-sarcasm", "Свака част, опет касните. Браво!!!", "anger", "repeat"),
+    case("sr-cyr-insult-intent", "иди бре", "anger", intent="insult"),
+    # human request
+    case("sr-cyr-live-person", "Желим да разговарам са живом особом.", "human_request"),
+    case("sr-cyr-operator", "Дајте ми оператера.", "human_request"),
+    # repeat
+    case("sr-cyr-already", "Већ сам се жалила због истог квара.", "repeat"),
+    case("sr-cyr-third-time", "Ово је трећи пут да вам пишем.", "repeat"),
+    case("sr-cyr-store-repeat", "Кабл се поново прегрејао.", "repeat", context=COMPLAINED_BEFORE),
+    # money
+    case("sr-cyr-refund", "Хоћу повраћај новца.", "money"),
+    case("sr-cyr-give-back", "Вратите ми паре!", "money"),
+    case("sr-cyr-no-refund", "Не треба ми повраћај новца, само нови телефон."),
+    # not understood
+    case(
+        "sr-cyr-second-fallback",
+        "ааа ввв",
+        "not_understood",
+        intent="nlu_fallback",
+        context=AFTER_ONE_FAILURE,
+    ),
+    # several at once
+    case(
+        "sr-cyr-repeat-human",
+        "Поново ми шаљете покварен производ, тражим да разговарам са шефом!",
+        "repeat",
+        "human_request",
+    ),
+]
+
+BOSNIAN = [
+    # calm
+    case("bs-late", "Paket kasni već sedmicu dana."),
+    case("bs-wrong-size", "Dobila sam pogrešan broj patika."),
+    case("bs-repair", "Mašina za veš ne radi, trebam popravku."),
+    case("bs-invoice-typo", "Na fakturi je pogrešno napisan moj broj telefona."),
+    case("bs-just-telling", "Ništa, samo sam htio da znate."),
+    case("bs-not-satisfied", "Nisam zadovoljna, dostava je kasnila tri dana."),
+    case("bs-replacement", "Pošaljite mi novi, ovaj ne radi."),
+    case("bs-frustrated-no-answer", "uzas ljudi, zasto mi niko ne odgovara na mail"),
+    # safety
+    case("bs-vomit-doctor", "Nakon vašeg soka dijete je povraćalo i bili smo kod ljekara.", "safety"),
+    case("bs-fire", "Grijalica se zapalila.", "safety"),
+    case("bs-mould-budj", "U hljebu je bila buđ.", "safety"),
+    case("bs-mould-plijesan", "Našao sam plijesan na siru.", "safety"),
+    case("bs-negation-then-explosion", "Niko nije povrijeđen, ali je bojler eksplodirao.", "safety"),
+    case("bs-negation-only", "Hvala Bogu niko nije povrijeđen."),
+    case("bs-injured", "Povrijedio sam se o oštar rub kutije.", "safety"),
+    case("bs-no-diacritics-hospital", "kcerka je zavrsila u bolnici zbog trovanja", "safety"),
+    # legal
+    case("bs-lawyer", "Angažovaću advokata.", "legal"),
+    case("bs-lawsuit", "Podnijet ću tužbu.", "legal"),
+    case("bs-inspection", "Prijavit ću vas inspekciji.", "legal"),
+    case("bs-consumers", "Obratit ću se udruženju za zaštitu potrošača.", "legal"),
+    # anger
+    case("bs-fools", "Budale jedne, gdje mi je paket?", "anger"),
+    case("bs-profanity", "Pas vam mater, tri sedmice čekam!!!", "anger"),
+    case("bs-sarcasm", "Svaka čast, opet kasnite. Bravo majstori!", "anger", "repeat"),
+    # human request
+    case("bs-live-person", "Hoću da pričam sa živim čovjekom.", "human_request"),
+    case("bs-boss", "Dajte mi nekog šefa.", "human_request"),
+    case("bs-human-intent", "moze li neko drugi", "human_request", intent="request_human"),
+    # repeat
+    case("bs-already", "Već sam se žalio zbog toga.", "repeat"),
+    case("bs-same-again", "Ponovo isti problem.", "repeat"),
+    case("bs-store-repeat", "Ekran treperi.", "repeat", context=COMPLAINED_BEFORE),
+    # money
+    case("bs-refund", "Hoću povrat novca.", "money"),
+    case("bs-give-back", "Vratite mi lovu.", "money"),
+    case("bs-no-refund", "Ne trebam povrat novca, samo zamjenu."),
+    # not understood
+    case("bs-first-fallback", "ma ono", intent="nlu_fallback"),
+    case(
+        "bs-second-fallback",
+        "aj bujrum",
+        "not_understood",
+        intent="nlu_fallback",
+        context=AFTER_ONE_FAILURE,
+    ),
+    # several at once
+    case("bs-court-compensation", "Tražim odštetu, inače idem na sud.", "legal", "money"),
+]
+
+ALL_LANGUAGES = ENGLISH + CROATIAN + SERBIAN_LATIN + SERBIAN_CYRILLIC + BOSNIAN
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The built-in defaults (no bot.yml, no environment)."""
+    missing = tmp_path_factory.mktemp("settings") / "bot.yml"
+    return load_settings(environ={}, settings_file=missing)
+
+
+def _assess(item: Case, settings: Settings) -> EscalationDecision:
+    message = MessageSignals(
+        text=item.text,
+        intent=item.intent,
+        intent_confidence=item.confidence,
+        category=item.category,
+    )
+    return assess(message, item.context, settings)
+
+
+@pytest.mark.parametrize("item", ALL_LANGUAGES)
+def test_reasons(item: Case, settings: Settings) -> None:
+    decision = _assess(item, settings)
+    assert set(decision.reasons) == item.expected, decision.explanations
+    assert decision.escalate == bool(item.expected)
+
+
+@pytest.mark.parametrize("item", ALL_LANGUAGES)
+def test_every_reason_is_explained_in_order(item: Case, settings: Settings) -> None:
+    decision = _assess(item, settings)
+    assert list(decision.reasons) == [r for r in REASONS if r in decision.reasons]
+    assert set(decision.explanations) == set(decision.reasons)
+    assert all(why.strip() for why in decision.explanations.values())
+    assert 0.0 <= decision.anger_score <= 1.0
+    assert 1 <= decision.severity <= 4
+
+
+def test_tables_cover_every_language_and_reason() -> None:
+    for table in (ENGLISH, CROATIAN, SERBIAN_LATIN, SERBIAN_CYRILLIC, BOSNIAN):
+        assert len(table) >= 30
+        covered = set().union(*(param.values[0].expected for param in table))
+        assert covered == set(REASONS)
+        assert any(not param.values[0].expected for param in table)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Мој адвокат ће вам се јавити.", "advokat"),
+        ("If this is not sorted I will contact my lawyer.", "lawyer"),
+        ("Na kruhu je bila plijesan.", "plijesan"),
+    ],
+)
+def test_explanation_names_the_word(text: str, word: str, settings: Settings) -> None:
+    decision = assess(MessageSignals(text), ConversationContext(), settings)
+    assert any(word in why for why in decision.explanations.values()), decision.explanations
+
+
+# --- anger growing across two messages ------------------------------------------------------
+
+GROWING_ANGER = [
+    pytest.param("My order is late.", "This is ridiculous, still nothing!!", id="en"),
+    pytest.param("Paket kasni.", "Ovo je smiješno, još uvijek ništa!!", id="hr"),
+    pytest.param("Porudžbina kasni.", "Ovo je katastrofa!!!", id="sr"),
+    pytest.param("Поруџбина касни.", "Ово је ужас, и даље ништа!!", id="sr-cyr"),
+    pytest.param("Paket kasni.", "Ovo je nevjerovatno, već sedmicu čekam!!!", id="bs"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), GROWING_ANGER)
+def test_anger_growing_across_two_messages(first: str, second: str, settings: Settings) -> None:
+    calm = assess(MessageSignals(first, intent="complain"), ConversationContext(), settings)
+    assert calm.reasons == ()
+    later = assess(
+        MessageSignals(second, intent="complain"),
+        ConversationContext(previous_anger=calm.anger_score),
+        settings,
+    )
+    assert later.reasons == ("anger",), later.explanations
+    assert later.anger_score < settings.escalation.anger_threshold
+    assert "angrier" in later.explanations["anger"]
+
+
+@pytest.mark.parametrize(("first", "second"), GROWING_ANGER)
+def test_same_irritation_without_a_rise_is_not_anger(
+    first: str, second: str, settings: Settings
+) -> None:
+    """Already irritated before: the same level again is not "getting angrier"."""
+    del first
+    earlier = assess(MessageSignals(second), ConversationContext(), settings)
+    again = assess(
+        MessageSignals(second), ConversationContext(previous_anger=earlier.anger_score), settings
+    )
+    assert "anger" not in again.reasons
+
+
+# --- two failures in a row --------------------------------------------------------------------
+
+FAILURES = [
+    pytest.param("qwe rty", "zxc vbn", "My parcel is late.", id="en"),
+    pytest.param("ovaj ono", "ma znaš već", "Paket kasni tjedan dana.", id="hr"),
+    pytest.param("pa ono", "kao bre", "Paket kasni nedelju dana.", id="sr"),
+    pytest.param("па оно", "као бре", "Пакет касни недељу дана.", id="sr-cyr"),
+    pytest.param("ma haj", "ono kao", "Paket kasni sedmicu dana.", id="bs"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "understood"), FAILURES)
+def test_two_failures_in_a_row(
+    first: str, second: str, understood: str, settings: Settings
+) -> None:
+    one = assess(MessageSignals(first, intent="nlu_fallback"), ConversationContext(), settings)
+    assert one.reasons == ()
+    assert one.failed_understandings == 1
+    two = assess(
+        MessageSignals(second, intent="greet", intent_confidence=0.2),
+        ConversationContext(failed_understandings=one.failed_understandings),
+        settings,
+    )
+    assert two.reasons == ("not_understood",)
+    assert two.failed_understandings == 2
+    reset = assess(
+        MessageSignals(understood, intent="complain", intent_confidence=0.9),
+        ConversationContext(failed_understandings=1),
+        settings,
+    )
+    assert reset.reasons == ()
+    assert reset.failed_understandings == 0
+
+
+def test_failures_separated_by_an_understood_message_do_not_add_up(settings: Settings) -> None:
+    first = assess(MessageSignals("xx", intent="nlu_fallback"), ConversationContext(), settings)
+    understood = assess(
+        MessageSignals("I ordered a lamp.", intent="complain"),
+        ConversationContext(failed_understandings=first.failed_understandings),
+        settings,
+    )
+    third = assess(
+        MessageSignals("yy", intent="nlu_fallback"),
+        ConversationContext(failed_understandings=understood.failed_understandings),
+        settings,
+    )
+    assert third.reasons == ()
+    assert third.failed_understandings == 1
+
+
+def test_low_confidence_intent_is_not_trusted(settings: Settings) -> None:
+    """An "insult" the NLU is unsure of is not taken as an insult."""
+    decision = assess(
+        MessageSignals("the parcel is late", intent="insult", intent_confidence=0.3),
+        ConversationContext(),
+        settings,
+    )
+    assert decision.reasons == ()
+    assert decision.failed_understandings == 1
+
+
+# --- severity -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "context", "severity"),
+    [
+        pytest.param("Paket kasni.", "delivery", ConversationContext(), 2, id="delivery-calm"),
+        pytest.param("Hvala, samo da znate.", None, ConversationContext(), 1, id="no-category"),
+        pytest.param("The app is slow.", "other", ConversationContext(), 1, id="other"),
+        pytest.param("The app is slow.", "made_up", ConversationContext(), 1, id="unknown"),
+        pytest.param("Idioti, paket kasni!", "delivery", ConversationContext(), 3, id="angry"),
+        pytest.param("Tužit ću vas.", "billing", ConversationContext(), 3, id="legal"),
+        pytest.param(
+            "Again the wrong size.", "product_quality", ConversationContext(), 3, id="repeat"
+        ),
+        pytest.param(
+            "Kreteni, opet kasni, zvat ću odvjetnika!",
+            "delivery",
+            ConversationContext(),
+            3,
+            id="anger-legal-repeat-once",
+        ),
+        pytest.param("Poklopac je labav.", "safety", ConversationContext(), 4, id="safety-cat"),
+        pytest.param("Punjač se zapalio.", "technical", ConversationContext(), 4, id="fire"),
+        pytest.param("Hoću povrat novca.", "billing", WANTS_REFUND, 2, id="money-no-bump"),
+        pytest.param(
+            "The zip broke.", "product_quality", COMPLAINED_BEFORE, 3, id="repeat-from-store"
+        ),
+    ],
+)
+def test_severity(
+    text: str, category: str | None, context: ConversationContext, severity: int, settings: Settings
+) -> None:
+    decision = assess(MessageSignals(text, category=category), context, settings)
+    assert decision.severity == severity, decision.explanations
+
+
+# --- thresholds come from the settings --------------------------------------------------------
+
+
+def _with(settings: Settings, **changes: float | int) -> Settings:
+    values = {**settings.escalation.__dict__, **changes}
+    return Settings(categories=settings.categories, escalation=EscalationSettings(**values))
+
+
+def test_anger_threshold_is_read_from_settings(settings: Settings) -> None:
+    message = MessageSignals("You idiots lost my parcel.")
+    assert "anger" in assess(message, ConversationContext(), settings).reasons
+    lenient = _with(settings, anger_threshold=0.9, anger_rise=0.9)
+    assert "anger" not in assess(message, ConversationContext(), lenient).reasons
+
+
+def test_max_failed_understandings_is_read_from_settings(settings: Settings) -> None:
+    patient = _with(settings, max_failed_understandings=3)
+    message = MessageSignals("??", intent="nlu_fallback")
+    assert assess(message, AFTER_ONE_FAILURE, patient).reasons == ()
+    twice = ConversationContext(failed_understandings=2)
+    assert assess(message, twice, patient).reasons == ("not_understood",)
+
+
+def test_confidence_threshold_is_read_from_settings(settings: Settings) -> None:
+    strict = _with(settings, nlu_confidence_threshold=0.95)
+    message = MessageSignals("Paket kasni.", intent="complain", intent_confidence=0.9)
+    assert assess(message, AFTER_ONE_FAILURE, settings).reasons == ()
+    assert assess(message, AFTER_ONE_FAILURE, strict).reasons == ("not_understood",)
+
+
+def test_settings_file_is_not_needed(tmp_path: Path) -> None:
+    loaded = load_settings(environ={}, settings_file=tmp_path / "absent.yml")
+    decision = assess(MessageSignals("Hoću povrat novca."), ConversationContext(), loaded)
+    assert decision.reasons == ("money",)

@@ -1,0 +1,251 @@
+"""Alembic migrations create the schema the models describe, on SQLite and PostgreSQL.
+
+The PostgreSQL tests use a throwaway database on ``BOT_TEST_POSTGRES_URL`` (default: user
+``postgres`` at 127.0.0.1:5432). They are skipped when it cannot be reached, unless ``CI`` is
+set: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect
+from sqlalchemy.engine import Engine, make_url
+
+from bot.store import (
+    Base,
+    current_revision,
+    dispose_engines,
+    get_engine,
+    head_revision,
+    migrate,
+    session_scope,
+)
+from bot.store import complaints as repo
+from bot.store.db import alembic_config
+from bot.store.models import include_name
+
+PG_ADMIN_URL = os.environ.get(
+    "BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+OWN_TABLES = {"complaints", "complaint_events"}
+
+
+def schema_diff(engine: Engine, metadata: MetaData = Base.metadata) -> list[Any]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
+        return list(compare_metadata(context, metadata))
+
+
+def check_constraint_names(engine: Engine) -> set[str]:
+    inspector = inspect(engine)
+    return {
+        constraint["name"]
+        for table in OWN_TABLES
+        for constraint in inspector.get_check_constraints(table)
+    }
+
+
+def model_check_constraint_names() -> set[str]:
+    return {
+        str(constraint.name)
+        for table in OWN_TABLES
+        for constraint in Base.metadata.tables[table].constraints
+        if constraint.__class__.__name__ == "CheckConstraint"
+    }
+
+
+def downgrade_to_base(url: str) -> None:
+    with get_engine(url).begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+
+
+def assert_schema_matches_models(url: str) -> None:
+    engine = get_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    assert tables >= OWN_TABLES
+    assert "events" not in tables  # Rasa's tracker store owns that name
+    assert current_revision(url) == head_revision()
+    assert schema_diff(engine) == []
+    assert check_constraint_names(engine) == model_check_constraint_names()
+    indexes = {index["name"]: index for index in inspect(engine).get_indexes("complaints")}
+    assert indexes["ix_complaints_ticket"]["unique"]
+    foreign_keys = inspect(engine).get_foreign_keys("complaint_events")
+    assert [(fk["referred_table"], fk["options"].get("ondelete")) for fk in foreign_keys] == [
+        ("complaints", "CASCADE")
+    ]
+
+
+def migrate_concurrently(url: str, workers: int = 3) -> None:
+    """As when the Rasa server and the action server start together."""
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            migrate(url)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert current_revision(url) == head_revision()
+
+
+def roundtrip(url: str) -> None:
+    """Write through the repository and read back through a new session."""
+    cest = timezone(timedelta(hours=2))
+    with session_scope(url) as session:
+        complaint = repo.create_complaint(
+            session,
+            sender_id="pg-user",
+            channel="rest",
+            language="sr",
+            script="cyrillic",
+            category="safety",
+            severity=4,
+            anger_score=0.9,
+            description="Шта је ово?\x00",
+            escalation_reasons=["safety"],
+            deadline_hours=4,
+            prefix="C",
+            now=datetime(2024, 5, 1, 12, 0, tzinfo=cest),
+        )
+        repo.append_event(session, complaint, "note", "agent:ana", {"text": "a\x00b", "n": [1]})
+        ticket = complaint.ticket
+    with session_scope(url) as session:
+        stored = repo.get_by_ticket(session, ticket.lower())
+        assert stored is not None
+        assert stored.created_at == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
+        assert stored.created_at.utcoffset() == timedelta(0)
+        assert stored.description == "Шта је ово?"
+        assert stored.escalation_reasons == ["safety"]
+        assert [e.kind for e in repo.events_for(session, stored)] == [
+            "created",
+            "escalated",
+            "note",
+        ]
+        assert repo.events_for(session, stored)[-1].data == {"text": "a\x00b", "n": [1]}
+        assert (
+            repo.count_prior_complaints(
+                session,
+                sender_id="pg-user",
+                category="other",
+                order_ref=None,
+                since=datetime(2024, 1, 1, tzinfo=timezone.utc),
+            )
+            == 0
+        )
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_path / 'fresh' / 'bot.db'}"
+    dispose_engines()
+
+
+def test_migrations_create_the_schema_on_a_fresh_sqlite_file(sqlite_url: str) -> None:
+    assert current_revision(sqlite_url) is None
+    migrate(sqlite_url)
+    assert_schema_matches_models(sqlite_url)
+    roundtrip(sqlite_url)
+
+
+def test_compare_metadata_notices_a_difference(sqlite_url: str) -> None:
+    """Guards the check above: an empty diff must not come from a blind comparison."""
+    migrate(sqlite_url)
+    changed = MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["complaints"].append_column(Column("extra", String(10)))
+    diff = schema_diff(get_engine(sqlite_url), changed)
+    assert [entry[0] for entry in diff] == ["add_column"]
+
+
+def test_migrate_is_idempotent_and_downgrade_reverses_it(sqlite_url: str) -> None:
+    migrate(sqlite_url)
+    migrate(sqlite_url)
+    downgrade_to_base(sqlite_url)
+    assert current_revision(sqlite_url) is None
+    assert not OWN_TABLES & set(inspect(get_engine(sqlite_url)).get_table_names())
+    migrate(sqlite_url)
+    assert_schema_matches_models(sqlite_url)
+
+
+def test_concurrent_migrations_on_sqlite(sqlite_url: str) -> None:
+    migrate_concurrently(sqlite_url)
+    assert_schema_matches_models(sqlite_url)
+
+
+def test_migrations_leave_rasa_tables_alone(sqlite_url: str) -> None:
+    rasa = MetaData()
+    Table("events", rasa, Column("id", Integer, primary_key=True), Column("data", String(50)))
+    rasa.create_all(get_engine(sqlite_url))
+    migrate(sqlite_url)
+    assert "events" in inspect(get_engine(sqlite_url)).get_table_names()
+    assert schema_diff(get_engine(sqlite_url)) == []  # not reported as "to drop"
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+def _postgres_admin() -> Engine:
+    """An AUTOCOMMIT engine on the admin database, or skip/fail when there is none."""
+    try:
+        engine = create_engine(
+            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with engine.connect():
+            pass
+        return engine
+    except Exception as error:
+        where = make_url(PG_ADMIN_URL).render_as_string(hide_password=True)
+        reason = f"PostgreSQL not reachable at {where}: {str(error).strip().splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required because CI is set)")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    admin = _postgres_admin()
+    name = f"complaint_bot_test_{secrets.token_hex(6)}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        dispose_engines()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+@pytest.mark.services
+def test_migrations_create_the_schema_on_postgresql(postgres_url: str) -> None:
+    assert current_revision(postgres_url) is None
+    migrate(postgres_url)
+    assert_schema_matches_models(postgres_url)
+    roundtrip(postgres_url)
+    downgrade_to_base(postgres_url)
+    assert not OWN_TABLES & set(inspect(get_engine(postgres_url)).get_table_names())
+    migrate_concurrently(postgres_url)
+    assert schema_diff(get_engine(postgres_url)) == []

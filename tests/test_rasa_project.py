@@ -1,0 +1,50 @@
+"""The Rasa project itself: data validation and the end-to-end test stories."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.runner import child_env, rasa_command
+from bot.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_data_validates_without_warnings() -> None:
+    result = subprocess.run(
+        rasa_command("data", "validate", "--fail-on-warnings"),
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
+
+
+def test_story_files_cover_every_language() -> None:
+    names = {path.stem for path in (PROJECT_ROOT / "tests" / "stories").glob("*.yml")}
+    assert {"en", "hr", "sr_latn", "sr_cyrl", "bs"} <= names
+
+
+def test_end_to_end_stories_pass(trained_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    result = subprocess.run(
+        rasa_command(
+            "test", "core",
+            "--model", str(trained_model),
+            "--stories", "tests/stories",
+            "--e2e",
+            "--out", str(out),
+            "--no-plot",
+        ),
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
+    failed = (out / "failed_test_stories.yml").read_text(encoding="utf-8")
+    assert "- story:" not in failed, failed[:8000]

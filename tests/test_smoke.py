@@ -1,0 +1,141 @@
+"""Smoke test: the real model and servers, a chat over REST in two languages, the rows stored."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot import store
+from bot.runner import start_servers, stop
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+
+pytestmark = pytest.mark.slow
+
+TICKET = re.compile(r"\bC-[A-HJ-NP-Z2-9]{6}\b")
+
+
+def response_texts(name: str, language: str, script: str = "latin") -> list[str]:
+    """The domain's texts of response ``name`` for a customer of ``language``/``script``."""
+    domain = YAML(typ="safe").load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    slots = {"language": language, "script": script}
+    texts = []
+    for variation in domain["responses"][name]:
+        conditions = variation.get("condition") or []
+        if all(slots.get(c["name"], c["value"]) == c["value"] for c in conditions):
+            if conditions or language == "en":
+                texts.append(variation["text"])
+    return texts
+
+
+def matches(response: str, templates: list[str]) -> bool:
+    """Whether ``response`` is one of ``templates`` with its {slots} filled in."""
+    for template in templates:
+        pattern = re.escape(template)
+        pattern = re.sub(r"\\\{[a-z_]+\\\}", ".+", pattern)
+        if re.fullmatch(pattern, response, flags=re.S):
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def stack(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    database = tmp_path_factory.mktemp("smoke") / "bot.db"
+    env = {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "BOT_RASA_PORT": "5105",
+        "BOT_ACTIONS_PORT": "5155",
+    }
+    monkeypatch = pytest.MonkeyPatch()
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    store.migrate(settings.database_url)
+    processes = start_servers(settings, trained_model)
+    try:
+        yield settings
+    finally:
+        stop(processes)
+        monkeypatch.undo()
+        store.dispose_engines()
+
+
+def say(settings: Settings, sender: str, text: str) -> list[str]:
+    request = urllib.request.Request(
+        f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        messages: list[dict[str, Any]] = json.load(response)
+    return [message.get("text", "") for message in messages]
+
+
+def complaints_of(settings: Settings, sender: str) -> list[dict[str, Any]]:
+    with store.session_scope(settings.database_url) as session:
+        return [
+            store.complaint_to_dict(c) for c in store.list_complaints(session, sender_id=sender)
+        ]
+
+
+def test_english_delivery_complaint_is_logged_with_a_ticket(stack: Settings) -> None:
+    sender = f"smoke-en-{uuid.uuid4().hex[:8]}"
+    replies = say(stack, sender, "My order ORD-48213 from last week still hasn't arrived")
+    assert len(replies) == 3, replies
+    assert matches(replies[0], response_texts("utter_thank_for_complaint", "en"))
+    assert matches(replies[1], response_texts("utter_complain/delivery", "en"))
+    assert matches(replies[2], response_texts("utter_ask_desired_resolution", "en"))
+
+    replies = say(stack, sender, "Just send it to me as soon as possible please")
+    assert matches(replies[-1], response_texts("utter_ask_contact", "en")), replies
+
+    replies = say(stack, sender, "ana.horvat@example.com")
+    assert matches(replies[-1], response_texts("utter_complaint_logged", "en")), replies
+    ticket = TICKET.search(replies[-1])
+    assert ticket, replies
+
+    [row] = complaints_of(stack, sender)
+    assert row["ticket"] == ticket.group(0)
+    assert row["language"] == "en" and row["script"] == "latin"
+    assert row["category"] == "delivery"
+    assert row["order_ref"] == "ORD-48213"
+    assert row["contact"] == "ana.horvat@example.com"
+    assert row["status"] == "open" and row["escalated"] is False
+    assert row["escalation_reasons"] == []
+    assert row["description"] == "My order ORD-48213 from last week still hasn't arrived"
+    assert row["desired_resolution_text"] == "Just send it to me as soon as possible please"
+
+
+def test_croatian_health_complaint_is_escalated(stack: Settings) -> None:
+    sender = f"smoke-hr-{uuid.uuid4().hex[:8]}"
+    replies = say(
+        stack,
+        sender,
+        "Kupila sam vaš sok od jabuke i nakon što sam ga popila završila sam u bolnici",
+    )
+    assert len(replies) == 3, replies
+    assert matches(replies[0], response_texts("utter_thank_for_complaint", "hr"))
+    assert matches(replies[1], response_texts("utter_complain/safety", "hr"))
+    assert matches(replies[2], response_texts("utter_ask_desired_resolution", "hr"))
+
+    replies = say(stack, sender, "Ne znam, želim samo da to netko ozbiljno provjeri")
+    assert matches(replies[-1], response_texts("utter_ask_contact", "hr")), replies
+
+    replies = say(stack, sender, "091 234 5678")
+    assert matches(replies[-1], response_texts("utter_handoff_queued", "hr")), replies
+
+    [row] = complaints_of(stack, sender)
+    assert row["language"] == "hr"
+    assert row["category"] == "safety"
+    assert row["escalated"] is True and row["status"] == "escalated"
+    assert "safety" in row["escalation_reasons"]
+    assert row["contact"]
