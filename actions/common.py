@@ -25,14 +25,14 @@ def settings() -> Settings:
     return get_settings()
 
 
-def previous_anger(tracker: Tracker) -> float:
-    """The highest anger score of the customer's messages before the latest one."""
+def previous_anger(tracker: Tracker) -> float | None:
+    """The highest anger score of the customer's earlier messages (None: this is the first)."""
     texts = [
         event.get("text")
         for event in tracker.events
         if event.get("event") == "user" and isinstance(event.get("text"), str)
     ]
-    return max((anger_score(text) for text in texts[:-1]), default=0.0)
+    return max((anger_score(text) for text in texts[:-1]), default=None)
 
 
 def turn_from_tracker(tracker: Tracker) -> Turn:

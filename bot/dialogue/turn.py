@@ -22,7 +22,7 @@ class Turn:
     entities: dict[str, str] = field(default_factory=dict)
     language: str = "en"
     script: str = "latin"
-    previous_anger: float = 0.0
+    previous_anger: float | None = None
     ticket: str | None = None
 
 

@@ -9,7 +9,8 @@ Signals (the word lists are in :mod:`bot.policy.lexicons`):
 * insults and profanity (en, BCS) .................................. 0.65 each
 * contempt ("useless", "sramota"): 0.45, or 0.65 when aimed at "you" / "vi ste"
 * strong feelings ("furious", "katastrofa") 0.25, mild ones ("disappointed") 0.1
-* shouting: most letters in capitals 0.5; several words in capitals 0.25
+* shouting: 60 % or more of the letters in capitals 0.5; two or more words in capitals 0.25
+  (messages with fewer than 12 letters are never shouting)
 * repeated "!!!" / "???" 0.3 ("!!" 0.15)
 * a threat to leave or to warn others ("never again", "konkurencija") 0.35
 * sarcasm: praise ("great job", "svaka čast") in a message about a problem 0.5, each further
@@ -45,7 +46,7 @@ MIN_LETTERS_FOR_SHOUTING = 12
 #: Share of capital letters that reads as shouting.
 SHOUTING_RATIO = 0.6
 
-#: "You" before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj) ...
+#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj) ...
 _YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi"])
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste").
 _YOU_AFTER = Lexicon(["ste|si|su"])
@@ -74,7 +75,7 @@ def _lexicon_signals(prepared: Prepared) -> list[Signal]:
         if any((hit.clause, index) in abusive for index in hit.indexes):
             continue
         tokens = prepared.clauses[hit.clause]
-        aimed = _YOU_BEFORE.search(tokens[max(0, hit.start - 3) : hit.start]) or (
+        aimed = _YOU_BEFORE.search(tokens[max(0, hit.start - 4) : hit.start]) or (
             _YOU_AFTER.search(tokens[hit.end : hit.end + 1])
         )
         if aimed:
@@ -95,7 +96,9 @@ def _lexicon_signals(prepared: Prepared) -> list[Signal]:
 def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
     """Praise in a message about a problem: the first marker weighs 0.5, each further 0.25."""
     problems = lexicons.PROBLEM_WORDS.find(prepared)
-    found: list[str] = [hit.phrase for hit in lexicons.SARCASM_ON_ITS_OWN.find(prepared)]
+    found = {
+        hit.phrase: f"sarcasm '{hit.phrase}'" for hit in lexicons.SARCASM_ON_ITS_OWN.find(prepared)
+    }
     for marker in lexicons.SARCASM_MARKERS.find(prepared):
         outside = [
             problem
@@ -103,10 +106,12 @@ def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
             if problem.clause != marker.clause or not marker.start <= problem.start < marker.end
         ]
         if outside and not any(marker.phrase in phrase for phrase in found):
-            found.append(marker.phrase)
+            found[marker.phrase] = (
+                f"sarcasm '{marker.phrase}' in a message about a problem ('{outside[0].phrase}')"
+            )
     return [
-        Signal(f"sarcasm '{phrase}'", SARCASM_WEIGHT if index == 0 else EXTRA_SARCASM_WEIGHT)
-        for index, phrase in enumerate(dict.fromkeys(found))
+        Signal(label, SARCASM_WEIGHT if index == 0 else EXTRA_SARCASM_WEIGHT)
+        for index, label in enumerate(found.values())
     ]
 
 
@@ -141,7 +146,10 @@ def anger_signals(text: str) -> list[Signal]:
         if extra is not None:
             signals.append(extra)
     if signals:
-        intensifiers = lexicons.INTENSIFIERS.find(prepared)
+        sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
+        intensifiers = [
+            hit for hit in lexicons.INTENSIFIERS.find(prepared) if hit.phrase not in sarcasm
+        ]
         if intensifiers:
             signals.append(Signal(f"intensifier '{intensifiers[0].phrase}'", INTENSIFIER_WEIGHT))
     return signals

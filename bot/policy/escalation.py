@@ -4,9 +4,13 @@
 conversation, and returns an :class:`EscalationDecision`: the reasons that apply, each with a
 plain-English explanation, the message's anger score and the complaint's severity.
 
-The reasons follow the customer-service rules in ``/docs`` (health or safety, legal threats,
-anger, a request for a person, a repeated complaint, money, and the bot failing to understand
-twice in a row). Thresholds come from :class:`bot.settings.EscalationSettings`.
+The reasons are the product's rules for "when a person must take over": health or safety, legal
+threats, anger (or growing anger), a request for a person, a repeated complaint, money, and the
+bot failing to understand twice in a row. Thresholds come from
+:class:`bot.settings.EscalationSettings`; an intent counts only when the NLU is confident enough.
+
+The "getting angrier" rule compares with ``previous_anger``, the highest score of the
+customer's earlier messages; it is ``None`` on a first message, where only the threshold counts.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ class MessageSignals:
 class ConversationContext:
     """What is known about the conversation before this message."""
 
-    previous_anger: float = 0.0
+    previous_anger: float | None = None
     failed_understandings: int = 0
     prior_complaints_same_matter: int = 0
     desired_resolution: str | None = None
@@ -73,8 +77,7 @@ class EscalationDecision:
 
 
 def _mentions(hits: list[Hit]) -> str:
-    phrases = list(dict.fromkeys(hit.phrase for hit in hits))
-    return "mentions " + ", ".join(f"'{phrase}'" for phrase in phrases)
+    return "mentions " + ", ".join(dict.fromkeys(hit.shown for hit in hits))
 
 
 def _safety(prepared: Prepared, category: str | None) -> str | None:
@@ -98,6 +101,8 @@ def _anger(
         return "message was classified as an insult" + (f" ({details})" if details else "")
     if score + _EPSILON >= threshold:
         return f"anger score {score:.2f} reaches {threshold:.2f} ({details})"
+    if context.previous_anger is None:
+        return None
     rise = score - context.previous_anger
     if rise + _EPSILON >= settings.escalation.anger_rise and score + _EPSILON >= threshold / 2:
         return (

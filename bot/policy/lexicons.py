@@ -2,7 +2,8 @@
 
 Every list is written in *folded* form (see :func:`bot.text.fold.fold`): lower-case ASCII, Cyrillic
 transliterated, ``č ć š ž`` written ``c c s z`` and ``đ`` written ``dj``. One entry therefore
-covers ``otrovan``, ``otrovan`` typed without diacritics and ``отрован``.
+covers ``povređen``, ``povredjen``, ``povreden`` and ``повређен``. Customers who type ``đ`` as a
+plain ``d`` are covered by stems (``povred*``) or by explicit ``d`` spellings (``nadreden*``).
 
 Pattern syntax (one entry is one phrase, words separated by spaces):
 
@@ -11,6 +12,10 @@ Pattern syntax (one entry is one phrase, words separated by spaces):
 * ``a|b*|c``    any of the alternatives (for one word: ``a|b c`` is "a c" or "b c");
 * ``word?``     an optional word (alternatives allowed: ``mi|me?``);
 * ``..``        up to three arbitrary words; ``..5`` up to five.
+
+Lexicons marked ``fuzzy`` also forgive one typo (a wrong, missing, extra or swapped letter) in
+single words of seven letters or more: ``advoakt`` is read as ``advokat``, ``ekspoldirao`` as
+``eksplodir*``. The last letter of a stem must match, so ``eksploatacija`` is not ``eksploz*``.
 
 Phrases never match across clauses: a text is split into clauses at punctuation and at words
 such as "but" / "ali", so "nobody was hurt, but the kettle exploded" keeps the explosion.
@@ -42,7 +47,6 @@ _NOT_CONTRACTION = re.compile(r"n['’]t\b")
 class Prepared:
     """A message folded and split into clauses of word tokens."""
 
-    text: str
     clauses: tuple[tuple[str, ...], ...]
 
 
@@ -61,7 +65,7 @@ def prepare(text: str) -> Prepared:
                 current.append(token)
         if current:
             clauses.append(tuple(current))
-    return Prepared(text=text, clauses=tuple(clauses))
+    return Prepared(clauses=tuple(clauses))
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,17 @@ class Hit:
     start: int
     end: int
     words: tuple[str, ...]
+    #: For a typo forgiven by a fuzzy lexicon: the word it was read as.
+    read_as: str | None = None
 
     @property
     def phrase(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def shown(self) -> str:
+        """The phrase in quotes, with the word it was read as when it had a typo."""
+        return f"'{self.phrase}'" + (f" (read as '{self.read_as}')" if self.read_as else "")
 
     @property
     def indexes(self) -> range:
@@ -111,13 +122,55 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("(?<= )" + body[:-1] + "(?= )")
 
 
+#: Words (or stems) shorter than this are never matched with a typo.
+MIN_FUZZY_LENGTH = 7
+
+
+def within_one_edit(first: str, second: str) -> bool:
+    """Whether one substitution, insertion, deletion or swap of neighbours turns one into the
+    other."""
+    if first == second:
+        return True
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        diffs = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        i, j = diffs[0], diffs[-1]
+        return len(diffs) == 2 and j == i + 1 and first[i] == second[j] and first[j] == second[i]
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _fuzzy_word(token: str, alternative: str) -> bool:
+    """Whether ``token`` is ``alternative`` (a word or a ``stem*``) with at most one typo."""
+    if not alternative.endswith("*"):
+        return within_one_edit(token, alternative)
+    stem = alternative[:-1]
+    for size in (len(stem) - 1, len(stem), len(stem) + 1):
+        prefix = token[:size]
+        if len(prefix) == size and prefix[-1] == stem[-1] and within_one_edit(prefix, stem):
+            return True
+    return False
+
+
 class Lexicon:
     """A list of phrase patterns, with optional exclusions that cancel overlapping matches."""
 
-    def __init__(self, patterns: Iterable[str], exclude: Iterable[str] = ()) -> None:
+    def __init__(
+        self, patterns: Iterable[str], exclude: Iterable[str] = (), fuzzy: bool = False
+    ) -> None:
         self.patterns = tuple(patterns)
         self._compiled = tuple((p, compile_pattern(p)) for p in self.patterns)
         self._excluded = tuple(compile_pattern(p) for p in exclude)
+        self._fuzzy = tuple(
+            (pattern, alternative)
+            for pattern in (self.patterns if fuzzy else ())
+            if " " not in pattern
+            for alternative in pattern.split("|")
+            if len(alternative.rstrip("*")) >= MIN_FUZZY_LENGTH
+        )
 
     def find(self, prepared: Prepared) -> list[Hit]:
         """Every match in ``prepared``, in text order, minus those inside an exclusion."""
@@ -131,8 +184,30 @@ class Lexicon:
                     if any(b_start <= start and end <= b_end for b_start, b_end in blocked):
                         continue
                     hits.append(Hit(pattern, index, start, end, tokens[start:end]))
+            hits.extend(self._typos(index, tokens, {hit.start for hit in hits}, blocked))
         hits.sort(key=lambda hit: (hit.clause, hit.start, -hit.end))
         return _drop_nested(hits)
+
+    def _typos(
+        self,
+        clause: int,
+        tokens: tuple[str, ...],
+        matched: set[int],
+        blocked: list[tuple[int, int]],
+    ) -> list[Hit]:
+        """Single words that match an alternative of this lexicon up to one typo."""
+        hits: list[Hit] = []
+        for position, token in enumerate(tokens):
+            if position in matched or len(token) < MIN_FUZZY_LENGTH - 1:
+                continue
+            if any(b_start <= position < b_end for b_start, b_end in blocked):
+                continue
+            for pattern, alternative in self._fuzzy:
+                if _fuzzy_word(token, alternative):
+                    read_as = alternative.rstrip("*")
+                    hits.append(Hit(pattern, clause, position, position + 1, (token,), read_as))
+                    break
+        return hits
 
     def search(self, words: Iterable[str]) -> bool:
         """Whether any pattern occurs in the given run of words (one clause)."""
@@ -215,6 +290,7 @@ SAFETY = Lexicon(
         "threw|throw|throwing up",
         # en: medical help
         "hospital*|ambulance|doctor|doctors|paramedic*",
+        "the|in|to er",
         "emergency room|department|services",
         # en: fire, burns, explosions, electricity
         "burn|burns|burned|burnt|burning|scald*|flames|smoke|sparks|sparking|explod*|explosion",
@@ -225,6 +301,7 @@ SAFETY = Lexicon(
         "electrocut*",
         "shocked me|him|her|my",
         "short circuit*",
+        "overheat*|melted|melting|swollen|swelled|bulging",
         # en: injuries
         "injur*|hurt|bleed*|bleeding|blood|choke|choked|choking",
         "cut myself|himself|herself|themselves",
@@ -250,6 +327,8 @@ SAFETY = Lexicon(
         "iskre|iskri|iskrilo|iskrio|varnic*",
         # BCS: explosion, electric shock (strujni udar, udarila me struja), short circuit
         "eksplodir*|eksploz*",
+        # BCS: overheating (pregrijati hr, bs / pregrejati sr), melting, a swollen battery
+        "pregrij*|pregrej*|pregrijava*|pregreva*|istopi*|rastopi*|nabubri*|napuhn*",
         "strujn* udar*",
         "udar* .. struj*",
         "struj* .. udar*",
@@ -265,7 +344,7 @@ SAFETY = Lexicon(
         "komad*|komadic* stakl*",
         "krhotin*",
         "plijesan|plijesni|plijesn*|pljesn*|plesan|plesni|plesniv*|plijesniv*|pljesniv*",
-        "budj|budja|budji|budju|budjav*|budjal*|ubudj*|crv|crvi|crva|crvima",
+        "budj|budja|budji|budju|budjav*|budjal*|ubudj*|budav*|ubudal*|crv|crvi|crva|crvima",
         "opasn*",
     ],
     exclude=[
@@ -280,6 +359,7 @@ SAFETY = Lexicon(
         # BCS: "vatreni" (fiery) is not fire
         "vatren*",
     ],
+    fuzzy=True,
 )
 
 LEGAL = Lexicon(
@@ -303,10 +383,11 @@ LEGAL = Lexicon(
         "zastit* potrosac*",
         "udrug*|udruzenj* .. potrosac*",
         "potrosack* centar*",
-        "zastitnik* gradjana",
+        "zastitnik* gradjana|gradana",
         "nadlezn* institucij*|organ*|sluzb*|tijel*|tel|tela|telima|telu",
     ],
     exclude=["legal guarantee|warranty"],
+    fuzzy=True,
 )
 
 HUMAN_REQUEST = Lexicon(
@@ -322,27 +403,35 @@ HUMAN_REQUEST = Lexicon(
         "your manager*|supervisor*|boss",
         "transfer|connect me",
         "put me through",
+        "callback|callbacks",
+        "call back",
         "call|phone|ring me",
         "not a bot|robot|machine",
         "no|stop ..2 bot|bots|robot|robots",
         "operator*",
-        # BCS: a verb of talking or wanting (razgovarati, pričati, govoriti, obratiti se,
+        # BCS: a verb of talking or wanting, not in the past tense ("razgovarala sam s nekim u
+        # trgovini" is a story, not a request): razgovarati, pričati, govoriti, obratiti se,
         # spojite / povežite me, dajte mi, trebam (hr) / treba mi, želim, hoću, može li), then
         # a person: čovjek (hr, bs) / čovek (sr), osoba, operater, šef, menadžer, nadređeni
-        "razgovara*|porazgovara*|pricati|pricat|pricam|popricati|popricat|govoriti|govorim|"
-        "obratiti|obratim|spojite|spoji|spojiti|povezite|povezi|prebacite|prebaci|dajte|daj|"
-        "treba|trebam|zelim|zelio|zelila|hocu|htio|htjela|hteo|htela|mogu|moze|molim "
+        "razgovarati|razgovarat|razgovaram|razgovara|porazgovarati|porazgovarat|porazgovaram|"
+        "pricati|pricat|pricam|popricati|popricat|govoriti|govorim|obratiti|obratim|spojite|"
+        "spoji|spojiti|povezite|povezi|prebacite|prebaci|dajte|daj|treba|trebam|zelim|hocu|"
+        "mogu|moze|molim "
         "..4 covjek*|covek*|coek*|osob*|ljud*|nekim|nekog|nekoga|operater*|agent*|"
-        "sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|zaposlen*|djelatnik*|"
+        "sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|nadreden*|zaposlen*|djelatnik*|"
         "radnik*|direktor*|sluzbenik*|ljudsk*",
         # BCS: živa osoba, stvarna osoba, pravi čovjek / čovek
         "ziv*|stvarn*|prav* osob*|covjek*|covek*|coek*|ljud*|agent*|operater*",
-        "operater*|nadredjen*|menadzer*|menedzer*|poslovodj*",
+        "operater*|nadredjen*|nadreden*|menadzer*|menedzer*|poslovod*",
         # BCS: "ne želim razgovarati s botom", "neću robota"
         "ne|necu|nemoj|nemojte .. bot|botom|botu|botovi|robot*",
         # BCS: call me back: nazovite me (hr, bs), pozovite me, da me netko / neko nazove
         "nazov*|pozov*|zovite|nazvati|pozvati me",
         "me .. nazove|nazovete|nazovu|nazvati|nazvat|pozove|pozovete|pozvati|zovne",
+        # BCS: is anyone (alive) there, let someone get in touch
+        "neko|netko|nekog|nekoga|ikoga|ikog ..2 ziv|ziva|zivi|zivo",
+        "javi|javite|nazove|kontaktira ..2 netko|neko",
+        "netko|neko ..2 javi|nazove|kontaktira",
     ],
     exclude=[
         "mobile operator*",
@@ -361,7 +450,7 @@ REPEAT = Lexicon(
         "twice",
         "two|three|four|five|several|multiple|many|2|3|4|5 times",
         "already|previously .. complained|reported|wrote|written|contacted|called|emailed|told",
-        "complained|reported|contacted .. before|already|previously",
+        "complained|reported|contacted|wrote|called .. before|already|previously|ago",
         "still .. fixed|repaired|resolved|solved|sorted",
         "after i|we complained|reported",
         "same problem|issue|fault .. before|again",
@@ -384,7 +473,7 @@ REPEAT = Lexicon(
         # BCS: ni nakon reklamacije / ni poslije (hr, bs) / ni posle (sr) servisa
         "ni|i nakon|poslije|posle .. reklamacij*|prituzb*|zalb*|servis*|popravk*",
         # BCS: još (uvijek / uvek) nije riješeno (hr, bs) / rešeno (sr), i dalje nije popravljen
-        "jos|dalje ..3 rijesen*|resen*|rijeseno|reseno|popravljen*|uradjen*",
+        "jos|dalje ..3 rijesen*|resen*|rijeseno|reseno|popravljen*|uradjen*|uraden*",
         "isti|isto|isti problem|kvar|kvarovi .. prije|pre|ranije|prosli|zadnji|proslog",
     ],
     exclude=[
@@ -392,13 +481,18 @@ REPEAT = Lexicon(
         "send|resend|try|retry .. again",
         "never ..5 again",
         "would|will|ll|to ..2 order|buy|shop|use|purchase|come|recommend ..2 again",
-        # en: a double charge is not a repeated complaint
-        "charged|billed|paid|debited|taken ..3 twice",
+        # en: a double charge or a double order is not a repeated complaint; "me again" is hello
+        "charged|billed|paid|debited|taken|ordered|bought ..3 twice",
+        "me again",
         # BCS: "pošaljite ponovo", "pokušajte ponovno", "nikad više", "kupit ću opet"
         "posalj*|poslati|pokusa*|proba*|nikad*|narucit*|kupit* .. ponovo|ponovno|opet",
         "drugi put cu|cemo|necu|necemo|bih|bi|budem|budete",
-        # BCS: "naplatili ste mi dva puta" is a double charge
-        "naplat*|platio|platila|platili|skinul*|skinu* ..3 dva|tri|vise puta",
+        # BCS: "naplatili ste mi dva puta" is a double charge, "kupila sam dva puta" a double
+        # order; "opet ja" / "evo me opet" is hello
+        "naplat*|platio|platila|platili|skinul*|skinu*|kupio|kupila|narucio|narucila|"
+        "narucil* ..3 dva|tri|vise puta",
+        "opet ja",
+        "me opet",
     ],
 )
 
@@ -420,7 +514,9 @@ MONEY = Lexicon(
         "trazim|zelim|ocekujem|hocu|trazimo|zahtijevam|zahtevam|zahtjevam .. naknad*",
         "storn* .. uplat*|naplat*|transakcij*|iznos*",
         "pare|novac|novce|lovu nazad",
+        "nazad .. pare|novac|novce|lovu",
     ],
+    fuzzy=True,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -456,7 +552,7 @@ PROFANITY = Lexicon(
         # sranje, šupak, kurva, "pas mater", "mamu vam", "u pm", "bem ti"
         "jeb*|zajeb*|sjeb*|najeb*|ojeb*|pizd*|kurac|kurca|kurcu|kurce|kurcin*|kurcev*",
         "picka|picke|picku|pickom|pickin|pickice|picketin*|govn*|sranj*|supak|supci|supcin*",
-        "kurv*|drek|dreka|smradovi|pederi",
+        "kurv*|drek|dreka|smradovi|pederi|jbt|jbm|jbg",
         "pas ..2 mater",
         "mamu|mater vam",
         "u pm",
@@ -473,6 +569,8 @@ CONTEMPT = Lexicon(
         "cheated|cheating|robbed|robbery|lying|worthless|sloppy",
         "rip off",
         "shame on you",
+        # BCS: nemate pojma (you have no clue)
+        "nemate|nemaju pojma",
         # BCS: nesposobni, sramota, bezobrazluk, smeće, glupo, jadno, bijedno (hr, bs) / bedno
         # (sr), prevara, pljačka, cirkus, neozbiljni, lopovluk, amateri, lijeni / lenji
         "nesposob*|sramot*|bezobraz*|smece|smeca|smecem|glup|glupi|glupo|glupa|glupost*",
@@ -494,6 +592,11 @@ STRONG_EMOTION = Lexicon(
         "had enough",
         "enough is enough",
         "mad at",
+        "kidding|joking me",
+        "are you kidding|joking|serious",
+        # BCS: jeste li normalni, zezate li me (hr) / zezate me, ma dajte
+        "jeste li|ste li normalni",
+        "zezate|zafrkavate ..2 me",
         # BCS: bijesan (hr, bs) / besan (sr), ljut, iznerviran, poludjeti (hr, bs) / poludeti (sr)
         "bijesan|bijesna|bijesni|bjesan|bjesna|besan|besna|besni|pobjesn*|pobesn*|ljut|ljuta",
         "ljuti|ljutit*|iznervira*|nervira*|poludi*|poludje*|poludec*|poludit*",
@@ -673,7 +776,7 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
             # BCS: izvinjenje (sr, bs), isprika (hr), ispričajte se, izvinite se
             "izvinjenj*|isprik*|ispricavanj*",
             "ispric*|izvin* se",
-            "se ispric*|izvin*",
+            "se ..2 ispric*|izvin*",
         ]
     ),
     "compensation": Lexicon(

@@ -26,7 +26,8 @@ _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
 
 
 def resolution_hits(text: str) -> dict[str, list[Hit]]:
-    """The non-negated matches of every resolution's word list in ``text``."""
+    """The matches of every resolution's word list in ``text``; negated wishes are left out
+    ("nothing" is never negated: "I don't need anything" is still nothing)."""
     prepared = prepare(text)
     return {
         slug: (
@@ -41,8 +42,8 @@ def resolution_hits(text: str) -> dict[str, list[Hit]]:
 def classify_resolution(text: str, intent: str | None = None) -> str:
     """The resolution slug (one of :data:`RESOLUTIONS`) that ``text`` asks for.
 
-    ``intent`` is the NLU intent of the message; it decides only when no word matches: a
-    "deny" ("no") means nothing is wanted, anything else is ``other``.
+    ``intent`` is the NLU intent of the message; it decides only when no word matches: "deny"
+    ("no"), "thank_you" or "goodbye" mean nothing is wanted, anything else is ``other``.
     """
     hits = resolution_hits(text)
     concrete = [

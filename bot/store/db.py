@@ -41,6 +41,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_LOCK_ID = 0x636F6D706C61696E
 
 _lock = threading.Lock()
+_migrate_lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
 
@@ -188,8 +189,9 @@ def migrate(url: str | None = None) -> None:
 
     Safe to call from several processes starting at once: the whole upgrade runs in one
     transaction, serialised by ``BEGIN IMMEDIATE`` on SQLite and an advisory lock on PostgreSQL.
+    Within a process a lock serialises calls too, because Alembic's ``context`` is global.
     """
-    with get_engine(url).begin() as connection:
+    with _migrate_lock, get_engine(url).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
         command.upgrade(alembic_config(connection), "head")

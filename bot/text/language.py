@@ -38,8 +38,10 @@
    Cyrillic text starts with a strong Serbian prior: only clear Croatian or Bosnian words
    outweigh it. Without any marker the priors make ``hr`` the default BCS variant.
 
-**Confidence** is ``P(family) * strength * P(variant)`` where ``strength`` grows with the
-amount of evidence (``E / (E + 1.5)``). A message whose family confidence is below
+**Confidence** is ``P(family) * strength`` for English and
+``P(family) * strength * (0.5 + 0.5 * P(variant))`` for BCS, where ``strength`` grows with the
+amount of evidence (``E / (E + 1.5)``): a clearly BCS message without variant markers is still
+confidently BCS (the default variant, hr). A message whose family confidence is below
 :data:`KEEP_PREVIOUS_BELOW` ("ok", "da", "hvala", "C-4KX9TR") keeps ``previous.code`` (and,
 unless it is written in Cyrillic, ``previous.script``); ``previous`` is also a prior for the
 variant, so a Bosnian conversation stays Bosnian through neutral messages.
@@ -57,7 +59,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -223,24 +225,25 @@ BIGRAM_MARKERS: dict[tuple[str, str], _Marker] = {
 }
 _FUTURE_AUX = frozenset({"cu", "ces", "ce", "cemo", "cete"})
 _DA_VERBS = frozenset(
-    "hocu hoces hoce hocemo hocete moram moras mora moramo morate treba trebalo zelim zelimo "
-    "zelite mogu mozes moze mozete pokusavam pokusao pokusala".split()
+    _expand(
+        "hoc(u|es|e|emo|ete) mor(am|as|a|amo|ate) treba trebalo zel(im|imo|ite) "
+        "mo(gu|zes|ze|zete) pokusa(vam|o|la)"
+    )
 )
 
 #: English complaint and chat vocabulary that is not in spaCy's English stop words.
 ENGLISH_WORDS: frozenset[str] = frozenset(
-    """order orders ordered delivery delivered deliver package parcel shipment shipping
-    refund refunded money waiting wait waited received receive arrived arrive broken damaged
-    defective faulty late week weeks days day month months please thanks thank hello hi hey
-    charged charge bill billed invoice item items customer service support human agent manager
-    speak talk want need replacement replace repair cancel cancelled canceled account app
-    website working work doesn't don't didn't can't won't isn't wasn't haven't i'm it's
+    """order orders ordered delivery delivered deliver package parcel shipment shipping refund
+    refunded money waiting wait waited received receive arrived arrive broken damaged defective
+    faulty late week weeks days day month months please thanks thank hello hi hey charged charge
+    bill billed invoice item items customer service support human agent manager speak talk want
+    need replacement replace repair cancel cancelled canceled account app website working work
     terrible awful horrible rude staff complaint complain return returned paid pay twice card
-    payment help wrong missing lost hours yesterday today tomorrow status ticket email phone
-    call called answer nobody person real angry disappointed unacceptable ridiculous joke scam
-    fraud dangerous fire hurt injured lawyer sue court police bye goodbye yes yeah yep nope
-    sorry great good bad worst best product store shop courier driver still got get never
-    guys dear sir madam you're what's where's""".split()
+    payment help wrong missing lost hours yesterday today tomorrow status ticket email phone call
+    called answer nobody person real angry disappointed unacceptable ridiculous joke scam fraud
+    dangerous fire hurt injured lawyer sue court police bye goodbye yes yeah yep nope sorry great
+    good bad worst best product store shop courier driver still got get never guys dear sir madam
+    you're what's where's doesn't don't didn't can't won't isn't wasn't haven't i'm it's""".split()  # noqa: SIM905
 )
 
 #: BCS complaint and chat vocabulary (folded) that is not a stop word or a variant marker.
@@ -290,7 +293,7 @@ def _stop_words_from_source(lang: str) -> frozenset[str] | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def spacy_stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop words for ``lang`` (``en``, ``hr``, ``sr``), folded."""
     words: Iterable[str] | None = None
@@ -331,7 +334,7 @@ def _word_weight(word: str) -> float:
 
 def _family_evidence(raw: list[str], folded: list[str]) -> tuple[float, float]:
     english = bcs = 0.0
-    for original, word in zip(raw, folded):
+    for original, word in zip(raw, folded, strict=True):
         if any(is_cyrillic_char(char) for char in original):
             bcs += 1.0
         elif any(char in _BCS_LETTERS for char in original):
@@ -436,7 +439,9 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
     if p_bcs > 0.5:
         code = max(BCS_CODES, key=lambda c: variants[c])
         family_confidence = p_bcs * strength
-        confidence = family_confidence * variants[code]
+        # The family decides which responses the customer can read; an unsure variant
+        # (hr or bs?) only halves the confidence at worst.
+        confidence = family_confidence * (0.5 + 0.5 * variants[code])
     else:
         code = "en"
         family_confidence = confidence = (1.0 - p_bcs) * strength

@@ -1,9 +1,10 @@
 """Escalation policy: which messages go to a person, and why.
 
-The expectations are written as a customer-service lead would judge each message, following
-/work/shared/PRINCIPLES.md: health or safety, legal threats, anger, asking for a person, a repeated
-complaint, money, and two misunderstandings in a row send the chat to a person; a calm customer
-with an ordinary problem (late parcel, wrong size, a repair or replacement) does not.
+The expectations are written as a customer-service lead would judge each message, following the
+product's "when a person must take over" rules: health or safety, legal threats, anger, asking
+for a person, a repeated complaint, money, and two misunderstandings in a row send the chat to a
+person; a calm customer with an ordinary problem (late parcel, wrong size, a repair or
+replacement) does not.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.settings import EscalationSettings, Settings, load_settings
 class Case:
     """One message, what is known before it, and the exact reasons expected."""
 
+    name: str
     text: str
     expected: frozenset[str]
     intent: str | None = None
@@ -30,27 +32,29 @@ class Case:
 
 
 def case(
-    case_id: str,
+    name: str,
     text: str,
     *reasons: str,
     intent: str | None = None,
     confidence: float = 1.0,
     category: str | None = None,
     context: ConversationContext | None = None,
-) -> pytest.ParameterSet:
-    """A table row: an id, the message and the reasons a person would expect."""
+) -> Case:
+    """A table row: a name, the message and the reasons a person would expect."""
     assert set(reasons) <= set(REASONS), reasons
-    return pytest.param(
-        Case(
-            text=text,
-            expected=frozenset(reasons),
-            intent=intent,
-            confidence=confidence,
-            category=category,
-            context=context or ConversationContext(),
-        ),
-        id=case_id,
+    return Case(
+        name=name,
+        text=text,
+        expected=frozenset(reasons),
+        intent=intent,
+        confidence=confidence,
+        category=category,
+        context=context or ConversationContext(),
     )
+
+
+def _name(item: Case) -> str:
+    return item.name
 
 
 AFTER_ONE_FAILURE = ConversationContext(failed_understandings=1)
@@ -76,6 +80,8 @@ ENGLISH = [
     case("en-replacement-answer", "A new one would be great.", context=WANTS_REPLACEMENT),
     # safety
     case("en-fire-no-injury", "Nobody was hurt, but the charger caught fire on my desk.", "safety"),
+    case("en-but-no-comma", "nobody was hurt but the kettle exploded", "safety"),
+    case("en-not-injured-but-burned", "Not injured but burned, it spat boiling water.", "safety"),
     case("en-got-sick", "My son got sick after drinking your orange juice.", "safety"),
     case("en-glass", "There was a piece of glass in my yoghurt!", "safety"),
     case("en-shock", "The heater gave my wife an electric shock.", "safety"),
@@ -87,6 +93,7 @@ ENGLISH = [
     case("en-lawyer", "If this is not sorted by Friday I will contact my lawyer.", "legal"),
     case("en-consumer", "I'm going to report you to consumer protection.", "legal"),
     case("en-court", "See you in court.", "legal"),
+    case("en-typo-attorney", "I will call my atorney tomorrow.", "legal"),
     # anger
     case("en-insult", "You idiots lost my parcel.", "anger"),
     case("en-profanity", "This is fucking ridiculous, where is my order?", "anger"),
@@ -167,13 +174,17 @@ CROATIAN = [
     case("hr-replacement", "Patentni zatvarač se odmah pokvario, voljela bih zamjenu."),
     case("hr-resend", "Molim vas, pošaljite ponovno račun, nisam ga dobila."),
     case("hr-double-charge", "Naplatili ste mi dva puta istu narudžbu, molim provjeru."),
-    case("hr-no-diacritics-calm", "postovani, narudzba kasni vec tjedan dana, mozete li provjeriti"),
+    case(
+        "hr-no-diacritics-calm", "postovani, narudzba kasni vec tjedan dana, mozete li provjeriti"
+    ),
     # safety
     case("hr-vomit", "Dijete je povraćalo cijelu noć nakon vašeg soka.", "safety"),
     case("hr-fire", "Punjač se zapalio dok je bio uključen.", "safety"),
     case("hr-glass", "U jogurtu sam našla komadić stakla!", "safety"),
     case("hr-mould", "Na kruhu je bila plijesan.", "safety"),
-    case("hr-negation-then-explosion", "Nitko nije ozlijeđen, ali kuhalo je eksplodiralo.", "safety"),
+    case(
+        "hr-negation-then-explosion", "Nitko nije ozlijeđen, ali kuhalo je eksplodiralo.", "safety"
+    ),
     case("hr-negation-only", "Srećom nije nikoga ozlijedilo, samo je stalak pao."),
     case("hr-shock", "Udarila me struja kad sam uključio sušilo.", "safety"),
     case("hr-no-diacritics-er", "sin je zavrsio na hitnoj zbog alergijske reakcije", "safety"),
@@ -184,6 +195,7 @@ CROATIAN = [
     case("hr-court", "Vidimo se na sudu.", "legal"),
     case("hr-consumer-assoc", "Obratit ću se udruzi za zaštitu potrošača.", "legal"),
     case("hr-sue-no-diacritics", "tuzit cu vas", "legal"),
+    case("hr-typo-lawyer", "zvat cu advoakta", "legal"),
     # anger
     case("hr-insult", "Idioti, izgubili ste mi paket.", "anger"),
     case("hr-profanity", "Jebote, koliko još trebam čekati?!", "anger"),
@@ -197,7 +209,9 @@ CROATIAN = [
     case("hr-already", "Već sam se žalila zbog istog problema prošli mjesec.", "repeat"),
     case("hr-again", "Opet ste mi poslali krivu boju.", "repeat"),
     case("hr-after-claim", "Ni nakon reklamacije perilica ne radi.", "repeat"),
-    case("hr-store-repeat", "Kutija je opet stigla zgnječena.", "repeat", context=COMPLAINED_BEFORE),
+    case(
+        "hr-store-repeat", "Kutija je opet stigla zgnječena.", "repeat", context=COMPLAINED_BEFORE
+    ),
     # money
     case("hr-refund", "Tražim povrat novca za oštećenu lampu.", "money"),
     case("hr-give-back", "Vratite mi novac.", "money"),
@@ -239,6 +253,7 @@ SERBIAN_LATIN = [
     case("sr-negation-then-explosion", "Niko nije povređen, ali je bojler eksplodirao.", "safety"),
     case("sr-negation-only", "Srećom niko nije povređen, samo se polica iskrivila."),
     case("sr-cut", "Posekao sam se na oštru ivicu kutije.", "safety"),
+    case("sr-typo-exploded", "ekspoldirao je bojler u kupatilu", "safety"),
     case(
         "sr-no-diacritics-allergy",
         "cerka je dobila alergijsku reakciju posle vase kreme",
@@ -305,7 +320,11 @@ SERBIAN_CYRILLIC = [
     case("sr-cyr-fire", "Пуњач се запалио у току ноћи.", "safety"),
     case("sr-cyr-glass", "У јогурту сам нашла комад стакла.", "safety"),
     case("sr-cyr-mould", "Хлеб је пун буђи.", "safety"),
-    case("sr-cyr-negation-then-explosion", "Нико није повређен, али је грејалица експлодирала.", "safety"),
+    case(
+        "sr-cyr-negation-then-explosion",
+        "Нико није повређен, али је грејалица експлодирала.",
+        "safety",
+    ),
     case("sr-cyr-negation-only", "Срећом нико није повређен."),
     case("sr-cyr-er", "Завршили смо у Ургентном центру због алергијске реакције.", "safety"),
     case("sr-cyr-poison-mixed", "Отровао сам се, povraćao sam celu noć.", "safety"),
@@ -327,10 +346,17 @@ SERBIAN_CYRILLIC = [
     # repeat
     case("sr-cyr-already", "Већ сам се жалила због истог квара.", "repeat"),
     case("sr-cyr-third-time", "Ово је трећи пут да вам пишем.", "repeat"),
-    case("sr-cyr-store-repeat", "Кабл се поново прегрејао.", "repeat", context=COMPLAINED_BEFORE),
+    case(
+        "sr-cyr-overheat-repeat",
+        "Кабл се поново прегрејао.",
+        "safety",
+        "repeat",
+        context=COMPLAINED_BEFORE,
+    ),
     # money
     case("sr-cyr-refund", "Хоћу повраћај новца.", "money"),
     case("sr-cyr-give-back", "Вратите ми паре!", "money"),
+    case("sr-cyr-typo-refund", "Тражим рефудацију.", "money"),
     case("sr-cyr-no-refund", "Не треба ми повраћај новца, само нови телефон."),
     # not understood
     case(
@@ -360,11 +386,17 @@ BOSNIAN = [
     case("bs-replacement", "Pošaljite mi novi, ovaj ne radi."),
     case("bs-frustrated-no-answer", "uzas ljudi, zasto mi niko ne odgovara na mail"),
     # safety
-    case("bs-vomit-doctor", "Nakon vašeg soka dijete je povraćalo i bili smo kod ljekara.", "safety"),
+    case(
+        "bs-vomit-doctor", "Nakon vašeg soka dijete je povraćalo i bili smo kod ljekara.", "safety"
+    ),
     case("bs-fire", "Grijalica se zapalila.", "safety"),
     case("bs-mould-budj", "U hljebu je bila buđ.", "safety"),
     case("bs-mould-plijesan", "Našao sam plijesan na siru.", "safety"),
-    case("bs-negation-then-explosion", "Niko nije povrijeđen, ali je bojler eksplodirao.", "safety"),
+    case("bs-mould-d-for-dj", "hljeb je budav", "safety"),
+    case(
+        "bs-negation-then-explosion", "Niko nije povrijeđen, ali je bojler eksplodirao.", "safety"
+    ),
+    case("bs-ali-no-comma", "niko nije povrijeđen ali se grijalica zapalila", "safety"),
     case("bs-negation-only", "Hvala Bogu niko nije povrijeđen."),
     case("bs-injured", "Povrijedio sam se o oštar rub kutije.", "safety"),
     case("bs-no-diacritics-hospital", "kcerka je zavrsila u bolnici zbog trovanja", "safety"),
@@ -380,6 +412,7 @@ BOSNIAN = [
     # human request
     case("bs-live-person", "Hoću da pričam sa živim čovjekom.", "human_request"),
     case("bs-boss", "Dajte mi nekog šefa.", "human_request"),
+    case("bs-d-for-dj", "mozete li me spojiti sa nadredenim", "human_request"),
     case("bs-human-intent", "moze li neko drugi", "human_request", intent="request_human"),
     # repeat
     case("bs-already", "Već sam se žalio zbog toga.", "repeat"),
@@ -388,6 +421,7 @@ BOSNIAN = [
     # money
     case("bs-refund", "Hoću povrat novca.", "money"),
     case("bs-give-back", "Vratite mi lovu.", "money"),
+    case("bs-typo-compensation", "trazim kompezaciju za izgubljeno vrijeme", "money"),
     case("bs-no-refund", "Ne trebam povrat novca, samo zamjenu."),
     # not understood
     case("bs-first-fallback", "ma ono", intent="nlu_fallback"),
@@ -422,14 +456,14 @@ def _assess(item: Case, settings: Settings) -> EscalationDecision:
     return assess(message, item.context, settings)
 
 
-@pytest.mark.parametrize("item", ALL_LANGUAGES)
+@pytest.mark.parametrize("item", ALL_LANGUAGES, ids=_name)
 def test_reasons(item: Case, settings: Settings) -> None:
     decision = _assess(item, settings)
     assert set(decision.reasons) == item.expected, decision.explanations
     assert decision.escalate == bool(item.expected)
 
 
-@pytest.mark.parametrize("item", ALL_LANGUAGES)
+@pytest.mark.parametrize("item", ALL_LANGUAGES, ids=_name)
 def test_every_reason_is_explained_in_order(item: Case, settings: Settings) -> None:
     decision = _assess(item, settings)
     assert list(decision.reasons) == [r for r in REASONS if r in decision.reasons]
@@ -442,9 +476,27 @@ def test_every_reason_is_explained_in_order(item: Case, settings: Settings) -> N
 def test_tables_cover_every_language_and_reason() -> None:
     for table in (ENGLISH, CROATIAN, SERBIAN_LATIN, SERBIAN_CYRILLIC, BOSNIAN):
         assert len(table) >= 30
-        covered = set().union(*(param.values[0].expected for param in table))
+        covered = set().union(*(item.expected for item in table))
         assert covered == set(REASONS)
-        assert any(not param.values[0].expected for param in table)
+        assert any(not item.expected for item in table)
+
+
+def test_explanation_shows_how_a_typo_was_read(settings: Settings) -> None:
+    decision = assess(MessageSignals("zvat cu advoakta"), ConversationContext(), settings)
+    assert "'advoakta' (read as 'advokat')" in decision.explanations["legal"]
+
+
+def test_a_typo_must_keep_the_end_of_the_stem(settings: Settings) -> None:
+    """Eksploatacija is one typo away from eksploz* only by changing its last letter."""
+    text = "Pisala sam o eksploataciji resursa, paket kasni."
+    assert assess(MessageSignals(text), ConversationContext(), settings).reasons == ()
+
+
+def test_explanation_names_the_longest_phrase_once(settings: Settings) -> None:
+    text = "Podnijet ću prijavu tržišnoj inspekciji."
+    decision = assess(MessageSignals(text), ConversationContext(), settings)
+    assert decision.explanations["legal"].count("inspekciji") == 1
+    assert "trzisnoj inspekciji" in decision.explanations["legal"]
 
 
 @pytest.mark.parametrize(
@@ -611,6 +663,17 @@ def test_anger_threshold_is_read_from_settings(settings: Settings) -> None:
     assert "anger" not in assess(message, ConversationContext(), lenient).reasons
 
 
+def test_a_rise_counts_only_from_half_the_threshold(settings: Settings) -> None:
+    """With a small rise setting, mild irritation is still not "getting angrier"."""
+    touchy = _with(settings, anger_rise=0.1)
+    before = ConversationContext(previous_anger=0.1)
+    mild = assess(MessageSignals("Ovo je katastrofa."), before, touchy)
+    assert mild.anger_score < settings.escalation.anger_threshold / 2
+    assert mild.reasons == ()
+    louder = assess(MessageSignals("Ovo je katastrofa!!!"), before, touchy)
+    assert louder.reasons == ("anger",)
+
+
 def test_max_failed_understandings_is_read_from_settings(settings: Settings) -> None:
     patient = _with(settings, max_failed_understandings=3)
     message = MessageSignals("??", intent="nlu_fallback")
@@ -630,3 +693,22 @@ def test_settings_file_is_not_needed(tmp_path: Path) -> None:
     loaded = load_settings(environ={}, settings_file=tmp_path / "absent.yml")
     decision = assess(MessageSignals("Hoću povrat novca."), ConversationContext(), loaded)
     assert decision.reasons == ("money",)
+
+
+def test_growing_anger_needs_an_earlier_message() -> None:
+    """On a first message only the threshold counts; "getting angrier" needs a before."""
+    from bot.policy import ConversationContext, MessageSignals, anger_score, assess
+    from bot.settings import load_settings
+
+    settings = load_settings(environ={})
+    text = "The app is useless"
+    score = anger_score(text)
+    assert settings.escalation.anger_threshold / 2 <= score < settings.escalation.anger_threshold
+    first = assess(MessageSignals(text=text, intent="complain"), ConversationContext(), settings)
+    assert "anger" not in first.reasons
+    later = assess(
+        MessageSignals(text=text, intent="complain"),
+        ConversationContext(previous_anger=0.0),
+        settings,
+    )
+    assert "anger" in later.reasons

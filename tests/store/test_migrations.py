@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -38,6 +39,7 @@ from bot.store.models import include_name
 PG_ADMIN_URL = os.environ.get(
     "BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OWN_TABLES = {"complaints", "complaint_events"}
 
 
@@ -89,21 +91,17 @@ def assert_schema_matches_models(url: str) -> None:
 
 
 def migrate_concurrently(url: str, workers: int = 3) -> None:
-    """As when the Rasa server and the action server start together."""
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            migrate(url)
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    """Migrate from several processes at once, as the Rasa and action servers may."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    code = "import sys; from bot.store import migrate; migrate(sys.argv[1])"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(workers)
+    ]
+    failures = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * workers, failures
     assert current_revision(url) == head_revision()
 
 

@@ -1,0 +1,102 @@
+"""``LanguageDetector``: puts ``{"code", "script", "confidence", ...}`` under ``language``.
+
+Runs before the tokenizer, on training data and on every message, so the
+:class:`~bot.nlu.lemma_tokenizer.LemmaTokenizer` lemmatizes with the right tables and
+``tracker.latest_message["language"]`` carries the detection.
+
+At prediction time the conversation so far is the ``previous`` detection for
+:func:`bot.text.language.detect`: the ``language``/``script`` slots when the domain has them
+and they are set, else the ``language`` of the previous user message. A short or ambiguous
+message ("ok", "da") therefore keeps the conversation's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.text.language import CODES, Detection, detect
+
+LANGUAGE = "language"
+SCRIPTS = ("latin", "cyrillic")
+
+
+def previous_detection(tracker: DialogueStateTracker | None) -> Detection | None:
+    """The conversation's language before the message being parsed, if known."""
+    if tracker is None:
+        return None
+    if LANGUAGE in tracker.slots:
+        code = tracker.get_slot(LANGUAGE)
+        script = tracker.get_slot("script") if "script" in tracker.slots else None
+        if code in CODES:
+            return Detection(code, script if script in SCRIPTS else "latin", 1.0)
+    latest = tracker.latest_message
+    data = latest.parse_data.get(LANGUAGE) if latest is not None else None
+    if isinstance(data, dict) and data.get("code") in CODES:
+        script = data.get("script")
+        return Detection(
+            str(data["code"]),
+            str(script) if script in SCRIPTS else "latin",
+            float(data.get("confidence", 0.0)),
+        )
+    return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class LanguageDetector(GraphComponent):
+    """Detects language (en, hr, sr, bs) and script (latin, cyrillic) of each message."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config."""
+        return {
+            # Use the conversation's previous language for short or ambiguous messages.
+            "use_previous": True,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    def _annotate(self, message: Message, previous: Detection | None) -> None:
+        text = message.get(TEXT)
+        if not isinstance(text, str):
+            return
+        message.set(LANGUAGE, detect(text, previous).as_dict(), add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Annotates every training example that has a text."""
+        for example in training_data.training_examples:
+            self._annotate(example, None)
+        return training_data
+
+    def process(
+        self,
+        messages: list[Message],
+        tracker: Optional[DialogueStateTracker] = None,  # noqa: UP045 (Rasa's graph validation)
+    ) -> list[Message]:
+        """Annotates incoming messages; ``tracker`` is the conversation so far, if any."""
+        previous = previous_detection(tracker) if self._config["use_previous"] else None
+        for message in messages:
+            self._annotate(message, previous)
+        return messages

@@ -1,0 +1,297 @@
+"""Rule-based entities: ``order_ref``, ``ticket``, ``email``, ``phone``, ``amount``.
+
+Spans are on the original text; values are normalised:
+
+* ``order_ref`` - the reference as the shop writes it: bare digits for ``order #48213``,
+  ``narudžbe br. 48213``, ``поруџбина 48213`` or ``#48213`` (value ``48213``); an upper-case
+  ``PREFIX-digits`` code when the customer wrote one (``ORD-48213``, ``ord48213`` ->
+  ``ORD-48213``). Order phrases are found by a spaCy ``Matcher`` over the tokens of a blank
+  pipeline, matched on folded token text so ``narudžba``, ``narudzba`` and ``наруџба`` agree.
+  The span covers the reference only.
+* ``ticket`` - ``C-4KX9TR``: 1-3 prefix letters, a dash, exactly 6 characters of
+  :data:`TICKET_ALPHABET`; case-insensitive. Codes typed on a Serbian Cyrillic keyboard
+  (``Ц-4КХ9ТР``) are read key by key: ``ц`` -> C, ``х`` -> H, ``љ`` -> Q, ``њ`` -> W,
+  ``џ`` -> X. Value: upper-case Latin. Prefixes used by order codes (``ORD``...) are no tickets.
+* ``email`` - value lower-cased.
+* ``phone`` - 6 to 15 digits written as a phone number: international (``+385 91 234 5678``,
+  ``00385...``), national with a leading 0 (``091/234-5678``, ``060 123 4567``), US style
+  (``(555) 123-4567``, ``555-123-4567``), or any digit run right after a phone word (``tel``,
+  ``mob``, ``phone``, ``телефон``...). Dates, amounts and order numbers are not phones.
+  Value: ``+`` and digits for international numbers (``00`` becomes ``+``), else digits.
+* ``amount`` - a number with a currency before or after it (``49,99 €``, ``120 kn``,
+  ``1.500 dinara``, ``30 KM``, ``$25``, ``25 EUR``, ``25 eura``). Value: ``"<number> <ISO>"``
+  with a decimal point and no thousands separator (``"1500 RSD"``, ``"49.99 EUR"``).
+  Lower-case ``km`` is read as kilometres, upper-case ``KM`` as convertible marks.
+
+Where candidates overlap, the higher entity in :data:`PRIORITY` wins, then the longer span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from bot.text.fold import fold, to_latin
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+
+ENTITY_TYPES: tuple[str, ...] = ("order_ref", "ticket", "email", "phone", "amount")
+#: Overlap resolution, most trusted first.
+PRIORITY: tuple[str, ...] = ("email", "ticket", "amount", "order_ref", "phone")
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: Prefixes of order codes: ``ORD-482345`` is an order, not a ticket.
+ORDER_CODE_PREFIXES = frozenset({"ORD", "NAR", "POR", "BR", "NO", "NR"})
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """One entity: type, normalised value and character offsets on the original text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entity in Rasa's format (without the extractor name)."""
+        return {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end}
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+_CYRILLIC_KEYS = {"љ": "q", "Љ": "Q", "њ": "w", "Њ": "W", "џ": "x", "Џ": "X"}
+_TICKET = re.compile(
+    r"(?<![\w-])([^\W\d_]{1,3})[ ]?[-‐‑–—][ ]?(\w{6})(?![\w-])",
+)
+
+
+def _ticket_chars(text: str) -> str:
+    return to_latin("".join(_CYRILLIC_KEYS.get(char, char) for char in text)).upper()
+
+
+def _tickets(text: str) -> list[EntitySpan]:
+    spans = []
+    for match in _TICKET.finditer(text):
+        prefix, body = _ticket_chars(match.group(1)), _ticket_chars(match.group(2))
+        if not (prefix.isascii() and prefix.isalpha()) or prefix in ORDER_CODE_PREFIXES:
+            continue
+        if len(body) != 6 or any(char not in TICKET_ALPHABET for char in body):
+            continue
+        spans.append(EntitySpan("ticket", f"{prefix}-{body}", match.start(), match.end()))
+    return spans
+
+
+# --- emails --------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w-])"
+)
+
+
+def _emails(text: str) -> list[EntitySpan]:
+    return [
+        EntitySpan("email", match.group(0).lower(), match.start(), match.end())
+        for match in _EMAIL.finditer(text)
+    ]
+
+
+# --- amounts -------------------------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_CURRENCIES: tuple[tuple[str, str], ...] = (
+    ("EUR", r"€|eur(?:a|o|e|i|ima|os)?|evr(?:a|o|e|ima)?|евр(?:а|о|е|има)?"),
+    ("HRK", r"kn|kun(?:a|e|i|ama)?|hrk|кун(?:а|е|и)?"),
+    ("RSD", r"din(?:ara|ari|ar|\.)?|rsd|дин(?:ара|ари|ар|\.)?"),
+    ("BAM", r"km|bam|marak(?:a|e)|конвертибилних марака|км|марак(?:а|е)"),
+    ("USD", r"\$|usd|dolar(?:a|i|e)?|dollars?|долар(?:а|и|е)?"),
+    ("GBP", r"£|gbp|pounds?|funt(?:a|i|e)?"),
+)
+_CURRENCY = "|".join(f"(?P<{code}>{pattern})" for code, pattern in _CURRENCIES)
+_AMOUNT_AFTER = re.compile(
+    rf"(?<![\w.,])(?P<number>{_NUMBER})[\u00a0 ]?(?:{_CURRENCY})(?![^\W\d_])", re.IGNORECASE
+)
+_AMOUNT_BEFORE = re.compile(
+    rf"(?<![\w.,])(?:{_CURRENCY})[\u00a0 ]?(?P<number>{_NUMBER})(?![\w]|[.,]\d)",
+    re.IGNORECASE,
+)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """``1.500`` -> 1500, ``49,99`` -> 49.99, ``1.500,50`` and ``1,500.50`` -> 1500.50."""
+    text = text.replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+    elif re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        decimal_mark = ""
+    else:
+        decimal_mark = "," if "," in text else "."
+    thousands = {",": ".", ".": ",", "": ".,"}[decimal_mark]
+    for separator in thousands:
+        text = text.replace(separator, "")
+    if decimal_mark:
+        text = text.replace(decimal_mark, ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _amounts(text: str) -> list[EntitySpan]:
+    spans = []
+    for pattern in (_AMOUNT_AFTER, _AMOUNT_BEFORE):
+        for match in pattern.finditer(text):
+            code = next(code for code, _ in _CURRENCIES if match.group(code))
+            if code == "BAM" and match.group(code) in ("km", "км"):
+                continue
+            number = parse_number(match.group("number"))
+            if number is None:
+                continue
+            spans.append(EntitySpan("amount", f"{number} {code}", match.start(), match.end()))
+    return spans
+
+
+# --- phones --------------------------------------------------------------------------------
+
+_PHONE = re.compile(
+    r"(?<![\w#+.,/-])(?:"
+    r"(?:\+|00)\d{1,3}(?:[ \-./]?\(?\d{1,4}\)?){2,6}"
+    r"|\(?0\d{1,4}\)?(?:[ \-./]{1,2}\d{2,4}){1,4}"
+    r"|\(?0\d{5,14}\b"
+    r"|\(\d{3}\)[ ]?\d{3}[ \-.]\d{4}"
+    r"|\d{3}[\-.]\d{3}[\-.]\d{4}"
+    r"|\d{6,15}"
+    r")(?![\w]|[.,]\d)"
+)
+_PHONE_WORDS = re.compile(
+    r"(?:tel|telefon\w*|mob|mobitel\w*|mobilni\w*|phone|cell|call me|nazovite|pozovite|"
+    r"телефон\w*|моб\w*|позовите)\W{0,20}(?:\w+\W{1,3}){0,2}$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})")
+
+
+def _phones(text: str) -> list[EntitySpan]:
+    spans = []
+    for match in _PHONE.finditer(text):
+        raw = match.group(0)
+        digits = re.sub(r"\D", "", raw)
+        if not 6 <= len(digits) <= 15 or _DATE.fullmatch(raw):
+            continue
+        if raw.startswith("+") or raw.startswith("00"):
+            value = "+" + (digits[2:] if raw.startswith("00") else digits)
+        elif raw.lstrip("(").startswith("0"):
+            if len(digits) < 8:
+                continue
+            value = digits
+        elif re.search(r"[\-.() ]", raw) or _PHONE_WORDS.search(
+            text[max(0, match.start() - 40) : match.start()]
+        ):
+            value = digits
+        else:
+            continue
+        spans.append(EntitySpan("phone", value, match.start(), match.end()))
+    return spans
+
+
+# --- order references ----------------------------------------------------------------------
+
+_ORDER_CODE = re.compile(r"(?<![\w-])(ORD)[-_ ]?(\d{3,12})(?![\w-])", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"^(?:#|no\.?|nr\.?|br\.?)?(?P<code>(?P<prefix>[a-z]{1,4})?-?(?P<digits>\d{3,12}))$"
+)
+_ORDER_WORD = r"^(?:narudzb|porudzb|narucen|order)"
+_FILLERS = [
+    "#", "no", "no.", "nr", "nr.", "br", "br.", "broj", "broja", "brojem", "number", "num",
+    "id", ":", "je", "is", ".", "-", "was", "ref", "reference", "pod", "sa", "s", "with",
+    "under", "moje", "moja", "mojoj", "my", "mi", "glasi", "vase", "vasa", "your",
+]
+
+
+@lru_cache(maxsize=1)
+def _order_matcher() -> tuple[Language, Matcher]:
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("xx")
+    matcher = Matcher(nlp.vocab)
+    order = {"LOWER": {"REGEX": _ORDER_WORD}}
+    filler = {"LOWER": {"IN": _FILLERS}, "OP": "?"}
+    number_word = {"LOWER": {"IN": ["broj", "br", "br.", "number", "no", "nr", "#"]}}
+    reference = {"LOWER": {"REGEX": _REFERENCE.pattern}}
+    matcher.add(
+        "ORDER_REF",
+        [
+            [order, filler, filler, filler, reference],
+            [number_word, order, filler, filler, reference],
+        ],
+    )
+    matcher.add("HASH_REF", [[{"ORTH": "#"}, {"TEXT": {"REGEX": r"^\d{4,12}$"}}]])
+    return nlp, matcher
+
+
+def _order_refs(text: str) -> list[EntitySpan]:
+    from spacy.tokens import Doc
+
+    nlp, matcher = _order_matcher()
+    doc = nlp.make_doc(text)
+    folded = Doc(
+        nlp.vocab,
+        words=[fold(token.text) for token in doc],
+        spaces=[bool(token.whitespace_) for token in doc],
+    )
+    spans: dict[int, EntitySpan] = {}
+    for match_id, _start, end in matcher(folded):
+        token = doc[end - 1]
+        if nlp.vocab.strings[match_id] == "HASH_REF" and doc[end - 2].whitespace_:
+            continue
+        found = _REFERENCE.match(folded[end - 1].text)
+        if found is None or token.i in spans:
+            continue
+        code_start = token.idx + found.start("code")
+        if found.group("prefix"):
+            value = f"{found.group('prefix').upper()}-{found.group('digits')}"
+        else:
+            value = found.group("digits")
+            code_start = token.idx + found.start("digits")
+        spans[token.i] = EntitySpan("order_ref", value, code_start, token.idx + len(token.text))
+    for match in _ORDER_CODE.finditer(text):
+        spans[-match.start() - 1] = EntitySpan(
+            "order_ref", f"ORD-{match.group(2)}", match.start(), match.end()
+        )
+    return list(spans.values())
+
+
+# --- all together --------------------------------------------------------------------------
+
+
+def _resolve(candidates: list[EntitySpan]) -> list[EntitySpan]:
+    """Drop overlapping spans: higher :data:`PRIORITY` first, then the longer span."""
+    ranked = sorted(
+        candidates,
+        key=lambda span: (PRIORITY.index(span.entity), span.start - span.end, span.start),
+    )
+    chosen: list[EntitySpan] = []
+    for span in ranked:
+        if all(span.end <= other.start or span.start >= other.end for other in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda span: span.start)
+
+
+def extract_entities(text: str) -> list[EntitySpan]:
+    """All rule-based entities of ``text``, without overlaps, in text order."""
+    if not text or not text.strip():
+        return []
+    candidates = [
+        *_emails(text),
+        *_tickets(text),
+        *_amounts(text),
+        *_order_refs(text),
+        *_phones(text),
+    ]
+    return _resolve(candidates)

@@ -1,0 +1,142 @@
+"""Desired resolution: the answer to "What can we do for you?" in every language and script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.policy import RESOLUTIONS, classify_resolution
+
+
+@dataclass(frozen=True)
+class Case:
+    """The customer's answer and the resolution a person would note down."""
+
+    name: str
+    text: str
+    expected: str
+    intent: str | None = None
+
+
+def case(name: str, text: str, expected: str, intent: str | None = None) -> Case:
+    """A table row."""
+    assert expected in RESOLUTIONS
+    return Case(name, text, expected, intent)
+
+
+def _name(item: Case) -> str:
+    return item.name
+
+
+ENGLISH = [
+    case("en-money-back", "I'd like my money back.", "refund"),
+    case("en-refund", "Please refund me.", "refund"),
+    case("en-new-one", "A new one please.", "replacement"),
+    case("en-right-size", "Could you send me the right size?", "replacement"),
+    case("en-fix", "Can you fix it?", "repair"),
+    case("en-repair", "Just repair it under warranty.", "repair"),
+    case("en-apology", "An apology would be nice.", "apology"),
+    case("en-discount", "A discount on my next order.", "compensation"),
+    case("en-voucher", "Maybe a voucher?", "compensation"),
+    case("en-nothing", "Nothing, I just wanted you to know.", "nothing"),
+    case("en-dont-know", "I don't know, I haven't thought about it.", "nothing"),
+    case("en-not-refund-fix", "I don't want a refund, just fix it.", "repair"),
+    case("en-first-wish-wins", "A new one, or otherwise my money back.", "replacement"),
+    case("en-other", "Make sure it doesn't happen to other customers.", "other"),
+    case("en-deny", "No", "nothing", intent="deny"),
+    case("en-need-nothing", "I don't need anything, thanks.", "nothing"),
+    case("en-other-faster", "Deliver faster next time.", "other"),
+]
+
+CROATIAN = [
+    case("hr-refund", "Želim povrat novca.", "refund"),
+    case("hr-give-back", "Vratite mi novac.", "refund"),
+    case("hr-replacement", "Zamjenu, molim.", "replacement"),
+    case("hr-send-another", "Da mi pošaljete drugi komad.", "replacement"),
+    case("hr-repair", "Popravak u jamstvu.", "repair"),
+    case("hr-apology", "Isprika bi bila dovoljna.", "apology"),
+    case("hr-apologise", "Ispričajte se barem.", "apology"),
+    case("hr-discount", "Popust na sljedeću kupnju.", "compensation"),
+    case("hr-dont-know", "Ne znam, nisam o tome razmišljao.", "nothing"),
+    case("hr-just-know", "Ništa, samo sam htjela da znate.", "nothing"),
+    case("hr-not-new-repair", "Ne trebam novi, samo ga popravite.", "repair"),
+    case("hr-dont-know-maybe", "Ne znam, možda zamjenu?", "replacement"),
+    case("hr-no-diacritics", "nista, samo da znate", "nothing"),
+    case("hr-want-nothing", "Ne želim ništa, hvala.", "nothing"),
+    case("hr-other", "Da dostavljač ubuduće zvoni na vrata.", "other"),
+]
+
+SERBIAN_LATIN = [
+    case("sr-give-back", "Hoću da mi vratite pare.", "refund"),
+    case("sr-povracaj", "Povraćaj novca.", "refund"),
+    case("sr-replacement", "Zamena za ispravan proizvod.", "replacement"),
+    case("sr-send-new", "Pošaljite mi nov telefon.", "replacement"),
+    case("sr-repair", "Popravka u garanciji.", "repair"),
+    case("sr-service", "Odnesite ga na servis.", "repair"),
+    case("sr-apology", "Izvinjenje bi bilo dovoljno.", "apology"),
+    case("sr-coupon", "Neki kupon za popust.", "compensation"),
+    case("sr-nothing", "Nista, samo da znate.", "nothing"),
+    case("sr-dont-know", "Ne znam, nisam razmišljala.", "nothing"),
+    case("sr-not-refund", "Ne tražim povraćaj novca, nego zamenu.", "replacement"),
+    case("sr-just-wanted", "Samo sam hteo da znate.", "nothing"),
+    case("sr-other", "Da ubuduće pazite kako pakujete.", "other"),
+]
+
+SERBIAN_CYRILLIC = [
+    case("sr-cyr-give-back", "Вратите ми новац.", "refund"),
+    case("sr-cyr-refundation", "Хоћу рефундацију.", "refund"),
+    case("sr-cyr-replacement", "Замену, молим вас.", "replacement"),
+    case("sr-cyr-new", "Нову мајицу.", "replacement"),
+    case("sr-cyr-repair", "Поправку.", "repair"),
+    case("sr-cyr-apology", "Извињење.", "apology"),
+    case("sr-cyr-discount", "Попуст.", "compensation"),
+    case("sr-cyr-nothing", "Ништа, само да знате.", "nothing"),
+    case("sr-cyr-dont-know", "Не знам.", "nothing"),
+    case("sr-cyr-compensation", "Одштету за изгубљено време.", "compensation"),
+    case("sr-cyr-other", "Да брже одговарате.", "other"),
+]
+
+BOSNIAN = [
+    case("bs-refund", "Hoću povrat novca.", "refund"),
+    case("bs-give-back", "Vratite mi lovu.", "refund"),
+    case("bs-replacement", "Zamjenu za novi.", "replacement"),
+    case("bs-repair", "Popravku u garanciji.", "repair"),
+    case("bs-apology", "Izvinjenje.", "apology"),
+    case("bs-voucher", "Neki vaučer.", "compensation"),
+    case("bs-compensation", "Odštetu za izgubljeno vrijeme.", "compensation"),
+    case("bs-just-know", "Ništa, samo sam htio da znate.", "nothing"),
+    case("bs-dont-know", "Ne znam, nisam razmišljao o tome.", "nothing"),
+    case("bs-not-refund", "Ne trebam povrat novca, samo zamjenu.", "replacement"),
+    case("bs-other", "Da me obavijestite kad stigne.", "other"),
+]
+
+ALL_LANGUAGES = ENGLISH + CROATIAN + SERBIAN_LATIN + SERBIAN_CYRILLIC + BOSNIAN
+
+
+@pytest.mark.parametrize("item", ALL_LANGUAGES, ids=_name)
+def test_classify_resolution(item: Case) -> None:
+    assert classify_resolution(item.text, item.intent) == item.expected
+
+
+def test_resolutions_are_the_documented_slugs() -> None:
+    assert RESOLUTIONS == (
+        "refund",
+        "replacement",
+        "repair",
+        "apology",
+        "compensation",
+        "nothing",
+        "other",
+    )
+
+
+def test_every_language_covers_every_resolution() -> None:
+    for table in (ENGLISH, CROATIAN, SERBIAN_LATIN, SERBIAN_CYRILLIC, BOSNIAN):
+        assert {item.expected for item in table} == set(RESOLUTIONS)
+
+
+def test_intent_decides_only_without_words() -> None:
+    assert classify_resolution("ne", "deny") == "nothing"
+    assert classify_resolution("hmm", "out_of_scope") == "other"
+    assert classify_resolution("Ne, hoću povrat novca.", "deny") == "refund"

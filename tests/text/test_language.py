@@ -1,0 +1,167 @@
+"""Language, variant and script detection on realistic one-line messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from bot.text import language
+from bot.text.language import KEEP_PREVIOUS_BELOW, Detection, detect
+
+CASES: list[tuple[str, str, str]] = [
+    # English
+    ("en", "latin", "My order still hasn't arrived and nobody answers my emails."),
+    ("en", "latin", "I was charged twice for the same order, I want a refund"),
+    ("en", "latin", "The delivery guy was really rude to me"),
+    ("en", "latin", "The blender I bought last week is broken, it doesn't turn on"),
+    ("en", "latin", "I want to speak to a human, this is ridiculous"),
+    ("en", "latin", "where is my pakage?? been waiting for 2 weeks"),
+    ("en", "latin", "Can you tell me the status of C-4KX9TR please"),
+    # Croatian, with and without diacritics, typos
+    ("hr", "latin", "Već tjedan dana čekam narudžbu, što se događa?"),
+    ("hr", "latin", "Vec tjedan dana cekam narudzbu, sto se dogada?"),
+    ("hr", "latin", "Tko će mi vratiti novac? Platio sam 120 kn i ništa nije stiglo."),
+    ("hr", "latin", "Trebam razgovarati s nekim, ovo je katastrofa"),
+    ("hr", "latin", "Javit ću se ponovno sutra ako ne riješite reklamaciju"),
+    ("hr", "latin", "kaj je s mojim paketom"),
+    ("hr", "latin", "Poštovani, proizvod koji sam kupio je neispravan, tražim povrat novca."),
+    ("hr", "latin", "Uvijek isto, dostavljač nikad ne dođe na vrijeme"),
+    ("hr", "latin", "Naručila sam 3. ožujka, a paket još nije stigao, koji je točno problem?"),
+    ("hr", "latin", "jamstvo vrijedi jos godinu dana a vi mi ne zelite zamijeniti usisavac"),
+    ("hr", "latin", "zasto mi niko ne odgovara vec tjedan dana"),
+    # Serbian, Latin and Cyrillic
+    ("sr", "latin", "Čekam porudžbinu već dve nedelje, šta se dešava?"),
+    ("sr", "latin", "Cekam porudzbinu vec dve nedelje, sta se desava?"),
+    ("sr", "latin", "Da li neko može da mi kaže gde je moj paket?"),
+    ("sr", "latin", "Zašto uvek kasnite? Hoću da razgovaram sa čovekom."),
+    ("sr", "latin", "Platio sam 1.500 dinara i proizvod je pokvaren"),
+    ("sr", "latin", "Izvinite, ali ovo je neprihvatljivo, vratiću robu"),
+    ("sr", "latin", "porucio sam telefon pre mesec dana i jos nista"),
+    ("sr", "cyrillic", "Чекам поруџбину већ две недеље, шта се дешава?"),
+    ("sr", "cyrillic", "Да ли неко може да ми каже где је мој пакет?"),
+    ("sr", "cyrillic", "Наплатили сте ми двапут, хоћу да ми вратите новац"),
+    ("sr", "cyrillic", "Достављач је био безобразан према мени"),
+    # Bosnian
+    ("bs", "latin", "Šta se dešava, čekam narudžbu već dvije sedmice!"),
+    ("bs", "latin", "Sta se desava, cekam narudzbu vec dvije sedmice!"),
+    ("bs", "latin", "Platio sam 30 KM a paket nije stigao, gdje je?"),
+    ("bs", "latin", "Uposlenik u prodavnici je bio bezobrazan, hoću razgovarati s nekim ovdje"),
+    ("bs", "latin", "Vjerovatno je izgubljeno, tačno prije sedmicu sam naručio"),
+    ("bs", "latin", "Hiljadu puta sam zvao, niko se ne javlja, gdje je moj novac?"),
+    ("bs", "latin", "Kahva aparat mi je stigao razbijen, ovo nije u redu"),
+]
+
+
+@pytest.mark.parametrize(("code", "script", "text"), CASES)
+def test_detects_language_variant_and_script(code: str, script: str, text: str) -> None:
+    detection = detect(text)
+    assert (detection.code, detection.script) == (code, script), detection.markers
+    assert detection.confidence >= KEEP_PREVIOUS_BELOW
+
+
+@pytest.mark.parametrize("text", ["ok", "da", "hvala", "C-4KX9TR", "👍", "???", "", "48213"])
+def test_short_or_ambiguous_messages_have_low_confidence(text: str) -> None:
+    assert detect(text).confidence < KEEP_PREVIOUS_BELOW
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [
+        ("ok", Detection("sr", "cyrillic", 0.9), ("sr", "cyrillic")),
+        ("da", Detection("bs", "latin", 0.8), ("bs", "latin")),
+        ("hvala", Detection("en", "latin", 0.8), ("en", "latin")),
+        ("C-4KX9TR", Detection("hr", "latin", 0.8), ("hr", "latin")),
+        # Written in Cyrillic: the script is read from the text, the code is kept.
+        ("да", Detection("sr", "latin", 0.8), ("sr", "cyrillic")),
+        # A clear message is not overruled by the previous one.
+        ("My package never arrived", Detection("sr", "cyrillic", 0.9), ("en", "latin")),
+        ("Čekam porudžbinu već dve nedelje", Detection("hr", "latin", 0.9), ("sr", "latin")),
+    ],
+)
+def test_previous_detection_is_kept_for_short_messages(
+    text: str, previous: Detection, expected: tuple[str, str]
+) -> None:
+    detection = detect(text, previous)
+    assert (detection.code, detection.script) == expected
+
+
+def test_previous_variant_breaks_a_tie_between_ijekavian_variants() -> None:
+    text = "Paket nije stigao, gdje je?"
+    assert detect(text).code == "hr"
+    assert detect(text, Detection("bs", "latin", 0.8)).code == "bs"
+
+
+def test_markers_explain_the_variant() -> None:
+    markers = detect("Već tjedan dana čekam, uvijek isto, da li je to normalno?").markers
+    assert "hr-word:tjedan" in markers
+    assert "ijekavian:uvijek" in markers
+    assert "bigram:da li" in markers
+    assert "future:vratiću" in detect("Vratiću robu sutra").markers
+    assert "future:javit cu" in detect("Javit ću vam se").markers
+
+
+def test_cyrillic_defaults_to_serbian_even_when_ijekavian() -> None:
+    assert detect("Чекам пакет већ двије седмице, гдје је?").code in ("sr", "bs")
+    assert detect("Чекам пакет, гдје је?").code == "sr"
+
+
+def test_scores_are_a_distribution_and_as_dict_is_json() -> None:
+    detection = detect("Čekam porudžbinu već dve nedelje")
+    assert set(detection.scores) == {"en", "hr", "sr", "bs"}
+    assert sum(detection.scores.values()) == pytest.approx(1.0)
+    data = json.loads(json.dumps(detection.as_dict()))
+    assert data["code"] == "sr"
+    assert data["script"] == "latin"
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert "ekavian:dve" in data["markers"]
+
+
+def test_detection_is_frozen_and_hashable() -> None:
+    detection = detect("hello there")
+    with pytest.raises(AttributeError):
+        detection.code = "hr"  # type: ignore[misc]
+    assert hash(detection) == hash(Detection("en", "latin", detection.confidence))
+
+
+def test_emails_and_urls_are_not_language_evidence() -> None:
+    assert detect("ivan.horvat@gmail.com").confidence < KEEP_PREVIOUS_BELOW
+    assert detect("https://www.example.com/the/order/status").confidence < KEEP_PREVIOUS_BELOW
+
+
+def test_each_marker_word_belongs_to_one_group() -> None:
+    counts = Counter(
+        word for _label, _weights, spec in language.MARKER_GROUPS for word in language._expand(spec)
+    )
+    assert [word for word, count in counts.items() if count > 1] == []
+
+
+def test_expand_spec() -> None:
+    assert language._expand("tjed(an|na) kaj cijen(|a)") == ["tjedan", "tjedna", "kaj", "cijen", "cijena"]
+
+
+@pytest.mark.parametrize("lang", ["en", "hr", "sr"])
+def test_stop_words_read_from_source_match_spacy(lang: str) -> None:
+    import importlib
+
+    from bot.text.fold import fold
+
+    spacy_words = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    from_source = language._stop_words_from_source(lang)
+    assert from_source is not None
+    # English adds contractions ("'ll", "n't") after the main list; only the list is read.
+    assert from_source == {word for word in spacy_words if not set("'‘’") & set(word)}
+    assert language.spacy_stop_words(lang) == {fold(word) for word in from_source}
+    assert "cemo" in language.spacy_stop_words("sr")  # Cyrillic "ћемо", folded
+
+
+def test_importing_language_does_not_import_spacy() -> None:
+    code = "import sys, bot.text.language; print('spacy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
