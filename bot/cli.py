@@ -10,6 +10,7 @@ Errors print one line to stderr and exit non-zero; ``--debug`` shows the traceba
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -21,7 +22,9 @@ from typing import Any, TextIO
 from bot.settings import get_settings
 from bot.store import (
     STATUSES,
+    Agent,
     complaint_to_dict,
+    create_agent,
     current_revision,
     event_to_dict,
     events_for,
@@ -40,6 +43,7 @@ PROG = "complaint-bot"
 GROUPS: dict[str, str] = {
     "db": "database schema",
     "complaints": "inspect logged complaints",
+    "agents": "staff accounts (agents, trainers, admins)",
 }
 
 
@@ -297,6 +301,62 @@ def cmd_complaints_show(args: argparse.Namespace) -> int:
             "events": [event_to_dict(entry) for entry in events_for(session, complaint)],
         }
     _write_json(data, sys.stdout, indent=2)
+    return 0
+
+
+# --- agents ---------------------------------------------------------------------------------
+
+
+def _read_password(env_var: str | None) -> str:
+    """The new password: from an environment variable (for scripts) or typed twice."""
+    if env_var:
+        value = os.environ.get(env_var)
+        if not value:
+            raise CliError(f"environment variable {env_var} is empty or not set")
+        return value
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to type a password; use --password-env VAR")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise CliError("the passwords differ")
+    return first
+
+
+@command(
+    "agents",
+    "create",
+    help="create a staff account (the password is typed, or read from --password-env)",
+    arguments=(
+        arg("username", help="lower-case login name, e.g. ana.horvat"),
+        arg("--role", choices=("agent", "trainer", "admin"), default="agent"),
+        arg("--name", dest="display_name", help="name shown to colleagues and customers"),
+        arg("--password-env", metavar="VAR", help="read the password from this variable"),
+    ),
+)
+def cmd_agents_create(args: argparse.Namespace) -> int:
+    _require_schema(args.database_url)
+    password = _read_password(args.password_env)
+    with session_scope(args.database_url) as session:
+        agent = create_agent(
+            session,
+            username=args.username,
+            password=password,
+            role=args.role,
+            display_name=args.display_name,
+        )
+        print(f"created {agent.role} {agent.username}")
+    return 0
+
+
+@command("agents", "list", help="list staff accounts")
+def cmd_agents_list(args: argparse.Namespace) -> int:
+    _require_schema(args.database_url)
+    with session_scope(args.database_url) as session:
+        rows = [
+            [a.username, a.display_name, a.role, "on duty" if a.on_duty else "off duty"]
+            for a in session.query(Agent).order_by(Agent.username)
+        ]
+    print(format_table(rows, ("username", "name", "role", "duty")))
     return 0
 
 

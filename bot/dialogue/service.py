@@ -97,13 +97,17 @@ def _prior_complaints(
 
 
 def _own_complaint(session: store.Session, turn: Turn) -> Complaint | None:
-    """The complaint this conversation is about, if the ticket is really this sender's."""
+    """The complaint this conversation is about, while someone still has to act on it.
+
+    The ticket must really be this sender's; a resolved or closed complaint is finished, so a
+    new message about it starts a new one.
+    """
     if not turn.ticket:
         return None
     complaint = store.get_by_ticket(session, turn.ticket)
     if complaint is None or complaint.sender_id != turn.sender_id:
         return None
-    return complaint
+    return complaint if complaint.status in store.ACTIVE_STATUSES else None
 
 
 def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
@@ -127,7 +131,7 @@ def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
             settings,
         )
         reasons = tuple(r for r in decision.reasons if r != "not_understood")
-        if current is not None and current.status in ("open", "escalated"):
+        if current is not None:
             store.add_description(session, current, description, actor="customer")
             if current.category == "other" and category != "other":
                 current.category = category
@@ -192,7 +196,8 @@ def escalate(
     view = ensure_complaint(turn, settings, transcript)
     with store.session_scope(settings.database_url) as session:
         complaint = store.get_by_ticket(session, view.ticket)
-        assert complaint is not None
+        if complaint is None:
+            raise LookupError(f"complaint {view.ticket} disappeared while escalating")
         store.escalate(session, complaint, reasons)
         return _view(complaint)
 
@@ -269,8 +274,8 @@ def choose_next_step(
 def live_agent_available(settings: Settings) -> bool:
     """Whether an agent is on duty to take a conversation over live.
 
-    Agents and their duty status arrive with the agent console; until an agent marks
-    themselves on duty there, nobody is, and escalated complaints wait in the queue.
+    An agent counts while marked on duty and recently seen (see bot.store.agents); with
+    nobody there, escalated complaints wait in the queue with a promised deadline.
     """
     return store.agents_on_duty(settings.database_url) > 0
 

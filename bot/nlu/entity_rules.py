@@ -35,9 +35,7 @@ def _overlaps(span: EntitySpan, entity: dict[str, Any]) -> bool:
     return start < span.end and span.start < end
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class EntityRules(GraphComponent, EntityExtractorMixin):
     """Adds rule-based entities (no training, no learned model)."""
 
@@ -80,7 +78,5 @@ class EntityRules(GraphComponent, EntityExtractorMixin):
                 if span.entity in self.entity_types
                 and not any(_overlaps(span, entity) for entity in existing)
             ]
-            message.set(
-                ENTITIES, existing + self.add_extractor_name(found), add_to_output=True
-            )
+            message.set(ENTITIES, existing + self.add_extractor_name(found), add_to_output=True)
         return messages

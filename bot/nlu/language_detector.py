@@ -50,9 +50,7 @@ def previous_detection(tracker: DialogueStateTracker | None) -> Detection | None
     return None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(GraphComponent):
     """Detects language (en, hr, sr, bs) and script (latin, cyrillic) of each message."""
 

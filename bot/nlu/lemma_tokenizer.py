@@ -34,9 +34,7 @@ def message_language(message: Message, attribute: str, text: str) -> str:
     return detect(text).code
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class LemmaTokenizer(Tokenizer):
     """Tokenizes with spaCy blank pipelines; ``Token.lemma`` is the folded lemma."""
 

@@ -63,7 +63,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     "open": frozenset({"escalated", "in_progress", "resolved", "closed"}),
     "escalated": frozenset({"in_progress", "resolved", "closed"}),
     "in_progress": frozenset({"escalated", "resolved", "closed"}),
-    "resolved": frozenset({"open", "in_progress", "closed"}),
+    "resolved": frozenset({"open", "escalated", "in_progress", "closed"}),
     "closed": frozenset(),
 }
 
@@ -313,7 +313,14 @@ def create_complaint(
         created_data["description_truncated_from"] = original_length
     append_event(session, complaint, "created", "bot", created_data, now=created)
     if reasons:
-        append_event(session, complaint, "escalated", "bot", {"reasons": reasons}, now=created)
+        append_event(
+            session,
+            complaint,
+            "escalated",
+            "bot",
+            {"reasons": reasons, "added": reasons},
+            now=created,
+        )
     return complaint
 
 
@@ -450,30 +457,27 @@ def escalate(
 ) -> Complaint:
     """Hand the complaint to a person for ``reasons`` (merged with earlier ones).
 
-    ``open`` becomes ``escalated``; ``in_progress`` stays (a person already has it);
-    a ``resolved`` or ``closed`` complaint is refused. Nothing new means no event.
+    ``open`` becomes ``escalated``, and so does ``resolved`` (the customer is back, unhappy:
+    the complaint reopens); ``in_progress`` stays (a person already has it); ``closed`` is
+    final and refused. Nothing new means no event.
     """
     new_reasons = _reasons(reasons)
     if not new_reasons:
         raise StoreError("escalation needs at least one reason")
-    if complaint.status in ("resolved", "closed"):
-        raise StoreError(f"complaint {complaint.ticket} is {complaint.status}; cannot escalate")
+    if complaint.status == "closed":
+        raise StoreError(f"complaint {complaint.ticket} is closed; cannot escalate")
     previous = list(complaint.escalation_reasons or [])
     added = [reason for reason in new_reasons if reason not in previous]
-    if not added and complaint.escalated and complaint.status != "open":
+    if not added and complaint.escalated and complaint.status in ("escalated", "in_progress"):
         return complaint
+    data: dict[str, Any] = {"reasons": previous + added, "added": added}
     complaint.escalation_reasons = previous + added
     complaint.escalated = True
-    if complaint.status == "open":
+    if complaint.status in ("open", "resolved"):
+        data["from"] = complaint.status
         complaint.status = "escalated"
-    append_event(
-        session,
-        complaint,
-        "escalated",
-        actor,
-        {"reasons": list(complaint.escalation_reasons), "added": added},
-        now=now,
-    )
+        complaint.resolved_at = None
+    append_event(session, complaint, "escalated", actor, data, now=now)
     return complaint
 
 

@@ -195,3 +195,28 @@ def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
 @event.listens_for(ComplaintEvent, "before_update")
 def _refuse_event_update(_mapper: Any, _connection: Any, target: ComplaintEvent) -> None:
     raise StoreError(f"complaint events are append-only; refusing to update {target!r}")
+
+
+#: Roles of staff accounts: agents take over conversations, trainers teach the bot.
+ROLES: tuple[str, ...] = ("agent", "trainer", "admin")
+USERNAME_LENGTH = 64
+
+
+class Agent(Base):
+    """A staff account: an agent, a trainer or an admin. Created from the command line."""
+
+    __tablename__ = "agents"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(USERNAME_LENGTH), nullable=False, unique=True, index=True)
+    display_name = Column(String(ACTOR_LENGTH), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False)
+    on_duty = Column(Boolean, nullable=False, default=False)
+    active = Column(Boolean, nullable=False, default=True)
+    last_seen_at = Column(UTCDateTime, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Agent {self.username} {self.role}>"

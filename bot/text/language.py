@@ -224,6 +224,12 @@ BIGRAM_MARKERS: dict[tuple[str, str], _Marker] = {
     ("treba", "mi"): _Marker("bigram:treba mi", {"sr": 0.5, "bs": 0.5}),
 }
 _FUTURE_AUX = frozenset({"cu", "ces", "ce", "cemo", "cete"})
+#: Words ending in "t" before "će" that are no truncated infinitives ("paket će stići").
+_NOT_INFINITIVES = frozenset(
+    _expand("paket kontakt predmet popust povrat opet put pet sat dvaput triput kvit iznos")
+)
+#: Infinitives every variant puts after "će" ("paket će biti isporučen").
+_COMMON_INFINITIVES = frozenset({"biti", "moci"})
 _DA_VERBS = frozenset(
     _expand(
         "hoc(u|es|e|emo|ete) mor(am|as|a|amo|ate) treba trebalo zel(im|imo|ite) "
@@ -367,9 +373,19 @@ def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
             found.append(_Marker("future:ću da", {"sr": 1.0, "bs": 0.6}))
         elif word in _DA_VERBS and following == "da":
             found.append(_Marker(f"da-clause:{word} da", {"sr": 0.6, "bs": 0.4}))
-        if word in _FUTURE_AUX and len(preceding) >= 4 and preceding.endswith("t"):
+        if (
+            word in _FUTURE_AUX
+            and len(preceding) >= 4
+            and preceding.endswith("t")
+            and preceding not in _NOT_INFINITIVES
+        ):
             found.append(_Marker(f"future:{preceding} {word}", {"hr": 1.0, "bs": 0.8}))
-        if word in _FUTURE_AUX and len(following) >= 4 and following.endswith(("ti", "ci")):
+        if (
+            word in _FUTURE_AUX
+            and len(following) >= 4
+            and following.endswith(("ti", "ci"))
+            and following not in _COMMON_INFINITIVES
+        ):
             found.append(_Marker(f"future:{word} {following}", {"hr": 0.6, "bs": 0.4}))
         latin = fold_keep_diacritics(raw[i])
         if len(latin) >= 6 and _FUSED_FUTURE.search(latin):

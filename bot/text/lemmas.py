@@ -75,8 +75,7 @@ LEMMA_RULES: dict[str, str] = {
 
 _CYRILLIC_TABLE = str.maketrans(CYRILLIC_TO_LATIN)
 _FOLD_TABLE: dict[int, str] = {
-    cp: fold(chr(cp))
-    for cp in chain(range(0x250), range(0x300, 0x370), range(0x400, 0x500))
+    cp: fold(chr(cp)) for cp in chain(range(0x250), range(0x300, 0x370), range(0x400, 0x500))
 }
 
 

@@ -59,7 +59,10 @@ def test_process_training_data_annotates_every_example(detector: LanguageDetecto
         ]
     )
     detector.process_training_data(data)
-    codes = [(m.get("language")["code"], m.get("language")["script"]) for m in data.training_examples]
+    codes = [
+        (example.get("language")["code"], example.get("language")["script"])
+        for example in data.training_examples
+    ]
     assert codes == [("en", "latin"), ("hr", "latin"), ("sr", "cyrillic")]
 
 

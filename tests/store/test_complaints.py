@@ -443,11 +443,21 @@ def test_escalate_merges_reasons_and_is_idempotent(session: Session) -> None:
         escalate(session, complaint, ["Not A Slug"])
 
 
-def test_escalate_keeps_in_progress_and_refuses_finished(session: Session) -> None:
+def test_escalate_keeps_in_progress_reopens_resolved_and_refuses_closed(
+    session: Session,
+) -> None:
     complaint = new(session)
     set_status(session, complaint, "in_progress", "agent:ana")
     escalate(session, complaint, ["legal"])
     assert (complaint.status, complaint.escalated) == ("in_progress", True)
+    set_status(session, complaint, "resolved", "agent:ana")
+    escalate(session, complaint, ["legal"])  # back and unhappy: reopened, even without news
+    assert (complaint.status, complaint.resolved_at) == ("escalated", None)
+    assert events_for(session, complaint)[-1].data == {
+        "reasons": ["legal"],
+        "added": [],
+        "from": "resolved",
+    }
     set_status(session, complaint, "closed", "agent:ana")
     with pytest.raises(StoreError, match="closed"):
         escalate(session, complaint, ["anger"])

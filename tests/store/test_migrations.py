@@ -155,51 +155,51 @@ def roundtrip(url: str) -> None:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> Iterator[str]:
+def fresh_sqlite_url(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path / 'fresh' / 'bot.db'}"
     dispose_engines()
 
 
-def test_migrations_create_the_schema_on_a_fresh_sqlite_file(sqlite_url: str) -> None:
-    assert current_revision(sqlite_url) is None
-    migrate(sqlite_url)
-    assert_schema_matches_models(sqlite_url)
-    roundtrip(sqlite_url)
+def test_migrations_create_the_schema_on_a_fresh_sqlite_file(fresh_sqlite_url: str) -> None:
+    assert current_revision(fresh_sqlite_url) is None
+    migrate(fresh_sqlite_url)
+    assert_schema_matches_models(fresh_sqlite_url)
+    roundtrip(fresh_sqlite_url)
 
 
-def test_compare_metadata_notices_a_difference(sqlite_url: str) -> None:
+def test_compare_metadata_notices_a_difference(fresh_sqlite_url: str) -> None:
     """Guards the check above: an empty diff must not come from a blind comparison."""
-    migrate(sqlite_url)
+    migrate(fresh_sqlite_url)
     changed = MetaData()
     for table in Base.metadata.sorted_tables:
         table.to_metadata(changed)
     changed.tables["complaints"].append_column(Column("extra", String(10)))
-    diff = schema_diff(get_engine(sqlite_url), changed)
+    diff = schema_diff(get_engine(fresh_sqlite_url), changed)
     assert [entry[0] for entry in diff] == ["add_column"]
 
 
-def test_migrate_is_idempotent_and_downgrade_reverses_it(sqlite_url: str) -> None:
-    migrate(sqlite_url)
-    migrate(sqlite_url)
-    downgrade_to_base(sqlite_url)
-    assert current_revision(sqlite_url) is None
-    assert not OWN_TABLES & set(inspect(get_engine(sqlite_url)).get_table_names())
-    migrate(sqlite_url)
-    assert_schema_matches_models(sqlite_url)
+def test_migrate_is_idempotent_and_downgrade_reverses_it(fresh_sqlite_url: str) -> None:
+    migrate(fresh_sqlite_url)
+    migrate(fresh_sqlite_url)
+    downgrade_to_base(fresh_sqlite_url)
+    assert current_revision(fresh_sqlite_url) is None
+    assert not OWN_TABLES & set(inspect(get_engine(fresh_sqlite_url)).get_table_names())
+    migrate(fresh_sqlite_url)
+    assert_schema_matches_models(fresh_sqlite_url)
 
 
-def test_concurrent_migrations_on_sqlite(sqlite_url: str) -> None:
-    migrate_concurrently(sqlite_url)
-    assert_schema_matches_models(sqlite_url)
+def test_concurrent_migrations_on_sqlite(fresh_sqlite_url: str) -> None:
+    migrate_concurrently(fresh_sqlite_url)
+    assert_schema_matches_models(fresh_sqlite_url)
 
 
-def test_migrations_leave_rasa_tables_alone(sqlite_url: str) -> None:
+def test_migrations_leave_rasa_tables_alone(fresh_sqlite_url: str) -> None:
     rasa = MetaData()
     Table("events", rasa, Column("id", Integer, primary_key=True), Column("data", String(50)))
-    rasa.create_all(get_engine(sqlite_url))
-    migrate(sqlite_url)
-    assert "events" in inspect(get_engine(sqlite_url)).get_table_names()
-    assert schema_diff(get_engine(sqlite_url)) == []  # not reported as "to drop"
+    rasa.create_all(get_engine(fresh_sqlite_url))
+    migrate(fresh_sqlite_url)
+    assert "events" in inspect(get_engine(fresh_sqlite_url)).get_table_names()
+    assert schema_diff(get_engine(fresh_sqlite_url)) == []  # not reported as "to drop"
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------

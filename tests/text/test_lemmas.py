@@ -67,26 +67,49 @@ def test_lemma_of(language: str, word: str, lemma: str) -> None:
         (
             "Čekam narudžbu već tjedan dana!",
             "hr",
-            [("Čekam", "cekati"), ("narudžbu", "narudzba"), ("već", "vec"),
-             ("tjedan", "tjedan"), ("dana", "dan"), ("!", "!")],
+            [
+                ("Čekam", "cekati"),
+                ("narudžbu", "narudzba"),
+                ("već", "vec"),
+                ("tjedan", "tjedan"),
+                ("dana", "dan"),
+                ("!", "!"),
+            ],
         ),
         (
             "Чекам поруџбину, пакет није стигао.",
             "sr",
-            [("Чекам", "cekati"), ("поруџбину", "porudzbina"), (",", ","), ("пакет", "paket"),
-             ("није", "biti"), ("стигао", "stici"), (".", ".")],
+            [
+                ("Чекам", "cekati"),
+                ("поруџбину", "porudzbina"),
+                (",", ","),
+                ("пакет", "paket"),
+                ("није", "biti"),
+                ("стигао", "stici"),
+                (".", "."),
+            ],
         ),
         (
             "cekam narudzbu vec dvije sedmice",
             "bs",
-            [("cekam", "cekati"), ("narudzbu", "narudzba"), ("vec", "vec"),
-             ("dvije", "dva"), ("sedmice", "sedmica")],
+            [
+                ("cekam", "cekati"),
+                ("narudzbu", "narudzba"),
+                ("vec", "vec"),
+                ("dvije", "dva"),
+                ("sedmice", "sedmica"),
+            ],
         ),
         (
             "My orders haven't arrived",
             "en",
-            [("My", "my"), ("orders", "order"), ("have", "have"), ("n't", "not"),
-             ("arrived", "arrive")],
+            [
+                ("My", "my"),
+                ("orders", "order"),
+                ("have", "have"),
+                ("n't", "not"),
+                ("arrived", "arrive"),
+            ],
         ),
     ],
 )
@@ -101,7 +124,12 @@ def test_offsets_stay_on_the_original_text_when_folding_changes_length() -> None
     text = "Љубазни  Ђорђе, џем је  стигао"
     tokens = tokenize(text, "sr")
     assert [text[token.start : token.end] for token in tokens] == [
-        "Љубазни", "Ђорђе", ",", "џем", "је", "стигао",
+        "Љубазни",
+        "Ђорђе",
+        ",",
+        "џем",
+        "је",
+        "стигао",
     ]
     assert tokens[1].lemma.startswith("djordj")
     assert [token.is_punct for token in tokens] == [False, False, True, False, False, False]
@@ -113,8 +141,17 @@ def test_unknown_language_falls_back_to_english() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Čekam", "ČŠŽĆĐ čšžćđ", "Шта ЉУБАЗНО џем", "café Ångström", "İstanbul", "Σίσυφος ΣΑΣ",
-     "plain ascii", "mješovito ЋИРИЛИЦА i ø ł ß", "emoji 👍 ok"],
+    [
+        "Čekam",
+        "ČŠŽĆĐ čšžćđ",
+        "Шта ЉУБАЗНО џем",
+        "café Ångström",
+        "İstanbul",
+        "Σίσυφος ΣΑΣ",
+        "plain ascii",
+        "mješovito ЋИРИЛИЦА i ø ł ß",
+        "emoji 👍 ok",
+    ],
 )
 def test_fast_fold_equals_fold(text: str) -> None:
     assert fast_fold(text) == fold(text)

@@ -1,0 +1,101 @@
+"""Staff accounts: creation, password checks (Argon2 via argon2-cffi) and duty status."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from bot.store.db import StoreError, session_scope
+from bot.store.models import ROLES, Agent, utcnow
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_CHARS = 10
+#: An agent on duty whose console has not been seen for this long no longer counts as present.
+PRESENCE_TIMEOUT = timedelta(minutes=2)
+_hasher = PasswordHasher()
+
+
+def _check_username(username: object) -> str:
+    if not isinstance(username, str) or not _USERNAME.fullmatch(username):
+        raise StoreError(
+            "username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'"
+        )
+    return username
+
+
+def create_agent(
+    session: Session, *, username: str, password: str, role: str, display_name: str | None = None
+) -> Agent:
+    """A new staff account; the password is stored only as an Argon2 hash."""
+    username = _check_username(username)
+    if role not in ROLES:
+        raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
+        raise StoreError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
+    if get_agent(session, username) is not None:
+        raise StoreError(f"an account named {username!r} exists already")
+    name = (display_name or username).strip()[:255] or username
+    agent = Agent(
+        username=username,
+        display_name=name,
+        password_hash=_hasher.hash(password),
+        role=role,
+        on_duty=False,
+        active=True,
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def get_agent(session: Session, username: object) -> Agent | None:
+    if not isinstance(username, str) or not _USERNAME.fullmatch(username):
+        return None
+    return session.query(Agent).filter(Agent.username == username).one_or_none()
+
+
+def authenticate(session: Session, username: object, password: object) -> Agent | None:
+    """The active account matching these credentials, or None. Never says which part failed."""
+    agent = get_agent(session, username)
+    if agent is None or not agent.active or not isinstance(password, str):
+        _hasher.hash("timing-equaliser")
+        return None
+    try:
+        _hasher.verify(agent.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(agent.password_hash):
+        agent.password_hash = _hasher.hash(password)
+    return agent
+
+
+def set_on_duty(session: Session, agent: Agent, on_duty: bool, now: datetime | None = None) -> None:
+    agent.on_duty = bool(on_duty)
+    agent.last_seen_at = now or utcnow()
+
+
+def mark_seen(session: Session, agent: Agent, now: datetime | None = None) -> None:
+    agent.last_seen_at = now or utcnow()
+
+
+def count_on_duty(session: Session, now: datetime | None = None) -> int:
+    """Agents (or admins) on duty whose console was seen within PRESENCE_TIMEOUT."""
+    cutoff = (now or datetime.now(timezone.utc)) - PRESENCE_TIMEOUT
+    query = session.query(func.count(Agent.id)).filter(
+        Agent.on_duty.is_(True),
+        Agent.active.is_(True),
+        Agent.role.in_(("agent", "admin")),
+        Agent.last_seen_at >= cutoff,
+    )
+    return int(query.scalar() or 0)
+
+
+def agents_on_duty(url: str | None = None) -> int:
+    """How many agents could take a conversation over right now."""
+    with session_scope(url) as session:
+        return count_on_duty(session)
