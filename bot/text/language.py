@@ -10,7 +10,7 @@
      minus the words both sides share (``a``, ``i``, ``to``, ``on``, ``no``, ...);
      a word of one or two letters counts 0.6, a longer one 1.0;
    * the complaint vocabularies below (:data:`ENGLISH_WORDS`, :data:`BCS_WORDS`) and every
-     variant marker word: 1.0 each;
+     variant marker word except names and towns: 1.0 each;
    * a word written with ``čćšžđ``: +0.5; a Cyrillic word: +1.0.
 
 3. **Variant** (hr, sr or bs) - explainable weighted markers, see :data:`MARKER_GROUPS`,
@@ -33,8 +33,14 @@
      ``historija``, ``vjerovatno``, ``jarane``, ``ahbab``, ``selam``, ``KM``/``maraka``.
      Bosnian has no marker of its own for most words, so it wins when ijekavian forms
      (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...).
+   * **everyday words**: ``hladnjak``/``frižider``, ``kat``/``sprat``, ``okus``/``ukus``,
+     ``tvornica``/``fabrika``, ``jamstvo``/``garancija``...; loan verbs ``rezervirati`` (hr)
+     against ``rezervisati`` (sr, bs) (:data:`PREFIX_MARKERS`);
+   * **towns and first names** (delivery addresses, signatures): ``Zagreb``, ``Novi Sad``,
+     ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family.
 
-   ``račun``, ``molim Vas`` and ``hoćeš`` are used alike in all three, so they are no markers.
+   ``račun``, ``molim Vas`` and ``hoćeš`` are used alike in all three, so they are no markers;
+   ``što`` counts for hr only as a question word (not in ``ono što``, ``sto puta``).
    Cyrillic text starts with a strong Serbian prior: only clear Croatian or Bosnian words
    outweigh it. Without any marker the priors make ``hr`` the default BCS variant.
 
@@ -144,10 +150,13 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "zamjen(a|e|u|om|ski|sku) zamijen(iti|ite|io|ila|ili|imo) "
         "mijenja(ti|m|te|ju|o|la) promjen(a|e|u|om) rjesenj(e|a|u|em) "
         "rijes(iti|ite|io|ila|ili|imo|en|eno|ena|eni) pjesm(a|e|u) svijet(|a|u) snijeg "
-        "rijek(a|e|u) djevojk(a|e|u) bijes(an|na|no|ni) sjesti dio dijel(a|u|ove|ovi) "
+        "rijek(a|e|u) djevojk(a|e|u) bijes(an|na|no|ni) sjesti dio dijel(a|u) "
         "dijeli(ti|mo|te) tijel(o|a|u) lijevo vjerova(ti|la|li|o) vjeruj(em|te) "
         "naprijed uspio uspjela uspjeli dvjesto koljeno smije(m|s|mo|te) "
-        "uvjeren(|a|o|i) zaboravio razumio "
+        "uvjeren(|a|o|i) razumio grij(e|u|ati|anje|alica) dolje pijes(ak|ka|ku) svijetl(i|o|a|e|u) "
+        "pocijepan(|a|o|i|u|e) zalijepljen(|a|o|i|u|e) zalijep(iti|io|ila) naljepnic(a|e|i|u) "
+        "lijev(a|i|u|oj|om|e) vrijed(i|no|nost|nosti) izvjestaj(|a|u) primjedb(a|e|u|i) "
+        "ponedjelj(ak|ka|kom) dijelov(i|a|e|ima) susjed(|a|u|i|om|e) "
         "obavjestiti obavjestite obavijestiti obavijestite obavijestio",
     ),
     (
@@ -161,36 +170,53 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "bel(a|o|e|u) lek(|a|ove|ovi) sledec(i|a|e|eg|em|u) primer(|a|u) "
         "zamen(a|e|u|om|ski|sku) zamen(iti|ite|io|ila|ili|imo) menja(ti|m|te|ju|o|la) "
         "promen(a|e|u|om) resenj(e|a|u|em) res(iti|ite|io|ila|ili|imo|en|eno|ena|eni) "
-        "pesm(a|e|u) sneg devojk(a|e|u) bes(an|na|no|ni) deo del(ove|ovi) "
+        "pesm(a|e|u) sneg devojk(a|e|u) bes(an|na|no|ni) deo "
         "deli(ti|mo|te) tel(o|a|u) levo verova(ti|la|li|o) veruj(em|te) napred uspeo "
-        "uspela uspeli koleno sme(m|s|mo|te) uveren(|a|o|i) zaboraveo "
+        "uspela uspeli koleno grej(e|u|ati|anje|alica) sme(m|s|mo|te) uveren(|a|o|i) dole "
+        "pes(ak|ka|ku) svetl(i|o|a|e|u) "
+        "pocepan(|a|o|i|u|e) zalepljen(|a|o|i|u|e) zalep(iti|io|ila) nalepnic(a|e|i|u) "
+        "lev(a|i|u|oj|om|e) vred(i|no|nost|nosti) izvestaj(|a|u) primedb(a|e|u|i) "
+        "ponedelj(ak|ka|kom) delov(i|a|e|ima) lekar(|a|u|i) obezbedj(en|ena|eno|eni|iti|ite) "
+        "sused(|a|u|i|om|e) "
         "bezbedn(o|a|i|ost|osti) obavestenj(e|a|u) obavest(iti|ite|io|ila|ili|icemo)",
     ),
     (
         "hr-word",
         {"hr": 1.5},
         "tjed(an|na|nu|ni|ne|nom|nima|ana) tisuc(a|e|u|om|ama) kruh(|a|om) kav(a|e|u|om) "
-        "vlak(|a|om|u|ovi) obitelj(|i|ima) tocno tko netko nitko itko svatko "
+        "vlak(|a|om|u|ovi) obitelj(|i|ima) tocn(o|a|u|e|i|og|om) tko netko nitko itko svatko "
+        "hladnja(k|ka|ku|kom) stednja(k|ka|ku|kom) tvornic(a|e|i|u) poduzec(e|a|u) "
+        "okus(|a|u|om) kvalitete tipkovnic(a|e|i|u) upute uput(a|u) "
+        "artik(l|la|lu|li|le|lom) ljekarn(a|e|i|u) lijecni(k|ka|ku|ci) tanjur(|a|i|e) "
+        "zlic(a|e|u|i) vilic(a|e|u|i) hlac(e|a|ama) tenisic(e|a|ama) "
+        "doma cest(a|e|u|i|om) kat(|u|a) blagajn(a|e|i|u|ica|icu|ici) putovnic(a|e|u|i) "
+        "osobn(a|u|e) iskaznic(a|e|u|i) "
         "tijekom jamstv(o|a|u|om) uvjet(|a|i|e|ima) djelatni(k|ka|ci|ku|cima) "
         "zaposleni(k|ka|ku|ci|cima) vjerojatno obavijest(|i) racunal(o|a|u) zrakoplov "
         "kolodvor(|a|u) kazalist(e|a) povijest kemij(a|e|u) kaj isprik(a|e|u|om) "
         "ispricava(m|mo|te) trebam kupnj(a|e|u|om) pogresk(a|e|u|om) kun(a|e|i) kn "
-        "lozink(a|e|u|om) sijecanj sijecnja veljac(a|e) ozuj(ak|ka) trav(anj|nja) "
+        "sijecanj sijecnja veljac(a|e) ozuj(ak|ka) trav(anj|nja) "
         "svib(anj|nja) lip(anj|nja) srp(anj|nja) kolovoz(|a) ruj(an|na) listopad(|a) "
         "studen(i|og|oga) prosin(ac|ca) bok",
     ),
-    ("hr-word-weak", {"hr": 0.8}, "sto"),
+    ("hr-word-weak", {"hr": 0.5}, "lozink(a|e|u|om)"),
     (
         "hr-bs-word",
         {"hr": 0.6, "bs": 0.5},
         "uopce jucer takodjer dogod(ilo|ila|io|ili|i) dogadja(|ju|lo) mobitel(|a|u|om) "
         "ured(|a|u|om) opcin(a|e|u|i) trgovin(a|e|u|i) ducan(|a|u) eura nazva(o|la|li|t) "
-        "narudzb(a|e|u|i|om) narudzbenic(a|e|u) naruci(o|la|li|ti) ponovno",
+        "narudzb(a|e|u|i|om) narudzbenic(a|e|u) ponovno navecer vecer(|i)",
     ),
     (
         "sr-bs-word",
         {"sr": 1.0, "bs": 1.0},
-        "sta ko neko niko iko svako hiljad(a|e|u|om|ama) porodic(a|e|u|i|om) tacno "
+        "sta neko niko iko svako hiljad(a|e|u|om|ama) porodic(a|e|u|i|om) tacn(o|a|u|e|i|og|om) "
+        "frizider(|a|u|om) sporet(|a|u|om) fabrik(a|e|i|u) preduzec(e|a|u) ukus(|a|u|om|an|no) "
+        "kvalitet tastatur(a|e|i|u) stampac(|a|u) racunar(|a|u) uputstv(o|a|u) "
+        "artikal fakturisa(ti|no|li) tanjir(|a|i|e) kasik(a|e|u|i) viljusk(a|e|u|i) "
+        "pantalon(e|a|ama) patik(e|a|ama) komsinic(a|e|i|u) komsij(a|e|i|u) haustor(|u|a) "
+        "magacin(|u|a) sprat(|u|a) teget tacka tack(e|u|i) apotek(a|e|i|u) "
+        "januar(|a) februar(|a) septemb(ar|ra) oktob(ar|ra) novemb(ar|ra) decemb(ar|ra) "
         "voz(|a|om|u|ovi) izvin(ite|i|jenje|jenja|javam|javamo|uti) tokom uopste "
         "uslov(|a|i|e|ima) desil(o|a|i) desio desava(|ju) univerzitet(|a|u) hemij(a|e|u) "
         "garancij(a|e|u|i|om) prodavnic(a|e|u|i) kancelarij(a|e|u|i) sajt(|a|u|om) "
@@ -202,8 +228,8 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "hleb(|a|om) porudzbin(a|e|u|i|om|ama) poruci(o|la|li|ti|vanje) porucujem "
         "takodje juce opstin(a|e|u|i) istorij(a|e|u) kaf(a|u|e|om) mobilni mobilnog "
         "dinar(|a|e|i|u) din rsd evr(a|o|ima|e) zaposleni zaposlenih pare "
-        "januar(|a) februar(|a) avgust(|a) septemb(ar|ra) oktob(ar|ra) novemb(ar|ra) "
-        "decemb(ar|ra)",
+        "avgust(|a) povracaj(|a|u) odeljenj(e|a|u) uvece prekjuce pasos(|a|u) tegl(a|e|u) "
+        "sargarep(a|e|u)",
     ),
     (
         "bs-word",
@@ -211,7 +237,98 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "sedmic(a|e|u|i|om|ama) hljeb(|a|om) kahv(a|e|u|om) lahko mehko sahat(|a|i) "
         "ahbab(|u|e) jaran(e|a|u) bolan bona uposleni(k|ka|ci|ku|cima|ca) historij(a|e|u) "
         "vjerovatno merhaba selam selamu esselamu alejkum insallah inshallah masallah "
-        "mashallah haman akobogda nafaka rahat maraka behar dzenet",
+        "mashallah haman akobogda nafaka rahat maraka behar dzenet sabah aksam bajram(|a|u) "
+        "bujrum bh hairli sevap odjeljenj(e|a|u) obavjestenj(e|a|u) ljekar(|a|u|i)",
+    ),
+    # "ko" is "who" in sr and bs, but also colloquial Croatian for "kao" (like).
+    ("sr-bs-word-weak", {"sr": 0.6, "bs": 0.6}, "ko"),
+    # Delivery addresses name towns: a strong hint where the customer lives.
+    (
+        "place-hr",
+        {"hr": 1.5},
+        "zagreb(|u|a|om|acki|acka) split(|u|a) osijek(|u|a) zadar zadr(u|a) pul(a|i) "
+        "karlovac karlovc(u|a) varazdin(|u|a) sibenik(|u|a) dubrovnik(|u|a) sisak sisk(u|a) "
+        "vukovar(|u|a) cakovec koprivnic(a|i|e) bjelovar(|u|a) samobor(|u|a) makarsk(a|oj) "
+        "trogir(|u|a) porec rovinj(|u|a) opatij(a|i) istr(a|i) dalmacij(a|i|e) "
+        "slavonij(a|i|e) hrvatsk(a|oj|e|u) hrvat(|i|a)",
+    ),
+    (
+        "place-sr",
+        {"sr": 1.5},
+        "beograd(|u|a|om) kragujevac kragujevc(u|a) subotic(a|i|u|e) zrenjanin(|u|a) "
+        "pancev(o|u|a) cacak cack(u|a) kraljev(o|u|a) smederev(o|u|a) leskovac leskovc(u|a) "
+        "valjev(o|u|a) sabac sapc(u|a) uzic(e|u|a) vranj(e|u|a) zemun(|u|a) vozdovac "
+        "vozdovc(u|a) krnjac(a|i|e) liman(|u) srbij(a|i|e|u) vojvodin(a|i|e|u) zvezdar(a|i) "
+        "vracar(|u|a) jagodin(a|i) sombor(|u|a) kikind(a|i) loznic(a|i)",
+    ),
+    (
+        "place-bs",
+        {"bs": 1.5},
+        "sarajev(o|u|a|om) tuzl(a|i|u|e) zenic(a|i|u|e) mostar(|u|a) bihac(|u|a) "
+        "travnik(|u|a) cazin(|u|a) gradacac brck(o|u|a) bugojn(o|u|a) kakanj zavidovic(i|ima) "
+        "livn(o|u|a) gorazd(e|u|a) srebrenik lukavac zivinic(e|ama) dobrinj(a|i|e) "
+        "ilidz(a|i|e) bascarsij(a|i|e) grbavic(a|i|e) bosn(a|i|e|u) bosansk(i|a|o|e|u|og|oj|om) "
+        "federacij(a|i|e) kanton(|u|a)",
+    ),
+    # First names typical of one community (used only as a weak hint).
+    (
+        "name-bs",
+        {"bs": 1.0},
+        "mirz(a|e|i|u) emir(|a|u) amr(a|e|i) selm(a|e|i) adnan(|a|u) haris(|a|u) kenan(|a|u) "
+        "edin(|a|u) elvir(|a|u) almir(|a|u) amel(a|e|i) lejl(a|e|i) aid(a|e|i) nermin(|a|u) "
+        "merim(a|e|i) senad(|a|u) suad(|a|u) hamz(a|e|i) fatim(a|e|i) azr(a|e|i) ajl(a|e|i) "
+        "dzenan(|a|u) emin(a|e|i) hasan(|a|u) mehmed(|a|u) enes(|a|u) elm(a|e|i) amar(|a|u)",
+    ),
+    (
+        "name-sr",
+        {"sr": 1.0},
+        "milos(|a|u) nemanj(a|e|i) dusan(|a|u) srdjan(|a|u) jovan(|a|u|e|i) stefan(|a|u) "
+        "nenad(|a|u) milic(a|e|i) dragan(a|e|i) aleksandar vuk(|a|u) milutin(|a|u) "
+        "slobodan(|a|u) dragoljub(|a|u) radovan(|a|u) bojan(|a|u) snezan(a|e|i)",
+    ),
+    (
+        "name-hr",
+        {"hr": 1.0},
+        "josip(|a|u) stjepan(|a|u) tomislav(|a|u) kresimir(|a|u) zvonimir(|a|u) hrvoje "
+        "hrvoj(a|u) ante antu ivic(a|e|i) ivan(a|e|i) kristijan(|a|u) dubravk(a|e|i) "
+        "mislav(|a|u) domagoj(|a|u) vlatk(a|o|e|i) zrinka",
+    ),
+)
+
+#: Word beginnings: Croatian "-irati" against Serbian/Bosnian "-ovati/-isati" loan verbs.
+PREFIX_MARKERS: tuple[tuple[str, dict[str, float], tuple[str, ...]], ...] = (
+    (
+        "hr-verb",
+        {"hr": 1.0},
+        (
+            "informir",
+            "organizir",
+            "rezervir",
+            "garantir",
+            "kontrolir",
+            "funkcionir",
+            "registrir",
+            "spakir",
+            "zapakir",
+            "stornir",
+            "reklamir",
+        ),
+    ),
+    (
+        "sr-bs-verb",
+        {"sr": 0.8, "bs": 0.8},
+        (
+            "informis",
+            "organizov",
+            "rezervis",
+            "garantov",
+            "kontrolis",
+            "funkcionis",
+            "registrov",
+            "spakov",
+            "zapakov",
+            "fakturis",
+        ),
     ),
 )
 
@@ -222,7 +339,23 @@ BIGRAM_MARKERS: dict[tuple[str, str], _Marker] = {
     ("da", "li"): _Marker("bigram:da li", {"sr": 1.0, "bs": 0.8, "hr": 0.1}),
     ("je", "li"): _Marker("bigram:je li", {"hr": 0.8, "bs": 0.5, "sr": 0.2}),
     ("treba", "mi"): _Marker("bigram:treba mi", {"sr": 0.5, "bs": 0.5}),
+    ("novi", "sad"): _Marker("place-sr:novi sad", {"sr": 1.5}),
+    ("novom", "sadu"): _Marker("place-sr:novi sad", {"sr": 1.5}),
+    ("novog", "sada"): _Marker("place-sr:novi sad", {"sr": 1.5}),
+    ("novi", "beograd"): _Marker("place-sr:novi beograd", {"sr": 1.5}),
+    ("banja", "luka"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
+    ("banja", "luci"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
+    ("banjoj", "luci"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
+    ("banja", "luke"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
+    ("republika", "srpska"): _Marker("place-sr:republika srpska", {"sr": 1.5}),
+    ("republici", "srpskoj"): _Marker("place-sr:republika srpska", {"sr": 1.5}),
+    ("slavonski", "brod"): _Marker("place-hr:slavonski brod", {"hr": 1.5}),
+    ("slavonskom", "brodu"): _Marker("place-hr:slavonski brod", {"hr": 1.5}),
 }
+#: "što" is Croatian for "what?", but every variant says "ono što", "sve što", "zato što".
+_RELATIVE_STO = frozenset(_expand("ono onoga sve svega zato nego to time posto vise ne"))
+#: "sto" is also "a hundred": "sto puta", "sto eura".
+_HUNDRED_OF = frozenset(_expand("puta eura evra kuna dinara km maraka posto dana godina"))
 _FUTURE_AUX = frozenset({"cu", "ces", "ce", "cemo", "cete"})
 #: Words ending in "t" before "će" that are no truncated infinitives ("paket će stići").
 _NOT_INFINITIVES = frozenset(
@@ -319,11 +452,21 @@ def _build_marker_index() -> dict[str, _Marker]:
     return index
 
 
+def _language_words() -> frozenset[str]:
+    """Marker words that are also evidence for the BCS family (not names or places)."""
+    return frozenset(
+        word
+        for label, _weights, spec in MARKER_GROUPS
+        if not label.startswith(("place", "name"))
+        for word in _expand(spec)
+    )
+
+
 _WORD_MARKERS = _build_marker_index()
 _EN_STOP = spacy_stop_words("en")
 _BCS_STOP = spacy_stop_words("hr") | spacy_stop_words("sr")
 _EN_ALL = _EN_STOP | ENGLISH_WORDS
-_BCS_ALL = _BCS_STOP | BCS_WORDS | (frozenset(_WORD_MARKERS) - _VARIANT_ONLY)
+_BCS_ALL = _BCS_STOP | BCS_WORDS | (_language_words() - _VARIANT_ONLY) | {"sto"}
 #: Words both languages use ("a", "i", "to", "on", "no", ...): evidence for neither.
 _SHARED = _EN_ALL & _BCS_ALL
 #: Interjections that say nothing about the language.
@@ -390,6 +533,12 @@ def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
         latin = fold_keep_diacritics(raw[i])
         if len(latin) >= 6 and _FUSED_FUTURE.search(latin):
             found.append(_Marker(f"future:{latin}", {"sr": 1.2}))
+        if word == "sto" and preceding not in _RELATIVE_STO and following not in _HUNDRED_OF:
+            found.append(_Marker("hr-word:sto", {"hr": 0.8}))
+        if len(word) >= 6:
+            for label, weights, prefixes in PREFIX_MARKERS:
+                if word.startswith(prefixes):
+                    found.append(_Marker(f"{label}:{word}", weights))
         if raw[i] in ("KM", "КМ"):
             found.append(_Marker("currency:KM", {"bs": 1.2, "sr": 0.3}))
     return found

@@ -54,6 +54,15 @@ CASES: list[tuple[str, str, str]] = [
     ("bs", "latin", "Vjerovatno je izgubljeno, tačno prije sedmicu sam naručio"),
     ("bs", "latin", "Hiljadu puta sam zvao, niko se ne javlja, gdje je moj novac?"),
     ("bs", "latin", "Kahva aparat mi je stigao razbijen, ovo nije u redu"),
+    # towns in the address, loan verbs, everyday words
+    ("sr", "latin", "Paket za Novi Sad kasni pet dana"),
+    ("bs", "latin", "Paket za Sarajevo kasni pet dana"),
+    ("hr", "latin", "Paket za Zagreb kasni pet dana"),
+    ("sr", "latin", "pegla ne greje, a kupio sam je juce"),
+    ("sr", "latin", "Molim vas da rezervišete termin za servis"),
+    ("hr", "latin", "Molim vas rezervirajte mi termin za servis"),
+    ("hr", "latin", "hladnjak ne hladi, a na četvrtom sam katu"),
+    ("bs", "latin", "frižider ne hladi, a ovdje je 35 stepeni"),
 ]
 
 
@@ -104,6 +113,17 @@ def test_markers_explain_the_variant() -> None:
     assert "future:vratiću" in detect("Vratiću robu sutra").markers
     assert "future:javit cu" in detect("Javit ću vam se").markers
     assert not any(m.startswith("future") for m in detect("Paket će biti isporučen").markers)
+
+
+def test_relative_and_numeral_sto_are_no_croatian_markers() -> None:
+    assert "hr-word:sto" in detect("Što se događa s paketom?").markers
+    assert "hr-word:sto" not in detect("ovo nije ono što piše u opisu").markers
+    assert "hr-word:sto" not in detect("zvao sam sto puta").markers
+
+
+def test_names_and_places_are_no_evidence_for_the_family() -> None:
+    detection = detect("Split Ivan")
+    assert detection.confidence < KEEP_PREVIOUS_BELOW
 
 
 def test_cyrillic_defaults_to_serbian_even_when_ijekavian() -> None:
