@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
+from bot.dialogue.turn import Turn, category_from_intent, clean_text, first_entities
 from bot.policy import anger_score
-from bot.dialogue.turn import Turn, category_from_parse, clean_text, first_entities
 from bot.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -46,7 +47,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         channel=channel,
         intent=intent.get("name"),
         intent_confidence=float(intent.get("confidence") or 0.0),
-        category=category_from_parse(parse, settings().category_slugs),
+        category=category_from_intent(intent.get("name"), settings().category_slugs),
         entities=first_entities(parse),
         language=tracker.get_slot("language") or "en",
         script=tracker.get_slot("script") or "latin",

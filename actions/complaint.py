@@ -111,7 +111,11 @@ class ActionEscalate(Action):
 
 
 class ActionNotUnderstood(Action):
-    """Counts misunderstandings in a row; the configured number of them escalates."""
+    """Counts misunderstandings in a row; the configured number of them escalates.
+
+    A misunderstood message that still shows a reason for a person (a legal threat, a health
+    hazard, anger) escalates at once.
+    """
 
     def name(self) -> str:
         return "action_not_understood"
@@ -121,11 +125,14 @@ class ActionNotUnderstood(Action):
     ) -> list[EventType]:
         failed = int(tracker.get_slot("failed_understandings") or 0) + 1
         config = settings()
-        if failed < config.escalation.max_failed_understandings:
-            return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
         turn = turn_from_tracker(tracker)
+        reasons = service.urgent_reasons(turn)
+        if failed >= config.escalation.max_failed_understandings:
+            reasons = (*reasons, "not_understood")
+        if not reasons:
+            return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
         view = await in_thread(
-            service.escalate, turn, config, ("not_understood",), customer_transcript(tracker)
+            service.escalate, turn, config, reasons, customer_transcript(tracker)
         )
         return [
             *complaint_slots(view, turn),

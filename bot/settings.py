@@ -62,7 +62,9 @@ class EscalationSettings:
     #: How far back an earlier complaint about the same matter makes this one a repeat.
     repeat_window_days: int = 90
     #: NLU confidence below which a message counts as not understood.
-    nlu_confidence_threshold: float = 0.55
+    nlu_confidence_threshold: float = 0.5
+    #: Confidence an ``insult``/``request_human`` intent needs to escalate on its own.
+    intent_escalation_confidence: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,10 @@ def _escalation(raw: Any) -> EscalationSettings:
         nlu_confidence_threshold=_as_float(
             "escalation.nlu_confidence_threshold",
             raw.get("nlu_confidence_threshold", defaults.nlu_confidence_threshold),
+        ),
+        intent_escalation_confidence=_as_float(
+            "escalation.intent_escalation_confidence",
+            raw.get("intent_escalation_confidence", defaults.intent_escalation_confidence),
         ),
     )
 

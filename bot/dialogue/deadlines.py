@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 
 _LOCALES = {
     ("en", "latin"): "en_GB",
@@ -24,4 +24,4 @@ def format_deadline(due_at: datetime, language: str, script: str, timezone: str)
     """``due_at`` as the customer reads it, e.g. ``ponedjeljak, 23. studenoga 2026., 15:05``."""
     locale = _LOCALES.get((language, script), "en_GB")
     pattern = _PATTERNS.get(language, _BCS_PATTERN)
-    return str(format_datetime(due_at, pattern, tzinfo=timezone, locale=locale))
+    return str(format_datetime(due_at, pattern, tzinfo=get_timezone(timezone), locale=locale))

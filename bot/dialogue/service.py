@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot import policy, store
 from bot.dialogue.turn import Turn, clean_text
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from bot.store.models import Complaint
 
 #: complaint_step values, see domain.yml and data/rules.yml.
@@ -108,6 +108,20 @@ def _own_complaint(session: store.Session, turn: Turn) -> Complaint | None:
     if complaint is None or complaint.sender_id != turn.sender_id:
         return None
     return complaint if complaint.status in store.ACTIVE_STATUSES else None
+
+
+def urgent_reasons(turn: Turn) -> tuple[str, ...]:
+    """Reasons a message must go to a person even though the bot did not understand it.
+
+    A message like "my lawyer will contact you" may not match any intent, but the policy's
+    word lists still recognise a legal threat, a health hazard, anger or a wish for a person.
+    """
+    decision = policy.assess(
+        _signals(turn),
+        policy.ConversationContext(previous_anger=turn.previous_anger),
+        get_settings(),
+    )
+    return tuple(r for r in decision.reasons if r != "not_understood")
 
 
 def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:

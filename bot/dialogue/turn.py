@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Complaint intents are named ``complain_<category slug>``.
+COMPLAINT_INTENT_PREFIX = "complain_"
+
 #: Longest customer text kept from a single message; longer input is cut, never rejected.
 MAX_TEXT_CHARS = 5000
 
@@ -34,18 +37,15 @@ def clean_text(text: Any) -> str:
     return printable.strip()[:MAX_TEXT_CHARS]
 
 
-def category_from_parse(parse_data: dict[str, Any], known: tuple[str, ...]) -> str | None:
-    """The complaint category the ResponseSelector chose, if the message is a complaint.
+def category_from_intent(intent: str | None, known: tuple[str, ...]) -> str | None:
+    """The complaint category of a ``complain_<category>`` intent, None for other intents.
 
-    The retrieval intent ``complain/<slug>`` carries the category; an unknown slug maps to
-    ``other`` so that a category removed from the settings never breaks a conversation.
+    A category that is no longer configured maps to ``other`` so that a model trained with
+    it never breaks a conversation.
     """
-    selector = parse_data.get("response_selector") or {}
-    prediction = (selector.get("complain") or {}).get("response") or {}
-    key = prediction.get("intent_response_key") or ""
-    if not isinstance(key, str) or "/" not in key:
+    if not intent or not intent.startswith(COMPLAINT_INTENT_PREFIX):
         return None
-    slug = key.split("/", 1)[1]
+    slug = intent[len(COMPLAINT_INTENT_PREFIX) :]
     return slug if slug in known else "other"
 
 

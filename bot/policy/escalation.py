@@ -154,7 +154,10 @@ def assess(
         message.intent != "nlu_fallback"
         and message.intent_confidence + _EPSILON >= limits.nlu_confidence_threshold
     )
-    intent = message.intent if understood else None
+    # An intent that alone sends the customer to a person must be a confident one; below that,
+    # only the word lists can raise these reasons.
+    decisive = message.intent_confidence + _EPSILON >= limits.intent_escalation_confidence
+    intent = message.intent if understood and decisive else None
     failed = 0 if understood else context.failed_understandings + 1
     score = anger_score(message.text)
 

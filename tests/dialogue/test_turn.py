@@ -1,29 +1,26 @@
-from bot.dialogue.deadlines import format_deadline
-from bot.dialogue.turn import MAX_TEXT_CHARS, category_from_parse, clean_text, first_entities
 from datetime import datetime, timezone
 
 import pytest
 
+from bot.dialogue.deadlines import format_deadline
+from bot.dialogue.turn import MAX_TEXT_CHARS, category_from_intent, clean_text, first_entities
+
 KNOWN = ("delivery", "billing", "other")
 
 
-def _parse(key: str) -> dict:
-    return {"response_selector": {"complain": {"response": {"intent_response_key": key}}}}
-
-
 @pytest.mark.parametrize(
-    ("parse", "expected"),
+    ("intent", "expected"),
     [
-        (_parse("complain/delivery"), "delivery"),
-        (_parse("complain/billing"), "billing"),
-        (_parse("complain/retired_category"), "other"),
-        (_parse(""), None),
-        ({}, None),
-        ({"response_selector": None}, None),
+        ("complain_delivery", "delivery"),
+        ("complain_billing", "billing"),
+        ("complain_retired_category", "other"),
+        ("complain_", "other"),
+        ("greet", None),
+        (None, None),
     ],
 )
-def test_category_comes_from_the_response_selector(parse: dict, expected: str | None) -> None:
-    assert category_from_parse(parse, KNOWN) == expected
+def test_category_comes_from_the_complaint_intent(intent: str | None, expected: str | None) -> None:
+    assert category_from_intent(intent, KNOWN) == expected
 
 
 def test_clean_text_drops_control_characters_and_caps_length() -> None:
