@@ -1,0 +1,409 @@
+"""The custom actions, run as the action server runs them, against a real (SQLite) store."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.complaint import (
+    ActionComplaintNextStep,
+    ActionEscalate,
+    ActionHandOff,
+    ActionNoteDetails,
+    ActionNotUnderstood,
+    ActionRegisterComplaint,
+)
+from actions.forms import (
+    ActionAskContact,
+    ValidateContactForm,
+    ValidateOrderForm,
+    ValidateResolutionForm,
+)
+from actions.slots import ValidateSlotMappings
+from actions.status import ActionComplaintStatus
+from bot import store
+from bot.settings import get_settings
+
+TICKET = re.compile(r"^C-[A-HJ-NP-Z2-9]{6}$")
+DOMAIN: dict[str, Any] = {"slots": {}, "responses": {}, "forms": {}}
+
+
+@pytest.fixture(autouse=True)
+def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    yield sqlite_url
+    get_settings.cache_clear()
+
+
+def tracker(
+    text: str,
+    intent: str,
+    confidence: float = 0.95,
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    language: dict[str, Any] | None = None,
+    sender_id: str | None = None,
+    earlier: tuple[str, ...] = (),
+    bot_events: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    """A tracker whose latest message is ``text``, as the action server receives it."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "language": language or {"code": "en", "script": "latin", "confidence": 0.9},
+    }
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": line, "parse_data": {}} for line in earlier
+    ]
+    events += bot_events or []
+    events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"})
+    return Tracker.from_dict(
+        {
+            "sender_id": sender_id or f"test-{uuid.uuid4().hex[:8]}",
+            "slots": {"language": "en", "script": "latin", **(slots or {})},
+            "latest_message": latest,
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+async def run(action: Any, current: Tracker) -> tuple[dict[str, Any], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, current, DOMAIN)
+    slots = {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+    return slots, dispatcher
+
+
+def stored(url: str, ticket: str) -> dict[str, Any]:
+    with store.session_scope(url) as session:
+        complaint = store.get_by_ticket(session, ticket)
+        assert complaint is not None
+        return store.complaint_to_dict(complaint)
+
+
+async def test_register_logs_a_calm_complaint(database: str) -> None:
+    text = "My order ORD-48213 still hasn't arrived"
+    current = tracker(
+        text,
+        "complain_delivery",
+        entities=[{"entity": "order_ref", "value": "ORD-48213", "start": 9, "end": 18}],
+    )
+    slots, dispatcher = await run(ActionRegisterComplaint(), current)
+    assert TICKET.match(slots["complaint_ticket"])
+    assert slots["category"] == "delivery"
+    assert slots["escalation_reasons"] == []
+    assert slots["desired_resolution"] is None and slots["complaint_step"] is None
+    assert dispatcher.messages == []
+    row = stored(database, slots["complaint_ticket"])
+    assert (row["category"], row["status"], row["escalated"]) == ("delivery", "open", False)
+    assert row["description"] == text and row["order_ref"] == "ORD-48213"
+    assert row["sender_id"] == current.sender_id and row["channel"] == "rest"
+
+
+async def test_register_escalates_a_health_hazard_in_croatian(database: str) -> None:
+    current = tracker(
+        "Nakon vašeg soka dijete je povraćalo cijelu noć i završilo u bolnici",
+        "complain_safety",
+        slots={"language": "hr"},
+        language={"code": "hr", "script": "latin", "confidence": 0.8},
+    )
+    slots, _ = await run(ActionRegisterComplaint(), current)
+    assert "safety" in slots["escalation_reasons"]
+    row = stored(database, slots["complaint_ticket"])
+    assert row["escalated"] is True and row["status"] == "escalated"
+    assert row["severity"] == 4 and row["language"] == "hr"
+    # the deadline is worded in Croatian
+    assert re.search(r"\d{1,2}\. [a-zčćšž]+ 20\d\d\.", slots["due_text"]), slots["due_text"]
+
+
+async def test_more_of_the_story_continues_the_same_complaint(database: str) -> None:
+    first, _ = await run(
+        ActionRegisterComplaint(), tracker("The parcel is late", "complain_delivery")
+    )
+    current = tracker(
+        "And the box that did come was crushed",
+        "complain_delivery",
+        slots={"complaint_ticket": first["complaint_ticket"]},
+        sender_id=stored(database, first["complaint_ticket"])["sender_id"],
+    )
+    again, _ = await run(ActionRegisterComplaint(), current)
+    assert again["complaint_ticket"] == first["complaint_ticket"]
+    row = stored(database, first["complaint_ticket"])
+    assert "crushed" in row["description"] and "late" in row["description"]
+
+
+async def test_next_step_asks_for_the_order_number_then_a_contact_then_logs(
+    database: str,
+) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("The blender I bought stopped working", "complain_product_quality"),
+    )
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    base = {"complaint_ticket": registered["complaint_ticket"]}
+
+    answer = tracker(
+        "A new one please",
+        "state_resolution",
+        sender_id=sender,
+        slots={**base, "desired_resolution": "A new one please"},
+    )
+    slots, _ = await run(ActionComplaintNextStep(), answer)
+    assert slots["complaint_step"] == "ask_order_ref"
+
+    order = tracker(
+        "it was 48213",
+        "inform",
+        sender_id=sender,
+        slots={**base, "desired_resolution": "A new one please", "order_ref": "48213"},
+    )
+    slots, _ = await run(ActionComplaintNextStep(), order)
+    assert slots["complaint_step"] == "ask_contact"
+
+    contact = tracker(
+        "ana@example.hr",
+        "inform",
+        sender_id=sender,
+        slots={
+            **base,
+            "desired_resolution": "A new one please",
+            "order_ref": "48213",
+            "contact": "ana@example.hr",
+        },
+    )
+    slots, _ = await run(ActionComplaintNextStep(), contact)
+    assert slots["complaint_step"] == "logged"
+    row = stored(database, registered["complaint_ticket"])
+    assert row["desired_resolution"] == "replacement"
+    assert row["desired_resolution_text"] == "A new one please"
+    assert (row["order_ref"], row["contact"], row["escalated"]) == (
+        "48213",
+        "ana@example.hr",
+        False,
+    )
+
+
+async def test_asking_for_money_back_escalates_for_money(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("You charged me twice", "complain_billing")
+    )
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        "I want my money back",
+        "state_resolution",
+        sender_id=sender,
+        slots={
+            "complaint_ticket": registered["complaint_ticket"],
+            "desired_resolution": "I want my money back",
+        },
+    )
+    slots, _ = await run(ActionComplaintNextStep(), answer)
+    assert slots["complaint_step"] == "ask_contact"  # nobody on duty: contact, then queue
+    assert "money" in slots["escalation_reasons"]
+    row = stored(database, registered["complaint_ticket"])
+    assert row["desired_resolution"] == "refund" and row["status"] == "escalated"
+
+
+async def test_an_agent_on_duty_takes_over_live(database: str) -> None:
+    with store.session_scope(database) as session:
+        agent = store.create_agent(
+            session, username="ana", password="correct horse battery", role="agent"
+        )
+        store.set_on_duty(session, agent, True)
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("My lawyer will hear about this broken heater", "complain_product_quality"),
+    )
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        "fix it",
+        "state_resolution",
+        sender_id=sender,
+        slots={"complaint_ticket": registered["complaint_ticket"], "desired_resolution": "fix it"},
+    )
+    slots, _ = await run(ActionComplaintNextStep(), answer)
+    assert slots["complaint_step"] == "hand_off"
+    events = await ActionHandOff().run(CollectingDispatcher(), answer, DOMAIN)
+    assert events == [{"event": "pause", "timestamp": None}]
+
+
+async def test_asking_for_a_person_creates_and_escalates_a_complaint(database: str) -> None:
+    current = tracker(
+        "Can I talk to a real person please",
+        "request_human",
+        earlier=["hello", "my internet has been down since Monday"],
+    )
+    slots, _ = await run(ActionEscalate(), current)
+    row = stored(database, slots["complaint_ticket"])
+    assert row["escalation_reasons"] == ["human_request"]
+    assert "internet has been down" in row["description"]
+
+
+async def test_two_misunderstandings_in_a_row_escalate(database: str) -> None:
+    first, _ = await run(ActionNotUnderstood(), tracker("asdf qwer", "nlu_fallback", 0.3))
+    assert first == {"failed_understandings": 1, "complaint_step": None}
+    second, _ = await run(
+        ActionNotUnderstood(),
+        tracker("zxcv bnm", "nlu_fallback", 0.2, slots={"failed_understandings": 1}),
+    )
+    assert second["complaint_step"] == "escalate"
+    assert second["escalation_reasons"] == ["not_understood"]
+
+
+async def test_a_misunderstood_legal_threat_escalates_at_once(database: str) -> None:
+    slots, _ = await run(
+        ActionNotUnderstood(), tracker("my lawyer will contact you", "nlu_fallback", 0.3)
+    )
+    assert slots["complaint_step"] == "escalate"
+    assert "legal" in slots["escalation_reasons"]
+
+
+async def test_status_is_shown_only_to_the_conversation_that_raised_it(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("The app crashes at checkout", "complain_technical")
+    )
+    ticket = registered["complaint_ticket"]
+    owner = stored(database, ticket)["sender_id"]
+    entity = [{"entity": "ticket", "value": ticket, "start": 14, "end": 22}]
+
+    mine, _ = await run(
+        ActionComplaintStatus(),
+        tracker(f"any news about {ticket}?", "ask_status", entities=entity, sender_id=owner),
+    )
+    assert (mine["status_lookup"], mine["status_value"]) == ("found", "open")
+    assert mine["status_ticket"] == ticket and mine["due_text"]
+
+    other, _ = await run(
+        ActionComplaintStatus(), tracker(f"any news about {ticket}?", "ask_status", entities=entity)
+    )
+    assert other["status_lookup"] == "not_found" and other["status_value"] is None
+
+    missing, _ = await run(
+        ActionComplaintStatus(), tracker("what about my complaint", "ask_status")
+    )
+    assert missing["status_lookup"] == "missing"
+
+
+async def test_details_given_outside_a_question_are_stored(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("Nobody answers your hotline", "complain_service_quality"),
+    )
+    ticket = registered["complaint_ticket"]
+    current = tracker(
+        "you can reach me at marko@example.rs",
+        "inform",
+        sender_id=stored(database, ticket)["sender_id"],
+        slots={"complaint_ticket": ticket, "complaint_step": "logged"},
+        entities=[{"entity": "email", "value": "marko@example.rs", "start": 20, "end": 36}],
+    )
+    await run(ActionNoteDetails(), current)
+    assert stored(database, ticket)["contact"] == "marko@example.rs"
+
+
+@pytest.mark.parametrize(
+    ("detection", "slots", "expected"),
+    [
+        ({"code": "sr", "script": "cyrillic", "confidence": 0.9}, {}, ("sr", "cyrillic")),
+        ({"code": "bs", "script": "latin", "confidence": 0.7}, {}, ("bs", "latin")),
+        # too short to tell ("ok"): the conversation keeps its language
+        ({"code": "en", "script": "latin", "confidence": 0.2}, {"language": "hr"}, ("hr", "latin")),
+        (None, {"language": "sr", "script": "cyrillic"}, ("sr", "cyrillic")),
+    ],
+)
+async def test_language_and_script_follow_the_customer(
+    detection: dict[str, Any] | None, slots: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    current = tracker("x", "greet", slots=slots, language=detection)
+    if detection is None:
+        current.latest_message.pop("language")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateSlotMappings().run(
+        dispatcher,
+        current,
+        {
+            "slots": {
+                "language": {"type": "categorical", "mappings": [{"type": "custom"}]},
+                "script": {"type": "categorical", "mappings": [{"type": "custom"}]},
+            }
+        },
+    )
+    values = {**current.slots, **{e["name"]: e["value"] for e in events}}
+    assert (values["language"], values["script"]) == expected
+
+
+async def test_order_form_never_nags() -> None:
+    domain = {"forms": {"order_form": {"required_slots": ["order_ref"]}}, "slots": {}}
+    validator = ValidateOrderForm()
+    for text, intent, expected in [
+        ("ORD-48213", "inform", "ORD-48213"),
+        ("I don't have it", "deny", "-"),
+        ("no idea sorry", "deny", "-"),
+        ("it's on the receipt: 4821 3", "inform", "it's on the receipt: 4821 3"),
+    ]:
+        entities = (
+            [{"entity": "order_ref", "value": text, "start": 0, "end": len(text)}]
+            if text.startswith("ORD")
+            else []
+        )
+        current = tracker(text, intent, entities=entities)
+        result = await validator.validate_order_ref(text, CollectingDispatcher(), current, domain)
+        assert result == {"order_ref": expected}
+
+
+async def test_contact_form_asks_once_more_then_lets_go() -> None:
+    validator = ValidateContactForm()
+    asked = {"event": "bot", "text": "?", "metadata": {"utter_action": "utter_ask_contact"}}
+    first = tracker("tomorrow morning", "inform", bot_events=[asked])
+    assert await validator.validate_contact("tomorrow", CollectingDispatcher(), first, {}) == {
+        "contact": None
+    }
+    second = tracker("whenever", "inform", bot_events=[asked, asked])
+    assert await validator.validate_contact("whenever", CollectingDispatcher(), second, {}) == {
+        "contact": "-"
+    }
+    email = tracker(
+        "ana@example.hr",
+        "inform",
+        entities=[{"entity": "email", "value": "ana@example.hr", "start": 0, "end": 14}],
+    )
+    assert await validator.validate_contact(
+        "ana@example.hr", CollectingDispatcher(), email, {}
+    ) == {"contact": "ana@example.hr"}
+
+
+async def test_resolution_form_takes_the_customers_words() -> None:
+    validator = ValidateResolutionForm()
+    current = tracker("  a voucher would be nice\x00 ", "state_resolution")
+    result = await validator.validate_desired_resolution(
+        "  a voucher would be nice\x00 ", CollectingDispatcher(), current, {}
+    )
+    assert result == {"desired_resolution": "a voucher would be nice"}
+    empty = await validator.validate_desired_resolution("   ", CollectingDispatcher(), current, {})
+    assert empty == {"desired_resolution": None}
+
+
+async def test_form_question_is_not_repeated_right_after_the_rule_asked_it() -> None:
+    asked = {"event": "bot", "text": "?", "metadata": {"utter_action": "utter_ask_contact"}}
+    just_asked = tracker("ana@example.hr", "inform")
+    just_asked.events.append(asked)
+    dispatcher = CollectingDispatcher()
+    await ActionAskContact().run(dispatcher, just_asked, DOMAIN)
+    assert dispatcher.messages == []
+
+    after_answer = tracker("hmm", "inform", bot_events=[asked])
+    dispatcher = CollectingDispatcher()
+    await ActionAskContact().run(dispatcher, after_answer, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_contact"]
