@@ -6,18 +6,43 @@ ASCII form (``sta``) so that a single model and a single lexicon understand ever
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Serbian/Bosnian Cyrillic to Gaj's Latin alphabet (a one-to-one standard mapping).
 CYRILLIC_TO_LATIN: dict[str, str] = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž",
-    "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
-    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u",
-    "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "ђ": "đ",
+    "е": "e",
+    "ж": "ž",
+    "з": "z",
+    "и": "i",
+    "ј": "j",
+    "к": "k",
+    "л": "l",
+    "љ": "lj",
+    "м": "m",
+    "н": "n",
+    "њ": "nj",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "ћ": "ć",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "c",
+    "ч": "č",
+    "џ": "dž",
+    "ш": "š",
 }
-CYRILLIC_TO_LATIN.update(
-    {k.upper(): v.capitalize() for k, v in list(CYRILLIC_TO_LATIN.items())}
-)
+CYRILLIC_TO_LATIN.update({k.upper(): v.capitalize() for k, v in list(CYRILLIC_TO_LATIN.items())})
 
 # Letters that NFKD does not decompose into base letter + combining mark.
 _SPECIAL_FOLDS = {"đ": "dj", "Đ": "Dj", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
@@ -60,3 +85,42 @@ def fold(text: str) -> str:
     ``fold("Šta?")``, ``fold("sta?")`` and ``fold("Шта?")`` all give ``"sta?"``.
     """
     return strip_diacritics(to_latin(text)).lower()
+
+
+_LATIN_DIGRAPHS = {
+    "lj": "љ",
+    "nj": "њ",
+    "dž": "џ",
+    "Lj": "Љ",
+    "Nj": "Њ",
+    "Dž": "Џ",
+    "LJ": "Љ",
+    "NJ": "Њ",
+    "DŽ": "Џ",
+}
+_LATIN_TO_CYRILLIC = {
+    latin: cyrillic for cyrillic, latin in CYRILLIC_TO_LATIN.items() if len(latin) == 1
+}
+
+
+def to_cyrillic(text: str) -> str:
+    """Transliterate Serbian Latin to Cyrillic (``šta`` -> ``шта``), digraphs included.
+
+    Words in braces (``{due_text}`` placeholders) and words with letters outside the Serbian
+    alphabet (``C-4KX9TR``, e-mail addresses, brand names with q/w/x/y) are left as they are.
+    """
+    out: list[str] = []
+    for word in re.split(r"(\s+)", text):
+        if word.startswith("{") or re.search(r"[qwxyQWXY@0-9]", word):
+            out.append(word)
+            continue
+        index = 0
+        while index < len(word):
+            pair = word[index : index + 2]
+            if pair in _LATIN_DIGRAPHS:
+                out.append(_LATIN_DIGRAPHS[pair])
+                index += 2
+                continue
+            out.append(_LATIN_TO_CYRILLIC.get(word[index], word[index]))
+            index += 1
+    return "".join(out)

@@ -1,0 +1,74 @@
+"""Every response speaks every language and script; every category is acknowledged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
+from bot.text.fold import to_cyrillic
+
+DOMAIN: dict[str, Any] = YAML(typ="safe").load(
+    (PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")
+)
+#: The customer profiles a response must have a variation for.
+PROFILES = (
+    {"language": "en", "script": "latin"},
+    {"language": "hr", "script": "latin"},
+    {"language": "bs", "script": "latin"},
+    {"language": "sr", "script": "latin"},
+    {"language": "sr", "script": "cyrillic"},
+)
+
+
+def matching(variations: list[dict[str, Any]], slots: dict[str, str]) -> list[str]:
+    """Texts Rasa could pick for these slots: matching conditional ones, else the defaults."""
+    conditional = [
+        v["text"]
+        for v in variations
+        if v.get("condition") and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
+    ]
+    return conditional or [v["text"] for v in variations if not v.get("condition")]
+
+
+@pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p['language']}-{p['script']}")
+def test_each_response_has_exactly_one_text_per_language(
+    name: str, profile: dict[str, str]
+) -> None:
+    variations = DOMAIN["responses"][name]
+    extra: dict[str, str] = {}
+    if name == "utter_acknowledge":
+        extra = {"category": "delivery"}
+    if name == "utter_complaint_status":
+        extra = {"status_value": "open"}
+    texts = matching(variations, {**profile, **extra})
+    assert len(texts) == 1, f"{name} for {profile}: {texts}"
+    english_default = [v["text"] for v in variations if not v.get("condition")]
+    if profile["language"] != "en":
+        assert texts[0] not in english_default, f"{name} has no {profile} text"
+    if profile["script"] == "cyrillic":
+        assert any("\u0400" <= ch <= "\u04ff" for ch in texts[0]), texts[0]
+
+
+@pytest.mark.parametrize("category", BUILTIN_CATEGORIES)
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p['language']}-{p['script']}")
+def test_every_category_is_acknowledged_in_its_own_words(
+    category: str, profile: dict[str, str]
+) -> None:
+    texts = matching(DOMAIN["responses"]["utter_acknowledge"], {**profile, "category": category})
+    assert len(texts) == 1
+    others = {
+        matching(DOMAIN["responses"]["utter_acknowledge"], {**profile, "category": other})[0]
+        for other in BUILTIN_CATEGORIES
+        if other != category
+    }
+    assert texts[0] not in others
+
+
+def test_serbian_cyrillic_transliteration() -> None:
+    assert to_cyrillic("Šta možemo da uradimo za Vas?") == "Шта можемо да урадимо за Вас?"
+    assert to_cyrillic("Ljubljana, njiva, džep") == "Љубљана, њива, џеп"
+    assert to_cyrillic("broj {complaint_ticket} i C-4KX9TR") == "број {complaint_ticket} и C-4KX9TR"
