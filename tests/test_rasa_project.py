@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -25,8 +26,8 @@ def test_data_validates_without_warnings() -> None:
 
 
 def test_story_files_cover_every_language() -> None:
-    names = {path.stem for path in (PROJECT_ROOT / "tests" / "stories").glob("*.yml")}
-    assert {"en", "hr", "sr_latn", "sr_cyrl", "bs"} <= names
+    names = {path.stem for path in (PROJECT_ROOT / "tests" / "stories").glob("test_*.yml")}
+    assert {"test_en", "test_hr", "test_sr_latn", "test_sr_cyrl", "test_bs"} <= names
 
 
 def test_end_to_end_stories_pass(trained_model: Path, tmp_path: Path) -> None:
@@ -46,5 +47,7 @@ def test_end_to_end_stories_pass(trained_model: Path, tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
+    evaluated = re.search(r"Evaluating (\d+) stories", result.stdout + result.stderr)
+    assert evaluated and int(evaluated.group(1)) >= 50, "rasa test found too few stories"
     failed = (out / "failed_test_stories.yml").read_text(encoding="utf-8")
     assert "- story:" not in failed, failed[:8000]

@@ -1,0 +1,104 @@
+"""TfidfIntentClassifier: trains on lemmas and folded text, persists, predicts across scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.language_detector import LanguageDetector
+from bot.nlu.lemma_tokenizer import LemmaTokenizer
+from bot.nlu.tfidf_classifier import TfidfIntentClassifier
+
+EXAMPLES = {
+    "complain_delivery": [
+        "my parcel has not arrived yet",
+        "the courier never delivered my order",
+        "paket još nije stigao",
+        "čekam dostavu već dva tjedna",
+        "porudžbina nije stigla ni posle nedelju dana",
+        "dostavljač nije došao",
+    ],
+    "greet": ["hello there", "hi", "good morning", "dobar dan", "zdravo", "bok"],
+    "request_human": [
+        "I want to talk to a person",
+        "get me a human agent",
+        "želim razgovarati s osobom",
+        "dajte mi živog čovjeka",
+        "hoću da pričam sa operaterom",
+        "spojite me s kolegom",
+    ],
+}
+
+
+def _context(tmp_path: Path) -> tuple[LocalModelStorage, Resource, ExecutionContext]:
+    return LocalModelStorage(tmp_path), Resource("tfidf"), ExecutionContext(GraphSchema({}), "t")
+
+
+def _prepare(messages: list[Message], tmp_path: Path) -> None:
+    storage, _, context = _context(tmp_path)
+    LanguageDetector.create({}, storage, Resource("lang"), context).process(messages)
+    tokenizer = LemmaTokenizer.create(
+        {**LemmaTokenizer.get_default_config(), "preload_languages": []},
+        storage,
+        Resource("tok"),
+        context,
+    )
+    tokenizer.process(messages)
+
+
+@pytest.fixture()
+def trained(tmp_path: Path) -> tuple[LocalModelStorage, Resource, ExecutionContext]:
+    messages = [
+        Message(data={TEXT: text, INTENT: intent})
+        for intent, texts in EXAMPLES.items()
+        for text in texts
+    ]
+    _prepare(messages, tmp_path)
+    storage, resource, context = _context(tmp_path)
+    classifier = TfidfIntentClassifier.create({}, storage, resource, context)
+    classifier.train(TrainingData(training_examples=messages))
+    return storage, resource, context
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my order has still not arrived", "complain_delivery"),
+        ("Пакет још није стигао", "complain_delivery"),  # Cyrillic, never seen in training
+        ("paket jos nije stigao", "complain_delivery"),  # no diacritics
+        ("can I talk to a person please", "request_human"),
+        ("хоћу да разговарам са особом", "request_human"),
+        ("hello", "greet"),
+    ],
+)
+def test_a_loaded_model_understands_every_script(
+    trained: tuple[LocalModelStorage, Resource, ExecutionContext],
+    tmp_path: Path,
+    text: str,
+    expected: str,
+) -> None:
+    storage, resource, context = trained
+    loaded = TfidfIntentClassifier.load({}, storage, resource, context)
+    message = Message(data={TEXT: text})
+    _prepare([message], tmp_path)
+    loaded.process([message])
+    intent = message.get(INTENT)
+    assert intent["name"] == expected
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == intent and len(ranking) == len(EXAMPLES)
+    assert sum(entry["confidence"] for entry in ranking) == pytest.approx(1.0)
+
+
+def test_untrained_component_predicts_nothing(tmp_path: Path) -> None:
+    storage, resource, context = _context(tmp_path)
+    classifier = TfidfIntentClassifier.load({}, storage, resource, context)
+    message = Message(data={TEXT: "hello"})
+    classifier.process([message])
+    assert message.get(INTENT) is None
