@@ -17,7 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The website widget loads the socket.io browser client from node_modules/ (git-ignored).
+SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.js
+
+$(SOCKETIO_CLIENT):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix "$(CURDIR)" --no-save --no-package-lock --no-audit --no-fund socket.io-client@4; \
+	else \
+		echo "warning: npm not found; the website widget needs node_modules/socket.io-client" >&2; \
+	fi
+
+setup: $(STAMP) $(SOCKETIO_CLIENT)
 
 ## Set everything up and run the bot (SQLite, REST + socket.io on :5005, actions on :5055).
 run: setup

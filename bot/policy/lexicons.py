@@ -356,8 +356,8 @@ SAFETY = Lexicon(
         "burn|burned|burnt out",
         "ill fitting|fitted|advised|mannered",
         "hurt my|our feelings|business|reputation",
-        # BCS: "vatreni" (fiery) is not fire
-        "vatren*",
+        # BCS: "vatreni" (fiery) and "vatrostalni" (ovenproof) are not fire
+        "vatren*|vatrostaln*",
     ],
     fuzzy=True,
 )
@@ -366,7 +366,12 @@ LEGAL = Lexicon(
     [
         # en
         "lawyer*|attorney*|solicitor*|barrister*|sue|sues|suing|sued|lawsuit*|litigation",
-        "court|courts|legal|ombudsman*|inspection*|inspector*|police|regulator*|authorities",
+        "court|courts|legal|ombudsman*|inspection*|inspector*|regulator*|authorities",
+        # en: "police" only with English words around it: in BCS "police" are shelves ("fali
+        # jedan dio police")
+        "the|call|calling|called|contact|contacting|inform|involve|involving|notify|local police",
+        "report|reporting|reported|go|going|went|take|taking ..3 police",
+        "police report|station|officer|officers|department|complaint|case|investigation",
         "small claims",
         "consumer protection|rights",
         "consumer .. association|organisation|organization|authority|agency|office|council",
@@ -378,7 +383,7 @@ LEGAL = Lexicon(
         "pravn* korak*|koraci|koracima|put*|mjer*|mer*|postup*|sredstv*|zastit*",
         # BCS: inspekcija (tržišna, sanitarna), zaštita potrošača, udruga (hr) / udruženje
         # (sr, bs) potrošača, ombudsman, pravobranitelj (hr), zaštitnik građana (sr), policija
-        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*",
+        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*|policaj*",
         "trzisn*|sanitarn* inspekcij*",
         "zastit* potrosac*",
         "udrug*|udruzenj* .. potrosac*",
@@ -386,8 +391,43 @@ LEGAL = Lexicon(
         "zastitnik* gradjana|gradana",
         "nadlezn* institucij*|organ*|sluzb*|tijel*|tel|tela|telima|telu",
     ],
-    exclude=["legal guarantee|warranty"],
+    exclude=[
+        "legal guarantee|warranty",
+        # BCS words one typo away from a legal word: pozicija (position) and polucija are not
+        # policija, dvokatni (two-storey, a bunk bed) is not advokat
+        "pozicij*|polucij*|dvokat*",
+        # BCS: "sud" is also a dish: vatrostalni sud, sud za pečenje
+        "vatrostaln*|staklen*|keramick*|plastican|plasticn*|metaln*|emajlir*|zemljan* "
+        "sud|suda|sudu|sudom",
+        "sud|suda|sudu|sudom za pecenje|kuhanje|kuvanje|hranu|vodu|rernu|pecnicu|mikrovalnu",
+    ],
     fuzzy=True,
+)
+
+#: People a customer asks for, for the exclusions of :data:`HUMAN_REQUEST`.
+_PEOPLE_EN = (
+    "human*|person|people|agent*|manager*|supervisor*|representative*|operator*|someone|"
+    "somebody|boss|employee*|staff"
+)
+_PEOPLE_BCS = (
+    "covjek*|covek*|coek*|osob*|nekim|nekog|nekoga|operater*|agent*|sef|sefa|sefom|sefu|"
+    "sefic*|menadzer*|menedzer*|nadredjen*|nadreden*|poslovod*|zaposlen*|djelatnik*|radnik*|"
+    "direktor*|sluzbenik*"
+)
+#: Past participles of asking for or talking to someone ("pitala sam za poslovođu") ...
+_PAST_ASKING_BCS = (
+    "pitao|pitala|pitali|pitale|upitao|upitala|upitali|trazio|trazila|trazili|trazile|"
+    "zatrazio|zatrazila|zatrazili|zvao|zvala|zvali|pozvao|pozvala|pozvali|razgovarao|"
+    "razgovarala|razgovarali|pricao|pricala|pricali|govorio|govorila|govorili|obratio|obratila|"
+    "obratili|bio|bila|bili|bile|htio|htjela|htjeli|hteo|htela|hteli|zelio|zeljela|zelela|zelila"
+)
+#: ... with the auxiliary that makes them a past tense ("tražila bih šefa" is a request now).
+_AUXILIARY_BCS = "sam|smo|si|ste|je|su|nisam|nismo|nije|nisu"
+#: Past participles that tell a story ("poslovođa mi je rekao da dođem sutra").
+_PAST_STORY_BCS = (
+    "rekao|rekla|rekli|kazao|kazala|kazali|objasnio|objasnila|objasnili|odbio|odbila|odbili|"
+    "obecao|obecala|obecali|odgovorio|odgovorila|odgovorili|poslao|poslala|poslali|uzeo|uzela|"
+    "uzeli|savjetovao|savjetovala|savetovao|savetovala"
 )
 
 HUMAN_REQUEST = Lexicon(
@@ -419,7 +459,10 @@ HUMAN_REQUEST = Lexicon(
         "mogu|moze|molim "
         "..4 covjek*|covek*|coek*|osob*|ljud*|nekim|nekog|nekoga|operater*|agent*|"
         "sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|nadreden*|zaposlen*|djelatnik*|"
-        "radnik*|direktor*|sluzbenik*|ljudsk*",
+        "radnik*|direktor*|sluzbenik*|ljudsk*|poslovod*",
+        # BCS: tražim (šefa / poslovođu) is a request now; tražila sam / tražio je is a story
+        "trazim|trazimo ..2 sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|"
+        "nadreden*|poslovod*|operater*|direktor*|covjek*|covek*|osob*|nekog|nekoga",
         # BCS: živa osoba, stvarna osoba, pravi čovjek / čovek
         "ziv*|stvarn*|prav* osob*|covjek*|covek*|coek*|ljud*|agent*|operater*",
         "operater*|nadredjen*|nadreden*|menadzer*|menedzer*|poslovod*",
@@ -437,7 +480,26 @@ HUMAN_REQUEST = Lexicon(
         "mobile operator*",
         "mobiln* operater*|operatera|operateru|operatora",
         "pozov* me na",
+        # Reports of the past are not a request for a person now: "I asked for the manager",
+        # "I spoke to your manager", "pitala sam za poslovođu, nije ga bilo", "tražila sam
+        # šefa", "razgovarao sam s menadžerom", "htjela sam razgovarati s poslovođom", and the
+        # person in a story: "poslovođa mi je rekao", "rekao mi je menadžer"
+        "asked|requested|demanded|talked|spoke|spoken|contacted|went ..4 " + _PEOPLE_EN,
+        # (asking and talking only with "sam" / "je": "tražila bih šefa" is a request now)
+        _PAST_ASKING_BCS + " " + _AUXILIARY_BCS + " ..3 " + _PEOPLE_BCS,
+        _AUXILIARY_BCS + " " + _PAST_ASKING_BCS + " ..3 " + _PEOPLE_BCS,
+        _PAST_STORY_BCS + " ..3 " + _PEOPLE_BCS,
+        _PEOPLE_BCS + " ..2 " + _PAST_STORY_BCS,
     ],
+)
+
+#: Charging money, for the double-charge exclusions of :data:`REPEAT` ...
+_CHARGED_EN = "charged|charge|charging|billed|paid|debited|deducted|taken|took|withdrew|withdrawn"
+#: ... and in BCS: naplatiti / naplaćeno,
+#: platiti / uplatiti, skinuti (s kartice), zadužiti, teretiti (hr), povući.
+_CHARGED_BCS = (
+    "naplat*|naplac*|platio|platila|platili|platio|uplati*|uplatio|uplatila|skinul*|skinu*|"
+    "skida*|zaduz*|teretil*|tereti|terecen*|povukl*|povuc*"
 )
 
 REPEAT = Lexicon(
@@ -456,11 +518,27 @@ REPEAT = Lexicon(
         "same problem|issue|fault .. before|again",
         "same problem|issue|fault as last",
         "keeps|kept happening",
+        # en: "every time" counts only about contacting the company ("every time I call you")
+        # or its answers ("the same excuse every time"), not about a fault ("it freezes every
+        # single time I log in")
+        "every single? time i|we ..1 complain|complained|call|called|ring|phone|contact|"
+        "contacted|write|wrote|email|emailed|report|reported|chat|ask|asked",
+        "every single? time .. same story|thing|excuse|excuses|answer|answers|reply|response|"
+        "promise|promises",
+        "same story|thing|excuse|excuses|answer|answers|reply|response|promise|promises ..2 "
         "every single? time",
         # BCS: opet / ponovo (sr, bs) / ponovno (hr), već drugi / treći put, ko (sr, bs) / tko
         # (hr) zna koji put, dva / tri / više puta
         "opet|ponovo|ponovno|iznova|nanovo",
-        "svaki|svakog put|puta",
+        # BCS: "svaki put" only about contacting the company or its answers ("svaki put ista
+        # priča", "svaki put kad vas zovem"), not about a fault ("zamrzne se svaki put kad se
+        # prijavljujem")
+        "svaki|svakog put|puta ..1 ista|isto|iste|isti prica|price|stvar|izgovor*|odgovor*|"
+        "obecanj*",
+        "ista|isto|iste|isti prica|price|stvar|izgovor*|odgovor*|obecanj* ..1 svaki|svakog "
+        "put|puta",
+        "svaki|svakog put|puta kad|kada god? ..2 zovem|nazovem|pozovem|pisem|napisem|zalim|"
+        "pozalim|prijavim|reklamiram|kontaktiram|javim|obratim",
         "drugi|treci|cetvrti|peti|sesti|stoti|milijunti|milionti put",
         "ko|tko zna koji put",
         "dva|tri|cetiri|pet|nekoliko|vise|par puta",
@@ -482,15 +560,26 @@ REPEAT = Lexicon(
         "never ..5 again",
         "would|will|ll|to ..2 order|buy|shop|use|purchase|come|recommend ..2 again",
         # en: a double charge or a double order is not a repeated complaint; "me again" is hello
-        "charged|billed|paid|debited|taken|ordered|bought ..3 twice",
+        _CHARGED_EN + " ..6 twice",
+        _CHARGED_EN + " ..6 two|2 times",
+        "twice ..2 charged|billed|debited|deducted|taken",
+        "ordered|bought ..3 twice",
         "me again",
         # BCS: "pošaljite ponovo", "pokušajte ponovno", "nikad više", "kupit ću opet"
         "posalj*|poslati|pokusa*|proba*|nikad*|narucit*|kupit* .. ponovo|ponovno|opet",
         "drugi put cu|cemo|necu|necemo|bih|bi|budem|budete",
-        # BCS: "naplatili ste mi dva puta" is a double charge, "kupila sam dva puta" a double
-        # order; "opet ja" / "evo me opet" is hello
-        "naplat*|platio|platila|platili|skinul*|skinu*|kupio|kupila|narucio|narucila|"
-        "narucil* ..3 dva|tri|vise puta",
+        # BCS: "come back another time": "rekao mi je da dođem drugi put", "navratite drugi
+        # put", "pokušajte opet", "neki drugi put"
+        "dodji|dodjite|dodjem|dodjes|dodje|dodjemo|dodjete|dodju|dodi|dodite|dodem|dodes|dode|"
+        "dodemo|dodete|dodu|dojdi|dojdite|navrat*|svrat*|navrac*|svrac*|javite|nazovite|"
+        "nazovi|pozovite|pozovi|zovite|zovi|pokusa*|proba* ..2 drugi put|ponovo|ponovno|opet",
+        "neki|nekom drugi|drugom put|puta",
+        # BCS: "naplatili ste mi dva puta", "skinuli ste mi isti iznos sa kartice dva puta"
+        # are a double charge, "kupila sam dva puta" a double order; "opet ja" / "evo me opet"
+        # is hello
+        _CHARGED_BCS + " ..6 dva|tri|vise puta",
+        "dva|tri|vise puta ..3 " + _CHARGED_BCS,
+        "kupio|kupila|kupili|narucio|narucila|narucil* ..3 dva|tri|vise puta",
         "opet ja",
         "me opet",
     ],
@@ -506,15 +595,16 @@ MONEY = Lexicon(
         "pay me back",
         "return|returned .. money",
         # BCS: povrat novca / para / uplate, vratite (mi) novac / pare / lovu, refundacija,
-        # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare nazad
+        # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare / novac nazad
+        # (sr, bs) / natrag (hr): "hoću svoje novce natrag", "želim novac natrag"
         "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
         "vrat* .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|uplat*|iznos*|sredstva",
         "refundacij*|refundir*|refund*|odstet*|obestecen*|kompenzacij*|kompenzir*",
         "naknad* .. stet*",
         "trazim|zelim|ocekujem|hocu|trazimo|zahtijevam|zahtevam|zahtjevam .. naknad*",
         "storn* .. uplat*|naplat*|transakcij*|iznos*",
-        "pare|novac|novce|lovu nazad",
-        "nazad .. pare|novac|novce|lovu",
+        "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
+        "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
     ],
     fuzzy=True,
 )
@@ -738,7 +828,8 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
             "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*",
             "vrat* .. novac|novca|novce|pare|para|lovu|kes|uplat*|iznos*",
             "refundacij*|refundir*|storn*",
-            "pare|novac|novce nazad",
+            "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
+            "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
         ]
     ),
     "replacement": Lexicon(

@@ -93,6 +93,8 @@ ENGLISH = [
     case("en-lawyer", "If this is not sorted by Friday I will contact my lawyer.", "legal"),
     case("en-consumer", "I'm going to report you to consumer protection.", "legal"),
     case("en-court", "See you in court.", "legal"),
+    case("en-call-police", "The courier threatened me, I will call the police.", "legal"),
+    case("en-police-report", "I have filed a police report about the stolen parcel.", "legal"),
     case("en-typo-attorney", "I will call my atorney tomorrow.", "legal"),
     # anger
     case("en-insult", "You idiots lost my parcel.", "anger"),
@@ -104,6 +106,8 @@ ENGLISH = [
     # human request
     case("en-real-person", "I want to talk to a real person.", "human_request"),
     case("en-manager", "Can I speak with your manager?", "human_request"),
+    case("en-asked-manager-past", "I asked for the manager in the shop, but he wasn't there."),
+    case("en-spoke-manager-past", "I spoke to your manager yesterday, the lamp still flickers."),
     case(
         "en-human-intent",
         "can someone from your team take over",
@@ -124,6 +128,10 @@ ENGLISH = [
     ),
     case("en-already-complained", "I already complained about this last week.", "repeat"),
     case("en-order-again-not-repeat", "Once this is sorted I would happily order again."),
+    case("en-freezes-every-time", "It freezes every single time I try to log in."),
+    case("en-crashes-every-time", "The app crashes every time I open my basket."),
+    case("en-every-time-i-call", "Every time I call you, I get a different excuse.", "repeat"),
+    case("en-double-charge-card", "You charged my card for the same order twice."),
     # money
     case("en-refund", "I would like a refund, please.", "money"),
     case("en-money-back", "I'd like my money back for the damaged lamp.", "money"),
@@ -174,6 +182,13 @@ CROATIAN = [
     case("hr-replacement", "Patentni zatvarač se odmah pokvario, voljela bih zamjenu."),
     case("hr-resend", "Molim vas, pošaljite ponovno račun, nisam ga dobila."),
     case("hr-double-charge", "Naplatili ste mi dva puta istu narudžbu, molim provjeru."),
+    case("hr-double-charge-dvaput", "Naplatili ste mi dvaput istu narudžbu."),
+    case("hr-double-charge-duplo", "Naplatili ste mi duplo."),
+    case("hr-freezes-every-time", "Aplikacija se zamrzne svaki put kad se pokušam prijaviti."),
+    case("hr-shelf-part", "Nedostaje jedan dio police, molim vas da ga pošaljete."),
+    case("hr-bunk-bed-not-lawyer", "Dvokatni krevet se klima."),
+    case("hr-position-not-police", "Stavka na poziciji 3 na računu je pogrešna."),
+    case("hr-pot-not-court", "Posuda za kuhanje je napukla."),
     case(
         "hr-no-diacritics-calm", "postovani, narudzba kasni vec tjedan dana, mozete li provjeriti"
     ),
@@ -193,6 +208,7 @@ CROATIAN = [
     case("hr-lawyer", "Ako se ovo ne riješi, javljam se odvjetniku.", "legal"),
     case("hr-inspection", "Podnijet ću prijavu tržišnoj inspekciji.", "legal"),
     case("hr-court", "Vidimo se na sudu.", "legal"),
+    case("hr-police", "Zvat ću policiju.", "legal"),
     case("hr-consumer-assoc", "Obratit ću se udruzi za zaštitu potrošača.", "legal"),
     case("hr-sue-no-diacritics", "tuzit cu vas", "legal"),
     case("hr-typo-lawyer", "zvat cu advoakta", "legal"),
@@ -209,12 +225,17 @@ CROATIAN = [
     case("hr-already", "Već sam se žalila zbog istog problema prošli mjesec.", "repeat"),
     case("hr-again", "Opet ste mi poslali krivu boju.", "repeat"),
     case("hr-after-claim", "Ni nakon reklamacije perilica ne radi.", "repeat"),
+    case("hr-every-time-i-call", "Svaki put kad vas zovem, nitko se ne javlja.", "repeat"),
     case(
         "hr-store-repeat", "Kutija je opet stigla zgnječena.", "repeat", context=COMPLAINED_BEFORE
     ),
     # money
     case("hr-refund", "Tražim povrat novca za oštećenu lampu.", "money"),
     case("hr-give-back", "Vratite mi novac.", "money"),
+    case("hr-money-natrag", "Hoću svoje novce natrag.", "money"),
+    case("hr-give-back-natrag", "Vratite mi novce natrag.", "money"),
+    case("hr-want-money-natrag", "Želim novac natrag.", "money"),
+    case("hr-no-money-natrag", "Ne želim novac natrag, samo ispravan proizvod."),
     case("hr-no-refund", "Ne trebam povrat novca, samo zamjenu."),
     case("hr-resolution-refund", "To je sve, hvala.", "money", context=WANTS_REFUND),
     # not understood
@@ -252,6 +273,12 @@ SERBIAN_LATIN = [
     case("sr-mould-plesan", "Našla sam plesan na siru.", "safety"),
     case("sr-negation-then-explosion", "Niko nije povređen, ali je bojler eksplodirao.", "safety"),
     case("sr-negation-only", "Srećom niko nije povređen, samo se polica iskrivila."),
+    case("sr-ovenproof-dish", "Vatrostalni sud je pukao u rerni."),
+    case("sr-dishwasher", "Mašina za sudove ne pere dobro."),
+    case("sr-double-charge-card", "Skinuli su mi dva puta sa kartice."),
+    case("sr-asked-floor-manager", "Pitala sam za poslovođu, nije ga bilo."),
+    case("sr-looked-for-boss", "Tražila sam šefa u radnji, rekli su da je na pauzi."),
+    case("sr-floor-manager-said", "Poslovođa mi je rekao da dođem sutra."),
     case("sr-cut", "Posekao sam se na oštru ivicu kutije.", "safety"),
     case("sr-typo-exploded", "ekspoldirao je bojler u kupatilu", "safety"),
     case(
@@ -278,6 +305,13 @@ SERBIAN_LATIN = [
     # human request
     case("sr-live-person", "Hoću da razgovaram sa nekim živim, a ne sa botom.", "human_request"),
     case("sr-manager", "Dajte mi vašeg menadžera.", "human_request"),
+    case("sr-give-me-floor-manager", "Dajte mi poslovođu.", "human_request"),
+    case("sr-talk-to-boss", "Hoću da pričam sa šefom.", "human_request"),
+    case(
+        "sr-asked-then-asks",
+        "Pitala sam za poslovođu. Sada hoću da razgovaram sa šefom.",
+        "human_request",
+    ),
     # repeat
     case("sr-already", "Već sam se žalio zbog ovoga pre dve nedelje.", "repeat"),
     case("sr-again", "Ponovo mi je stigao oštećen paket.", "repeat"),
@@ -285,6 +319,7 @@ SERBIAN_LATIN = [
     case("sr-refund", "Hoću povrat novca.", "money"),
     case("sr-refund-povracaj", "Tražim povraćaj novca za neispravan telefon.", "money"),
     case("sr-give-back", "Vratite mi pare za neispravan telefon.", "money"),
+    case("sr-money-nazad", "Hoću pare nazad.", "money"),
     case("sr-no-refund", "Ne tražim povrat novca, samo da mi pošaljete drugi."),
     case("sr-resolution-comp", "Eto, to je to.", "money", context=WANTS_COMPENSATION),
     # not understood
@@ -315,6 +350,10 @@ SERBIAN_CYRILLIC = [
     case("sr-cyr-just-telling", "Ништа, само да знате."),
     case("sr-cyr-disappointed", "Разочаран сам, достава је каснила."),
     case("sr-cyr-replacement", "Молим вас да ми пошаљете нови, овај је неисправан."),
+    case("sr-cyr-shelf-part", "Фали један део полице."),
+    case("sr-cyr-charged-twice", "Скинули сте ми исти износ са картице два пута."),
+    case("sr-cyr-charged-double", "Наплатили сте ми дупло."),
+    case("sr-cyr-asked-boss-past", "Јуче сам тражила шефа, није га било."),
     # safety
     case("sr-cyr-sick", "Мој син се разболео после вашег сока.", "safety"),
     case("sr-cyr-fire", "Пуњач се запалио у току ноћи.", "safety"),
@@ -334,6 +373,7 @@ SERBIAN_CYRILLIC = [
     case("sr-cyr-lawyer", "Мој адвокат ће вам се јавити.", "legal"),
     case("sr-cyr-inspection", "Пријавићу вас тржишној инспекцији.", "legal"),
     case("sr-cyr-consumers", "Обратићу се заштити потрошача.", "legal"),
+    case("sr-cyr-police", "Позваћу полицију.", "legal"),
     # anger
     case("sr-cyr-idiots", "Идиоти, где ми је пакет?", "anger"),
     case("sr-cyr-profanity", "Јебем вам све, три недеље чекам!", "anger"),
@@ -356,6 +396,7 @@ SERBIAN_CYRILLIC = [
     # money
     case("sr-cyr-refund", "Хоћу повраћај новца.", "money"),
     case("sr-cyr-give-back", "Вратите ми паре!", "money"),
+    case("sr-cyr-money-nazad", "Хоћу свој новац назад.", "money"),
     case("sr-cyr-typo-refund", "Тражим рефудацију.", "money"),
     case("sr-cyr-no-refund", "Не треба ми повраћај новца, само нови телефон."),
     # not understood
@@ -384,6 +425,12 @@ BOSNIAN = [
     case("bs-just-telling", "Ništa, samo sam htio da znate."),
     case("bs-not-satisfied", "Nisam zadovoljna, dostava je kasnila tri dana."),
     case("bs-replacement", "Pošaljite mi novi, ovaj ne radi."),
+    case("bs-come-another-time", "Rekao mi je da dođem drugi put."),
+    case("bs-drop-by-another-time", "Rekli su mi da navratim neki drugi put."),
+    case("bs-charged-twice", "Naplatili ste mi dva puta."),
+    case("bs-taken-twice", "Skinuli su mi dva puta."),
+    case("bs-asked-boss-past", "Pitao sam za šefa, nije bio tu."),
+    case("bs-shelf-part", "Polica je stigla bez šarafa, fali dio police."),
     case("bs-frustrated-no-answer", "uzas ljudi, zasto mi niko ne odgovara na mail"),
     # safety
     case(
@@ -417,10 +464,12 @@ BOSNIAN = [
     # repeat
     case("bs-already", "Već sam se žalio zbog toga.", "repeat"),
     case("bs-same-again", "Ponovo isti problem.", "repeat"),
+    case("bs-second-time", "Ovo je drugi put da vam pišem.", "repeat"),
     case("bs-store-repeat", "Ekran treperi.", "repeat", context=COMPLAINED_BEFORE),
     # money
     case("bs-refund", "Hoću povrat novca.", "money"),
     case("bs-give-back", "Vratite mi lovu.", "money"),
+    case("bs-money-nazad", "Hoću pare nazad.", "money"),
     case("bs-typo-compensation", "trazim kompezaciju za izgubljeno vrijeme", "money"),
     case("bs-no-refund", "Ne trebam povrat novca, samo zamjenu."),
     # not understood

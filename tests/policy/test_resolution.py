@@ -52,6 +52,10 @@ ENGLISH = [
 CROATIAN = [
     case("hr-refund", "Želim povrat novca.", "refund"),
     case("hr-give-back", "Vratite mi novac.", "refund"),
+    case("hr-money-natrag", "Hoću svoje novce natrag.", "refund"),
+    case("hr-give-back-natrag", "Vratite mi novce natrag.", "refund"),
+    case("hr-want-natrag", "Želim novac natrag.", "refund"),
+    case("hr-not-natrag", "Ne želim novac natrag, nego zamjenu.", "replacement"),
     case("hr-replacement", "Zamjenu, molim.", "replacement"),
     case("hr-send-another", "Da mi pošaljete drugi komad.", "replacement"),
     case("hr-repair", "Popravak u jamstvu.", "repair"),
@@ -70,6 +74,7 @@ CROATIAN = [
 SERBIAN_LATIN = [
     case("sr-give-back", "Hoću da mi vratite pare.", "refund"),
     case("sr-povracaj", "Povraćaj novca.", "refund"),
+    case("sr-pare-nazad", "Pare nazad.", "refund"),
     case("sr-replacement", "Zamena za ispravan proizvod.", "replacement"),
     case("sr-send-new", "Pošaljite mi nov telefon.", "replacement"),
     case("sr-repair", "Popravka u garanciji.", "repair"),
@@ -86,6 +91,7 @@ SERBIAN_LATIN = [
 SERBIAN_CYRILLIC = [
     case("sr-cyr-give-back", "Вратите ми новац.", "refund"),
     case("sr-cyr-refundation", "Хоћу рефундацију.", "refund"),
+    case("sr-cyr-novac-nazad", "Хоћу свој новац назад.", "refund"),
     case("sr-cyr-replacement", "Замену, молим вас.", "replacement"),
     case("sr-cyr-new", "Нову мајицу.", "replacement"),
     case("sr-cyr-repair", "Поправку.", "repair"),
@@ -100,6 +106,7 @@ SERBIAN_CYRILLIC = [
 BOSNIAN = [
     case("bs-refund", "Hoću povrat novca.", "refund"),
     case("bs-give-back", "Vratite mi lovu.", "refund"),
+    case("bs-lovu-nazad", "Hoću lovu nazad.", "refund"),
     case("bs-replacement", "Zamjenu za novi.", "replacement"),
     case("bs-repair", "Popravku u garanciji.", "repair"),
     case("bs-apology", "Izvinjenje.", "apology"),

@@ -1,0 +1,369 @@
+"""A socket.io input channel for the website widget.
+
+:class:`ComplaintSocketIOInput` speaks Rasa's socket.io protocol unchanged
+(``session_request``/``session_confirm``, ``user_uttered``/``bot_uttered``), so standard clients
+such as rasa-webchat keep working, with three differences:
+
+* session ids are issued by the server: an id the client sends back is accepted only when it
+  carries a valid HMAC signature made with ``bot.settings`` ``secret_key``; anything else gets
+  a fresh id in ``session_confirm``. Messages always go to the session confirmed for the
+  socket, whatever ``session_id`` the message itself names;
+* message payloads are validated (not text, empty, longer than :data:`MAX_MESSAGE_LENGTH`) and
+  refused with a polite bot message instead of an exception;
+* the blueprint also serves the widget: ``/widget/widget.js``, ``/widget/widget.css``,
+  ``/widget/socket.io.js`` (the socket.io client from ``node_modules``, installed by
+  ``make setup``) and a demo page ``/widget/demo``.
+
+Used in ``credentials.yml`` as ``bot.web.channel.ComplaintSocketIOInput``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import inspect
+import json
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import rasa.core.channels.channel
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.settings import PROJECT_ROOT, get_settings
+
+logger = logging.getLogger(__name__)
+
+#: Longest message (in characters) the channel passes on to Rasa.
+MAX_MESSAGE_LENGTH = 5000
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: The socket.io browser client, installed by ``make setup`` (``npm install socket.io-client``).
+SOCKETIO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.js"
+
+_NONCE_HEX = 32
+_SIGNATURE_HEX = 32
+_SESSION_ID = re.compile(rf"[0-9a-f]{{{_NONCE_HEX}}}\.[0-9a-f]{{{_SIGNATURE_HEX}}}")
+_SIGNING_CONTEXT = b"complaint-bot/web-session/v1:"
+
+
+# --------------------------------------------------------------------------- session ids
+
+
+def _secret(secret_key: str | None) -> bytes:
+    return (secret_key if secret_key is not None else get_settings().secret_key).encode("utf-8")
+
+
+def _signature(nonce: str, secret_key: str | None) -> str:
+    digest = hmac.new(_secret(secret_key), _SIGNING_CONTEXT + nonce.encode("ascii"), hashlib.sha256)
+    return digest.hexdigest()[:_SIGNATURE_HEX]
+
+
+def issue_session_id(secret_key: str | None = None) -> str:
+    """A fresh random session id, ``<nonce>.<signature>``, signed with the secret key."""
+    nonce = secrets.token_hex(_NONCE_HEX // 2)
+    return f"{nonce}.{_signature(nonce, secret_key)}"
+
+
+def verify_session_id(value: object, secret_key: str | None = None) -> bool:
+    """Whether ``value`` is a well-formed session id issued with this secret key."""
+    if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
+        return False
+    nonce, signature = value.split(".")
+    return hmac.compare_digest(signature, _signature(nonce, secret_key))
+
+
+# --------------------------------------------------------------------------- payloads
+
+#: Polite refusals per problem and language (``en`` is the fallback).
+REFUSALS: dict[str, dict[str, str]] = {
+    "not_text": {
+        "en": "Sorry, I can only read text messages. Could you type your message, please?",
+        "hr": "Oprostite, mogu čitati samo tekstualne poruke. Možete li napisati poruku?",
+        "sr": "Izvinite, mogu da čitam samo tekstualne poruke. Možete li da napišete poruku?",
+        "bs": "Izvinite, mogu čitati samo tekstualne poruke. Možete li napisati poruku?",
+    },
+    "empty": {
+        "en": "It looks like your message was empty. Please tell me what happened.",
+        "hr": "Čini se da je poruka prazna. Molim vas, napišite što se dogodilo.",
+        "sr": "Izgleda da je poruka prazna. Molim vas, napišite šta se desilo.",
+        "bs": "Izgleda da je poruka prazna. Molim vas, napišite šta se desilo.",
+    },
+    "too_long": {
+        "en": (
+            "Sorry, that message is too long for me (at most 5,000 characters). "
+            "Could you shorten it or send it in parts?"
+        ),
+        "hr": (
+            "Oprostite, poruka je preduga (najviše 5.000 znakova). "
+            "Možete li je skratiti ili poslati u dijelovima?"
+        ),
+        "sr": (
+            "Izvinite, poruka je predugačka (najviše 5.000 znakova). "
+            "Možete li da je skratite ili pošaljete u delovima?"
+        ),
+        "bs": (
+            "Izvinite, poruka je preduga (najviše 5.000 znakova). "
+            "Možete li je skratiti ili poslati u dijelovima?"
+        ),
+    },
+}
+
+
+def validate_message(value: object) -> str | None:
+    """``None`` when ``value`` is an acceptable message, else the problem:
+    ``not_text``, ``empty`` or ``too_long``."""
+    if not isinstance(value, str):
+        return "not_text"
+    if not value.strip():
+        return "empty"
+    if len(value) > MAX_MESSAGE_LENGTH:
+        return "too_long"
+    return None
+
+
+def refusal(problem: str, language: object = None) -> str:
+    """The polite refusal for ``problem`` in ``language`` (a code like ``hr`` or ``sr-Latn``)."""
+    texts = REFUSALS.get(problem, REFUSALS["not_text"])
+    code = language.split("-")[0].split("_")[0].lower() if isinstance(language, str) else ""
+    return texts.get(code, texts["en"])
+
+
+def parse_metadata(value: object) -> dict[str, Any]:
+    """Message metadata as a dict: a dict as is, a JSON object string parsed, anything else {}."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return dict(value) if isinstance(value, dict) else {}
+
+
+# --------------------------------------------------------------------------- static widget
+
+_STATIC_FILES: dict[str, tuple[Path, str]] = {
+    "widget.js": (STATIC_DIR / "widget.js", "application/javascript; charset=utf-8"),
+    "widget.css": (STATIC_DIR / "widget.css", "text/css; charset=utf-8"),
+    "socket.io.js": (SOCKETIO_CLIENT, "application/javascript; charset=utf-8"),
+}
+
+_DEMO_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Complaint bot – widget demo</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 44rem; margin: 3rem auto;
+  padding: 0 1rem; color: #1d2733; line-height: 1.5; }}
+pre {{ background: #f2f4f7; padding: 1rem; border-radius: 6px; white-space: pre-wrap;
+  word-break: break-all; }}
+</style>
+</head>
+<body>
+<h1>Complaint bot – website widget</h1>
+<p>Add this one line to any page to show the chat bubble:</p>
+<pre><code>{snippet_text}</code></pre>
+<p>The bubble in the bottom-right corner of this page is that line at work.</p>
+{snippet}
+</body>
+</html>
+"""
+
+
+def _embed_snippet(request: Request) -> str:
+    src = f"{request.scheme}://{request.host}/widget/widget.js"
+    return (
+        f'<script src="{html.escape(src)}" data-title="Customer care" '
+        'data-color="#0b5cad" async></script>'
+    )
+
+
+async def _static(name: str) -> HTTPResponse:
+    path, content_type = _STATIC_FILES[name]
+    if not path.is_file():
+        logger.warning("widget file %s is missing (run `make setup`)", path)
+        return response.text(
+            f"/* {name} is not installed; run `make setup` */",
+            status=404,
+            content_type=content_type,
+        )
+    return response.raw(
+        path.read_bytes(),
+        content_type=content_type,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def add_widget_routes(app: Sanic) -> None:
+    """Serve the widget's files and demo page under ``/widget/`` on ``app``."""
+
+    async def widget_js(_: Request) -> HTTPResponse:
+        return await _static("widget.js")
+
+    async def widget_css(_: Request) -> HTTPResponse:
+        return await _static("widget.css")
+
+    async def socketio_js(_: Request) -> HTTPResponse:
+        return await _static("socket.io.js")
+
+    async def demo(request: Request) -> HTTPResponse:
+        snippet = _embed_snippet(request)
+        page = _DEMO_PAGE.format(snippet_text=html.escape(snippet), snippet=snippet)
+        return response.html(page, headers={"Cache-Control": "no-cache"})
+
+    app.add_route(widget_js, "/widget/widget.js", methods=["GET"], name="complaint_widget_js")
+    app.add_route(widget_css, "/widget/widget.css", methods=["GET"], name="complaint_widget_css")
+    app.add_route(
+        socketio_js, "/widget/socket.io.js", methods=["GET"], name="complaint_widget_socketio"
+    )
+    app.add_route(demo, "/widget/demo", methods=["GET"], name="complaint_widget_demo")
+
+
+class WidgetSocketBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint that also serves the widget under ``/widget/``."""
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        super().register(app, options)
+        add_widget_routes(app)
+
+
+# --------------------------------------------------------------------------- the channel
+
+
+async def _maybe_await(value: object) -> None:
+    """python-socketio 5 made ``enter_room`` a coroutine; older versions return None."""
+    if inspect.isawaitable(value):
+        await value
+
+
+class ComplaintSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel with server-issued session ids, validated payloads and the
+    website widget's static files."""
+
+    def __init__(self, *args: Any, secret_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._secret_key = secret_key
+        #: socket id -> the session id confirmed for it
+        self.sessions: dict[str, str] = {}
+
+    @property
+    def secret_key(self) -> str:
+        return self._secret_key if self._secret_key is not None else get_settings().secret_key
+
+    def _server(self) -> AsyncServer:
+        if self.sio is None:
+            raise RuntimeError("the socket.io server exists only once the blueprint is built")
+        return self.sio
+
+    # -- event handlers (methods so tests can call them with a stand-in server) --
+
+    async def on_connect(
+        self, sid: str, environ: dict[str, Any], auth: dict[str, Any] | None = None
+    ) -> bool:
+        if self.jwt_key:
+            token = auth.get("token") if isinstance(auth, dict) else None
+            payload = None
+            if token:
+                payload = rasa.core.channels.channel.decode_bearer_token(
+                    token, self.jwt_key, self.jwt_algorithm
+                )
+            if not payload:
+                return False
+        logger.debug("User %s connected to the socket.io endpoint.", sid)
+        return True
+
+    async def on_disconnect(self, sid: str, reason: object = None) -> None:
+        self.sessions.pop(sid, None)
+        logger.debug("User %s disconnected from the socket.io endpoint.", sid)
+
+    async def _confirm_session(self, sid: str, requested: object) -> str:
+        """Accept ``requested`` if we issued it, else issue a fresh id; tell the client."""
+        key = self.secret_key
+        session_id = requested if verify_session_id(requested, key) else issue_session_id(key)
+        assert isinstance(session_id, str)
+        sio = self._server()
+        previous = self.sessions.get(sid)
+        if self.session_persistence and previous and previous != session_id:
+            await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+        self.sessions[sid] = session_id
+        if self.session_persistence:
+            await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
+        await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+        return session_id
+
+    async def on_session_request(self, sid: str, data: object = None, *_: object) -> None:
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        await self._confirm_session(sid, requested)
+
+    async def _refuse(self, sid: str, problem: str, language: object) -> None:
+        await self._server().emit(
+            self.bot_message_evt,
+            {"text": refusal(problem, language)},
+            room=sid,
+            namespace=self.namespace,
+        )
+
+    async def on_user_message(
+        self,
+        sid: str,
+        data: object,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        if not isinstance(data, dict):
+            await self._refuse(sid, "not_text", None)
+            return
+        metadata = parse_metadata(data.get(self.metadata_key))
+        text = data.get("message")
+        problem = validate_message(text)
+        if problem is not None:
+            await self._refuse(sid, problem, metadata.get("language"))
+            return
+        assert isinstance(text, str)
+
+        if self.session_persistence:
+            sender_id = self.sessions.get(sid)
+            if sender_id is None:  # the client skipped session_request
+                sender_id = await self._confirm_session(sid, data.get("session_id"))
+        else:
+            sender_id = sid
+
+        message = UserMessage(
+            text.strip(),
+            SocketIOOutput(self._server(), self.bot_message_evt),
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+        await on_new_message(message)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's socket.io blueprint with our handlers, plus the widget routes."""
+        # cors_allowed_origins=[] leaves CORS to Sanic (`rasa run --cors`), as Rasa does.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        blueprint = WidgetSocketBlueprint(
+            sio, self.socketio_path, "complaint_socketio_webhook", __name__
+        )
+        self.sio = sio
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        async def handle_message(sid: str, data: object = None, *_: object) -> None:
+            await self.on_user_message(sid, data, on_new_message)
+
+        sio.on("connect", self.on_connect, namespace=self.namespace)
+        sio.on("disconnect", self.on_disconnect, namespace=self.namespace)
+        sio.on("session_request", self.on_session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        return blueprint

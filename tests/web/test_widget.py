@@ -1,0 +1,237 @@
+"""The website widget in a real browser (Debian's Chromium driven by Playwright) against the
+real model and servers: complaints in English and Croatian, the ticket highlighted, the
+session kept across a reload, message text never parsed as HTML.
+
+Set ``WIDGET_SCREENSHOT=path.png`` to save a screenshot of the widget mid-conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import store
+from bot.runner import start_servers, stop
+from bot.settings import Settings, load_settings
+from bot.web.channel import SOCKETIO_CLIENT, verify_session_id
+from tests.conftest import IN_CI
+from tests.test_smoke import TICKET, complaints_of, matches, response_texts
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REPLY_TIMEOUT = 60.0
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason}, and CI requires it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if not SOCKETIO_CLIENT.is_file():
+        _missing(f"{SOCKETIO_CLIENT} is missing (make setup runs npm install socket.io-client)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def stack(
+    browser: Any, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    database = tmp_path_factory.mktemp("widget") / "bot.db"
+    env = {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "BOT_RASA_PORT": "5205",
+        "BOT_ACTIONS_PORT": "5255",
+    }
+    monkeypatch = pytest.MonkeyPatch()
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    store.migrate(settings.database_url)
+    processes = start_servers(settings, trained_model)
+    try:
+        yield settings
+    finally:
+        stop(processes)
+        monkeypatch.undo()
+        store.dispose_engines()
+
+
+def demo_url(settings: Settings) -> str:
+    return f"http://{settings.host}:{settings.rasa_port}/widget/demo"
+
+
+WATCH_TYPING = """() => {
+  window.__typingSeen = false;
+  const typing = document.querySelector('.cbw-typing');
+  new MutationObserver(() => { if (!typing.hidden) window.__typingSeen = true; })
+    .observe(typing, {attributes: true, attributeFilter: ['hidden']});
+}"""
+
+
+def bot_texts(page: Any) -> list[str]:
+    texts: list[str] = page.locator(".cbw-bot .cbw-text").all_text_contents()
+    return texts
+
+
+def send(page: Any, text: str) -> None:
+    box = page.locator(".cbw-input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def wait_for_replies(page: Any, before: int, templates: list[str], count: int = 1) -> list[str]:
+    """Wait until ``count`` new bot messages arrived and the last matches ``templates``."""
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    texts = bot_texts(page)
+    while time.monotonic() < deadline:
+        texts = bot_texts(page)
+        if len(texts) >= before + count and matches(texts[-1], templates):
+            page.wait_for_timeout(300)  # let any further message of this turn arrive
+            return bot_texts(page)[before:]
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no matching reply; bot said: {texts[before:]}")
+
+
+def stored_state(page: Any) -> dict[str, Any]:
+    raw = page.evaluate(
+        """() => {
+          const key = Object.keys(localStorage).find(k => k.startsWith('complaintWidget:'));
+          return key ? localStorage.getItem(key) : null;
+        }"""
+    )
+    assert raw, "the widget stored nothing in localStorage"
+    state: dict[str, Any] = json.loads(raw)
+    return state
+
+
+def test_english_complaint_gets_a_highlighted_ticket_and_survives_a_reload(
+    browser: Any, stack: Settings
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="en-US", viewport={"width": 900, "height": 760})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(demo_url(stack))
+        page.get_by_role("button", name="Open chat").click()
+        expect(page.get_by_role("dialog", name="Customer care")).to_be_visible()
+        box = page.get_by_role("textbox", name="Type your message…")
+        expect(box).to_be_focused()
+        expect(page.get_by_role("button", name="Send")).to_be_visible()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+
+        page.evaluate(WATCH_TYPING)
+        send(page, "My order ORD-48213 from last week still hasn't arrived")
+        replies = wait_for_replies(
+            page, 0, response_texts("utter_ask_desired_resolution", "en"), count=3
+        )
+        assert len(replies) == 3, replies
+        assert matches(replies[0], response_texts("utter_thank_for_complaint", "en"))
+        assert matches(replies[1], response_texts("utter_acknowledge", "en", category="delivery"))
+        assert page.evaluate("window.__typingSeen") is True, "no typing indicator was shown"
+        expect(page.locator(".cbw-typing")).to_be_hidden()
+
+        before = len(bot_texts(page))
+        send(page, "Just send it to me as soon as possible please")
+        wait_for_replies(page, before, response_texts("utter_ask_contact", "en"))
+
+        before = len(bot_texts(page))
+        send(page, "ana.horvat@example.com")
+        replies = wait_for_replies(page, before, response_texts("utter_complaint_logged", "en"))
+        ticket = page.locator(".cbw-bot .cbw-ticket").last
+        expect(ticket).to_be_visible()
+        ticket_number = ticket.text_content() or ""
+        assert TICKET.fullmatch(ticket_number), ticket_number
+        assert ticket_number in replies[-1]
+        assert ticket.evaluate("node => getComputedStyle(node).backgroundColor") != (
+            "rgba(0, 0, 0, 0)"
+        )
+
+        if os.environ.get("WIDGET_SCREENSHOT"):
+            page.screenshot(path=os.environ["WIDGET_SCREENSHOT"])
+
+        # The server's sender id is the widget's (server-issued, signed) session id.
+        session_id = stored_state(page)["session"]
+        assert verify_session_id(session_id, load_settings().secret_key)
+        [row] = complaints_of(stack, session_id)
+        assert row["ticket"] == ticket_number
+
+        shown = page.locator(".cbw-message").all_text_contents()
+        page.reload()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        expect(page.get_by_role("dialog", name="Customer care")).to_be_visible()
+        assert page.locator(".cbw-message").all_text_contents() == shown
+        expect(page.locator(".cbw-bot .cbw-ticket").last).to_have_text(ticket_number)
+        assert stored_state(page)["session"] == session_id, "the server issued a new session"
+
+        before = len(bot_texts(page))
+        hostile = "<img src=x onerror=alert(1)>"
+        send(page, hostile)
+        expect(page.locator(".cbw-user .cbw-text").last).to_have_text(hostile)
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while len(bot_texts(page)) <= before and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert len(bot_texts(page)) > before, "the bot did not answer the hostile message"
+        page.wait_for_timeout(500)
+        assert page.locator(".cbw-root img").count() == 0
+        assert dialogs == []
+    finally:
+        context.close()
+
+
+def test_croatian_complaint_by_keyboard_with_croatian_labels(
+    browser: Any, stack: Settings
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="hr-HR")
+    page = context.new_page()
+    try:
+        page.goto(demo_url(stack))
+        bubble = page.get_by_role("button", name="Otvori razgovor")
+        expect(bubble).to_be_visible()
+        page.keyboard.press("Tab")
+        expect(bubble).to_be_focused()
+        page.keyboard.press("Enter")
+        box = page.get_by_role("textbox", name="Napišite poruku…")
+        expect(box).to_be_focused()
+        expect(page.get_by_role("button", name="Pošalji")).to_be_visible()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+
+        page.keyboard.type(
+            "Kupila sam vaš sok od jabuke i nakon što sam ga popila završila sam u bolnici"
+        )
+        page.keyboard.press("Enter")
+        replies = wait_for_replies(
+            page, 0, response_texts("utter_ask_desired_resolution", "hr"), count=3
+        )
+        assert len(replies) == 3, replies
+        assert matches(replies[0], response_texts("utter_thank_for_complaint", "hr"))
+        assert matches(replies[1], response_texts("utter_acknowledge", "hr", category="safety"))
+        expect(box).to_have_value("")
+    finally:
+        context.close()
