@@ -62,7 +62,7 @@ class EscalationSettings:
     #: How far back an earlier complaint about the same matter makes this one a repeat.
     repeat_window_days: int = 90
     #: NLU confidence below which a message counts as not understood.
-    nlu_confidence_threshold: float = 0.5
+    nlu_confidence_threshold: float = 0.25
     #: Confidence an ``insult``/``request_human`` intent needs to escalate on its own.
     intent_escalation_confidence: float = 0.75
 

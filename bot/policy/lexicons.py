@@ -15,7 +15,10 @@ Pattern syntax (one entry is one phrase, words separated by spaces):
 
 Lexicons marked ``fuzzy`` also forgive one typo (a wrong, missing, extra or swapped letter) in
 single words of seven letters or more: ``advoakt`` is read as ``advokat``, ``ekspoldirao`` as
-``eksplodir*``. The last letter of a stem must match, so ``eksploatacija`` is not ``eksploz*``.
+``eksplodir*``. The last letter of a stem must match, so ``eksploatacija`` is not ``eksploz*``,
+and so must the first letter, so ``dvokatni`` (two-storey) is not ``advokat``. Real words that
+are still one typo away from a listed word (``pozicija`` / ``policij*``, ``povezao`` /
+``porezao``) are listed as exclusions.
 
 Phrases never match across clauses: a text is split into clauses at punctuation and at words
 such as "but" / "ali", so "nobody was hurt, but the kettle exploded" keeps the explosion.
@@ -144,7 +147,10 @@ def within_one_edit(first: str, second: str) -> bool:
 
 
 def _fuzzy_word(token: str, alternative: str) -> bool:
-    """Whether ``token`` is ``alternative`` (a word or a ``stem*``) with at most one typo."""
+    """Whether ``token`` is ``alternative`` (a word or a ``stem*``) with at most one typo; the
+    first letter must be right."""
+    if token[:1] != alternative[:1]:
+        return False
     if not alternative.endswith("*"):
         return within_one_edit(token, alternative)
     stem = alternative[:-1]
@@ -394,8 +400,8 @@ LEGAL = Lexicon(
     exclude=[
         "legal guarantee|warranty",
         # BCS words one typo away from a legal word: pozicija (position) and polucija are not
-        # policija, dvokatni (two-storey, a bunk bed) is not advokat
-        "pozicij*|polucij*|dvokat*",
+        # policija
+        "pozicij*|polucij*",
         # BCS: "sud" is also a dish: vatrostalni sud, sud za pečenje
         "vatrostaln*|staklen*|keramick*|plastican|plasticn*|metaln*|emajlir*|zemljan* "
         "sud|suda|sudu|sudom",
