@@ -364,6 +364,22 @@ SAFETY = Lexicon(
         "hurt my|our feelings|business|reputation",
         # BCS: "vatreni" (fiery) and "vatrostalni" (ovenproof) are not fire
         "vatren*|vatrostaln*",
+        # Real words one typo away from a safety word (see the fuzzy matching above).
+        # en: spelled / smelled (swelled), cooking (choking), sparkling (sparking), blending
+        # (bleeding), meeting (melting), overeating (overheat) ...
+        "spelled|smelled|shelled|cooking|sparkling|sparing|sparring|blending|breeding|meeting|"
+        "meetings|meting|melding|malting|molting|overeat*|bugging|budging|bulking|burying|"
+        "burping|burring",
+        # BCS: porez (tax) and povezati (connect) are not porezati (cut); potratiti (waste),
+        # poticaj, posrijedi, predgrijati (preheat), preljev (dressing), proljeće (spring),
+        # travanj (April), trgovanje, iskrsnuti, ozlojeđen (annoyed), ekspozitura (branch),
+        # prekriti (cover)
+        "poreza|porezno|porezah|povez*|poredao|poredala|poredali|poredalo|potezao|potezala|"
+        "potezali|potezalo|posezao|posezala|posezali|posezalo|posegao|posegla|posegli|"
+        "pocekao|porekao|porekla|porekli|potekao|potekla|potekli",
+        "potrati*|poprati*|povratn*|povratima|posrijedi|predgr*|preljev*|priljev*|prilijev*|"
+        "prolil*|proziv*|priliv*|propliv*|proljec*|travanj*|trgovanj*|iskrsl*|iskrcil*|iskral*|"
+        "ozlojed*|ekspozicij*|ekspozit*|prekri*",
     ],
     fuzzy=True,
 )
@@ -389,7 +405,7 @@ LEGAL = Lexicon(
         "pravn* korak*|koraci|koracima|put*|mjer*|mer*|postup*|sredstv*|zastit*",
         # BCS: inspekcija (tržišna, sanitarna), zaštita potrošača, udruga (hr) / udruženje
         # (sr, bs) potrošača, ombudsman, pravobranitelj (hr), zaštitnik građana (sr), policija
-        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*|policaj*",
+        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*",
         "trzisn*|sanitarn* inspekcij*",
         "zastit* potrosac*",
         "udrug*|udruzenj* .. potrosac*",
