@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.runner import MODELS_DIR, child_env, latest_model, rasa_command
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -40,10 +41,14 @@ def trained_model() -> Path:
     result = subprocess.run(
         rasa_command(
             "train",
-            "--domain", "domain.yml",
-            "--config", "config.yml",
-            "--data", "data",
-            "--out", str(MODELS_DIR),
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--data",
+            "data",
+            "--out",
+            str(MODELS_DIR),
         ),
         cwd=PROJECT_ROOT,
         env=child_env(),
@@ -65,3 +70,30 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
     migrate(url)
     yield url
     dispose_engines()
+
+
+@contextmanager
+def running_stack(model: Path, database: Path, rasa_port: int) -> Iterator[Settings]:
+    """The Rasa and action servers on their own ports and a fresh SQLite database."""
+    from bot import store
+    from bot.runner import start_servers, stop
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("BOT_RASA_PORT", str(rasa_port))
+    monkeypatch.setenv("BOT_ACTIONS_PORT", str(rasa_port + 50))
+    settings = load_settings()
+    store.migrate(settings.database_url)
+    processes = start_servers(settings, model)
+    try:
+        yield settings
+    finally:
+        stop(processes)
+        monkeypatch.undo()
+        store.dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def start_stack() -> Callable[..., AbstractContextManager[Settings]]:
+    """``running_stack`` for test modules (conftest cannot be imported under importlib mode)."""
+    return running_stack

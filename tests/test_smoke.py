@@ -6,7 +6,8 @@ import json
 import re
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot import store
-from bot.runner import start_servers, stop
-from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -48,25 +48,14 @@ def matches(response: str, templates: list[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def stack(
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start_stack: Callable[..., AbstractContextManager[Settings]],
+) -> Iterator[Settings]:
     database = tmp_path_factory.mktemp("smoke") / "bot.db"
-    env = {
-        "DATABASE_URL": f"sqlite:///{database}",
-        "BOT_RASA_PORT": "5105",
-        "BOT_ACTIONS_PORT": "5155",
-    }
-    monkeypatch = pytest.MonkeyPatch()
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    settings = load_settings()
-    store.migrate(settings.database_url)
-    processes = start_servers(settings, trained_model)
-    try:
+    with start_stack(trained_model, database, rasa_port=5105) as settings:
         yield settings
-    finally:
-        stop(processes)
-        monkeypatch.undo()
-        store.dispose_engines()
 
 
 def say(settings: Settings, sender: str, text: str) -> list[str]:

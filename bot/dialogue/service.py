@@ -124,6 +124,34 @@ def urgent_reasons(turn: Turn) -> tuple[str, ...]:
     return tuple(r for r in decision.reasons if r != "not_understood")
 
 
+def _create(
+    session: store.Session,
+    turn: Turn,
+    settings: Settings,
+    category: str,
+    description: str,
+    decision: policy.EscalationDecision,
+    reasons: tuple[str, ...],
+) -> Complaint:
+    """A new complaint row from this turn, with the deadline promised by the settings."""
+    return store.create_complaint(
+        session,
+        sender_id=turn.sender_id,
+        channel=turn.channel,
+        language=turn.language,
+        script=turn.script,
+        category=category,
+        severity=decision.severity,
+        anger_score=max(decision.anger_score, turn.previous_anger or 0.0),
+        description=description,
+        order_ref=turn.entities.get("order_ref"),
+        contact=turn.entities.get("email") or turn.entities.get("phone"),
+        escalation_reasons=reasons,
+        deadline_hours=settings.response_deadline_hours,
+        prefix=settings.ticket_prefix,
+    )
+
+
 def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
     """Log a complaint message: a new complaint, or more of the story of the open one.
 
@@ -154,22 +182,7 @@ def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
             if reasons:
                 store.escalate(session, current, reasons)
             return _view(current)
-        complaint = store.create_complaint(
-            session,
-            sender_id=turn.sender_id,
-            channel=turn.channel,
-            language=turn.language,
-            script=turn.script,
-            category=category,
-            severity=decision.severity,
-            anger_score=max(decision.anger_score, turn.previous_anger or 0.0),
-            description=description,
-            order_ref=turn.entities.get("order_ref"),
-            contact=turn.entities.get("email") or turn.entities.get("phone"),
-            escalation_reasons=reasons,
-            deadline_hours=settings.response_deadline_hours,
-            prefix=settings.ticket_prefix,
-        )
+        complaint = _create(session, turn, settings, category, description, decision, reasons)
         return _view(complaint)
 
 
@@ -184,21 +197,9 @@ def ensure_complaint(turn: Turn, settings: Settings, transcript: str) -> Complai
         if current is not None:
             return _view(current)
         decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
-        complaint = store.create_complaint(
-            session,
-            sender_id=turn.sender_id,
-            channel=turn.channel,
-            language=turn.language,
-            script=turn.script,
-            category=turn.category or "other",
-            severity=decision.severity,
-            anger_score=max(decision.anger_score, turn.previous_anger or 0.0),
-            description=clean_text(transcript) or clean_text(turn.text),
-            order_ref=turn.entities.get("order_ref"),
-            contact=turn.entities.get("email") or turn.entities.get("phone"),
-            escalation_reasons=(),
-            deadline_hours=settings.response_deadline_hours,
-            prefix=settings.ticket_prefix,
+        description = clean_text(transcript) or clean_text(turn.text)
+        complaint = _create(
+            session, turn, settings, turn.category or "other", description, decision, ()
         )
         return _view(complaint)
 

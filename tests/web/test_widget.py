@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot import store
-from bot.runner import start_servers, stop
 from bot.settings import Settings, load_settings
 from bot.web.channel import SOCKETIO_CLIENT, verify_session_id
 from tests.conftest import IN_CI
@@ -56,26 +55,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def stack(
-    browser: Any, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+    browser: Any,
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start_stack: Callable[..., AbstractContextManager[Settings]],
 ) -> Iterator[Settings]:
     database = tmp_path_factory.mktemp("widget") / "bot.db"
-    env = {
-        "DATABASE_URL": f"sqlite:///{database}",
-        "BOT_RASA_PORT": "5205",
-        "BOT_ACTIONS_PORT": "5255",
-    }
-    monkeypatch = pytest.MonkeyPatch()
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    settings = load_settings()
-    store.migrate(settings.database_url)
-    processes = start_servers(settings, trained_model)
-    try:
+    with start_stack(trained_model, database, rasa_port=5205) as settings:
         yield settings
-    finally:
-        stop(processes)
-        monkeypatch.undo()
-        store.dispose_engines()
 
 
 def demo_url(settings: Settings) -> str:
@@ -203,9 +190,7 @@ def test_english_complaint_gets_a_highlighted_ticket_and_survives_a_reload(
         context.close()
 
 
-def test_croatian_complaint_by_keyboard_with_croatian_labels(
-    browser: Any, stack: Settings
-) -> None:
+def test_croatian_complaint_by_keyboard_with_croatian_labels(browser: Any, stack: Settings) -> None:
     from playwright.sync_api import expect
 
     context = browser.new_context(locale="hr-HR")
