@@ -9,6 +9,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import customer_transcript, in_thread, settings, turn_from_tracker
+from bot import handoff
 from bot.dialogue import service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.service import ComplaintView
@@ -142,7 +143,11 @@ class ActionNotUnderstood(Action):
 
 
 class ActionHandOff(Action):
-    """Pauses the bot so that the agent on duty has the conversation to themselves."""
+    """Hands the conversation to the agents: recorded in the database, the bot paused.
+
+    From here on the socket.io channel routes the customer's messages to the agent console
+    (see bot.handoff), so the bot cannot talk over an agent even if Rasa un-pauses.
+    """
 
     def name(self) -> str:
         return "action_hand_off"
@@ -150,6 +155,7 @@ class ActionHandOff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        await in_thread(handoff.record_handoff_request, tracker.sender_id)
         return [ConversationPaused()]
 
 

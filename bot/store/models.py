@@ -220,3 +220,30 @@ class Agent(Base):
 
     def __repr__(self) -> str:
         return f"<Agent {self.username} {self.role}>"
+
+
+#: Kinds of staff credentials: a console sign-in (cookie) or an API token (bearer).
+STAFF_TOKEN_KINDS: tuple[str, ...] = ("session", "api")
+
+
+class StaffToken(Base):
+    """A console session or API token of a staff account. Only the SHA-256 of the secret is
+    stored; ``csrf_token`` is the per-session token the console's forms and API calls echo."""
+
+    __tablename__ = "staff_tokens"
+    __table_args__ = (CheckConstraint(_in("kind", STAFF_TOKEN_KINDS), name="kind"),)
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True, index=True)
+    agent_id = Column(
+        Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(16), nullable=False)
+    csrf_token = Column(String(64), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+
+    agent = relationship("Agent")
+
+    def __repr__(self) -> str:
+        return f"<StaffToken {self.kind} of agent {self.agent_id}>"

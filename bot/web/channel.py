@@ -19,6 +19,8 @@ Used in ``credentials.yml`` as ``bot.web.channel.ComplaintSocketIOInput``.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import hmac
 import html
@@ -39,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import handoff
 from bot.settings import PROJECT_ROOT, get_settings
 
 logger = logging.getLogger(__name__)
@@ -235,9 +238,22 @@ class WidgetSocketBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         super().register(app, options)
         add_widget_routes(app)
+        from bot.web.console import add_console_routes  # the agent console and its API
+
+        add_console_routes(app)
+        # bot.handoff reaches the customers' sockets through these.
+        app.ctx.complaint_sio = self.ctx.sio
+        app.ctx.complaint_bot_event = getattr(self.ctx, "bot_message_event", "bot_uttered")
 
 
 # --------------------------------------------------------------------------- the channel
+
+
+async def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Database work off the server's event loop."""
+    return await asyncio.get_running_loop().run_in_executor(
+        None, functools.partial(function, *args)
+    )
 
 
 async def _maybe_await(value: object) -> None:
@@ -337,6 +353,11 @@ class ComplaintSocketIOInput(SocketIOInput):
         else:
             sender_id = sid
 
+        if await _in_thread(handoff.with_person, sender_id):
+            # A person holds this conversation: the message is for them, never for the bot.
+            await _in_thread(handoff.record_customer_message, sender_id, text.strip())
+            return
+
         message = UserMessage(
             text.strip(),
             SocketIOOutput(self._server(), self.bot_message_evt),
@@ -354,6 +375,7 @@ class ComplaintSocketIOInput(SocketIOInput):
             sio, self.socketio_path, "complaint_socketio_webhook", __name__
         )
         self.sio = sio
+        blueprint.ctx.bot_message_event = self.bot_message_evt
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

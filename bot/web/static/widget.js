@@ -32,6 +32,7 @@
       open: "Open chat",
       close: "Close chat",
       placeholder: "Type your message…",
+      person: "customer care (a person)",
       send: "Send",
       typing: "Typing…",
       log: "Conversation",
@@ -44,6 +45,7 @@
       open: "Otvori razgovor",
       close: "Zatvori razgovor",
       placeholder: "Napišite poruku…",
+      person: "korisnička služba (osoba)",
       send: "Pošalji",
       typing: "Piše…",
       log: "Razgovor",
@@ -56,6 +58,7 @@
       open: "Otvori razgovor",
       close: "Zatvori razgovor",
       placeholder: "Napišite poruku…",
+      person: "korisnička služba (osoba)",
       send: "Pošalji",
       typing: "Kuca…",
       log: "Razgovor",
@@ -68,6 +71,7 @@
       open: "Отвори разговор",
       close: "Затвори разговор",
       placeholder: "Напишите поруку…",
+      person: "корисничка служба (особа)",
       send: "Пошаљи",
       typing: "Куца…",
       log: "Разговор",
@@ -80,6 +84,7 @@
       open: "Otvori razgovor",
       close: "Zatvori razgovor",
       placeholder: "Napišite poruku…",
+      person: "korisnička služba (osoba)",
       send: "Pošalji",
       typing: "Piše…",
       log: "Razgovor",
@@ -438,7 +443,13 @@
   }
 
   function renderMessage(message, isLatest) {
-    var row = el("div", "cbw-message cbw-" + message.from);
+    var from = message.from === "agent" || message.from === "user" ? message.from : "bot";
+    var row = el("div", "cbw-message cbw-" + from);
+    if (from === "agent") {
+      var author = el("div", "cbw-author");
+      appendText(author, (message.author ? message.author + " · " : "") + labels.person);
+      row.appendChild(author);
+    }
     var bubble = el("div", "cbw-text");
     appendText(bubble, message.text);
     row.appendChild(bubble);
@@ -504,6 +515,13 @@
     var replies = quickRepliesOf(message);
     if (typeof message.text !== "string" && !replies.length) {
       return; // attachments and custom payloads are not shown by this widget (yet)
+    }
+    var meta = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
+    if (meta.sender === "agent") {
+      // A person (an agent who took the conversation over) wrote this, not the bot.
+      var name = typeof meta.agent_name === "string" ? meta.agent_name.slice(0, 80) : "";
+      addMessage({ from: "agent", text: String(message.text || ""), author: name, replies: [] });
+      return;
     }
     addMessage({ from: "bot", text: String(message.text || ""), replies: replies });
   }

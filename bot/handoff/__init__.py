@@ -1,0 +1,142 @@
+"""Live handoff: an agent takes a conversation over, writes to the customer, and hands it back.
+
+Who holds a conversation is kept in the database, as events of the customer's complaint
+(``handoff_requested`` / ``taken_over`` -> with a person, ``handed_back`` -> with the bot), so a
+restart loses nothing. The socket.io channel asks :func:`holder` before passing a customer's
+message to Rasa: while a person holds the conversation the message is stored for the agent and
+never reaches the bot. That is also what stops Rasa 3.6's pitfall, where a session restart or
+expiry silently un-pauses a paused tracker: even un-paused, the bot never sees the messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.shared.core.events import ConversationPaused, ConversationResumed
+
+from bot import store
+from bot.dialogue.turn import clean_text
+from bot.settings import get_settings
+from bot.store.models import Complaint
+
+#: Event kinds that move a conversation to a person, and back to the bot.
+TO_BOT = ("handed_back",)
+BOT = "bot"
+QUEUE = "queue"
+
+
+def _holder_of(session: store.Session, complaint: Complaint) -> str:
+    """``"bot"``, ``"queue"`` (handed over, no agent yet) or ``"agent:<username>"``."""
+    for entry in reversed(store.events_for(session, complaint)):
+        if entry.kind in TO_BOT:
+            return BOT
+        if entry.kind == "taken_over":
+            return entry.actor
+        if entry.kind == "handoff_requested":
+            return QUEUE
+    return BOT
+
+
+def holder(sender_id: str, url: str | None = None) -> str:
+    """Who holds the customer's conversation: see :func:`_holder_of`.
+
+    Only an active complaint (open, escalated, in progress) can be held by a person.
+    """
+    with store.session_scope(url or get_settings().database_url) as session:
+        complaint = store.latest_for_sender(session, sender_id)
+        return BOT if complaint is None else _holder_of(session, complaint)
+
+
+def with_person(sender_id: str, url: str | None = None) -> bool:
+    """Whether the customer's messages must go to a person instead of the bot."""
+    return holder(sender_id, url) != BOT
+
+
+def record_handoff_request(sender_id: str, url: str | None = None) -> str | None:
+    """The bot handed the conversation over (an agent is on duty); returns the ticket."""
+    with store.session_scope(url or get_settings().database_url) as session:
+        complaint = store.latest_for_sender(session, sender_id)
+        if complaint is None:
+            return None
+        store.append_event(session, complaint, "handoff_requested", "bot")
+        return complaint.ticket
+
+
+def record_customer_message(sender_id: str, text: str, url: str | None = None) -> None:
+    """Keep a message the customer wrote while a person holds the conversation."""
+    with store.session_scope(url or get_settings().database_url) as session:
+        complaint = store.latest_for_sender(session, sender_id)
+        if complaint is not None:
+            store.append_event(
+                session, complaint, "message_customer", "customer", {"text": clean_text(text)}
+            )
+
+
+def _complaint(session: store.Session, ticket: str) -> Complaint:
+    complaint = store.get_by_ticket(session, ticket)
+    if complaint is None:
+        raise LookupError(f"no complaint with ticket {ticket!r}")
+    return complaint
+
+
+async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
+    """Pause or resume the Rasa tracker too, so the REST channel is quiet as well."""
+    agent = getattr(app.ctx, "agent", None)
+    if agent is None or agent.tracker_store is None:
+        return
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    if tracker is None:
+        return
+    tracker.update(ConversationPaused() if paused else ConversationResumed())
+    await agent.tracker_store.save(tracker)
+
+
+async def _emit(app: Any, sender_id: str, text: str, metadata: dict[str, Any]) -> None:
+    sio = getattr(app.ctx, "complaint_sio", None)
+    if sio is None:
+        return
+    event = getattr(app.ctx, "complaint_bot_event", "bot_uttered")
+    await sio.emit(event, {"text": text, "metadata": metadata}, room=sender_id)
+
+
+async def take_over(app: Any, ticket: str, agent: str) -> None:
+    """``agent`` claims the conversation: the bot is paused and the customer is told."""
+    with store.session_scope(get_settings().database_url) as session:
+        complaint = _complaint(session, ticket)
+        if complaint.status in ("resolved", "closed"):
+            raise ValueError(f"complaint {complaint.ticket} is {complaint.status}")
+        if complaint.status != "in_progress":
+            store.set_status(session, complaint, "in_progress", f"agent:{agent}")
+        complaint.assigned_agent = agent
+        store.append_event(session, complaint, "taken_over", f"agent:{agent}")
+        sender_id = complaint.sender_id
+    await _set_paused(app, sender_id, True)
+
+
+async def send_agent_message(app: Any, ticket: str, agent: str, text: str) -> None:
+    """Deliver an agent's reply to the customer's widget, labelled as coming from a person."""
+    message = clean_text(text)
+    if not message:
+        raise ValueError("an empty reply cannot be sent")
+    with store.session_scope(get_settings().database_url) as session:
+        complaint = _complaint(session, ticket)
+        if _holder_of(session, complaint) != f"agent:{agent}":
+            raise ValueError(f"claim complaint {complaint.ticket} before replying")
+        store.append_event(session, complaint, "message_agent", f"agent:{agent}", {"text": message})
+        if complaint.first_response_at is None:
+            complaint.first_response_at = complaint.updated_at
+        sender_id = complaint.sender_id
+        staff = store.get_agent(session, agent)
+        name = staff.display_name if staff is not None else agent
+    await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
+
+
+async def hand_back(app: Any, ticket: str, agent: str) -> None:
+    """Give the conversation back to the bot, which answers the customer's next message."""
+    with store.session_scope(get_settings().database_url) as session:
+        complaint = _complaint(session, ticket)
+        if _holder_of(session, complaint) == BOT:
+            raise ValueError(f"complaint {complaint.ticket} is not held by a person")
+        store.append_event(session, complaint, "handed_back", f"agent:{agent}")
+        sender_id = complaint.sender_id
+    await _set_paused(app, sender_id, False)
