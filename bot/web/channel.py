@@ -40,6 +40,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import handoff
 from bot.settings import PROJECT_ROOT, get_settings
@@ -353,9 +354,7 @@ class ComplaintSocketIOInput(SocketIOInput):
         else:
             sender_id = sid
 
-        if await _in_thread(handoff.with_person, sender_id):
-            # A person holds this conversation: the message is for them, never for the bot.
-            await _in_thread(handoff.record_customer_message, sender_id, text.strip())
+        if await self._held_by_person(sender_id, text.strip()):
             return
 
         message = UserMessage(
@@ -366,6 +365,21 @@ class ComplaintSocketIOInput(SocketIOInput):
             metadata=metadata,
         )
         await on_new_message(message)
+
+    async def _held_by_person(self, sender_id: str, text: str) -> bool:
+        """Keep the message for the person holding the conversation, if one does.
+
+        If the database cannot be asked, the message goes to Rasa, whose tracker is paused
+        during a handoff: better a message the bot ignores than one that is lost.
+        """
+        try:
+            if not await _in_thread(handoff.with_person, sender_id):
+                return False
+            await _in_thread(handoff.record_customer_message, sender_id, text)
+        except SQLAlchemyError:
+            logger.exception("could not check who holds conversation %s", sender_id)
+            return False
+        return True
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint with our handlers, plus the widget routes."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
@@ -66,7 +66,7 @@ _ASSETS: dict[str, str] = {
     "canned.json": "application/json; charset=utf-8",
 }
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,13 +1,16 @@
+
 """The website channel: signed session ids, payload validation, the socket.io handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
+from bot.settings import get_settings
 from bot.web.channel import (
     MAX_MESSAGE_LENGTH,
     REFUSALS,
@@ -130,6 +133,15 @@ class FakeServer:
 
     async def leave_room(self, sid: str, room: str, namespace: str | None = None) -> None:
         self.rooms.get(sid, set()).discard(room)
+
+
+@pytest.fixture(autouse=True)
+def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The channel asks the store who holds a conversation: give it a fresh database."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    yield sqlite_url
+    get_settings.cache_clear()
 
 
 @pytest.fixture()
