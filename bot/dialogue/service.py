@@ -19,8 +19,10 @@ from bot.store.models import Complaint
 STEP_ASK_ORDER_REF = "ask_order_ref"
 STEP_ASK_CONTACT = "ask_contact"
 STEP_LOGGED = "logged"
+STEP_LOGGED_NO_CONTACT = "logged_no_contact"
 STEP_HAND_OFF = "hand_off"
 STEP_QUEUED = "queued"
+STEP_QUEUED_NO_CONTACT = "queued_no_contact"
 
 #: Slot values that mean "the customer was asked and chose not to give it".
 NOT_GIVEN = "-"
@@ -273,17 +275,20 @@ def choose_next_step(
     ``order_ref``/``contact`` are the slot values: ``None`` means not asked yet, ``"-"`` means
     the customer chose not to give it.
     """
-    has_contact = bool(view.contact or contact)
+    has_contact = bool(view.contact or (contact and contact != NOT_GIVEN))
     if view.escalated:
         if live_agent:
             return STEP_HAND_OFF
-        return STEP_QUEUED if has_contact or contact == NOT_GIVEN else STEP_ASK_CONTACT
+        if has_contact:
+            return STEP_QUEUED
+        return STEP_QUEUED_NO_CONTACT if contact == NOT_GIVEN else STEP_ASK_CONTACT
     needs_order = settings.category(view.category).needs_order_ref
     if needs_order and not view.order_ref and order_ref is None:
         return STEP_ASK_ORDER_REF
-    if not has_contact and contact is None:
-        return STEP_ASK_CONTACT
-    return STEP_LOGGED
+    if has_contact:
+        return STEP_LOGGED
+    # Without a contact we cannot promise to get in touch: the ticket is the way back.
+    return STEP_LOGGED_NO_CONTACT if contact == NOT_GIVEN else STEP_ASK_CONTACT
 
 
 def live_agent_available(settings: Settings) -> bool:

@@ -10,7 +10,9 @@ from bot.dialogue.service import (
     STEP_ASK_ORDER_REF,
     STEP_HAND_OFF,
     STEP_LOGGED,
+    STEP_LOGGED_NO_CONTACT,
     STEP_QUEUED,
+    STEP_QUEUED_NO_CONTACT,
     ComplaintView,
     choose_next_step,
 )
@@ -48,13 +50,13 @@ def view(
         (view("delivery", order_ref="ORD-1"), None, None, False, STEP_ASK_CONTACT),
         (view("service_quality"), None, None, False, STEP_ASK_CONTACT),
         (view("delivery"), "ORD-48213", "ana@example.hr", False, STEP_LOGGED),
-        (view("delivery"), "ORD-48213", NOT_GIVEN, False, STEP_LOGGED),
+        (view("delivery"), "ORD-48213", NOT_GIVEN, False, STEP_LOGGED_NO_CONTACT),
         (view("technical", contact="+385911234567"), None, None, False, STEP_LOGGED),
         # escalated: live agent takes over at once; otherwise a contact, then the queue
         (view("safety", escalated=True), None, None, True, STEP_HAND_OFF),
         (view("safety", escalated=True), None, None, False, STEP_ASK_CONTACT),
         (view("safety", escalated=True), None, "ana@example.hr", False, STEP_QUEUED),
-        (view("safety", escalated=True), None, NOT_GIVEN, False, STEP_QUEUED),
+        (view("safety", escalated=True), None, NOT_GIVEN, False, STEP_QUEUED_NO_CONTACT),
         (view("billing", escalated=True, contact="a@b.hr"), None, None, False, STEP_QUEUED),
     ],
 )
