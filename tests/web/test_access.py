@@ -45,9 +45,10 @@ async def test_signed_out_is_refused(
 ) -> None:
     server, tickets = console
     url = server.base + _concrete(path, tickets["urgent"])
-    async with server.client() as http, http.request(
-        method, url, json={"text": "x"}, allow_redirects=False
-    ) as res:
+    async with (
+        server.client() as http,
+        http.request(method, url, json={"text": "x"}, allow_redirects=False) as res,
+    ):
         if path == "/console":
             assert res.status == 303 and res.headers["Location"] == "/console/login"
         else:
@@ -60,9 +61,10 @@ async def test_signed_out_is_refused(
         {"headers": {"Authorization": "Bearer forged"}},
         {"headers": {"Authorization": "Basic YW5hOmFuYQ=="}},
     ):
-        async with server.client() as http, http.request(
-            method, url, json={"text": "x"}, allow_redirects=False, **kwargs
-        ) as res:
+        async with (
+            server.client() as http,
+            http.request(method, url, json={"text": "x"}, allow_redirects=False, **kwargs) as res,
+        ):
             assert res.status in (401, 303), kwargs
 
 

@@ -1,4 +1,3 @@
-
 """The website channel: signed session ids, payload validation, the socket.io handlers."""
 
 from __future__ import annotations
@@ -262,8 +261,11 @@ async def test_without_session_persistence_the_socket_is_the_sender() -> None:
 
 def test_from_credentials_reads_the_socketio_settings() -> None:
     channel = ComplaintSocketIOInput.from_credentials(
-        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-         "session_persistence": True}
+        {
+            "user_message_evt": "user_uttered",
+            "bot_message_evt": "bot_uttered",
+            "session_persistence": True,
+        }
     )
     assert isinstance(channel, ComplaintSocketIOInput)
     assert channel.session_persistence is True

@@ -46,9 +46,12 @@ class Console:
         return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
     async def token(self, username: str) -> dict[str, str]:
-        async with self.client() as http, http.post(
-            f"{self.base}/api/tokens", json={"username": username, "password": PASSWORD}
-        ) as res:
+        async with (
+            self.client() as http,
+            http.post(
+                f"{self.base}/api/tokens", json={"username": username, "password": PASSWORD}
+            ) as res,
+        ):
             assert res.status == 201, await res.text()
             return {"Authorization": f"Bearer {(await res.json())['token']}"}
 
@@ -59,9 +62,7 @@ class Console:
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
         assert csrf
         form = {"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)}
-        async with http.post(
-            f"{self.base}/console/login", data=form, allow_redirects=False
-        ) as res:
+        async with http.post(f"{self.base}/console/login", data=form, allow_redirects=False) as res:
             assert res.status == 303
             assert res.headers["Location"] == "/console"
         async with http.get(f"{self.base}/api/me") as res:
@@ -258,11 +259,14 @@ async def test_sign_in_without_the_form_csrf_token_is_refused(
     console: tuple[Console, dict[str, str]],
 ) -> None:
     server, _ = console
-    async with server.client() as http, http.post(
-        f"{server.base}/console/login",
-        data={"username": "ana", "password": PASSWORD, "csrf_token": "forged"},
-        allow_redirects=False,
-    ) as res:
+    async with (
+        server.client() as http,
+        http.post(
+            f"{server.base}/console/login",
+            data={"username": "ana", "password": PASSWORD, "csrf_token": "forged"},
+            allow_redirects=False,
+        ) as res,
+    ):
         assert res.status == 403
     with session_scope(server.url) as session:
         assert session.query(StaffToken).count() == 0
@@ -308,9 +312,7 @@ async def test_api_tokens(console: tuple[Console, dict[str, str]]) -> None:
         assert status == 422
         status, _ = await _call(http, "POST", f"{server.base}/api/tokens", data=b"{not json")
         assert status == 400
-        status, _ = await _call(
-            http, "POST", f"{server.base}/api/tokens", data=b"x" * (70 * 1024)
-        )
+        status, _ = await _call(http, "POST", f"{server.base}/api/tokens", data=b"x" * (70 * 1024))
         assert status == 413
         status, _ = await _call(
             http, "GET", f"{server.base}/api/me", {"Authorization": "Bearer forged"}
@@ -455,9 +457,7 @@ async def test_note_reassign_resolve_close(console: tuple[Console, dict[str, str
         assert (status, body["status"]) == (200, "closed")
         status, body = await _call(http, "POST", f"{base}/close", headers)
         assert status == 409 and "closed" in body["error"]
-        status, _ = await _call(
-            http, "POST", f"{base}/reassign", headers, json={"username": "ana"}
-        )
+        status, _ = await _call(http, "POST", f"{base}/reassign", headers, json={"username": "ana"})
         assert status == 409
 
         status, detail = await _call(http, "GET", base, headers)
