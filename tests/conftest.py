@@ -97,3 +97,14 @@ def running_stack(model: Path, database: Path, rasa_port: int) -> Iterator[Setti
 def start_stack() -> Callable[..., AbstractContextManager[Settings]]:
     """``running_stack`` for test modules (conftest cannot be imported under importlib mode)."""
     return running_stack
+
+
+@pytest.fixture()
+def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh migrated database that the settings (and so the app code) point at."""
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    yield sqlite_url
+    get_settings.cache_clear()

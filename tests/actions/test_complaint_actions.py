@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,18 +27,12 @@ from actions.forms import (
 from actions.slots import ValidateSlotMappings
 from actions.status import ActionComplaintStatus
 from bot import store
-from bot.settings import get_settings
 
 TICKET = re.compile(r"^C-[A-HJ-NP-Z2-9]{6}$")
 DOMAIN: dict[str, Any] = {"slots": {}, "responses": {}, "forms": {}}
 
 
-@pytest.fixture(autouse=True)
-def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
-    yield sqlite_url
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("database")
 
 
 def tracker(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,8 +13,9 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import handoff, store
-from bot.settings import get_settings
 from bot.web.channel import ComplaintSocketIOInput
+
+pytestmark = pytest.mark.usefixtures("database")
 
 
 class RecordingServer:
@@ -32,14 +32,6 @@ class RecordingServer:
 
     def leave_room(self, *_: Any, **__: Any) -> None:
         return None
-
-
-@pytest.fixture(autouse=True)
-def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
-    yield sqlite_url
-    get_settings.cache_clear()
 
 
 @pytest.fixture()

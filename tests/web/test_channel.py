@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from bot.settings import get_settings
 from bot.web.channel import (
     MAX_MESSAGE_LENGTH,
     REFUSALS,
@@ -22,6 +20,9 @@ from bot.web.channel import (
 )
 
 KEY = "test-secret-key-0123456789-abcdefghij"
+
+
+pytestmark = pytest.mark.usefixtures("database")
 
 
 # --------------------------------------------------------------------------- session ids
@@ -132,15 +133,6 @@ class FakeServer:
 
     async def leave_room(self, sid: str, room: str, namespace: str | None = None) -> None:
         self.rooms.get(sid, set()).discard(room)
-
-
-@pytest.fixture(autouse=True)
-def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The channel asks the store who holds a conversation: give it a fresh database."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
-    yield sqlite_url
-    get_settings.cache_clear()
 
 
 @pytest.fixture()
