@@ -17,15 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The website widget loads the socket.io browser client from node_modules/ (git-ignored).
+# Front-end packages from package.json go to node_modules/ (git-ignored): the widget's socket.io
+# client for `make run`, plus rasa-webchat for the compatibility test. No lock file is written.
+NPM_INSTALL := npm install --prefix "$(CURDIR)" --no-package-lock --no-audit --no-fund
 SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.js
+RASA_WEBCHAT := node_modules/rasa-webchat/lib/index.js
 
-$(SOCKETIO_CLIENT):
-	@if command -v npm >/dev/null; then \
-		npm install --prefix "$(CURDIR)" --no-save --no-package-lock --no-audit --no-fund socket.io-client@4; \
-	else \
+$(SOCKETIO_CLIENT): package.json
+	@if command -v npm >/dev/null; then $(NPM_INSTALL) --omit=dev && touch $@; else \
 		echo "warning: npm not found; the website widget needs node_modules/socket.io-client" >&2; \
 	fi
+
+$(RASA_WEBCHAT): package.json
+	$(NPM_INSTALL) && touch $@
 
 setup: $(STAMP) $(SOCKETIO_CLIENT)
 
@@ -34,7 +38,7 @@ run: setup
 	$(BIN)/python -m bot run
 
 ## Everything CI checks: lint, types, unit tests, Rasa data validation, dialogue tests, smoke test.
-test: setup lint
+test: setup $(RASA_WEBCHAT) lint
 	$(BIN)/python -m pytest -q -rs
 
 lint: setup

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.shared.core.events import ConversationPaused, ConversationResumed
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed
 
 from bot import store
 from bot.dialogue.turn import clean_text
@@ -88,6 +89,10 @@ async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
     if tracker is None:
         return
     tracker.update(ConversationPaused() if paused else ConversationResumed())
+    if not paused and tracker.latest_action_name != ACTION_LISTEN_NAME:
+        # action_hand_off paused the tracker, so Rasa never ran action_listen after it: without
+        # one the rules see no "listening" state and the bot stays silent on the next message.
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
     await agent.tracker_store.save(tracker)
 
 

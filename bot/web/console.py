@@ -286,6 +286,17 @@ async def complaint_detail(request: Request, principal: Principal, ticket: str) 
             for entry in events
             if entry.kind == "message_agent"
         ]
+        # What the customer wrote while a person held the conversation never reached Rasa's
+        # tracker: it is kept only as these events, so merge them into the transcript too.
+        agent_turns += [
+            {
+                "role": "customer",
+                "text": str((entry.data or {}).get("text", "")),
+                "at": _iso(entry.created_at),
+            }
+            for entry in events
+            if entry.kind == "message_customer"
+        ]
         sender_id = complaint.sender_id
     turns, problem = await _transcript(request.app, sender_id)
     transcript = sorted(turns + agent_turns, key=lambda turn: turn["at"] or "")
