@@ -10,7 +10,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 #: Below this detection confidence a message keeps the conversation's language ("ok", "da").
-MIN_LANGUAGE_CONFIDENCE = 0.5
+MIN_LANGUAGE_CONFIDENCE = 0.4
 
 
 class ValidateSlotMappings(ValidationAction):

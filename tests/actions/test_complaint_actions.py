@@ -311,6 +311,8 @@ async def test_details_given_outside_a_question_are_stored(database: str) -> Non
     [
         ({"code": "sr", "script": "cyrillic", "confidence": 0.9}, {}, ("sr", "cyrillic")),
         ({"code": "bs", "script": "latin", "confidence": 0.7}, {}, ("bs", "latin")),
+        # a short first complaint ("paket nije stigao") is confident enough to leave English
+        ({"code": "hr", "script": "latin", "confidence": 0.43}, {}, ("hr", "latin")),
         # too short to tell ("ok"): the conversation keeps its language
         ({"code": "en", "script": "latin", "confidence": 0.2}, {"language": "hr"}, ("hr", "latin")),
         (None, {"language": "sr", "script": "cyrillic"}, ("sr", "cyrillic")),
