@@ -69,6 +69,8 @@
 
   function pollQueue() {
     api("GET", "/api/queue").then(renderQueue).catch(function (e) { say(e.message, true); });
+    // The open conversation is live too: new customer messages appear without a click.
+    if (current) { open(current); }
   }
 
   function summaryRow(dl, label, value) {
