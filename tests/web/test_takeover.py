@@ -22,14 +22,13 @@ import pytest
 
 from bot import store
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web.channel import SOCKETIO_CLIENT
-from tests.conftest import IN_CI
 from tests.test_smoke import TICKET, complaints_of, matches, response_texts
+from tests.web.test_widget import browser
+
+__all__ = ["browser"]  # the fixture, shared with the widget's browser tests
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REPLY_TIMEOUT = 60.0
 QUIET_SECONDS = 4.0
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
@@ -80,30 +79,6 @@ CROATIAN = Script(
     note="Nazvala kupca, novac vraćen, serija poslana na analizu.",
 )
 SCRIPTS = [pytest.param(ENGLISH, id="en"), pytest.param(CROATIAN, id="hr")]
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason}, and CI requires it")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
-    if not SOCKETIO_CLIENT.is_file():
-        _missing(f"{SOCKETIO_CLIENT} is missing (make setup runs npm install socket.io-client)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _stack(
