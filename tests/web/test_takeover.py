@@ -23,7 +23,7 @@ import pytest
 from bot import store
 from bot.settings import PROJECT_ROOT, Settings
 from tests.test_smoke import TICKET, complaints_of, matches, response_texts
-from tests.web.test_widget import browser
+from tests.web.test_widget import bot_texts, browser, send, wait_for_replies
 
 __all__ = ["browser"]  # the fixture, shared with the widget's browser tests
 
@@ -120,30 +120,6 @@ def base_url(settings: Settings) -> str:
 
 
 # --------------------------------------------------------------------------- the widget
-
-
-def bot_texts(page: Any) -> list[str]:
-    texts: list[str] = page.locator(".cbw-bot .cbw-text").all_text_contents()
-    return texts
-
-
-def send(page: Any, text: str) -> None:
-    box = page.locator(".cbw-input")
-    box.fill(text)
-    box.press("Enter")
-
-
-def wait_for_replies(page: Any, before: int, templates: list[str], count: int = 1) -> list[str]:
-    """Wait until ``count`` new bot messages arrived and the last matches ``templates``."""
-    deadline = time.monotonic() + REPLY_TIMEOUT
-    texts = bot_texts(page)
-    while time.monotonic() < deadline:
-        texts = bot_texts(page)
-        if len(texts) >= before + count and matches(texts[-1], templates):
-            page.wait_for_timeout(300)  # let any further message of this turn arrive
-            return bot_texts(page)[before:]
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no matching reply; bot said: {texts[before:]}")
 
 
 def open_widget(browser: Any, settings: Settings, script: Script) -> tuple[Any, Any]:
