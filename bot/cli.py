@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import os
 import sys
@@ -93,7 +94,18 @@ def command(
     return register
 
 
+#: Modules whose import registers more commands with :func:`command` (one per area, so that
+#: each area keeps its commands beside its code). Imported when the parser is built.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _load_command_modules() -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _load_command_modules()
     parser = argparse.ArgumentParser(
         prog=PROG, description="Complaint-handling chatbot on Rasa Open Source."
     )
