@@ -4,7 +4,9 @@
   missing file is fine, a malformed one is an error).
 * Environment variables override the file: ``DATABASE_URL``, ``BOT_ENV``, ``BOT_SECRET_KEY``,
   ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``, ``BOT_HOST``,
-  ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``.
+  ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``, ``BOT_PROJECT_DIR``;
+  production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
+  ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``, ``BOT_DB_RETRY_SECONDS``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -37,6 +39,27 @@ BUILTIN_CATEGORIES: tuple[str, ...] = (
 
 class SettingsError(ValueError):
     """A setting is missing, malformed or unsafe for the chosen environment."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``count`` events per ``seconds`` (``count`` 0: no limit)."""
+
+    count: int
+    seconds: int
+
+
+#: Rate limits by name (see :mod:`bot.web.ratelimit`); ``rate_limits:`` in bot.yml or
+#: ``BOT_RATE_LIMITS="login_ip=5/300,widget_message_session=10/60"`` (or ``off``) change them.
+RATE_LIMIT_DEFAULTS: dict[str, RateLimit] = {
+    "widget_connect_ip": RateLimit(60, 60),
+    "widget_message_session": RateLimit(30, 60),
+    "widget_message_ip": RateLimit(120, 60),
+    "rest_message_sender": RateLimit(30, 60),
+    "rest_message_ip": RateLimit(120, 60),
+    "login_ip": RateLimit(20, 300),
+    "login_user": RateLimit(10, 300),
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,25 @@ class Settings:
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8000
+    #: The Rasa project the trainer studio edits (domain.yml, config.yml, data/, tests/stories).
+    project_dir: Path = PROJECT_ROOT
+    #: Rate limits by name (:data:`RATE_LIMIT_DEFAULTS`); counted in Redis when ``redis_url``.
+    rate_limits: dict[str, RateLimit] = field(default_factory=lambda: dict(RATE_LIMIT_DEFAULTS))
+    redis_url: str = ""
+    #: Rasa's ``pika`` event broker (production), e.g. ``amqp://user:pass@host:5672/%2F``.
+    rabbitmq_url: str = ""
+    #: Token for Rasa's HTTP API (``rasa run --enable-api --auth-token``).
+    rasa_auth_token: str = ""
+    #: Secret for JWTs on Rasa's HTTP API (``rasa run --jwt-secret``).
+    rasa_jwt_secret: str = ""
+    #: Where Rasa calls the actions (default: the action server on ``actions_port``), e.g. an
+    #: nginx upstream in front of several action servers.
+    action_endpoint_url: str = ""
+    #: An agent's console not seen for this long gives the conversations it holds back to the
+    #: queue.
+    agent_disconnect_seconds: int = 60
+    #: How long database work is retried while the database is unreachable.
+    db_retry_seconds: int = 20
 
     @property
     def category_slugs(self) -> tuple[str, ...]:
@@ -202,6 +244,37 @@ def _escalation(raw: Any) -> EscalationSettings:
     )
 
 
+def _rate_limit(name: str, value: Any) -> RateLimit:
+    """``"5/300"`` or ``{count: 5, seconds: 300}``."""
+    count: Any
+    seconds: Any
+    if isinstance(value, str) and value.count("/") == 1:
+        count, seconds = value.split("/")
+    elif isinstance(value, dict):
+        count, seconds = value.get("count"), value.get("seconds")
+    else:
+        raise SettingsError(f"rate limit {name} must look like 5/300, got {value!r}")
+    return RateLimit(_as_int(name, count), _as_int(name, seconds, 1))
+
+
+def _rate_limits(raw: Any, env_value: str | None) -> dict[str, RateLimit]:
+    limits = dict(RATE_LIMIT_DEFAULTS)
+    if raw is not None and not isinstance(raw, dict):
+        raise SettingsError("rate_limits must be a mapping")
+    items = list((raw or {}).items())
+    if env_value and env_value.strip().lower() == "off":
+        return {name: RateLimit(0, 1) for name in limits}
+    for part in (env_value or "").split(","):
+        if part.strip():
+            name, _, value = part.partition("=")
+            items.append((name.strip(), value.strip()))
+    for name, value in items:
+        if name not in limits:
+            raise SettingsError(f"unknown rate limit {name!r}: one of {', '.join(limits)}")
+        limits[name] = _rate_limit(name, value)
+    return limits
+
+
 def load_settings(
     environ: dict[str, str] | None = None, settings_file: Path | None = None
 ) -> Settings:
@@ -229,6 +302,23 @@ def load_settings(
             "actions_port", env.get("BOT_ACTIONS_PORT", data.get("actions_port", 5055)), 1
         ),
         web_port=_as_int("web_port", env.get("BOT_WEB_PORT", data.get("web_port", 8000)), 1),
+        project_dir=Path(env.get("BOT_PROJECT_DIR") or data.get("project_dir") or PROJECT_ROOT),
+        rate_limits=_rate_limits(data.get("rate_limits"), env.get("BOT_RATE_LIMITS")),
+        redis_url=str(env.get("REDIS_URL") or data.get("redis_url") or ""),
+        rabbitmq_url=str(env.get("RABBITMQ_URL") or data.get("rabbitmq_url") or ""),
+        rasa_auth_token=str(env.get("BOT_RASA_AUTH_TOKEN") or data.get("rasa_auth_token") or ""),
+        rasa_jwt_secret=str(env.get("BOT_RASA_JWT_SECRET") or data.get("rasa_jwt_secret") or ""),
+        action_endpoint_url=str(
+            env.get("BOT_ACTION_ENDPOINT_URL") or data.get("action_endpoint_url") or ""
+        ),
+        agent_disconnect_seconds=_as_int(
+            "agent_disconnect_seconds",
+            env.get("BOT_AGENT_DISCONNECT_SECONDS", data.get("agent_disconnect_seconds", 60)),
+            1,
+        ),
+        db_retry_seconds=_as_int(
+            "db_retry_seconds", env.get("BOT_DB_RETRY_SECONDS", data.get("db_retry_seconds", 20))
+        ),
     )
     if settings.env not in ("local", "test", "production"):
         raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")
@@ -246,6 +336,19 @@ def _refuse_unsafe_production(settings: Settings) -> None:
         )
     if settings.database_url.startswith("sqlite"):
         raise SettingsError("production mode refuses SQLite: set DATABASE_URL to PostgreSQL")
+    if not settings.rasa_jwt_secret and len(settings.rasa_auth_token) < 32:
+        raise SettingsError(
+            "production mode refuses an open Rasa HTTP API: set BOT_RASA_AUTH_TOKEN "
+            "(32+ characters) or BOT_RASA_JWT_SECRET"
+        )
+    if settings.rasa_jwt_secret and len(settings.rasa_jwt_secret) < 32:
+        raise SettingsError("production mode refuses a short BOT_RASA_JWT_SECRET (32+ characters)")
+    if not settings.redis_url.startswith(("redis://", "rediss://")):
+        raise SettingsError("production mode needs REDIS_URL (redis://...) for the lock store")
+    if not settings.rabbitmq_url.startswith(("amqp://", "amqps://")):
+        raise SettingsError("production mode needs RABBITMQ_URL (amqp://...) for the event broker")
+    if DEFAULT_SECRET_KEY in (settings.rasa_auth_token, settings.rasa_jwt_secret):
+        raise SettingsError("production mode refuses the default secret as a Rasa token")
 
 
 @lru_cache(maxsize=1)

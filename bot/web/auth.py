@@ -19,6 +19,7 @@ import hmac
 import html
 import json
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,9 +29,11 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import get_settings
 from bot.store import Agent, authenticate, session_scope
 from bot.store.db import StoreError
 from bot.store.models import StaffToken, utcnow
+from bot.web.ratelimit import client_ip, rate_limits_of, retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +43,13 @@ SESSION_LIFETIME = timedelta(hours=12)
 API_TOKEN_LIFETIME = timedelta(days=30)
 #: Roles that may use the console and the complaint routes.
 AGENT_ROLES: tuple[str, ...] = ("agent", "admin")
+#: Roles that may use the trainer studio (``/studio``).
+TRAINER_ROLES: tuple[str, ...] = ("trainer", "admin")
 #: Largest request body the console and API accept (bytes).
 MAX_BODY_BYTES = 64 * 1024
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOGIN_FAILED = "Sign-in failed. Check your username and password."
+TOO_MANY = "Too many sign-in attempts. Please wait a few minutes and try again."
 
 
 def hash_token(token: str) -> str:
@@ -181,7 +187,7 @@ def json_body(request: Request) -> dict[str, Any] | HTTPResponse:
         return {}
     try:
         value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return error(400, "The request body is not valid JSON.")
     if not isinstance(value, dict):
         return error(400, "The request body must be a JSON object.")
@@ -204,6 +210,7 @@ _LOGIN_PAGE = """<!doctype html>
 {message}
 <form method="post" action="/console/login">
 <input type="hidden" name="csrf_token" value="{csrf}">
+<input type="hidden" name="next" value="{next}">
 <label>Username <input name="username" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"
  required></label>
@@ -240,21 +247,47 @@ def _set_cookie(resp: HTTPResponse, request: Request, name: str, value: str, max
     cookie["samesite"] = "Strict"
     cookie["path"] = "/"
     cookie["max-age"] = max_age
-    if is_https(request):
+    if is_https(request) or get_settings().is_production:
         cookie["secure"] = True
 
 
-def _login_page(request: Request, message: str = "", status: int = 200) -> HTTPResponse:
+_NEXT_RE = re.compile(r"/(console|studio)(/[\w\-/.?=&%]*)?")
+
+
+def safe_next(value: str | None) -> str | None:
+    """``value`` if it is a same-origin path of the console or the studio, else None."""
+    if not value or len(value) > 300 or not _NEXT_RE.fullmatch(value):
+        return None
+    return None if "//" in value or ".." in value else value
+
+
+def landing_page(role: str | None, next_path: str | None) -> str:
+    """Where sign-in sends ``role``: a safe ``next`` path, else the studio for trainers."""
+    return safe_next(next_path) or ("/studio" if role == "trainer" else "/console")
+
+
+def _login_page(
+    request: Request, message: str = "", status: int = 200, next_path: str | None = None
+) -> HTTPResponse:
     csrf = secrets.token_hex(32)
     notice = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
-    page = _LOGIN_PAGE.format(message=notice, csrf=html.escape(csrf))
+    page = _LOGIN_PAGE.format(
+        message=notice, csrf=html.escape(csrf), next=html.escape(safe_next(next_path) or "")
+    )
     resp = response.html(page, status=status, headers=dict(_SECURITY_HEADERS))
     _set_cookie(resp, request, LOGIN_CSRF_COOKIE, csrf, 3600)
     return resp
 
 
+async def _sign_in_wait(request: Request, username: str) -> float | None:
+    """Count a sign-in attempt per IP and per username: seconds to wait, or None."""
+    return await rate_limits_of(request.app).check_all(
+        ("login_ip", client_ip(request)), ("login_user", username[:150])
+    )
+
+
 async def login_form(request: Request) -> HTTPResponse:
-    return _login_page(request)
+    return _login_page(request, next_path=request.args.get("next"))
 
 
 async def login_css(_: Request) -> HTTPResponse:
@@ -265,23 +298,32 @@ async def login_submit(request: Request) -> HTTPResponse:
     if len(request.body or b"") > MAX_BODY_BYTES:
         return _login_page(request, LOGIN_FAILED, status=413)
     form = request.form or {}
+    next_path = form.get("next")
     sent = form.get("csrf_token") or ""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not (sent and expected and hmac.compare_digest(sent, expected)):
-        return _login_page(request, "The form expired. Please sign in again.", status=403)
+        return _login_page(
+            request, "The form expired. Please sign in again.", status=403, next_path=next_path
+        )
     username = (form.get("username") or "").strip().lower()
     password = form.get("password") or ""
+    wait = await _sign_in_wait(request, username)
+    if wait is not None:
+        resp = _login_page(request, TOO_MANY, status=429, next_path=next_path)
+        resp.headers["Retry-After"] = retry_after(wait)
+        return resp
     url = database_url(request.app)
     try:
         with session_scope(url) as session:
             agent = authenticate(session, username, password)
             agent_id = agent.id if agent is not None else None
+            role = agent.role if agent is not None else None
     except StoreError:
-        agent_id = None
+        agent_id = role = None
     if agent_id is None:
-        return _login_page(request, LOGIN_FAILED, status=401)
+        return _login_page(request, LOGIN_FAILED, status=401, next_path=next_path)
     token, _, _ = issue_token(url, agent_id, "session")
-    resp = response.redirect("/console", status=303)
+    resp = response.redirect(landing_page(role, next_path), status=303)
     _set_cookie(resp, request, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
     del resp.cookies[LOGIN_CSRF_COOKIE]
     return resp
@@ -306,6 +348,11 @@ async def issue_api_token(request: Request) -> HTTPResponse:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return error(422, "Send a JSON object with string fields username and password.")
+    wait = await _sign_in_wait(request, username.strip().lower())
+    if wait is not None:
+        refused = error(429, TOO_MANY)
+        refused.headers["Retry-After"] = retry_after(wait)
+        return refused
     url = database_url(request.app)
     try:
         with session_scope(url) as session:

@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import or_, select
 
+from bot.handoff.presence import start_watch as start_presence_watch
 from bot.store import (
     ACTIVE_STATUSES,
     STATUSES,
@@ -417,6 +418,26 @@ async def close(request: Request, principal: Principal, ticket: str) -> HTTPResp
     return await _move(request, principal, ticket, "closed")
 
 
+@api(roles=("admin",))
+async def customer_export(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
+    from bot.store.erasure import export_customer
+
+    data = export_customer(sender_id, database_url(request.app))
+    if not any(data["tables"].values()):
+        return error(404, "Nothing is stored about that customer.")
+    return response.json(data, headers={"Cache-Control": "no-store"})
+
+
+@api(roles=("admin",))
+async def customer_erase(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
+    from bot.store.erasure import erase_customer
+
+    receipt = erase_customer(sender_id, principal.actor, database_url(request.app))
+    if not receipt.total:
+        return error(404, "Nothing is stored about that customer.")
+    return response.json(receipt.as_dict())
+
+
 # --------------------------------------------------------------------------- console pages
 
 
@@ -473,6 +494,8 @@ API_ROUTES: list[tuple[Handler, str, str]] = [
     (resolve, "/api/complaints/<ticket:str>/resolve", "POST"),
     (close, "/api/complaints/<ticket:str>/close", "POST"),
     (hand_back, "/api/complaints/<ticket:str>/hand-back", "POST"),
+    (customer_export, "/api/customers/<sender_id:str>/export", "GET"),
+    (customer_erase, "/api/customers/<sender_id:str>", "DELETE"),
 ]
 CONSOLE_ROUTES: list[tuple[Handler, str, str]] = [
     (console_page, "/console", "GET"),
@@ -486,6 +509,11 @@ def add_console_routes(app: Sanic) -> None:
     for handler, path, method in API_ROUTES + CONSOLE_ROUTES:
         name = "console_" + re.sub(r"[^a-z0-9]+", "_", f"{method} {path}".lower()).strip("_")
         app.add_route(handler, path, methods=[method], name=name)
+    # Conversations of agents whose console went away go back to the queue.
+    app.register_listener(start_presence_watch, "after_server_start")
+    from bot.web.studio import add_studio_routes  # the trainer studio
+
+    add_studio_routes(app)
 
 
 __all__ = ["API_ROUTES", "CONSOLE_ROUTES", "SESSION_COOKIE", "add_console_routes"]
