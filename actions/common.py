@@ -12,14 +12,24 @@ from rasa_sdk import Tracker
 from bot.dialogue.turn import Turn, category_from_intent, clean_text, first_entities
 from bot.policy import anger_score
 from bot.settings import Settings, get_settings
+from bot.store.retry import retry_db
 
 T = TypeVar("T")
 
 
 async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run blocking work (database access) off the action server's event loop."""
+    """Run blocking work (database access) off the action server's event loop, waiting out a
+    brief database outage (the work must be safe to repeat)."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(function, *args, **kwargs))
+    work = functools.partial(function, *args, **kwargs)
+    return await loop.run_in_executor(None, functools.partial(retry_db, work))
+
+
+def origin_key(tracker: Tracker) -> str | None:
+    """The customer message this turn answers (sender and Rasa's message id): the key that
+    keeps a retried action from logging the same complaint twice."""
+    message_id = (tracker.latest_message or {}).get("message_id")
+    return f"{tracker.sender_id}:{message_id}" if message_id else None
 
 
 def settings() -> Settings:

@@ -8,7 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import customer_transcript, in_thread, settings, turn_from_tracker
+from actions.common import (
+    customer_transcript,
+    in_thread,
+    origin_key,
+    settings,
+    turn_from_tracker,
+)
 from bot import handoff
 from bot.dialogue import service
 from bot.dialogue.deadlines import format_deadline
@@ -48,7 +54,7 @@ class ActionRegisterComplaint(Action):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        view = await in_thread(service.register_complaint, turn, settings())
+        view = await in_thread(service.register_complaint, turn, settings(), origin_key(tracker))
         return [
             *complaint_slots(view, turn),
             SlotSet("desired_resolution", None),
@@ -81,7 +87,11 @@ class ActionComplaintNextStep(Action):
         )
         if view is None:
             view = await in_thread(
-                service.ensure_complaint, turn, config, customer_transcript(tracker)
+                service.ensure_complaint,
+                turn,
+                config,
+                customer_transcript(tracker),
+                origin_key(tracker),
             )
         live_agent = view.escalated and await in_thread(service.live_agent_available, config)
         step = service.choose_next_step(
@@ -106,7 +116,12 @@ class ActionEscalate(Action):
         turn = turn_from_tracker(tracker)
         reason = "human_request" if turn.intent == "request_human" else "anger"
         view = await in_thread(
-            service.escalate, turn, settings(), (reason,), customer_transcript(tracker)
+            service.escalate,
+            turn,
+            settings(),
+            (reason,),
+            customer_transcript(tracker),
+            origin_key(tracker),
         )
         return complaint_slots(view, turn)
 
@@ -133,7 +148,12 @@ class ActionNotUnderstood(Action):
         if not reasons:
             return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
         view = await in_thread(
-            service.escalate, turn, config, reasons, customer_transcript(tracker)
+            service.escalate,
+            turn,
+            config,
+            reasons,
+            customer_transcript(tracker),
+            origin_key(tracker),
         )
         return [
             *complaint_slots(view, turn),

@@ -50,7 +50,7 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
         return config
     config.update(
         {
-            "host": url.host or "127.0.0.1",
+            "url": url.host or "127.0.0.1",  # Rasa passes ``url`` as the host
             "port": url.port or 5432,
             "db": url.database or "",
             "username": url.username or "",
@@ -61,11 +61,18 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
 
 
 def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml") -> Path:
-    """endpoints.yml with the action server port and the tracker store of ``settings``."""
+    """endpoints.yml with the action server, the tracker store and, in production, the Redis
+    lock store and the RabbitMQ event broker (see :mod:`bot.ops.endpoints`)."""
+    from bot.ops.endpoints import production_endpoints
+
     yaml = YAML()
     endpoints = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    endpoints["action_endpoint"] = {"url": f"http://{settings.host}:{settings.actions_port}/webhook"}
+    endpoints["action_endpoint"] = {
+        "url": settings.action_endpoint_url
+        or f"http://{settings.host}:{settings.actions_port}/webhook"
+    }
     endpoints["tracker_store"] = tracker_store_config(settings.database_url)
+    endpoints.update(production_endpoints(settings, endpoints["tracker_store"]))
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as handle:
         yaml.dump(endpoints, handle)
@@ -75,6 +82,13 @@ def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml"
 def latest_model() -> Path | None:
     models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
     return models[-1] if models else None
+
+
+def active_model() -> Path | None:
+    """The model a trainer activated in the studio (``models/active.json``), if any."""
+    from bot.studio.models import active_model as studio_active_model
+
+    return studio_active_model(PROJECT_ROOT)
 
 
 def train(force: bool = False) -> int:
@@ -104,6 +118,23 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) -
     return False
 
 
+def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
+    """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
+    with a token or JWT secret, never open."""
+    from bot.ops.endpoints import rasa_api_args
+
+    return [
+        sys.executable, "-m", "bot.ops.rasa_main", "run",
+        "--model", str(model),
+        "--endpoints", str(endpoints),
+        "--credentials", "credentials.yml",
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+        "--cors", "*",
+        *rasa_api_args(settings),
+    ]
+
+
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server and the Rasa server; return once both answer."""
     env = child_env()
@@ -118,17 +149,7 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
         env=env,
     )
     rasa = subprocess.Popen(
-        rasa_command(
-            "run",
-            "--model", str(model),
-            "--endpoints", str(endpoints),
-            "--credentials", "credentials.yml",
-            "--interface", settings.host,
-            "--port", str(settings.rasa_port),
-            "--cors", "*",
-        ),
-        cwd=PROJECT_ROOT,
-        env=env,
+        rasa_server_command(settings, model, endpoints), cwd=PROJECT_ROOT, env=env
     )
     processes = [actions, rasa]
     checks: Sequence[tuple[str, subprocess.Popen[bytes]]] = (
@@ -162,7 +183,9 @@ def run() -> int:
     if train() != 0:
         print("training failed; see the messages above", file=sys.stderr)
         return 1
-    model = latest_model()
+    model = active_model() or latest_model()
+    if model is not None and model != latest_model():
+        print(f"serving the model activated in the studio: {model.name}", flush=True)
     if model is None:
         print("no trained model in models/", file=sys.stderr)
         return 1

@@ -6,7 +6,8 @@
   ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``, ``BOT_HOST``,
   ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``, ``BOT_PROJECT_DIR``;
   production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
-  ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``, ``BOT_DB_RETRY_SECONDS``.
+  ``BOT_EVENT_QUEUE``, ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``,
+  ``BOT_DB_RETRY_SECONDS``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -113,6 +114,8 @@ class Settings:
     redis_url: str = ""
     #: Rasa's ``pika`` event broker (production), e.g. ``amqp://user:pass@host:5672/%2F``.
     rabbitmq_url: str = ""
+    #: The RabbitMQ queue Rasa publishes conversation events to.
+    event_queue: str = "complaint_bot_events"
     #: Token for Rasa's HTTP API (``rasa run --enable-api --auth-token``).
     rasa_auth_token: str = ""
     #: Secret for JWTs on Rasa's HTTP API (``rasa run --jwt-secret``).
@@ -306,6 +309,9 @@ def load_settings(
         rate_limits=_rate_limits(data.get("rate_limits"), env.get("BOT_RATE_LIMITS")),
         redis_url=str(env.get("REDIS_URL") or data.get("redis_url") or ""),
         rabbitmq_url=str(env.get("RABBITMQ_URL") or data.get("rabbitmq_url") or ""),
+        event_queue=str(
+            env.get("BOT_EVENT_QUEUE") or data.get("event_queue") or "complaint_bot_events"
+        ),
         rasa_auth_token=str(env.get("BOT_RASA_AUTH_TOKEN") or data.get("rasa_auth_token") or ""),
         rasa_jwt_secret=str(env.get("BOT_RASA_JWT_SECRET") or data.get("rasa_jwt_secret") or ""),
         action_endpoint_url=str(

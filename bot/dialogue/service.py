@@ -7,8 +7,11 @@ retried after an action-server restart).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.exc import IntegrityError
 
 from bot import policy, store
 from bot.dialogue.turn import Turn, clean_text
@@ -134,6 +137,7 @@ def _create(
     description: str,
     decision: policy.EscalationDecision,
     reasons: tuple[str, ...],
+    origin_key: str | None = None,
 ) -> Complaint:
     """A new complaint row from this turn, with the deadline promised by the settings."""
     return store.create_complaint(
@@ -151,19 +155,49 @@ def _create(
         escalation_reasons=reasons,
         deadline_hours=settings.response_deadline_hours,
         prefix=settings.ticket_prefix,
+        origin_key=origin_key,
     )
 
 
-def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
+def _idempotent(function: Callable[[], ComplaintView]) -> ComplaintView:
+    """``function()``; when a twin run of the same message won the race to create the
+    complaint (unique ``origin_key``), run it once more: it then finds that complaint."""
+    try:
+        return function()
+    except IntegrityError:
+        return function()
+
+
+def _described_by(session: store.Session, complaint: Complaint, origin_key: str) -> bool:
+    return any(
+        entry.kind in ("created", "described") and (entry.data or {}).get("origin_key")
+        == origin_key
+        for entry in store.events_for(session, complaint)
+    ) or complaint.origin_key == origin_key
+
+
+def register_complaint(
+    turn: Turn, settings: Settings, origin_key: str | None = None
+) -> ComplaintView:
     """Log a complaint message: a new complaint, or more of the story of the open one.
 
     A complaint is continued (not duplicated) while its ticket is still open in this
-    conversation and the customer has not yet been told the ticket number.
+    conversation and the customer has not yet been told the ticket number. With
+    ``origin_key`` (sender and message id) the same message is only ever logged once.
     """
+    return _idempotent(lambda: _register_complaint(turn, settings, origin_key))
+
+
+def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) -> ComplaintView:
     category = turn.category or "other"
     description = clean_text(turn.text)
     with store.session_scope(settings.database_url) as session:
+        done = store.get_by_origin_key(session, origin_key) if origin_key else None
+        if done is not None:
+            return _view(done)
         current = _own_complaint(session, turn)
+        if current is not None and origin_key and _described_by(session, current, origin_key):
+            return _view(current)
         prior = _prior_complaints(
             session, turn, settings, category, current.id if current else None
         )
@@ -176,7 +210,9 @@ def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
         )
         reasons = tuple(r for r in decision.reasons if r != "not_understood")
         if current is not None:
-            store.add_description(session, current, description, actor="customer")
+            store.add_description(
+                session, current, description, actor="customer", origin_key=origin_key
+            )
             if current.category == "other" and category != "other":
                 current.category = category
             if turn.entities.get("order_ref") and not current.order_ref:
@@ -184,33 +220,51 @@ def register_complaint(turn: Turn, settings: Settings) -> ComplaintView:
             if reasons:
                 store.escalate(session, current, reasons)
             return _view(current)
-        complaint = _create(session, turn, settings, category, description, decision, reasons)
+        complaint = _create(
+            session, turn, settings, category, description, decision, reasons, origin_key
+        )
         return _view(complaint)
 
 
-def ensure_complaint(turn: Turn, settings: Settings, transcript: str) -> ComplaintView:
+def ensure_complaint(
+    turn: Turn, settings: Settings, transcript: str, origin_key: str | None = None
+) -> ComplaintView:
     """The conversation's complaint, created from the transcript when there is none yet.
 
     Used when a customer asks for a person or becomes abusive before saying what went wrong:
     the agent still gets a ticket with everything the customer wrote.
     """
+    return _idempotent(lambda: _ensure_complaint(turn, settings, transcript, origin_key))
+
+
+def _ensure_complaint(
+    turn: Turn, settings: Settings, transcript: str, origin_key: str | None
+) -> ComplaintView:
     with store.session_scope(settings.database_url) as session:
+        done = store.get_by_origin_key(session, origin_key) if origin_key else None
+        if done is not None:
+            return _view(done)
         current = _own_complaint(session, turn)
         if current is not None:
             return _view(current)
         decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
         description = clean_text(transcript) or clean_text(turn.text)
         complaint = _create(
-            session, turn, settings, turn.category or "other", description, decision, ()
+            session, turn, settings, turn.category or "other", description, decision, (),
+            origin_key,
         )
         return _view(complaint)
 
 
 def escalate(
-    turn: Turn, settings: Settings, reasons: tuple[str, ...], transcript: str = ""
+    turn: Turn,
+    settings: Settings,
+    reasons: tuple[str, ...],
+    transcript: str = "",
+    origin_key: str | None = None,
 ) -> ComplaintView:
     """Record that the conversation needs a person, for ``reasons``."""
-    view = ensure_complaint(turn, settings, transcript)
+    view = ensure_complaint(turn, settings, transcript, origin_key)
     with store.session_scope(settings.database_url) as session:
         complaint = store.get_by_ticket(session, view.ticket)
         if complaint is None:

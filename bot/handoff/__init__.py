@@ -10,6 +10,7 @@ expiry silently un-pauses a paused tracker: even un-paused, the bot never sees t
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -19,6 +20,7 @@ from bot import store
 from bot.dialogue.turn import clean_text
 from bot.settings import get_settings
 from bot.store.models import Complaint
+from bot.store.retry import retry_db
 
 #: Event kinds that move a conversation to a person, and back to the bot.
 TO_BOT = ("handed_back",)
@@ -33,7 +35,7 @@ def _holder_of(session: store.Session, complaint: Complaint) -> str:
             return BOT
         if entry.kind == "taken_over":
             return entry.actor
-        if entry.kind == "handoff_requested":
+        if entry.kind in ("handoff_requested", "returned_to_queue"):
             return QUEUE
     return BOT
 
@@ -41,11 +43,16 @@ def _holder_of(session: store.Session, complaint: Complaint) -> str:
 def holder(sender_id: str, url: str | None = None) -> str:
     """Who holds the customer's conversation: see :func:`_holder_of`.
 
-    Only an active complaint (open, escalated, in progress) can be held by a person.
+    Only an active complaint (open, escalated, in progress) can be held by a person. Waits out
+    a brief database outage rather than guess.
     """
-    with store.session_scope(url or get_settings().database_url) as session:
-        complaint = store.latest_for_sender(session, sender_id)
-        return BOT if complaint is None else _holder_of(session, complaint)
+
+    def ask() -> str:
+        with store.session_scope(url or get_settings().database_url) as session:
+            complaint = store.latest_for_sender(session, sender_id)
+            return BOT if complaint is None else _holder_of(session, complaint)
+
+    return retry_db(ask)
 
 
 def with_person(sender_id: str, url: str | None = None) -> bool:
@@ -65,12 +72,16 @@ def record_handoff_request(sender_id: str, url: str | None = None) -> str | None
 
 def record_customer_message(sender_id: str, text: str, url: str | None = None) -> None:
     """Keep a message the customer wrote while a person holds the conversation."""
-    with store.session_scope(url or get_settings().database_url) as session:
-        complaint = store.latest_for_sender(session, sender_id)
-        if complaint is not None:
-            store.append_event(
-                session, complaint, "message_customer", "customer", {"text": clean_text(text)}
-            )
+
+    def keep() -> None:
+        with store.session_scope(url or get_settings().database_url) as session:
+            complaint = store.latest_for_sender(session, sender_id)
+            if complaint is not None:
+                store.append_event(
+                    session, complaint, "message_customer", "customer", {"text": clean_text(text)}
+                )
+
+    retry_db(keep)
 
 
 def _complaint(session: store.Session, ticket: str) -> Complaint:
@@ -123,16 +134,23 @@ async def send_agent_message(app: Any, ticket: str, agent: str, text: str) -> No
     message = clean_text(text)
     if not message:
         raise ValueError("an empty reply cannot be sent")
-    with store.session_scope(get_settings().database_url) as session:
-        complaint = _complaint(session, ticket)
-        if _holder_of(session, complaint) != f"agent:{agent}":
-            raise ValueError(f"claim complaint {complaint.ticket} before replying")
-        store.append_event(session, complaint, "message_agent", f"agent:{agent}", {"text": message})
-        if complaint.first_response_at is None:
-            complaint.first_response_at = complaint.updated_at
-        sender_id = complaint.sender_id
-        staff = store.get_agent(session, agent)
-        name = staff.display_name if staff is not None else agent
+
+    def keep() -> tuple[str, str]:
+        with store.session_scope(get_settings().database_url) as session:
+            complaint = _complaint(session, ticket)
+            if _holder_of(session, complaint) != f"agent:{agent}":
+                raise ValueError(f"claim complaint {complaint.ticket} before replying")
+            store.append_event(
+                session, complaint, "message_agent", f"agent:{agent}", {"text": message}
+            )
+            if complaint.first_response_at is None:
+                complaint.first_response_at = complaint.updated_at
+            staff = store.get_agent(session, agent)
+            return complaint.sender_id, staff.display_name if staff is not None else agent
+
+    # Kept first (waiting out a brief database outage off the event loop), then delivered.
+    loop = asyncio.get_running_loop()
+    sender_id, name = await loop.run_in_executor(None, retry_db, keep)
     await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
 
 

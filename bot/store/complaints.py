@@ -42,6 +42,7 @@ from bot.store.models import (
     MAX_SEVERITY,
     MIN_SEVERITY,
     ORDER_REF_LENGTH,
+    ORIGIN_KEY_LENGTH,
     SCRIPTS,
     SENDER_ID_LENGTH,
     SLUG_LENGTH,
@@ -266,6 +267,7 @@ def create_complaint(
     deadline_hours: float,
     prefix: str,
     now: datetime | None = None,
+    origin_key: str | None = None,
 ) -> Complaint:
     """Register a complaint under a new unique ticket and log ``created`` (and ``escalated``).
 
@@ -299,6 +301,7 @@ def create_complaint(
         "created_at": created,
         "updated_at": created,
         "due_at": created + timedelta(hours=deadline_hours),
+        "origin_key": _optional_identifier("origin_key", origin_key, ORIGIN_KEY_LENGTH),
     }
     complaint = _insert_with_unique_ticket(session, ticket_prefix, fields)
     created_data: dict[str, Any] = {
@@ -322,6 +325,14 @@ def create_complaint(
             now=created,
         )
     return complaint
+
+
+def get_by_origin_key(session: Session, origin_key: str) -> Complaint | None:
+    """The complaint created by the customer message ``origin_key``, else ``None``."""
+    result: Complaint | None = session.execute(
+        select(Complaint).where(Complaint.origin_key == origin_key)
+    ).scalar_one_or_none()
+    return result
 
 
 def get_by_ticket(session: Session, ticket: object) -> Complaint | None:
@@ -383,8 +394,10 @@ def add_description(
     *,
     actor: str = "customer",
     now: datetime | None = None,
+    origin_key: str | None = None,
 ) -> Complaint:
-    """Append more of the customer's words to the description and log ``described``."""
+    """Append more of the customer's words to the description and log ``described``
+    (with ``origin_key``, the customer message they came from)."""
     added, added_length = _free_text("description", text, MAX_DESCRIPTION_CHARS)
     if not added:
         return complaint
@@ -392,6 +405,8 @@ def add_description(
     description, original_length = _free_text("description", combined, MAX_DESCRIPTION_CHARS)
     complaint.description = description
     data: dict[str, Any] = {"text": added}
+    if origin_key:
+        data["origin_key"] = origin_key
     if added_length is not None or original_length is not None:
         data["description_truncated_from"] = original_length or added_length
     append_event(session, complaint, "described", actor, data, now=now)

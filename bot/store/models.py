@@ -64,6 +64,7 @@ MAX_SEVERITY = 4
 # are rejected (see bot.store.complaints).
 TICKET_LENGTH = 32
 SENDER_ID_LENGTH = 255
+ORIGIN_KEY_LENGTH = 320
 CHANNEL_LENGTH = 64
 SLUG_LENGTH = 64
 ORDER_REF_LENGTH = 128
@@ -154,6 +155,9 @@ class Complaint(Base):
     first_response_at = Column(UTCDateTime, nullable=True)
     resolved_at = Column(UTCDateTime, nullable=True)
     closed_at = Column(UTCDateTime, nullable=True)
+    #: The customer message that created the complaint (sender id and Rasa message id), so an
+    #: action run twice (action server restarted, fallback, outbox replay) writes it once.
+    origin_key = Column(String(ORIGIN_KEY_LENGTH), nullable=True, unique=True, index=True)
 
     events = relationship(
         "ComplaintEvent",

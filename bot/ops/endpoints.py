@@ -1,0 +1,81 @@
+"""Rasa's production endpoints, built from :mod:`bot.settings`.
+
+Production mode (``BOT_ENV=production``) is Rasa's own production architecture: the SQL tracker
+store on PostgreSQL (the complaint store's database), the Redis lock store so several Rasa
+servers can share conversations, and the ``pika`` event broker on RabbitMQ. The tracker store is
+:class:`bot.ops.stores.RetryingSQLTrackerStore` whenever the database is not SQLite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from bot.settings import Settings, SettingsError
+
+RETRYING_TRACKER_STORE = "bot.ops.stores.RetryingSQLTrackerStore"
+
+
+def redis_lock_store(redis_url: str) -> dict[str, Any]:
+    """``lock_store`` for Rasa's RedisLockStore from ``redis://[:password@]host:port/db``."""
+    parts = urlsplit(redis_url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise SettingsError(f"REDIS_URL must look like redis://host:6379/0, not {redis_url!r}")
+    path = parts.path.strip("/")
+    config: dict[str, Any] = {
+        "type": "redis",
+        "url": parts.hostname,
+        "port": parts.port or 6379,
+        "db": int(path) if path.isdigit() else 0,
+        "key_prefix": "complaint_bot",
+        "use_ssl": parts.scheme == "rediss",
+    }
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    return config
+
+
+def pika_event_broker(rabbitmq_url: str, queue: str) -> dict[str, Any]:
+    """``event_broker`` for Rasa's pika broker from ``amqp://user:password@host:port/``."""
+    parts = urlsplit(rabbitmq_url)
+    if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+        raise SettingsError(f"RABBITMQ_URL must look like amqp://user:pw@host:5672/, not "
+                            f"{rabbitmq_url!r}")
+    return {
+        "type": "pika",
+        "url": parts.hostname,
+        "port": parts.port or 5672,
+        "username": unquote(parts.username or "guest"),
+        "password": unquote(parts.password or "guest"),
+        "queues": [queue],
+        # Keep events that could not be published while RabbitMQ is away, and retry them.
+        "should_keep_unpublished_messages": True,
+        "raise_on_failure": False,
+        "connection_attempts": 20,
+        "retry_delay_in_seconds": 2,
+    }
+
+
+def production_endpoints(settings: Settings, tracker_store: dict[str, Any]) -> dict[str, Any]:
+    """The endpoints that differ from the embedded default (SQLite, in-memory locks)."""
+    endpoints: dict[str, Any] = {}
+    if tracker_store.get("dialect") != "sqlite":
+        endpoints["tracker_store"] = {**tracker_store, "type": RETRYING_TRACKER_STORE,
+                                      "retry_seconds": settings.db_retry_seconds}
+    if settings.redis_url:
+        endpoints["lock_store"] = redis_lock_store(settings.redis_url)
+    if settings.rabbitmq_url:
+        endpoints["event_broker"] = pika_event_broker(settings.rabbitmq_url, settings.event_queue)
+    return endpoints
+
+
+def rasa_api_args(settings: Settings) -> list[str]:
+    """``--enable-api`` only together with ``--auth-token`` and/or ``--jwt-secret``."""
+    args: list[str] = []
+    if settings.rasa_auth_token:
+        args += ["--auth-token", settings.rasa_auth_token]
+    if settings.rasa_jwt_secret:
+        args += ["--jwt-secret", settings.rasa_jwt_secret]
+    return ["--enable-api", *args] if args else []

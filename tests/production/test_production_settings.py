@@ -1,0 +1,133 @@
+"""Production mode: one setting switches to Rasa's production architecture, unsafe set-ups refuse
+to start, and the endpoints and ``rasa run`` arguments follow the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot.ops.endpoints import pika_event_broker, rasa_api_args, redis_lock_store
+from bot.runner import PROJECT_ROOT, rasa_server_command, write_endpoints
+from bot.settings import DEFAULT_SECRET_KEY, Settings, SettingsError, load_settings
+
+SAFE = {
+    "BOT_ENV": "production",
+    "DATABASE_URL": "postgresql://bot:pw@db.internal:5432/complaints",
+    "BOT_SECRET_KEY": "s" * 40,
+    "BOT_RASA_AUTH_TOKEN": "t" * 40,
+    "REDIS_URL": "redis://:redispw@cache.internal:6380/2",
+    "RABBITMQ_URL": "amqp://bot:mqpw@mq.internal:5673/",
+}
+
+
+def settings_with(tmp_path: Path, **changes: str | None) -> Settings:
+    environ = {key: value for key, value in {**SAFE, **changes}.items() if value is not None}
+    return load_settings(environ, settings_file=tmp_path / "absent.yml")
+
+
+def test_safe_production_settings_load(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path)
+    assert settings.is_production
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [
+        ({"DATABASE_URL": "sqlite:///var/bot.db"}, "SQLite"),
+        ({"DATABASE_URL": None}, "SQLite"),
+        ({"BOT_SECRET_KEY": None}, "BOT_SECRET_KEY"),
+        ({"BOT_SECRET_KEY": DEFAULT_SECRET_KEY}, "BOT_SECRET_KEY"),
+        ({"BOT_SECRET_KEY": "short"}, "BOT_SECRET_KEY"),
+        ({"BOT_RASA_AUTH_TOKEN": None}, "open Rasa HTTP API"),
+        ({"BOT_RASA_AUTH_TOKEN": "short-token"}, "open Rasa HTTP API"),
+        ({"BOT_RASA_AUTH_TOKEN": None, "BOT_RASA_JWT_SECRET": "jwt"}, "BOT_RASA_JWT_SECRET"),
+        ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"RABBITMQ_URL": None}, "RABBITMQ_URL"),
+    ],
+)
+def test_production_refuses_unsafe_settings(
+    tmp_path: Path, changes: dict[str, str | None], complaint: str
+) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        settings_with(tmp_path, **changes)
+
+
+def test_a_jwt_secret_alone_closes_the_api(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path, BOT_RASA_AUTH_TOKEN=None, BOT_RASA_JWT_SECRET="j" * 40)
+    assert rasa_api_args(settings) == ["--enable-api", "--jwt-secret", "j" * 40]
+
+
+def test_a_profile_file_switches_to_production(tmp_path: Path) -> None:
+    profile = tmp_path / "production.yml"
+    profile.write_text(
+        (PROJECT_ROOT / "deploy" / "production.yml").read_text(encoding="utf-8"), "utf-8"
+    )
+    secrets = {"BOT_SECRET_KEY": "k" * 40, "BOT_RASA_AUTH_TOKEN": "t" * 40}
+    settings = load_settings({**secrets, "BOT_SETTINGS_FILE": str(profile)})
+    assert settings.is_production
+    assert settings.database_url.startswith("postgresql://")
+    with pytest.raises(SettingsError, match="open Rasa HTTP API"):
+        load_settings({"BOT_SECRET_KEY": "k" * 40, "BOT_SETTINGS_FILE": str(profile)})
+
+
+def test_local_mode_keeps_the_api_closed(tmp_path: Path) -> None:
+    settings = load_settings({}, settings_file=tmp_path / "absent.yml")
+    command = rasa_server_command(settings, Path("model.tar.gz"), Path("endpoints.yml"))
+    assert "--enable-api" not in command
+    assert command[:4][-2:] == ["bot.ops.rasa_main", "run"]
+
+
+def test_production_endpoints(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path, BOT_ACTION_ENDPOINT_URL="http://127.0.0.1:9001/webhook")
+    target = write_endpoints(settings, tmp_path / "endpoints.yml")
+    endpoints = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
+    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:9001/webhook"}
+    assert endpoints["tracker_store"] == {
+        "type": "bot.ops.stores.RetryingSQLTrackerStore",
+        "dialect": "postgresql",
+        "url": "db.internal",
+        "port": 5432,
+        "db": "complaints",
+        "username": "bot",
+        "password": "pw",
+        "retry_seconds": 20,
+    }
+    assert endpoints["lock_store"] == {
+        "type": "redis",
+        "url": "cache.internal",
+        "port": 6380,
+        "db": 2,
+        "key_prefix": "complaint_bot",
+        "use_ssl": False,
+        "password": "redispw",
+    }
+    broker = endpoints["event_broker"]
+    assert (broker["type"], broker["url"], broker["port"]) == ("pika", "mq.internal", 5673)
+    assert (broker["username"], broker["password"]) == ("bot", "mqpw")
+    assert broker["queues"] == ["complaint_bot_events"]
+    command = rasa_server_command(settings, Path("m.tar.gz"), target)
+    assert command[command.index("--enable-api") + 1 : command.index("--enable-api") + 3] == [
+        "--auth-token",
+        "t" * 40,
+    ]
+
+
+def test_local_endpoints_stay_embedded(tmp_path: Path) -> None:
+    settings = load_settings({}, settings_file=tmp_path / "absent.yml")
+    endpoints = YAML(typ="safe").load(
+        write_endpoints(settings, tmp_path / "e.yml").read_text(encoding="utf-8")
+    )
+    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["lock_store"] == {"type": "in_memory"}
+    assert "event_broker" not in endpoints
+
+
+def test_malformed_service_urls_are_refused() -> None:
+    with pytest.raises(SettingsError):
+        redis_lock_store("http://cache:6379")
+    with pytest.raises(SettingsError):
+        pika_event_broker("redis://mq", "q")
+    assert redis_lock_store("rediss://u:p@h/5")["use_ssl"] is True
