@@ -1,0 +1,174 @@
+"""The review inbox from a real Rasa SQL tracker store: low-confidence, fallback and
+misunderstood messages and agents' corrections; a logged low-confidence message becomes an
+example of the right intent, a conversation a test story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from ruamel.yaml import YAML
+
+from bot import store
+from bot.studio import review
+from bot.studio.errors import StudioError
+from tests.web.test_console_api import Console
+
+from .conftest import sign_in
+
+UNSURE = "paket mi je stigao poderan i mokar"
+FALLBACK = "qwe zxc asd"
+MISUNDERSTOOD = "a šta sad"
+SURE = "dobar dan"
+
+
+def _user(text: str, intent: str, confidence: float, at: float, code: str = "hr") -> UserUttered:
+    parse = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [],
+        "language": {"code": code, "script": "latin", "confidence": 0.9},
+    }
+    return UserUttered(text, intent={"name": intent, "confidence": confidence},
+                       parse_data=parse, timestamp=at)
+
+
+async def _log(database: str, project: Path) -> None:
+    """Two conversations in Rasa's own SQL tracker store, in the test database."""
+    domain = Domain.load(str(project / "domain.yml"))
+    tracker_store = SQLTrackerStore(domain, dialect="sqlite", db=database.removeprefix("sqlite:///"))
+    first = DialogueStateTracker.from_events(
+        "customer-1",
+        [
+            ActionExecuted("action_listen", timestamp=1000),
+            _user(SURE, "greet", 0.97, 1001),
+            ActionExecuted("utter_greet", timestamp=1002),
+            BotUttered("Dobar dan!", timestamp=1002),
+            ActionExecuted("action_listen", timestamp=1003),
+            _user(UNSURE, "complain_delivery", 0.12, 1010),
+            ActionExecuted("action_listen", timestamp=1011),
+        ],
+    )
+    second = DialogueStateTracker.from_events(
+        "customer-2",
+        [
+            ActionExecuted("action_listen", timestamp=2000),
+            _user(FALLBACK, "nlu_fallback", 0.25, 2001),
+            ActionExecuted("action_not_understood", timestamp=2002),
+            ActionExecuted("action_listen", timestamp=2003),
+            _user(MISUNDERSTOOD, "affirm", 0.6, 2010),
+            ActionExecuted("action_not_understood", timestamp=2011),
+            ActionExecuted("action_listen", timestamp=2012),
+        ],
+    )
+    await tracker_store.save(first)
+    await tracker_store.save(second)
+
+
+@pytest.fixture()
+async def logged(database: str, project: Path) -> list[dict[str, Any]]:
+    await _log(database, project)
+    return review.inbox(project, database)
+
+
+def _by_text(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item["text"]: item for item in items}
+
+
+async def test_inbox_lists_what_the_bot_did_not_understand(logged: list[dict[str, Any]]) -> None:
+    items = _by_text(logged)
+    assert set(items) == {UNSURE, FALLBACK, MISUNDERSTOOD}  # not the confident greeting
+    assert items[UNSURE]["reasons"] == ["low_confidence"]
+    assert items[UNSURE]["confidence"] == pytest.approx(0.12)
+    assert items[UNSURE]["data_language"] == "hr"
+    assert set(items[FALLBACK]["reasons"]) == {"fallback", "not_understood"}
+    assert items[MISUNDERSTOOD]["reasons"] == ["not_understood"]
+    assert [item["text"] for item in logged] == [MISUNDERSTOOD, FALLBACK, UNSURE]  # newest first
+
+
+async def test_a_threshold_of_zero_lists_only_fallbacks_and_misunderstandings(
+    logged: list[dict[str, Any]], database: str, project: Path
+) -> None:
+    items = _by_text(review.inbox(project, database, threshold=0.0))
+    assert UNSURE not in items and FALLBACK in items
+
+
+async def test_a_logged_low_confidence_message_becomes_an_example(
+    logged: list[dict[str, Any]], database: str, project: Path
+) -> None:
+    item = _by_text(logged)[UNSURE]
+    done = review.add_as_example(project, item["id"], "complain_product_quality", "tina", database)
+    assert done["intent"] == "complain_product_quality" and done["language"] == "hr"
+    nlu = YAML(typ="safe").load((project / "data/nlu/hr.yml").read_text(encoding="utf-8"))
+    examples = next(
+        entry["examples"] for entry in nlu["nlu"]
+        if entry.get("intent") == "complain_product_quality"
+    )
+    assert f"- {UNSURE}" in examples.splitlines()
+    assert UNSURE not in _by_text(review.inbox(project, database))  # handled
+    assert _by_text(review.inbox(project, database, include_done=True))[UNSURE]["done"]["by"] == (
+        "tina"
+    )
+
+
+async def test_unknown_intents_and_items_are_refused(
+    logged: list[dict[str, Any]], database: str, project: Path
+) -> None:
+    item = _by_text(logged)[UNSURE]
+    for intent in ("no_such_intent", "nlu_fallback", "", None, "<b>"):
+        with pytest.raises(StudioError) as refused:
+            review.add_as_example(project, item["id"], intent, "tina", database)
+        assert refused.value.status == 422
+    with pytest.raises(StudioError) as missing:
+        review.add_as_example(project, 10**9, "greet", "tina", database)
+    assert missing.value.status == 404
+    assert "no_such_intent" not in (project / "data/nlu/hr.yml").read_text(encoding="utf-8")
+
+
+async def test_a_conversation_becomes_a_test_story(
+    logged: list[dict[str, Any]], database: str, project: Path
+) -> None:
+    item = _by_text(logged)[UNSURE]
+    done = review.conversation_as_story(project, item["id"], "tina", "late parcel", database)
+    assert done["steps"] == 3
+    stories = YAML(typ="safe").load((project / "tests/stories/test_hr.yml").read_text("utf-8"))
+    story = next(s for s in stories["stories"] if s["story"] == "late parcel")
+    assert story["steps"] == [
+        {"user": SURE, "intent": "greet"},
+        {"action": "utter_greet"},
+        {"user": UNSURE, "intent": "complain_delivery"},
+    ]
+
+
+async def test_an_agent_correction_shows_in_the_inbox(studio: Console, database: str) -> None:
+    project = studio.app.ctx.studio_project_dir
+    await _log(database, project)
+    with store.session_scope(database) as session:
+        store.create_complaint(
+            session, sender_id="customer-1", channel="socketio", language="hr", script="latin",
+            category="delivery", severity=2, anger_score=0.0, description=UNSURE,
+            escalation_reasons=[], deadline_hours=24, prefix="C",
+        )
+    studio.app.ctx.console_database_url = database
+    async with studio.client() as http:
+        csrf = await studio.sign_in(http, "ana")  # an agent, from the console
+        body = {"sender_id": "customer-1", "text": SURE, "intent": "bot_challenge"}
+        async with http.post(f"{studio.base}/api/review/corrections", json=body,
+                             headers={"X-CSRF-Token": csrf}) as res:
+            assert res.status == 201, await res.text()
+    async with studio.client() as http:
+        csrf = await sign_in(studio, http, "tina")
+        async with http.get(f"{studio.base}/studio/api/review") as res:
+            items = _by_text((await res.json())["items"])
+        assert items[SURE]["reasons"] == ["corrected"]
+        assert items[SURE]["corrected_intent"] == "bot_challenge"
+        async with http.post(f"{studio.base}/studio/api/review/{items[SURE]['id']}/done",
+                             headers={"X-CSRF-Token": csrf}) as res:
+            assert res.status == 200
+        async with http.get(f"{studio.base}/studio/api/review") as res:
+            assert SURE not in _by_text((await res.json())["items"])
