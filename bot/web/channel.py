@@ -2,12 +2,18 @@
 
 :class:`ComplaintSocketIOInput` speaks Rasa's socket.io protocol unchanged
 (``session_request``/``session_confirm``, ``user_uttered``/``bot_uttered``), so standard clients
-such as rasa-webchat keep working, with three differences:
+such as rasa-webchat keep working, with these differences:
 
 * session ids are issued by the server: an id the client sends back is accepted only when it
   carries a valid HMAC signature made with ``bot.settings`` ``secret_key``; anything else gets
   a fresh id in ``session_confirm``. Messages always go to the session confirmed for the
   socket, whatever ``session_id`` the message itself names;
+* a session is bound to the browser that created it: the widget keeps a random
+  ``browser_key`` in localStorage and sends it with ``session_request``; the id's signature
+  covers it, so the id replayed from another browser gets a fresh session (clients that send
+  no key, such as rasa-webchat, get unbound ids);
+* connects and messages are rate-limited per IP address and per session
+  (:mod:`bot.web.ratelimit`), with a polite answer when a customer writes too fast;
 * message payloads are validated (not text, empty, longer than :data:`MAX_MESSAGE_LENGTH`) and
   refused with a polite bot message instead of an exception;
 * the blueprint also serves the widget: ``/widget/widget.js``, ``/widget/widget.css``,
@@ -29,6 +35,7 @@ import json
 import logging
 import re
 import secrets
+import unicodedata
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -42,10 +49,15 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import handoff
+from bot import handoff, logmask
+from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.web.ratelimit import RateLimits, client_ip
+
+logmask.install()
 
 logger = logging.getLogger(__name__)
+
 
 #: Longest message (in characters) the channel passes on to Rasa.
 MAX_MESSAGE_LENGTH = 5000
@@ -58,6 +70,8 @@ _NONCE_HEX = 32
 _SIGNATURE_HEX = 32
 _SESSION_ID = re.compile(rf"[0-9a-f]{{{_NONCE_HEX}}}\.[0-9a-f]{{{_SIGNATURE_HEX}}}")
 _SIGNING_CONTEXT = b"complaint-bot/web-session/v1:"
+_BOUND_CONTEXT = b"complaint-bot/web-session/v2-bound:"
+_BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{32,128}")
 
 
 # --------------------------------------------------------------------------- session ids
@@ -67,23 +81,41 @@ def _secret(secret_key: str | None) -> bytes:
     return (secret_key if secret_key is not None else get_settings().secret_key).encode("utf-8")
 
 
-def _signature(nonce: str, secret_key: str | None) -> str:
-    digest = hmac.new(_secret(secret_key), _SIGNING_CONTEXT + nonce.encode("ascii"), hashlib.sha256)
+def browser_key_of(value: object) -> str | None:
+    """A well-formed browser key (32-128 URL-safe characters), else None."""
+    return value if isinstance(value, str) and _BROWSER_KEY.fullmatch(value) else None
+
+
+def _signature(nonce: str, secret_key: str | None, browser_key: str | None = None) -> str:
+    message = _SIGNING_CONTEXT + nonce.encode("ascii")
+    if browser_key is not None:
+        bound = hashlib.sha256(browser_key.encode("ascii")).hexdigest().encode("ascii")
+        message = _BOUND_CONTEXT + nonce.encode("ascii") + b":" + bound
+    digest = hmac.new(_secret(secret_key), message, hashlib.sha256)
     return digest.hexdigest()[:_SIGNATURE_HEX]
 
 
-def issue_session_id(secret_key: str | None = None) -> str:
-    """A fresh random session id, ``<nonce>.<signature>``, signed with the secret key."""
+def issue_session_id(secret_key: str | None = None, browser_key: str | None = None) -> str:
+    """A fresh random session id, ``<nonce>.<signature>``, signed with the secret key (and
+    bound to ``browser_key`` when given)."""
     nonce = secrets.token_hex(_NONCE_HEX // 2)
-    return f"{nonce}.{_signature(nonce, secret_key)}"
+    return f"{nonce}.{_signature(nonce, secret_key, browser_key)}"
 
 
-def verify_session_id(value: object, secret_key: str | None = None) -> bool:
-    """Whether ``value`` is a well-formed session id issued with this secret key."""
+def verify_session_id(
+    value: object, secret_key: str | None = None, browser_key: str | None = None
+) -> bool:
+    """Whether ``value`` is a well-formed session id issued with this secret key, to this
+    browser key (an id issued with a key verifies only with the same key)."""
     if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
         return False
     nonce, signature = value.split(".")
-    return hmac.compare_digest(signature, _signature(nonce, secret_key))
+    return hmac.compare_digest(signature, _signature(nonce, secret_key, browser_key))
+
+
+def is_session_id(value: object) -> bool:
+    """Whether ``value`` has the shape of a widget session id (signed or not)."""
+    return isinstance(value, str) and bool(_SESSION_ID.fullmatch(value))
 
 
 # --------------------------------------------------------------------------- payloads
@@ -120,7 +152,21 @@ REFUSALS: dict[str, dict[str, str]] = {
             "Možete li je skratiti ili poslati u dijelovima?"
         ),
     },
+    "too_fast": {
+        "en": "You are writing faster than I can read. Please wait a moment and try again.",
+        "hr": "Pišete brže nego što stignem čitati. Pričekajte trenutak i pokušajte ponovno.",
+        "sr": "Pišete brže nego što stižem da čitam. Sačekajte trenutak i pokušajte ponovo.",
+        "bs": "Pišete brže nego što stignem čitati. Sačekajte trenutak i pokušajte ponovo.",
+    },
 }
+
+
+def clean_message(value: str) -> str:
+    """``value`` without control characters (newlines and tabs stay) and lone surrogates,
+    which no database or log should get."""
+    return "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
 
 
 def validate_message(value: object) -> str | None:
@@ -128,7 +174,7 @@ def validate_message(value: object) -> str | None:
     ``not_text``, ``empty`` or ``too_long``."""
     if not isinstance(value, str):
         return "not_text"
-    if not value.strip():
+    if not clean_message(value).strip():
         return "empty"
     if len(value) > MAX_MESSAGE_LENGTH:
         return "too_long"
@@ -272,6 +318,15 @@ class ComplaintSocketIOInput(SocketIOInput):
         self._secret_key = secret_key
         #: socket id -> the session id confirmed for it
         self.sessions: dict[str, str] = {}
+        #: socket id -> the client's IP address (for the rate limits)
+        self.client_ips: dict[str, str] = {}
+        self._rate_limits: RateLimits | None = None
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        if self._rate_limits is None:
+            self._rate_limits = RateLimits(get_settings())
+        return self._rate_limits
 
     @property
     def secret_key(self) -> str:
@@ -296,17 +351,28 @@ class ComplaintSocketIOInput(SocketIOInput):
                 )
             if not payload:
                 return False
+        request = environ.get("sanic.request")
+        ip = client_ip(request) if request is not None else str(environ.get("REMOTE_ADDR", ""))
+        if await self.rate_limits.check("widget_connect_ip", ip):
+            return False
+        self.client_ips[sid] = ip
         logger.debug("User %s connected to the socket.io endpoint.", sid)
         return True
 
     async def on_disconnect(self, sid: str, reason: object = None) -> None:
         self.sessions.pop(sid, None)
+        self.client_ips.pop(sid, None)
         logger.debug("User %s disconnected from the socket.io endpoint.", sid)
 
-    async def _confirm_session(self, sid: str, requested: object) -> str:
-        """Accept ``requested`` if we issued it, else issue a fresh id; tell the client."""
-        key = self.secret_key
-        session_id = requested if verify_session_id(requested, key) else issue_session_id(key)
+    async def _confirm_session(self, sid: str, requested: object, browser: object = None) -> str:
+        """Accept ``requested`` if we issued it to this browser, else issue a fresh id; tell
+        the client."""
+        key, browser_key = self.secret_key, browser_key_of(browser)
+        session_id = (
+            requested
+            if verify_session_id(requested, key, browser_key)
+            else issue_session_id(key, browser_key)
+        )
         assert isinstance(session_id, str)
         sio = self._server()
         previous = self.sessions.get(sid)
@@ -320,7 +386,8 @@ class ComplaintSocketIOInput(SocketIOInput):
 
     async def on_session_request(self, sid: str, data: object = None, *_: object) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
-        await self._confirm_session(sid, requested)
+        browser = data.get("browser_key") if isinstance(data, dict) else None
+        await self._confirm_session(sid, requested, browser)
 
     async def _refuse(self, sid: str, problem: str, language: object) -> None:
         await self._server().emit(
@@ -346,19 +413,26 @@ class ComplaintSocketIOInput(SocketIOInput):
             await self._refuse(sid, problem, metadata.get("language"))
             return
         assert isinstance(text, str)
+        text = clean_message(text).strip()
 
         if self.session_persistence:
             sender_id = self.sessions.get(sid)
             if sender_id is None:  # the client skipped session_request
-                sender_id = await self._confirm_session(sid, data.get("session_id"))
+                sender_id = await self._confirm_session(
+                    sid, data.get("session_id"), data.get("browser_key")
+                )
         else:
             sender_id = sid
 
-        if await self._held_by_person(sender_id, text.strip()):
+        if await self._too_fast(sid, sender_id):
+            await self._refuse(sid, "too_fast", metadata.get("language"))
+            return
+
+        if await self._held_by_person(sender_id, text):
             return
 
         message = UserMessage(
-            text.strip(),
+            text,
             SocketIOOutput(self._server(), self.bot_message_evt),
             sender_id,
             input_channel=self.name(),
@@ -366,7 +440,21 @@ class ComplaintSocketIOInput(SocketIOInput):
         )
         await on_new_message(message)
 
+    async def _too_fast(self, sid: str, sender_id: str) -> bool:
+        """Count the message against the per-session and per-IP limits."""
+        return (
+            await self.rate_limits.check_all(
+                ("widget_message_session", sender_id),
+                ("widget_message_ip", self.client_ips.get(sid, "")),
+            )
+            is not None
+        )
+
     async def _held_by_person(self, sender_id: str, text: str) -> bool:
+        return await self.held_by_person(sender_id, text)
+
+    @staticmethod
+    async def held_by_person(sender_id: str, text: str) -> bool:
         """Keep the message for the person holding the conversation, if one does.
 
         If the database cannot be asked, the message goes to Rasa, whose tracker is paused
@@ -384,7 +472,10 @@ class ComplaintSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint with our handlers, plus the widget routes."""
         # cors_allowed_origins=[] leaves CORS to Sanic (`rasa run --cors`), as Rasa does.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # In production, emits go through Redis pub/sub to whichever instance holds the socket.
+        sio = AsyncServer(
+            async_mode="sanic", cors_allowed_origins=[], client_manager=client_manager()
+        )
         blueprint = WidgetSocketBlueprint(
             sio, self.socketio_path, "complaint_socketio_webhook", __name__
         )

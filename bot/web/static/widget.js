@@ -11,7 +11,8 @@
  *
  * Talks Rasa's socket.io protocol (session_request/session_confirm, user_uttered/bot_uttered)
  * using the socket.io client the bot serves at /widget/socket.io.js. The session id and the
- * transcript are kept in localStorage, so a reload continues the same conversation.
+ * transcript are kept in localStorage, so a reload continues the same conversation. So is a
+ * random browser key, sent with session_request, to which the server binds the session id.
  *
  * Everything shown comes from textContent / createTextNode: message text is never parsed as
  * HTML.
@@ -189,9 +190,22 @@
     }
     return {
       session: typeof state.session === "string" ? state.session : null,
+      browserKey: typeof state.browserKey === "string" ? state.browserKey : newBrowserKey(),
       open: state.open === true,
       messages: Array.isArray(state.messages) ? state.messages : [],
     };
+  }
+
+  // A random secret of this browser, kept with the session id: the server binds the session
+  // id to it, so the id alone, copied to another browser, opens no conversation.
+  function newBrowserKey() {
+    var bytes = new Uint8Array(32);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (byte) {
+        return ("0" + byte.toString(16)).slice(-2);
+      })
+      .join("");
   }
 
   var state = loadState();
@@ -579,7 +593,10 @@
       socket = io(origin, { path: config.socketPath });
       socket.on("connect", function () {
         sessionReady = false;
-        socket.emit("session_request", { session_id: state.session });
+        socket.emit("session_request", {
+          session_id: state.session,
+          browser_key: state.browserKey,
+        });
       });
       socket.on("session_confirm", onSessionConfirm);
       socket.on("bot_uttered", onBotMessage);

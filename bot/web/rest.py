@@ -1,0 +1,160 @@
+"""Rasa's REST channel (``POST /webhooks/rest/webhook``), with the widget's rules.
+
+Same protocol as Rasa's ``rest`` channel (``{"sender": ..., "message": ..., "metadata": ...}``
+in, a JSON list of bot messages out, ``?stream=true`` for a stream), but:
+
+* a payload that is not a JSON object, or has fields of the wrong type, gets a JSON 4xx
+  (400 malformed, 413 too large, 422 wrong or missing fields) instead of a 500;
+* message text is checked as the widget does (:func:`bot.web.channel.validate_message`):
+  empty and over-long messages get 422/413 with the polite refusal in the customer's
+  language, control characters are removed;
+* while a person holds the conversation (live handoff), the message is kept for the agent
+  and never reaches Rasa, as on the widget; the answer is an empty list;
+* sender ids shaped like the widget's signed session ids are refused (403): a REST caller
+  must not write into, or read the answers of, a website conversation;
+* messages are rate-limited per sender and per IP address (429 with ``Retry-After``).
+
+Used in ``credentials.yml`` as ``bot.web.rest.ValidatingRestInput`` in place of ``rest:``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.store.models import SENDER_ID_LENGTH
+from bot.web.channel import (
+    ComplaintSocketIOInput,
+    clean_message,
+    is_session_id,
+    parse_metadata,
+    refusal,
+    validate_message,
+)
+from bot.web.ratelimit import RateLimits, client_ip, retry_after
+
+logger = logging.getLogger(__name__)
+
+#: Largest request body accepted (bytes): a 5,000-character message, escaped, plus metadata.
+MAX_BODY_BYTES = 128 * 1024
+_PROBLEM_STATUS = {"not_text": 422, "empty": 422, "too_long": 413}
+
+
+def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
+    return response.json({"error": message, "status": status, **extra}, status=status)
+
+
+def parse_payload(body: bytes) -> dict[str, Any] | HTTPResponse:
+    """The request's JSON object, or the 4xx refusal."""
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _error(400, "The request body is not valid JSON (UTF-8).")
+    if not isinstance(value, dict):
+        return _error(400, 'Send a JSON object: {"sender": "...", "message": "..."}.')
+    return value
+
+
+def check_sender(value: object) -> str | HTTPResponse:
+    """A usable sender id, or the refusal."""
+    if not isinstance(value, str) or not value.strip():
+        return _error(422, "Field 'sender' must be a non-empty string.")
+    if len(value) > SENDER_ID_LENGTH or clean_message(value) != value or "\n" in value:
+        return _error(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
+    if is_session_id(value):
+        return _error(403, "That sender id belongs to a website conversation.")
+    return value
+
+
+class ValidatingRestInput(RestInput):
+    """Rasa's REST channel with validated payloads, handoff routing and rate limits."""
+
+    def __init__(self) -> None:
+        self._rate_limits: RateLimits | None = None
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        if self._rate_limits is None:
+            from bot.settings import get_settings
+
+            self._rate_limits = RateLimits(get_settings())
+        return self._rate_limits
+
+    async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]] | HTTPResponse:
+        """(sender, text, metadata) of a valid request, else the refusal."""
+        payload = parse_payload(request.body or b"")
+        if isinstance(payload, HTTPResponse):
+            return payload
+        sender = check_sender(payload.get("sender"))
+        if isinstance(sender, HTTPResponse):
+            return sender
+        raw_metadata = payload.get("metadata")
+        if raw_metadata is not None and not isinstance(raw_metadata, dict):
+            return _error(422, "Field 'metadata' must be a JSON object.")
+        metadata = parse_metadata(raw_metadata)
+        text = payload.get("message")
+        problem = validate_message(text)
+        if problem is not None:
+            message = refusal(problem, metadata.get("language"))
+            return _error(_PROBLEM_STATUS[problem], message, problem=problem)
+        assert isinstance(text, str)
+        wait = await self.rate_limits.check_all(
+            ("rest_message_sender", sender), ("rest_message_ip", client_ip(request))
+        )
+        if wait is not None:
+            resp = _error(429, refusal("too_fast", metadata.get("language")))
+            resp.headers["Retry-After"] = retry_after(wait)
+            return resp
+        return sender, clean_message(text).strip(), metadata
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("custom_webhook_ValidatingRestInput", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            checked = await self._check(request)
+            if isinstance(checked, HTTPResponse):
+                return checked
+            sender, text, metadata = checked
+            if await ComplaintSocketIOInput.held_by_person(sender, text):
+                return response.json([])
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(on_new_message, text, sender, self.name(), metadata),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text, collector, sender, input_channel=self.name(), metadata=metadata
+                    )
+                )
+            except asyncio.CancelledError:
+                logger.error("the REST message of %s timed out", sender)
+            except Exception:
+                logger.exception("the REST message of %s failed", sender)
+                return _error(503, "The assistant could not answer; please try again.")
+            return response.json(collector.messages)
+
+        return webhook
