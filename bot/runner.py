@@ -120,7 +120,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) -
 
 def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
-    with a token or JWT secret, never open."""
+    with a token or JWT secret (added by rasa_main from the settings), never open."""
     from bot.ops.endpoints import rasa_api_args
 
     return [
@@ -131,7 +131,7 @@ def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> lis
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--cors", "*",
-        *rasa_api_args(settings),
+        *rasa_api_args(settings, with_secrets=False),
     ]
 
 

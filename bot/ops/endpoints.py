@@ -71,11 +71,17 @@ def production_endpoints(settings: Settings, tracker_store: dict[str, Any]) -> d
     return endpoints
 
 
-def rasa_api_args(settings: Settings) -> list[str]:
-    """``--enable-api`` only together with ``--auth-token`` and/or ``--jwt-secret``."""
+def rasa_api_args(settings: Settings, with_secrets: bool = True) -> list[str]:
+    """``--enable-api`` only together with ``--auth-token`` and/or ``--jwt-secret``.
+
+    Without ``with_secrets`` only ``--enable-api`` is returned: :mod:`bot.ops.rasa_main` adds
+    the secrets inside the process, so they never show in the process list.
+    """
     args: list[str] = []
     if settings.rasa_auth_token:
         args += ["--auth-token", settings.rasa_auth_token]
     if settings.rasa_jwt_secret:
         args += ["--jwt-secret", settings.rasa_jwt_secret]
-    return ["--enable-api", *args] if args else []
+    if not args:
+        return []
+    return ["--enable-api", *args] if with_secrets else ["--enable-api"]

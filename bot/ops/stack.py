@@ -17,7 +17,6 @@ hand; this module is also what the fault tests and the soak test drive.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -118,6 +117,9 @@ class ProductionStack:
         base = child_env()
         base.update(env or {})
         base["BOT_HOST"] = layout.host
+        # The client's address comes from nginx (rate limits, logs).
+        base.setdefault("SANIC_REAL_IP_HEADER", "x-real-ip")
+        base.setdefault("SANIC_PROXIES_COUNT", "1")
         base["BOT_ACTION_ENDPOINT_URL"] = (
             f"http://{layout.host}:{layout.actions_proxy_port}/webhook"
         )
@@ -267,7 +269,3 @@ class ProductionStack:
             for process in [*self.rasa, *self.actions, self.nginx]
         )
 
-
-def stack_env(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment the stack's processes get (this process's, by default)."""
-    return dict(os.environ if environ is None else environ)

@@ -109,10 +109,8 @@ def test_production_endpoints(tmp_path: Path) -> None:
     assert (broker["username"], broker["password"]) == ("bot", "mqpw")
     assert broker["queues"] == ["complaint_bot_events"]
     command = rasa_server_command(settings, Path("m.tar.gz"), target)
-    assert command[command.index("--enable-api") + 1 : command.index("--enable-api") + 3] == [
-        "--auth-token",
-        "t" * 40,
-    ]
+    assert "--enable-api" in command
+    assert not any("t" * 40 in part for part in command)  # secrets stay out of `ps`
 
 
 def test_local_endpoints_stay_embedded(tmp_path: Path) -> None:
@@ -131,3 +129,26 @@ def test_malformed_service_urls_are_refused() -> None:
     with pytest.raises(SettingsError):
         pika_event_broker("redis://mq", "q")
     assert redis_lock_store("rediss://u:p@h/5")["use_ssl"] is True
+
+
+def test_rasa_main_adds_the_secrets_or_refuses_an_open_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.ops.rasa_main import with_api_secrets
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("BOT_SETTINGS_FILE", str(tmp_path / "absent.yml"))
+    for name, value in SAFE.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        argv = with_api_secrets(["rasa", "run", "--enable-api"])
+        assert argv[-2:] == ["--auth-token", "t" * 40]
+        assert with_api_secrets(["rasa", "run"]) == ["rasa", "run"]
+        monkeypatch.setenv("BOT_ENV", "local")
+        monkeypatch.delenv("BOT_RASA_AUTH_TOKEN")
+        get_settings.cache_clear()
+        with pytest.raises(SystemExit, match="open"):
+            with_api_secrets(["rasa", "run", "--enable-api"])
+    finally:
+        get_settings.cache_clear()
