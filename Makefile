@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: setup run test lint unit train validate clean soak
+.PHONY: setup run test lint unit train validate clean soak eval
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10 (see .python-version), got " + sys.version' 
@@ -53,6 +53,11 @@ train: setup
 
 validate: setup
 	$(BIN)/rasa data validate --fail-on-warnings
+
+## Held-out evaluation: trains config.yml and Rasa's default config (several minutes on two
+## cores), scores both on eval/heldout; report and charts in docs/eval/.
+eval: setup
+	$(BIN)/python -m bot eval heldout
 
 ## Soak test: 10,000 messages against 2 Rasa + 2 action servers behind nginx on PostgreSQL,
 ## Redis and RabbitMQ, with restarts; prints the figures (see README, "Production").
