@@ -96,7 +96,7 @@ def command(
 
 #: Modules whose import registers more commands with :func:`command` (one per area, so that
 #: each area keeps its commands beside its code). Imported when the parser is built.
-COMMAND_MODULES: tuple[str, ...] = ("bot.studio.ops_commands",)
+COMMAND_MODULES: tuple[str, ...] = ("bot.studio.ops_commands", "bot.bench.commands")
 
 
 def _load_command_modules() -> None:

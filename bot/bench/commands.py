@@ -1,0 +1,84 @@
+"""``python -m bot bench``: the load benchmark against Rasa's starter bot (see bot.bench)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+from bot.cli import CliError, arg, command
+from bot.settings import PROJECT_ROOT
+
+
+@command(
+    "bench",
+    help="load benchmark: our stack (SQLite, PostgreSQL) against Rasa's starter bot",
+    arguments=(
+        arg("--quick", action="store_true", help="short phases (about 3 minutes in all)"),
+        arg("--no-postgres", action="store_true", help="skip the PostgreSQL stack"),
+        arg("--no-starter", action="store_true", help="skip Rasa's starter bot"),
+        arg(
+            "--transport",
+            choices=("rest", "socketio"),
+            action="append",
+            help="only this transport (repeatable; default: both)",
+        ),
+        arg(
+            "--closed-customers",
+            type=int,
+            default=10,
+            help="concurrent customers of the closed-loop shape (default 10)",
+        ),
+        arg("--model", help="use this trained model instead of training ours (no training time)"),
+        arg("--port-base", type=int, default=6500, help="first port (default 6500)"),
+        arg(
+            "--out",
+            default=str(PROJECT_ROOT / "docs" / "benchmarks.md"),
+            help="the Markdown report (default docs/benchmarks.md)",
+        ),
+        arg(
+            "--chart",
+            default=str(PROJECT_ROOT / "docs" / "bench.png"),
+            help="the chart (default docs/bench.png)",
+        ),
+        arg(
+            "--json",
+            default=str(PROJECT_ROOT / "var" / "bench" / "results.json"),
+            help="every figure as JSON (default var/bench/results.json)",
+        ),
+    ),
+)
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import report, run
+
+    if args.closed_customers < 1:
+        raise CliError("--closed-customers must be at least 1")
+    plan = run.Plan(
+        shapes=run.shapes(args.quick, args.closed_customers),
+        postgres=not args.no_postgres,
+        starter=not args.no_starter,
+        transports=tuple(args.transport or run.TRANSPORTS),
+        port_base=args.port_base,
+        model=Path(args.model) if args.model else None,
+        postgres_shapes=("paced-20", f"closed-{args.closed_customers}"),
+    )
+    data = run.run(plan)
+    data["plan"] = json.loads(json.dumps(dataclasses.asdict(plan), default=str))
+    json_path, out, chart = Path(args.json), Path(args.out), Path(args.chart)
+    run.save_json(data, json_path)
+    report.chart(data, chart)
+    try:
+        chart_ref = str(chart.resolve().relative_to(out.resolve().parent))
+    except ValueError:
+        chart_ref = str(chart)
+    command_line = "make bench" + ("" if not args.quick else "  # BENCH_ARGS=--quick")
+    notes_file = Path(__file__).with_name("notes.md")
+    notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.markdown(data, command_line, chart_ref, notes), encoding="utf-8")
+    for target, measured, met in report.targets(data):
+        status = {True: "met", False: "NOT MET", None: "not measured"}[met]
+        print(f"{status:>12}  {target}: {measured}")
+    print(f"report: {out}, chart: {chart}, figures: {json_path}")
+    return 0

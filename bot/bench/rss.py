@@ -1,0 +1,70 @@
+"""Peak resident memory (RSS) of process trees, sampled in a background thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+
+import psutil
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:  # a child that exited between listing and reading
+            continue
+    return total
+
+
+class RssSampler:
+    """Samples :func:`tree_rss` of named processes every ``interval`` seconds; keeps the peak.
+
+    Use as a context manager around the part of the run to watch, or call :meth:`sample`.
+    """
+
+    def __init__(self, pids: Mapping[str, int], interval: float = 0.25) -> None:
+        self.pids = dict(pids)
+        self.interval = interval
+        self.peaks: dict[str, int] = {name: 0 for name in self.pids}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def sample(self) -> None:
+        for name, pid in self.pids.items():
+            self.peaks[name] = max(self.peaks[name], tree_rss(pid))
+        self.samples += 1
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.sample()
+
+    def peak_mb(self, name: str) -> float:
+        return self.peaks.get(name, 0) / (1024 * 1024)
