@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: setup run test lint unit train validate clean soak eval
+.PHONY: setup run test lint unit train validate clean soak eval bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10 (see .python-version), got " + sys.version' 
@@ -63,6 +63,11 @@ eval: setup
 ## Redis and RabbitMQ, with restarts; prints the figures (see README, "Production").
 soak: setup train
 	$(BIN)/python -m bot prod soak
+
+## Load benchmark against Rasa's starter bot, trained in the same run (about 10 minutes;
+## BENCH_ARGS=--quick for about 4); figures in docs/benchmarks.md and docs/bench.png.
+bench: setup
+	$(BIN)/python -m bot bench $(BENCH_ARGS)
 
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
