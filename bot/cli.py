@@ -46,6 +46,7 @@ GROUPS: dict[str, str] = {
     "complaints": "inspect logged complaints",
     "agents": "staff accounts (agents, trainers, admins)",
     "eval": "measure the bot",
+    "prod": "production: several instances behind nginx, soak test",
 }
 
 
@@ -96,7 +97,13 @@ def command(
 
 #: Modules whose import registers more commands with :func:`command` (one per area, so that
 #: each area keeps its commands beside its code). Imported when the parser is built.
-COMMAND_MODULES: tuple[str, ...] = ("bot.studio.ops_commands", "bot.bench.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.store.customer_commands",
+    "bot.bench.commands",
+    "bot.studio.ops_commands",
+    "bot.ops.commands",
+    "bot.evaluation.commands",
+)
 
 
 def _load_command_modules() -> None:
@@ -143,6 +150,9 @@ def _one_line(error: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    from bot import logmask
+
+    logmask.install()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -69,7 +70,8 @@ def prod(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             pytest.fail(str(error))
         pytest.skip(str(error))
     work = tmp_path_factory.mktemp("prod")
-    postgres = PrivatePostgres(PORT + 2, work / "pg").start()
+    # Not under pytest's temporary directory: the postgres user must reach the data directory.
+    postgres = PrivatePostgres(PORT + 2, Path(tempfile.mkdtemp(prefix="cb_prod_pg_"))).start()
     redis: PrivateRedis | None = None
     stack: ProductionStack | None = None
     queue = f"cb_prod_test_{secrets.token_hex(4)}"

@@ -1,0 +1,145 @@
+"""The action-server fallback with real parts: Rasa's RemoteAction against a port where no
+action server listens, the project's domain and actions run by rasa_sdk in this process, a real
+SQLite database, a real action server for the outbox replay, and a PostgreSQL address where
+nothing listens for the database outage."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import store
+from bot.ops import fallback
+from bot.runner import PROJECT_ROOT, child_env
+from bot.settings import get_settings
+
+NOBODY = "http://127.0.0.1:6291/webhook"  # no action server here
+ACTIONS_PORT = 6292
+COMPLAINT = "Naručila sam knjige 4. studenog, danas je 19. a paket je još uvijek u pripremi"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture()
+def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "outbox"
+    monkeypatch.setattr(fallback, "OUTBOX_DIR", target)
+    return target
+
+
+def tracker_with_complaint(sender: str, message_id: str) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                COMPLAINT,
+                intent={"name": "complain_delivery", "confidence": 0.93},
+                message_id=message_id,
+            ),
+            SlotSet("language", "hr"),
+            SlotSet("script", "latin"),
+        ],
+    )
+
+
+async def run(domain: Domain, tracker: DialogueStateTracker, url: str) -> list[object]:
+    action = RemoteAction("action_register_complaint", EndpointConfig(url))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    return list(
+        await fallback.run_with_fallback(action, CollectingOutputChannel(), nlg, tracker, domain)
+    )
+
+
+def complaints(url: str, sender: str) -> int:
+    with store.session_scope(url) as session:
+        return len(store.list_complaints(session, sender_id=sender))
+
+
+async def test_fallback_writes_the_complaint_in_process_once(
+    domain: Domain, database: str, outbox: Path
+) -> None:
+    tracker = tracker_with_complaint("fallback-ana", "m-1")
+    events = await run(domain, tracker, NOBODY)
+    tickets = [e.value for e in events if isinstance(e, SlotSet) and e.key == "complaint_ticket"]
+    assert tickets and tickets[0]
+    again = await run(domain, tracker, NOBODY)  # the same message, run a second time
+    assert [e.value for e in again if isinstance(e, SlotSet) and e.key == "complaint_ticket"] \
+        == tickets
+    assert complaints(database, "fallback-ana") == 1
+    assert not outbox.exists()
+
+
+@pytest.fixture()
+def action_server(database: str) -> Iterator[str]:
+    env = dict(child_env(), DATABASE_URL=database)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+async def test_nothing_works_the_customer_gets_an_apology_and_the_outbox_replays_once(
+    domain: Domain,
+    database: str,
+    outbox: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    action_server: str,
+) -> None:
+    # The database is away too (nothing listens there): the fallback cannot write either.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:6293/none")
+    monkeypatch.setenv("BOT_DB_RETRY_SECONDS", "1")
+    get_settings.cache_clear()
+    tracker = tracker_with_complaint("fallback-marko", "m-2")
+    events = await run(domain, tracker, NOBODY)
+    assert len(events) == 1 and isinstance(events[0], BotUttered)
+    assert events[0].text == fallback.APOLOGIES["hr"]  # in the customer's language
+    kept = list(outbox.glob("*.json"))
+    assert len(kept) == 1
+    assert complaints(database, "fallback-marko") == 0
+
+    # Database and action server are back: the outbox goes to the action server, once.
+    monkeypatch.setenv("DATABASE_URL", database)
+    get_settings.cache_clear()
+    (outbox / "copy.json").write_text(kept[0].read_text("utf-8"), "utf-8")  # replayed twice
+    action = RemoteAction("action_register_complaint", EndpointConfig(action_server))
+    assert await fallback.replay_outbox(action, outbox) == 2
+    assert list(outbox.glob("*.json")) == []
+    assert complaints(database, "fallback-marko") == 1
+
+
+def test_apology_languages_and_scripts() -> None:
+    assert fallback.apology("sr", "cyrillic") != fallback.apology("sr", "latin")
+    assert fallback.apology("xx") == fallback.apology(None) == fallback.APOLOGIES["en"]
