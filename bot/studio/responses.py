@@ -182,6 +182,10 @@ def set_response(
         responses = _responses(change)
         if name not in responses:
             raise StudioError(f"There is no response {name!r}.", status=404)
+        slots = change.doc(DOMAIN).get("slots") or {}
+        for slot in wanted:
+            if slot not in slots:
+                raise StudioError(f"There is no slot {slot!r} for a variation to depend on.")
         variants = responses[name]
         if index is not None:
             if not isinstance(index, int) or not 0 <= index < len(variants):
