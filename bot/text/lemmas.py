@@ -30,8 +30,10 @@ import contextlib
 import ctypes
 import gc
 import gzip
+import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from array import array
@@ -188,6 +190,42 @@ class FoldedLemmaIndex:
         with opener(path, "rt", encoding="utf-8") as handle:
             return cls.from_pairs(_read_pairs(handle))
 
+    def to_bytes(self) -> bytes:
+        """The index as bytes for :meth:`from_bytes` (a cache file)."""
+        parts = [
+            self._keys._blob,
+            self._keys._offsets.tobytes(),
+            self._lemma_ids.tobytes(),
+            self._lemmas._blob,
+            self._lemmas._offsets.tobytes(),
+        ]
+        sizes = array("Q", [len(part) for part in parts])
+        return b"".join([_CACHE_MAGIC, sizes.tobytes(), *parts])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FoldedLemmaIndex | None:
+        """The index written by :meth:`to_bytes`, or ``None`` if ``data`` is not one."""
+        head = len(_CACHE_MAGIC) + 5 * 8
+        if not data.startswith(_CACHE_MAGIC) or len(data) < head:
+            return None
+        sizes = array("Q")
+        sizes.frombytes(data[len(_CACHE_MAGIC) : head])
+        if head + sum(sizes) != len(data):
+            return None
+        parts, start = [], head
+        for size in sizes:
+            parts.append(data[start : start + size])
+            start += size
+
+        def numbers(raw: bytes, typecode: str = "L") -> array:
+            values = array(typecode)
+            values.frombytes(raw)
+            return values
+
+        keys = _Keys(parts[0], numbers(parts[1]))
+        lemmas = _Keys(parts[3], numbers(parts[4]))
+        return cls(keys, numbers(parts[2]), lemmas)
+
     def __len__(self) -> int:
         return len(self._keys)
 
@@ -251,11 +289,44 @@ def _release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+#: Built tables are kept here between processes: reading one takes milliseconds, building it
+#: took about half of the Rasa server's start (py-spy, docs/benchmarks.md).
+CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "lemmas"
+_CACHE_MAGIC = b"folded-lemmas/1\n"
+
+
+def _cache_file(source: Path) -> Path:
+    """The cache file of ``source``: named by the table file and this module's code."""
+    stat = source.stat()
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return CACHE_DIR / f"{source.name.split('.')[0]}-{digest.hexdigest()[:16]}.bin"
+
+
+def _save_cache(index: FoldedLemmaIndex, target: Path) -> None:
+    """Write atomically; a cache that cannot be written is only a slower next start."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(index.to_bytes())
+        os.replace(temporary, target)
+    except OSError as error:
+        logger.warning("could not cache the lemma table in %s: %s", target, error)
+
+
 @cache
 def _index_unlocked(lang: str) -> FoldedLemmaIndex:
     started = time.perf_counter()
-    index = FoldedLemmaIndex.from_lookups_file(lookups_path(lang))
-    _release_free_memory()
+    source = lookups_path(lang)
+    cached = _cache_file(source)
+    try:
+        index = FoldedLemmaIndex.from_bytes(cached.read_bytes())
+    except OSError:  # not built yet
+        index = None
+    if index is None:
+        index = FoldedLemmaIndex.from_lookups_file(source)
+        _release_free_memory()
+        _save_cache(index, cached)
     logger.info(
         "Loaded %s lemma table: %d folded forms, %.1f MB, %.1f s",
         lang,
