@@ -38,6 +38,7 @@ from bot.store import (
 )
 from bot.store.db import StoreError
 from bot.store.models import Agent
+from bot.store.retry import is_transient, retry_db_async
 from bot.web.auth import (
     AGENT_ROLES,
     SESSION_COOKIE,
@@ -79,18 +80,28 @@ def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            try:
+            async def sign_in() -> Principal | HTTPResponse:
                 principal = require(request, roles)
                 if isinstance(principal, HTTPResponse):
                     return principal
                 with session_scope(database_url(request.app)) as session:
                     agent = session.get(Agent, principal.agent_id)
                     if agent is not None:
-                        mark_seen(session, agent)
+                        mark_seen(session, agent)  # the console's heartbeat
+                return principal
+
+            try:
+                # A briefly unavailable database delays the call instead of failing it.
+                principal = await retry_db_async(sign_in)
+                if isinstance(principal, HTTPResponse):
+                    return principal
                 return await handler(request, principal, *args, **kwargs)
             except StoreError as problem:
                 return error(422, str(problem))
-            except Exception:  # never a traceback to the client
+            except Exception as problem:  # never a traceback to the client
+                if is_transient(problem):
+                    logger.warning("database unavailable on %s %s", request.method, request.path)
+                    return error(503, "The database is unavailable; please try again shortly.")
                 logger.exception("console API error on %s %s", request.method, request.path)
                 return error(500, "Internal error; the problem has been logged.")
 
