@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.studio.errors import StudioError
-from bot.studio.jobs import now_iso, read_json, write_json
+from bot.studio.jobs import locked_file, read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -144,9 +144,15 @@ def find_model(root: Path, name: object) -> Path:
 def activate(root: Path, name: object, by: str) -> Path:
     """Record ``name`` as the active model (durably); the caller loads it into the server."""
     path = find_model(root, name)
+    with locked_file(models_dir(root) / ".active.lock"):
+        return _record(root, path, by)
+
+
+def _record(root: Path, path: Path, by: str) -> Path:
     data = read_active(root)
     history = [entry for entry in data.get("history", []) if isinstance(entry, dict)]
-    entry = {"model": path.name, "activated_at": now_iso(), "activated_by": by}
+    moment = datetime.now(timezone.utc).isoformat()  # microseconds: followers see each one
+    entry = {"model": path.name, "activated_at": moment, "activated_by": by}
     history.append(entry)
     write_json(models_dir(root) / ACTIVE_FILE, {**entry, "history": history[-50:]})
     return path

@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot.studio import analytics, evaluation, models, review, training
 from bot.studio.errors import StudioError
-from bot.studio.jobs import JobStore, cancel
+from bot.studio.jobs import Job, JobStore, cancel
 from bot.web.auth import TRAINER_ROLES, Principal, database_url, error, json_body
 from bot.web.console import Handler, api
 from bot.web.studio import project_root, studio_api
@@ -68,6 +68,12 @@ def _jobs_view(store: JobStore) -> dict[str, Any]:
     }
 
 
+async def _start(start: Callable[..., Job], *args: Any) -> HTTPResponse:
+    """Start a background job (reading the project to prepare it happens off the loop)."""
+    job = await asyncio.get_running_loop().run_in_executor(None, start, *args)
+    return response.json(job.to_dict(), status=202)
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -82,10 +88,7 @@ async def training_start(request: Request, principal: Principal) -> HTTPResponse
     force = body.get("force", False)
     if not isinstance(force, bool):
         raise StudioError("Field 'force' must be true or false.", status=422)
-    job = await asyncio.get_running_loop().run_in_executor(
-        None, training.start_training, _root(request), principal.username, force
-    )
-    return response.json(job.to_dict(), status=202)
+    return await _start(training.start_training, _root(request), principal.username, force)
 
 
 @studio_api
@@ -155,10 +158,7 @@ async def evaluation_status(request: Request, principal: Principal) -> HTTPRespo
 async def evaluation_start(request: Request, principal: Principal) -> HTTPResponse:
     body = _body(request)
     folds = body.get("folds", evaluation.DEFAULT_FOLDS)
-    job = await asyncio.get_running_loop().run_in_executor(
-        None, evaluation.start_evaluation, _root(request), principal.username, folds
-    )
-    return response.json(job.to_dict(), status=202)
+    return await _start(evaluation.start_evaluation, _root(request), principal.username, folds)
 
 
 @studio_api

@@ -3,9 +3,13 @@ restarted server serves; the command line does the same."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -97,3 +101,43 @@ def test_the_command_line_lists_activates_and_rolls_back(
         assert models.serving_model(project) == older
     finally:
         get_settings.cache_clear()
+
+
+class RecordingAgent:
+    """Stands in for Rasa's Agent: records which model files it was asked to load."""
+
+    def __init__(self) -> None:
+        self.loaded: list[str] = []
+        self.processor: SimpleNamespace | None = None
+
+    def load_model(self, path: str) -> None:
+        self.loaded.append(Path(path).name)
+        self.processor = SimpleNamespace(model_path=Path(path))
+
+
+async def test_running_instances_follow_activations_made_elsewhere(
+    two_models: tuple[Path, Path], project: Path
+) -> None:
+    older, newer = two_models
+    models.activate(project, older.name, "tina")  # before this instance started: not reloaded
+    agent = RecordingAgent()
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=agent))
+    follower = asyncio.ensure_future(models.follow_active_model(app, project, interval=0.05))
+    try:
+        await asyncio.sleep(0.3)
+        assert agent.loaded == []
+        models.activate(project, newer.name, "cli")  # e.g. another instance, or the CLI
+        await _until(lambda: agent.loaded == [newer.name])
+        models.rollback(project, "cli")
+        await _until(lambda: agent.loaded == [newer.name, older.name])
+        await asyncio.sleep(0.3)
+        assert agent.loaded == [newer.name, older.name]  # each activation loaded once
+    finally:
+        follower.cancel()
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the follower did not load the model"
+        await asyncio.sleep(0.05)
