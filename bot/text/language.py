@@ -157,7 +157,11 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "pocijepan(|a|o|i|u|e) zalijepljen(|a|o|i|u|e) zalijep(iti|io|ila) naljepnic(a|e|i|u) "
         "lijev(a|i|u|oj|om|e) vrijed(i|no|nost|nosti) izvjestaj(|a|u) primjedb(a|e|u|i) "
         "ponedjelj(ak|ka|kom) dijelov(i|a|e|ima) susjed(|a|u|i|om|e) "
-        "obavjestiti obavjestite obavijestiti obavijestite obavijestio",
+        "obavjestiti obavjestite obavijestiti obavijestite obavijestio "
+        "promijen(iti|ite|io|ila|ili|imo|jen|jena|jeno) zahtjev(|a|u|om|i) djecij(i|a|e|u|eg|em) "
+        "odjec(a|e|u|om) mjesecn(o|a|i|e|u) cjenik(|a|u) procjen(a|e|u|iti) sjec(anje|ala|ao) "
+        "zagrija(o|la|lo|va) pregrija(o|la|lo|va) vrijem(ena|enu) "
+        "prijevoz(|a|u|om) uvijet",
     ),
     (
         "ekavian",
@@ -178,7 +182,12 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "lev(a|i|u|oj|om|e) vred(i|no|nost|nosti) izvestaj(|a|u) primedb(a|e|u|i) "
         "ponedelj(ak|ka|kom) delov(i|a|e|ima) lekar(|a|u|i) obezbedj(en|ena|eno|eni|iti|ite) "
         "sused(|a|u|i|om|e) "
-        "bezbedn(o|a|i|ost|osti) obavestenj(e|a|u) obavest(iti|ite|io|ila|ili|icemo)",
+        "bezbedn(o|a|i|ost|osti) obavestenj(e|a|u) obavest(iti|ite|io|ila|ili|icemo) "
+        "promen(iti|ite|io|ila|ili|imo|jen|jena|jeno) zahtev(|a|u|om|i) decij(i|a|e|u|eg|em) "
+        "detetu detet(a|om) odec(a|e|u|om) mesecn(o|a|i|e|u) cenovnik(|a|u) "
+        "procen(a|e|u|iti) sec(anje|ala|ao) zagreja(o|la|lo|va) pregreja(o|la|lo|va) "
+        "vremen(a|u) prevoz(|a|u|om) sedel(a|i|o) sedeo smejao smejala "
+        "vreo vrel(a|o|i|e|u) sme(o|la|lo) mleven(o|a|i)",
     ),
     (
         "hr-word",
@@ -197,7 +206,13 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "ispricava(m|mo|te) trebam kupnj(a|e|u|om) pogresk(a|e|u|om) kun(a|e|i) kn "
         "sijecanj sijecnja veljac(a|e) ozuj(ak|ka) trav(anj|nja) "
         "svib(anj|nja) lip(anj|nja) srp(anj|nja) kolovoz(|a) ruj(an|na) listopad(|a) "
-        "studen(i|og|oga) prosin(ac|ca) bok",
+        "studen(i|og|oga) prosin(ac|ca) bok "
+        "glacal(o|a|u) perilic(a|e|u|i|om) usisavac(|a|u|em) pecnic(a|e|u|i) vrecic(a|e|u|i) "
+        "boc(a|e|u|i|om) rajcic(a|e|u) krumpir(|a|om) zrak(|a|u|om) kupaonic(a|e|u|i) "
+        "naocal(e|a|ama) gumb(|a|u|i|e|om) kabel(|a|u|om) zapork(a|e|u) sveucilist(e|a|u) "
+        "glazb(a|e|u|om) nogomet(|a|u) odvjetni(k|ka|ku|ci|cima|kom) traperic(e|a|ama) "
+        "kosaric(a|e|u|i) posiljatelj(|a|u) primatelj(|a|u) opskrb(a|e|u) "
+        "oprost(ite|i) prihvac(a|am|aju|ati) iskoristen(|a|o|i|u)",
     ),
     ("hr-word-weak", {"hr": 0.5}, "lozink(a|e|u|om)"),
     (
@@ -220,7 +235,15 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "voz(|a|om|u|ovi) izvin(ite|i|jenje|jenja|javam|javamo|uti) tokom uopste "
         "uslov(|a|i|e|ima) desil(o|a|i) desio desava(|ju) univerzitet(|a|u) hemij(a|e|u) "
         "garancij(a|e|u|i|om) prodavnic(a|e|u|i) kancelarij(a|e|u|i) sajt(|a|u|om) "
-        "sifr(a|e|u|om) kupovin(a|e|u|i)",
+        "sifr(a|e|u|om) kupovin(a|e|u|i) "
+        "serp(a|e|u|i|om) rern(a|e|u|i|om) ves masin(a|e|u|i|om) dugm(e|eta|etu|ad|adi) "
+        "kes(a|e|u|i|om) flas(a|e|u|i|om) narandz(a|e|u|i) paradajz(|a|om) krompir(|a|om) "
+        "vazduh(|a|u|om) kupatil(o|a|u|om) ug(ao|la|lu|lom) kabl(|a|om|ovi) "
+        "naocar(e|a|ama) saraf(|a|e|i|ima) dukseric(a|e|u|i) advokat(|a|u|om|i|ima) "
+        "korp(a|e|u|i|om) posiljal(ac|ca|cu) primal(ac|ca|cu) refundacij(a|e|u|i) "
+        "usisivac(|a|u|em) formular(|a|u|e) pegl(a|e|u|i|om) "
+        "januaru februaru martu aprilu maju junu julu avgustu septembru oktobru novembru "
+        "decembru prihvat(a|am|aju|ati|io|ila) iskoriscen(|a|o|i|u) kontrolis(e|u|ati)",
     ),
     (
         "sr-word",
@@ -229,7 +252,8 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "takodje juce opstin(a|e|u|i) istorij(a|e|u) kaf(a|u|e|om) mobilni mobilnog "
         "dinar(|a|e|i|u) din rsd evr(a|o|ima|e) zaposleni zaposlenih pare "
         "avgust(|a) povracaj(|a|u) odeljenj(e|a|u) uvece prekjuce pasos(|a|u) tegl(a|e|u) "
-        "sargarep(a|e|u)",
+        "sargarep(a|e|u) srecan srecn(a|o|i|e) farmerk(e|a|ama) odeljenjima "
+        "mejl(|a|u|om|ove|ovi) cet(|a|u|om) vaskrs(|a|u)",
     ),
     (
         "bs-word",
@@ -365,7 +389,8 @@ _NOT_INFINITIVES = frozenset(
 _COMMON_INFINITIVES = frozenset({"biti", "moci"})
 _DA_VERBS = frozenset(
     _expand(
-        "hoc(u|es|e|emo|ete) mor(am|as|a|amo|ate) treba trebalo zel(im|imo|ite) "
+        "hoc(u|es|e|emo|ete) nec(u|es|e|emo|ete) mor(am|as|a|amo|ate) treba trebalo "
+        "zel(im|imo|ite) poce(o|la|li|lo) "
         "mo(gu|zes|ze|zete) pokusa(vam|o|la)"
     )
 )
@@ -475,6 +500,15 @@ _NEUTRAL = frozenset({"ah", "aj", "au", "eh", "ej", "hm", "hmm", "oh", "ok", "ok
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’][^\W\d_]+)*(?!\w)")
 _FUSED_FUTURE = re.compile(r"[ai]ć(?:u|eš|emo|ete)$")
+#: Ijekavian jat inside a word: "ije" after a consonant ("zagrijao", "svijeća") and short
+#: "je" after t, s, v, m, p, c, r ("sjekira", "svjež", "smjer", "rječnik").
+_IJEKAVIAN_INSIDE = re.compile(r"(?:^bije[ls]|[cdfghklmnprstvz]ije[a-z]|[tsvmpcr]je)")
+#: Words with such letters that every variant writes alike ("nije", "pije", "bije", "prijem").
+_IJEKAVIAN_LOOKALIKES = ("nije", "pij", "bije", "krij", "prijem", "vije", "projek", "trajek")
+#: Ekavian masculine past participles: Serbian "hteo, video, želeo, razumeo" against
+#: "htio, vidio, želio, razumio"; "deo" and "ceo" are ekavian words as well.
+_EKAVIAN_PARTICIPLE = re.compile(r"[a-z]{2,}eo$")
+_SHARED_EO = frozenset({"pepeo", "romeo", "video", "rodeo", "stereo"})
 
 
 def _word_weight(word: str) -> float:
@@ -539,6 +573,11 @@ def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
             for label, weights, prefixes in PREFIX_MARKERS:
                 if word.startswith(prefixes):
                     found.append(_Marker(f"{label}:{word}", weights))
+        if word not in _WORD_MARKERS and not word.startswith(_IJEKAVIAN_LOOKALIKES):
+            if _IJEKAVIAN_INSIDE.search(word):
+                found.append(_Marker(f"ijekavian-form:{word}", {"hr": 0.8, "bs": 0.8}))
+            elif _EKAVIAN_PARTICIPLE.search(word) and word not in _SHARED_EO:
+                found.append(_Marker(f"ekavian-form:{word}", {"sr": 1.2}))
         if raw[i] in ("KM", "КМ"):
             found.append(_Marker("currency:KM", {"bs": 1.2, "sr": 0.3}))
     return found
