@@ -138,7 +138,8 @@ async def test_a_conversation_becomes_a_test_story(
     assert done["steps"] == 3
     stories = YAML(typ="safe").load((project / "tests/stories/test_hr.yml").read_text("utf-8"))
     story = next(s for s in stories["stories"] if s["story"] == "late parcel")
-    assert story["steps"] == [
+    steps = [{k: v.strip() if k == "user" else v for k, v in s.items()} for s in story["steps"]]
+    assert steps == [
         {"user": SURE, "intent": "greet"},
         {"action": "utter_greet"},
         {"user": UNSURE, "intent": "complain_delivery"},
