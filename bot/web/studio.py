@@ -36,9 +36,11 @@ serves training, evaluation, review and analytics):
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -50,8 +52,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import get_settings
+from bot.studio import nlu, responses, stories
 from bot.studio.errors import StudioError
-from bot.web.auth import TRAINER_ROLES, Principal, error, principal_of
+from bot.studio.validation import validate_project
+from bot.web.auth import (
+    MAX_BODY_BYTES,
+    TRAINER_ROLES,
+    Principal,
+    error,
+    json_body,
+    principal_of,
+)
 from bot.web.console import _PAGE_HEADERS, Handler, api
 
 logger = logging.getLogger(__name__)
@@ -159,12 +170,214 @@ async def me(request: Request, principal: Principal) -> HTTPResponse:
     )
 
 
+# --------------------------------------------------------------------------- editing API
+
+
+def _versions(body: dict[str, Any]) -> dict[str, str] | None:
+    value = body.get("versions")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise StudioError("versions must be an object of file names and versions.")
+    return value
+
+
+def _body(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    if isinstance(body, HTTPResponse):
+        if body.status == 413:
+            raise StudioError(f"The request is larger than {MAX_BODY_BYTES} bytes.", status=413)
+        raise StudioError("The request body must be a JSON object.", status=400)
+    return body
+
+
+async def _saved(call: Callable[[], tuple[Any, dict[str, str]]], status: int = 200) -> HTTPResponse:
+    """Run a save off the event loop (validation takes a second); answer with its result."""
+    started = time.perf_counter()
+    result, new_versions = await asyncio.to_thread(call)
+    seconds = round(time.perf_counter() - started, 3)
+    return response.json(
+        {"result": result, "versions": new_versions, "seconds": seconds}, status=status
+    )
+
+
+async def _read(call: Callable[[], Any]) -> HTTPResponse:
+    return response.json(await asyncio.to_thread(call), headers={"Cache-Control": "no-store"})
+
+
+@studio_api
+async def intents_list(request: Request, principal: Principal) -> HTTPResponse:
+    return await _read(lambda: nlu.list_intents(project_root(request.app)))
+
+
+@studio_api
+async def intent_get(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    return await _read(lambda: nlu.intent_detail(project_root(request.app), name))
+
+
+@studio_api
+async def intent_add(request: Request, principal: Principal) -> HTTPResponse:
+    body = _body(request)
+    language, example = body.get("language", "en"), body.get("example")
+    examples = {language: [example]} if example not in (None, "") else {}
+    root = project_root(request.app)
+    return await _saved(
+        lambda: nlu.add_intent(root, body.get("name"), examples, _versions(body)), status=201
+    )
+
+
+@studio_api
+async def example_add(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: nlu.add_example(
+            root,
+            name,
+            body.get("text"),
+            str(body.get("language")),
+            body.get("entities"),
+            _versions(body),
+        ),
+        status=201,
+    )
+
+
+@studio_api
+async def example_edit(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: nlu.edit_example(
+            root,
+            name,
+            str(body.get("language")),
+            body.get("old"),
+            body.get("text"),
+            body.get("entities"),
+            _versions(body),
+        )
+    )
+
+
+@studio_api
+async def example_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: nlu.delete_example(
+            root, name, str(body.get("language")), body.get("text"), _versions(body)
+        )
+    )
+
+
+@studio_api
+async def responses_list(request: Request, principal: Principal) -> HTTPResponse:
+    return await _read(lambda: responses.list_responses(project_root(request.app)))
+
+
+@studio_api
+async def response_add(request: Request, principal: Principal) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: responses.add_response(
+            root, body.get("name"), body.get("texts") or {}, _versions(body)
+        ),
+        status=201,
+    )
+
+
+@studio_api
+async def response_set(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    index = body.get("index")
+    if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
+        raise StudioError("index must be a whole number.")
+    return await _saved(
+        lambda: responses.set_response(
+            root,
+            name,
+            str(body.get("language")),
+            body.get("text"),
+            body.get("case"),
+            index,
+            _versions(body),
+        )
+    )
+
+
+@studio_api
+async def response_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: responses.delete_variant(root, name, body.get("index"), _versions(body))
+    )
+
+
+@studio_api
+async def stories_list(request: Request, principal: Principal) -> HTTPResponse:
+    return await _read(lambda: stories.list_stories(project_root(request.app)))
+
+
+@studio_api
+async def story_add(request: Request, principal: Principal) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(lambda: stories.create(root, body, _versions(body)), status=201)
+
+
+@studio_api
+async def story_update(
+    request: Request, principal: Principal, kind: str, index: int
+) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(lambda: stories.update(root, kind, index, body, _versions(body)))
+
+
+@studio_api
+async def story_delete(
+    request: Request, principal: Principal, kind: str, index: int
+) -> HTTPResponse:
+    body = _body(request)
+    root = project_root(request.app)
+    return await _saved(
+        lambda: stories.delete(root, kind, index, body.get("name"), _versions(body))
+    )
+
+
+@studio_api
+async def validate(request: Request, principal: Principal) -> HTTPResponse:
+    report = await asyncio.to_thread(validate_project, project_root(request.app))
+    return response.json(report.as_dict(), status=200 if report.ok else 422)
+
+
 #: (handler, path, method) of every studio route; tests walk this list.
 STUDIO_ROUTES: list[tuple[Callable[..., Any], str, str]] = [
     (studio_home, "/studio", "GET"),
     (studio_page, "/studio/<page:str>", "GET"),
     (studio_asset, "/studio/static/<name:str>", "GET"),
     (me, "/studio/api/me", "GET"),
+    (intents_list, "/studio/api/intents", "GET"),
+    (intent_add, "/studio/api/intents", "POST"),
+    (intent_get, "/studio/api/intents/<name:str>", "GET"),
+    (example_add, "/studio/api/intents/<name:str>/examples", "POST"),
+    (example_edit, "/studio/api/intents/<name:str>/examples", "PUT"),
+    (example_delete, "/studio/api/intents/<name:str>/examples/delete", "POST"),
+    (responses_list, "/studio/api/responses", "GET"),
+    (response_add, "/studio/api/responses", "POST"),
+    (response_set, "/studio/api/responses/<name:str>", "PUT"),
+    (response_delete, "/studio/api/responses/<name:str>/delete", "POST"),
+    (stories_list, "/studio/api/stories", "GET"),
+    (story_add, "/studio/api/stories", "POST"),
+    (story_update, "/studio/api/stories/<kind:str>/<index:int>", "PUT"),
+    (story_delete, "/studio/api/stories/<kind:str>/<index:int>/delete", "POST"),
+    (validate, "/studio/api/validate", "POST"),
 ]
 
 
