@@ -7,7 +7,14 @@ the Rasa server's CPU time. :func:`install` gives ``RemoteAction`` a validator b
 the same schema; an invalid answer still raises jsonschema's best-matching ``ValidationError``
 with Rasa's message, exactly as before.
 
-Installed by the channels (``bot.web.channel``), which every ``rasa run`` of this project loads.
+With SQLAlchemy 1.4, Rasa's SQL tracker store opens and closes a new SQLite connection for
+every read and every save of a conversation (SQLite files get no pool); that was about a tenth
+of the Rasa server's CPU time per message. :func:`install` gives SQLite files a small
+connection pool, with the same busy timeout as the complaint store (:mod:`bot.store.db`);
+PostgreSQL is pooled by Rasa already.
+
+Installed by the channels (``bot.web.channel``), which every ``rasa run`` of this project loads
+before it creates the tracker store.
 """
 
 from __future__ import annotations
@@ -15,7 +22,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import rasa.core.tracker_store
 from rasa.core.actions.action import RemoteAction
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
+
+from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
 
 _INSTALLED = "_complaint_bot_cached_validator"
 
@@ -45,6 +57,23 @@ def validate_action_result(result: dict[str, Any]) -> bool:
     raise error
 
 
+_rasa_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
+
+
+def tracker_engine_kwargs(url: Any) -> dict[str, Any]:
+    """Rasa's ``create_engine`` arguments for the tracker store, plus a pool for SQLite files."""
+    kwargs = dict(_rasa_engine_kwargs(url))
+    parsed = make_url(str(url)) if not hasattr(url, "get_backend_name") else url
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        kwargs.update(
+            poolclass=QueuePool,
+            pool_size=2,
+            max_overflow=4,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+    return kwargs
+
+
 def install() -> None:
     """Patch Rasa (idempotent)."""
     if getattr(RemoteAction, _INSTALLED, False):
@@ -54,4 +83,5 @@ def install() -> None:
         return validate_action_result(result)
 
     RemoteAction._validate_action_result = _validate
+    rasa.core.tracker_store.create_engine_kwargs = tracker_engine_kwargs
     setattr(RemoteAction, _INSTALLED, True)

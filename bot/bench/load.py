@@ -122,17 +122,21 @@ async def run_phase(
     result = PhaseResult(shape, transport)
     stats = result.stats
     stats.seconds = shape.seconds
+    clients = [make_client() for _ in range(shape.customers)]
+    # Connections are opened before the clock starts: the phase measures messages.
+    connected = await asyncio.gather(
+        *(client.connect() for client in clients), return_exceptions=True
+    )
+    for outcome in connected:
+        if isinstance(outcome, TransportError):
+            stats.add_error(outcome.kind)
+        elif isinstance(outcome, BaseException):
+            raise outcome
     started = time.perf_counter()
     deadline = started + shape.seconds
 
-    async def customer(number: int) -> None:
+    async def customer(number: int, client: Client) -> None:
         rng = random.Random(seed * 100_003 + number)
-        client = make_client()
-        try:
-            await client.connect()
-        except TransportError as failure:
-            stats.add_error(failure.kind)
-            return
         try:
             if shape.pause is not None:  # people do not all start typing at the same instant
                 await asyncio.sleep(rng.uniform(0, shape.pause[1]))
@@ -146,7 +150,13 @@ async def run_phase(
         finally:
             await client.close()
 
-    tasks = [asyncio.create_task(customer(number)) for number in range(shape.customers)]
+    tasks = [
+        asyncio.create_task(customer(number, client))
+        for number, (client, outcome) in enumerate(zip(clients, connected, strict=True))
+        if outcome is None
+    ]
+    if not tasks:
+        return result
     _, late = await asyncio.wait(tasks, timeout=shape.seconds + GRACE_SECONDS)
     for task in late:
         task.cancel()

@@ -146,6 +146,7 @@ def _phase_rows(data: Data) -> Iterator[list[str]]:
                 str(phase["messages"]),
                 errors,
                 complaints,
+                _fmt(sum(phase.get("cpu_ms_per_message", {}).values()) or None, 0),
                 _fmt(phase.get("load_1m"), 2),
             ]
 
@@ -226,7 +227,9 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
         "Latency is per message, from sending it until the turn's last reply arrived (REST: the "
         "HTTP response; socket.io: the turn's last `bot_uttered`). Messages/s counts the answers "
         "within the phase's time. Complaints: conversations that ended with a ticket / rows "
-        "stored for those conversations (✗: they differ).",
+        "stored for those conversations (✗: they differ). CPU ms/msg: CPU time of the Rasa and "
+        "action servers (with children) per answered message, the figure least affected by "
+        "other work on the machine.",
         "",
         _table(
             [
@@ -240,6 +243,7 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
                 "messages",
                 "errors",
                 "complaints",
+                "CPU ms/msg",
                 "load",
             ],
             list(_phase_rows(data)),

@@ -19,7 +19,7 @@ from bot.bench import ledger as ledger_module
 from bot.bench import stacks
 from bot.bench.clients import Client, RestClient, SocketIOClient
 from bot.bench.load import Calibration, PhaseResult, Shape, run_phase, warm_up
-from bot.bench.rss import RssSampler, tree_rss
+from bot.bench.rss import RssSampler, tree_cpu_seconds, tree_rss
 from bot.bench.scripts import OUR_SCRIPTS, STARTER_SCRIPTS, Script
 
 TRANSPORTS = ("rest", "socketio")
@@ -70,6 +70,17 @@ def _client_factory(
     return lambda: SocketIOClient(session, base_url)
 
 
+async def settle(pids: dict[str, int], idle_share: float = 0.15, longest: float = 30.0) -> None:
+    """Wait until the servers have worked off the previous phase (together below
+    ``idle_share`` of a core for half a second), so that each phase starts on idle servers."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = sum(tree_cpu_seconds(pid) for pid in pids.values())
+        await asyncio.sleep(0.5)
+        if sum(tree_cpu_seconds(pid) for pid in pids.values()) - before < idle_share * 0.5:
+            return
+
+
 async def _run_stack_phases(
     stack: stacks.Stack,
     scripts: Sequence[Script],
@@ -98,6 +109,8 @@ async def _run_stack_phases(
                     f"  {transport} {shape.name}: "
                     f"{shape.customers} customers, {shape.seconds:.0f} s"
                 )
+                await settle(stack.pids)
+                cpu_before = {name: tree_cpu_seconds(pid) for name, pid in stack.pids.items()}
                 with RssSampler(stack.pids) as sampler:
                     phase: PhaseResult = await run_phase(
                         shape,
@@ -107,6 +120,10 @@ async def _run_stack_phases(
                         calibration,
                         seed=plan.seed + number,
                     )
+                cpu = {
+                    name: tree_cpu_seconds(pid) - cpu_before[name]
+                    for name, pid in stack.pids.items()
+                }
                 for name, peak in sampler.peaks.items():
                     mb = peak / 2**20
                     result.peak_rss_mb[name] = max(result.peak_rss_mb.get(name, 0.0), mb)
@@ -118,6 +135,10 @@ async def _run_stack_phases(
                     **phase.stats.summary(),
                     "completed_complaints": phase.stats.completed_complaints,
                     "load_1m": round(os.getloadavg()[0], 2),
+                    "cpu_ms_per_message": {
+                        name: round(1000 * seconds / max(phase.stats.messages, 1), 1)
+                        for name, seconds in cpu.items()
+                    },
                     "peak_rss_mb": {
                         name: round(peak / 2**20, 1) for name, peak in sampler.peaks.items()
                     },

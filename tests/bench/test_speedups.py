@@ -1,0 +1,57 @@
+"""The Rasa speed-ups in bot.speedups behave like the Rasa code they replace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy.pool import QueuePool
+
+from bot import speedups
+
+VALID: list[dict[str, Any]] = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "a", "value": 1}], "responses": [{"text": "hi"}]},
+    {},
+]
+INVALID: list[dict[str, Any]] = [
+    {"events": "not a list"},
+    {"events": [{"no_event_key": 1}]},
+    {"responses": {"text": "not a list"}},
+]
+
+
+@pytest.mark.parametrize("result", VALID)
+def test_valid_action_results_pass(result: dict[str, Any]) -> None:
+    assert speedups.validate_action_result(result) is True
+
+
+@pytest.mark.parametrize("result", INVALID)
+def test_invalid_action_results_fail_as_in_rasa(result: dict[str, Any]) -> None:
+    schema = RemoteAction.action_response_format_spec()
+    with pytest.raises(jsonschema.ValidationError) as rasa_error:
+        jsonschema.validate(result, schema)
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        speedups.validate_action_result(result)
+    assert ours.value.message.startswith(rasa_error.value.message)
+    assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_install_patches_remote_actions() -> None:
+    speedups.install()
+    speedups.install()
+    action = RemoteAction("action_x", None)
+    assert action._validate_action_result(VALID[0]) is True
+    with pytest.raises(jsonschema.ValidationError):
+        action._validate_action_result(INVALID[0])
+
+
+def test_sqlite_tracker_store_is_pooled(tmp_path: Any) -> None:
+    speedups.install()
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "trackers.db"))
+    assert isinstance(store.engine.pool, QueuePool)
+    assert speedups.tracker_engine_kwargs("sqlite://") == {}
+    assert "poolclass" not in speedups.tracker_engine_kwargs("postgresql://u@h/db")
