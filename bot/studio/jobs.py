@@ -361,11 +361,14 @@ def cancel(store: JobStore, job_id: str) -> Job:
     return job
 
 
-_ERROR_HINT = re.compile(r"error|exception|invalid|failed|not found|cannot", re.IGNORECASE)
+_ERROR_HINT = re.compile(r"error|exception|invalid|failed|not found|cannot|missing", re.I)
+#: Python's warnings and their continuation lines: never the reason a job failed.
+_NOISE = re.compile(r"Warning|warn\(|declare_namespace|PEP 420|pkg_resources|^\s")
 
 
 def failure_message(lines: list[str]) -> str:
     """The most telling lines of a failed run: the last ones that mention an error."""
-    telling = [line for line in lines if _ERROR_HINT.search(line) and "Warning" not in line]
-    chosen = telling[-3:] or lines[-3:] or ["the process ended with an error and wrote nothing"]
+    meaningful = [line for line in lines if not _NOISE.search(line)]
+    telling = [line for line in meaningful if _ERROR_HINT.search(line)]
+    chosen = telling[-3:] or meaningful[-2:] or ["the process ended with an error"]
     return "\n".join(line[:500] for line in chosen)

@@ -1,0 +1,100 @@
+"""Evaluation results: per-intent figures from held-out predictions, the confusion-matrix
+picture, the failing test stories read from Rasa's file; bad folds refused."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation.crossval import Prediction
+from bot.studio import evaluation
+from bot.studio.errors import StudioError
+
+PREDICTIONS = [
+    Prediction("a", "greet", "greet"),
+    Prediction("b", "greet", "greet"),
+    Prediction("c", "greet", "goodbye"),
+    Prediction("d", "goodbye", "goodbye"),
+    Prediction("e", "complain_billing", "complain_billing"),
+    Prediction("f", "complain_billing", "goodbye"),
+]
+
+FAILED = """version: "3.1"
+stories:
+- story: late parcel (tests/stories/test_hr.yml)
+  steps:
+  - intent: complain_delivery
+  - action: utter_thank_for_complaint
+  - action: utter_greet  # predicted: utter_acknowledge
+- story: goodbye (tests/stories/test_en.yml)
+  steps:
+  - intent: goodbye
+  - action: utter_goodbye  # predicted: action_listen
+"""
+
+
+def test_per_intent_precision_recall_f1_and_support() -> None:
+    figures = evaluation.per_intent(PREDICTIONS)
+    assert figures["greet"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3}
+    # goodbye: predicted 3 times, right once -> precision 1/3, recall 1/1, F1 0.5
+    assert figures["goodbye"] == {"precision": 0.3333, "recall": 1.0, "f1": 0.5, "support": 1}
+    assert figures["complain_billing"]["recall"] == 0.5
+    assert figures["complain_billing"]["f1"] == pytest.approx(0.6667)
+
+
+def test_the_confusion_matrix_is_a_png(tmp_path: Path) -> None:
+    target = tmp_path / "confusion.png"
+    evaluation.draw_confusion(PREDICTIONS, target)
+    head = target.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    assert width >= 600 and height >= 600
+
+
+def test_failing_stories_are_read_from_rasas_file(tmp_path: Path) -> None:
+    (tmp_path / "failed_test_stories.yml").write_text(FAILED, encoding="utf-8")
+    (tmp_path / "story_report.json").write_text(
+        '{"conversation_accuracy": {"accuracy": 0.9, "correct": 18, "total": 20}}'
+    )
+    found = evaluation.failing_stories(tmp_path)
+    assert found["failed_count"] == 2 and found["total"] == 20
+    assert [story["name"] for story in found["failed"]] == [
+        "late parcel (tests/stories/test_hr.yml)",
+        "goodbye (tests/stories/test_en.yml)",
+    ]
+    assert "# predicted: utter_acknowledge" in found["failed"][0]["yaml"]
+    assert "goodbye" not in found["failed"][0]["yaml"]
+
+
+def test_all_passing_stories(tmp_path: Path) -> None:
+    (tmp_path / "failed_test_stories.yml").write_text(
+        "# None of the test stories failed - all good!", encoding="utf-8"
+    )
+    assert evaluation.failing_stories(tmp_path) == {"failed": [], "failed_count": 0, "total": None}
+
+
+def test_stages_count_the_folds() -> None:
+    parse = evaluation.stage_parser(3)
+    log = [
+        "INFO rasa.cli.test - Test model using cross validation.",
+        "INFO rasa.engine.training.hooks - Starting to train component 'TfidfIntentClassifier'.",
+        "INFO rasa.nlu.test - Running model for predictions:",
+        "INFO rasa.engine.training.hooks - Starting to train component 'TfidfIntentClassifier'.",
+        "INFO rasa.core.test - Evaluating 80 stories",
+    ]
+    assert [parse(line) for line in log] == [
+        None,
+        "cross-validation: training fold 1 of 3",
+        "cross-validation: predicting with fold 1 of 3",
+        "cross-validation: training fold 2 of 3",
+        "running the test stories",
+    ]
+
+
+@pytest.mark.parametrize("folds", [0, 1, 11, "5", True, 2.5])
+def test_bad_folds_are_refused(folds: object, tmp_path: Path) -> None:
+    with pytest.raises(StudioError) as refused:
+        evaluation.prepare(tmp_path, "tina", folds)  # type: ignore[arg-type]
+    assert refused.value.status == 422
