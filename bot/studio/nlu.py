@@ -335,6 +335,8 @@ def add_intent(
 ) -> tuple[str, dict[str, str]]:
     """A new intent in the domain, with its first examples (language -> texts)."""
     intent = check_intent_name(name)
+    if not any(texts for texts in (examples or {}).values()):
+        raise StudioError("A new intent needs a first example of what customers write.")
     parsed = {
         check_language(language): [_build_example(root, intent, text, None) for text in texts]
         for language, texts in (examples or {}).items()
