@@ -55,3 +55,49 @@ def test_sqlite_tracker_store_is_pooled(tmp_path: Any) -> None:
     assert isinstance(store.engine.pool, QueuePool)
     assert speedups.tracker_engine_kwargs("sqlite://") == {}
     assert "poolclass" not in speedups.tracker_engine_kwargs("postgresql://u@h/db")
+
+
+def test_event_types_resolve_as_in_rasa() -> None:
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    speedups.install()
+    for _ in range(2):  # found, then remembered
+        assert Event.resolve_by_type("slot") is SlotSet
+        assert Event.resolve_by_type("user") is UserUttered
+        assert Event.resolve_by_type("action") is ActionExecuted
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    events = [{"event": "slot", "name": "a", "value": 1}, {"event": "action", "name": "x"}]
+    assert [type(e) for e in speedups_deserialise(events)] == [SlotSet, ActionExecuted]
+
+
+def speedups_deserialise(events: list[dict[str, Any]]) -> list[Any]:
+    from rasa.shared.core.events import deserialise_events
+
+    return deserialise_events(events)
+
+
+def test_tracker_connections_sync_normally_in_wal_mode(tmp_path: Any) -> None:
+    speedups.install()
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "trackers.db"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+async def test_pooled_tracker_store_saves_and_reads_back(tmp_path: Any) -> None:
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    speedups.install()
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "trackers.db"))
+    tracker = DialogueStateTracker.from_events(
+        "ana", [UserUttered("dobar dan"), SlotSet("language", "hr")]
+    )
+    await store.save(tracker)
+    await store.save(tracker)  # a second save on a pooled connection adds nothing
+    loaded = await store.retrieve("ana")
+    assert loaded is not None
+    assert [type(e) for e in loaded.events] == [UserUttered, SlotSet]
