@@ -61,9 +61,11 @@ logger = logging.getLogger(__name__)
 # Every `rasa run` of this project loads this module: apply the measured Rasa speed-ups.
 speedups.install()
 
-
 #: Longest message (in characters) the channel passes on to Rasa.
 MAX_MESSAGE_LENGTH = 5000
+#: Largest socket.io packet (bytes): above a 1 MB message, so that one gets the polite
+#: "too long" answer instead of a dropped connection.
+MAX_SOCKET_PAYLOAD = 2 * 1024 * 1024
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The socket.io browser client, installed by ``make setup`` (``npm install socket.io-client``).
@@ -177,7 +179,7 @@ def validate_message(value: object) -> str | None:
     ``not_text``, ``empty`` or ``too_long``."""
     if not isinstance(value, str):
         return "not_text"
-    if not clean_message(value).strip():
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in clean_message(value)):
         return "empty"
     if len(value) > MAX_MESSAGE_LENGTH:
         return "too_long"
@@ -477,7 +479,10 @@ class ComplaintSocketIOInput(SocketIOInput):
         # cors_allowed_origins=[] leaves CORS to Sanic (`rasa run --cors`), as Rasa does.
         # In production, emits go through Redis pub/sub to whichever instance holds the socket.
         sio = AsyncServer(
-            async_mode="sanic", cors_allowed_origins=[], client_manager=client_manager()
+            async_mode="sanic",
+            cors_allowed_origins=[],
+            client_manager=client_manager(),
+            max_http_buffer_size=MAX_SOCKET_PAYLOAD,
         )
         blueprint = WidgetSocketBlueprint(
             sio, self.socketio_path, "complaint_socketio_webhook", __name__
