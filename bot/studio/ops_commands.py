@@ -1,5 +1,5 @@
 """Command-line parity for the studio's operations: ``python -m bot studio train|models|
-activate|rollback|evaluate|review|review-add|analytics``.
+activate|rollback|evaluate|review|review-add|review-story|review-done|analytics``.
 
 They work on the project of ``BOT_PROJECT_DIR`` (default: the repository) and the database of
 ``--database-url`` / ``DATABASE_URL``, exactly like the studio's pages. Training and
@@ -184,11 +184,40 @@ def cmd_review_add(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(
+    "studio",
+    "review-story",
+    help="turn the whole conversation of review item ID into a test story",
+    arguments=(arg("id", type=int), arg("--name", help="the story's name (default: review ID)")),
+)
+def cmd_review_story(args: argparse.Namespace) -> int:
+    done = _studio(
+        review.conversation_as_story, _root(), args.id, "cli", args.name, args.database_url
+    )
+    print(f"test story {done['story']!r} with {done['steps']} steps")
+    return 0
+
+
+@command(
+    "studio",
+    "review-done",
+    help="mark review item ID as handled without changing the data",
+    arguments=(arg("id", type=int),),
+)
+def cmd_review_done(args: argparse.Namespace) -> int:
+    item = _studio(review.get_item, _root(), args.id, args.database_url)
+    review.mark_done(_root(), item["id"], "cli", "done")
+    print(f"item {item['id']} handled")
+    return 0
+
+
 def _date(value: str) -> str:
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2024-05-01, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2024-05-01, got {value!r}"
+        ) from None
     return value
 
 

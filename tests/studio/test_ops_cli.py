@@ -47,6 +47,14 @@ async def test_review_and_review_add(
     assert UNSURE in (studio_env / "data/nlu/hr.yml").read_text(encoding="utf-8")
     assert unsure["id"] not in [item["id"] for item in review.inbox(studio_env, database)]
 
+    others = [item["id"] for item in items if item["id"] != unsure["id"]]
+    assert main(["studio", "review-story", str(others[0]), "--name", "from the inbox"]) == 0
+    assert "test story 'from the inbox'" in capsys.readouterr().out
+    assert "from the inbox" in (studio_env / "tests/stories/test_hr.yml").read_text("utf-8")
+    assert main(["studio", "review-done", str(others[1])]) == 0
+    assert review.inbox(studio_env, database) == []
+    assert main(["studio", "review-done", "999999"]) == 1
+
 
 def test_analytics_json_and_csv(
     studio_env: Path, seeded: dict[str, str], capsys: pytest.CaptureFixture[str]
