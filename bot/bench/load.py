@@ -21,7 +21,7 @@ from bot.bench.stats import PhaseStats
 Calibration = dict[tuple[str, int], int]
 
 #: How long customers may take to finish their conversations after the phase's time is up.
-GRACE_SECONDS = 45.0
+GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)

@@ -168,12 +168,15 @@ def _ratio_rows(data: Data) -> Iterator[list[str]]:
             ref = _phase(starter, phase["transport"], phase["shape"])
             if ref is None:
                 continue
+            cpu = sum(phase.get("cpu_ms_per_message", {}).values()) or None
+            ref_cpu = sum(ref.get("cpu_ms_per_message", {}).values()) or None
             yield [
                 stack["name"],
                 phase["transport"],
                 phase["shape"],
                 _fmt(_ratio(ref["p95_ms"], phase["p95_ms"]), 2, "×"),
                 _fmt(_ratio(phase["messages_per_second"], ref["messages_per_second"]), 2, "×"),
+                _fmt(_ratio(ref_cpu, cpu), 2, "×"),
             ]
 
 
@@ -256,9 +259,20 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
             "## Ours against the starter bot",
             "",
             "p95: the starter bot's p95 divided by ours (above 1: we are faster); throughput: our "
-            "messages/s divided by the starter bot's.",
+            "messages/s divided by the starter bot's; CPU: the starter bot's CPU time per message "
+            "divided by ours (above 1: we need less).",
             "",
-            _table(["stack", "transport", "shape", "p95 speed-up", "throughput ratio"], ratio_rows),
+            _table(
+                [
+                    "stack",
+                    "transport",
+                    "shape",
+                    "p95 speed-up",
+                    "throughput ratio",
+                    "CPU per message",
+                ],
+                ratio_rows,
+            ),
             "",
         ]
     parts += [

@@ -42,7 +42,7 @@ class Plan:
 
 
 def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
-    paced, closed = (8.0, 6.0) if quick else (25.0, 20.0)
+    paced, closed = (8.0, 6.0) if quick else (20.0, 15.0)
     return (
         Shape("paced-20", 20, paced, (1.0, 3.0)),
         Shape("paced-100", 100, paced, (1.0, 3.0)),

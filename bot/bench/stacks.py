@@ -30,7 +30,7 @@ from bot.runner import child_env, rasa_command, rasa_server_command, write_endpo
 from bot.settings import PROJECT_ROOT, load_settings
 
 #: How long a server may take to answer after its start before the run gives up.
-START_TIMEOUT = 300.0
+START_TIMEOUT = 600.0
 
 
 class StackError(RuntimeError):
