@@ -20,7 +20,6 @@ Used in ``credentials.yml`` as ``bot.web.rest.ValidatingRestInput`` in place of 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.store.models import SENDER_ID_LENGTH
+from bot.web.auth import error, json_body
 from bot.web.channel import (
     ComplaintSocketIOInput,
     clean_message,
@@ -45,36 +45,17 @@ from bot.web.ratelimit import RateLimits, client_ip, retry_after
 
 logger = logging.getLogger(__name__)
 
-#: Largest request body accepted (bytes): a 5,000-character message, escaped, plus metadata.
-MAX_BODY_BYTES = 128 * 1024
 _PROBLEM_STATUS = {"not_text": 422, "empty": 422, "too_long": 413}
-
-
-def _error(status: int, message: str, **extra: Any) -> HTTPResponse:
-    return response.json({"error": message, "status": status, **extra}, status=status)
-
-
-def parse_payload(body: bytes) -> dict[str, Any] | HTTPResponse:
-    """The request's JSON object, or the 4xx refusal."""
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-    try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _error(400, "The request body is not valid JSON (UTF-8).")
-    if not isinstance(value, dict):
-        return _error(400, 'Send a JSON object: {"sender": "...", "message": "..."}.')
-    return value
 
 
 def check_sender(value: object) -> str | HTTPResponse:
     """A usable sender id, or the refusal."""
     if not isinstance(value, str) or not value.strip():
-        return _error(422, "Field 'sender' must be a non-empty string.")
+        return error(422, "Field 'sender' must be a non-empty string.")
     if len(value) > SENDER_ID_LENGTH or clean_message(value) != value or "\n" in value:
-        return _error(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
+        return error(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
     if is_session_id(value):
-        return _error(403, "That sender id belongs to a website conversation.")
+        return error(403, "That sender id belongs to a website conversation.")
     return value
 
 
@@ -98,7 +79,7 @@ class ValidatingRestInput(RestInput):
 
     async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]] | HTTPResponse:
         """(sender, text, metadata) of a valid request, else the refusal."""
-        payload = parse_payload(request.body or b"")
+        payload = json_body(request)  # 400 not a JSON object, 413 over 64 KB
         if isinstance(payload, HTTPResponse):
             return payload
         sender = check_sender(payload.get("sender"))
@@ -106,19 +87,19 @@ class ValidatingRestInput(RestInput):
             return sender
         raw_metadata = payload.get("metadata")
         if raw_metadata is not None and not isinstance(raw_metadata, dict):
-            return _error(422, "Field 'metadata' must be a JSON object.")
+            return error(422, "Field 'metadata' must be a JSON object.")
         metadata = parse_metadata(raw_metadata)
         text = payload.get("message")
         problem = validate_message(text)
         if problem is not None:
             message = refusal(problem, metadata.get("language"))
-            return _error(_PROBLEM_STATUS[problem], message, problem=problem)
+            return error(_PROBLEM_STATUS[problem], message, problem=problem)
         assert isinstance(text, str)
         wait = await self.rate_limits.check_all(
             ("rest_message_sender", sender), ("rest_message_ip", client_ip(request))
         )
         if wait is not None:
-            resp = _error(429, refusal("too_fast", metadata.get("language")))
+            resp = error(429, refusal("too_fast", metadata.get("language")))
             resp.headers["Retry-After"] = retry_after(wait)
             return resp
         return sender, clean_message(text).strip(), metadata
@@ -154,7 +135,7 @@ class ValidatingRestInput(RestInput):
                 logger.error("the REST message of %s timed out", sender)
             except Exception:
                 logger.exception("the REST message of %s failed", sender)
-                return _error(503, "The assistant could not answer; please try again.")
+                return error(503, "The assistant could not answer; please try again.")
             return response.json(collector.messages)
 
         return webhook
