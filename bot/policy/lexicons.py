@@ -451,6 +451,11 @@ _PAST_STORY_BCS = (
     "obecao|obecala|obecali|odgovorio|odgovorila|odgovorili|poslao|poslala|poslali|uzeo|uzela|"
     "uzeli|savjetovao|savjetovala|savetovao|savetovala"
 )
+#: Being put through to someone in the past ("chat me prebacio na operatera") is a story.
+_PAST_TRANSFER_BCS = (
+    "prebacio|prebacila|prebacili|spojio|spojila|spojili|preusmjerio|preusmjerila|"
+    "preusmerio|preusmerila|proslijedio|proslijedila|prosledio|prosledila"
+)
 
 HUMAN_REQUEST = Lexicon(
     [
@@ -512,6 +517,17 @@ HUMAN_REQUEST = Lexicon(
         _AUXILIARY_BCS + " " + _PAST_ASKING_BCS + " ..3 " + _PEOPLE_BCS,
         _PAST_STORY_BCS + " ..3 " + _PEOPLE_BCS,
         _PEOPLE_BCS + " ..2 " + _PAST_STORY_BCS,
+        _PAST_TRANSFER_BCS + " ..4 " + _PEOPLE_BCS,
+        # A call that was promised and never came is a complaint about service, not a wish
+        # to be called now: "promised a callback", "obećala je da će me nazvati".
+        "promised|promise|said ..4 callback|callbacks|call|ring|phone",
+        "promised|promise|said ..4 call|ring|phone back",
+        "obecao|obecala|obecali|obecano|rekao|rekla|rekli ..5 nazov*|nazvati|nazvat|pozvati|"
+        "pozvat|nazove|pozove|zvati|zvat|javiti|javit",
+        # "are you a real person or a machine?" asks what the bot is
+        "real|actual|prav*|ziv*|stvarn*? human|person|covjek*|covek*|osob* ..2 or|ili ..2 "
+        "machine|robot*|bot|computer|"
+        "masin*|racunar*|racunal*|kompjuter*",
     ],
 )
 
@@ -616,6 +632,8 @@ MONEY = Lexicon(
         "my|our money",
         "pay me back",
         "return|returned .. money",
+        "difference back|refunded",
+        "refund|return|pay ..3 difference",
         # BCS: povrat novca / para / uplate, vratite (mi) novac / pare / lovu, refundacija,
         # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare / novac nazad
         # (sr, bs) / natrag (hr): "hoću svoje novce natrag", "želim novac natrag"
@@ -623,6 +641,9 @@ MONEY = Lexicon(
         "vrat* .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|uplat*|iznos*|sredstva",
         "refundacij*|refundir*|refund*|odstet*|obestecen*|kompenzacij*|kompenzir*",
         "naknad* .. stet*",
+        "nadoknad*",
+        "vrat* ..3 razlik*|visak|visk*",
+        "povrat*|povracaj* ..2 razlik*|visk*",
         "trazim|zelim|ocekujem|hocu|trazimo|zahtijevam|zahtevam|zahtjevam .. naknad*",
         "storn* .. uplat*|naplat*|transakcij*|iznos*",
         "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",

@@ -492,7 +492,26 @@ BOSNIAN = [
     case("bs-court-compensation", "Tražim odštetu, inače idem na sud.", "legal", "money"),
 ]
 
-ALL_LANGUAGES = ENGLISH + CROATIAN + SERBIAN_LATIN + SERBIAN_CYRILLIC + BOSNIAN
+#: Stories of calls and transfers, questions about the bot, and the difference back.
+CALLS_AND_DIFFERENCES = [
+    case("en-promised-callback", "They promised a call back on Monday and no one rang."),
+    case("en-real-person-or-bot", "Are you a real person or a bot?", intent="bot_challenge"),
+    case(
+        "en-difference-back",
+        "The till charged more than the label, refund the difference.",
+        "money",
+    ),
+    case("hr-obecala-nazvati", "Rekla je da će me nazvati do petka, ništa od toga."),
+    case("hr-prebacio-operatera", "Chat me prebacio na operatera koji se nije javio."),
+    case("hr-vratite-razliku", "Naplatili ste više nego na polici, vratite mi razliku.", "money"),
+    case("sr-covek-ili-masina", "Da li si ti živ čovek ili mašina?", intent="bot_challenge"),
+    case("sr-nadoknada", "Očekujem nadoknadu za put do servisa.", "money"),
+    case("bs-pravi-covjek", "Dajte mi pravog čovjeka, molim vas.", "human_request"),
+]
+
+ALL_LANGUAGES = (
+    ENGLISH + CROATIAN + SERBIAN_LATIN + SERBIAN_CYRILLIC + BOSNIAN + CALLS_AND_DIFFERENCES
+)
 
 
 @pytest.fixture(scope="module")
