@@ -63,7 +63,9 @@ async def test_session_writes_need_the_csrf_token(studio: Console) -> None:
 async def test_intents_examples_entities_and_stale_versions(studio: Console, project: Path) -> None:
     trainer = await studio.token("tina")
     async with studio.client() as http:
-        status, listing = await _call(http, "GET", f"{studio.base}/studio/api/intents", headers=trainer)
+        status, listing = await _call(
+            http, "GET", f"{studio.base}/studio/api/intents", headers=trainer
+        )
         assert status == 200
         names = [intent["name"] for intent in listing["intents"]]
         assert "complain_delivery" in names and listing["intents"][0]["scores"] is None
@@ -175,10 +177,16 @@ BAD_BODIES: list[tuple[str, Any]] = [
     ("huge", b'{"text": "' + b"a" * 70_000 + b'"}'),
     ("binary", bytes(range(256))),
     ("not an object", b"[1, 2, 3]"),
-    ("wrong types", b'{"name": ["x"], "text": 5, "language": {}, "steps": "x", "texts": 1,'
-     b' "index": "0", "versions": 3, "kind": null, "entities": "x", "old": 1}'),
-    ("long text", b'{"language": "en", "text": "' + b"b" * 5000 + b'", "name": "utter_x",'
-     b' "old": "hello", "texts": {"en": "' + b"c" * 5000 + b'"}}'),
+    (
+        "wrong types",
+        b'{"name": ["x"], "text": 5, "language": {}, "steps": "x", "texts": 1,'
+        b' "index": "0", "versions": 3, "kind": null, "entities": "x", "old": 1}',
+    ),
+    (
+        "long text",
+        b'{"language": "en", "text": "' + b"b" * 5000 + b'", "name": "utter_x",'
+        b' "old": "hello", "texts": {"en": "' + b"c" * 5000 + b'"}}',
+    ),
     ("control characters", b'{"language": "en", "text": "\\u0000\\u0007", "name": "a\\u0000"}'),
 ]
 
@@ -220,13 +228,30 @@ async def test_bad_names_language_and_steps_are_refused_plainly(studio: Console)
         ("POST", "/studio/api/intents/greet/examples", {"language": "de", "text": "x"}, "language"),
         ("POST", "/studio/api/intents/greet/examples", {"language": "en", "text": "  "}, "empty"),
         ("POST", "/studio/api/responses", {"name": "greet", "texts": {"en": "x"}}, "utter_"),
-        ("POST", "/studio/api/responses", {"name": "utter_new_one", "texts": {"hr": "x"}}, "English"),
+        (
+            "POST",
+            "/studio/api/responses",
+            {"name": "utter_new_one", "texts": {"hr": "x"}},
+            "English",
+        ),
         ("POST", "/studio/api/stories", {"kind": "poem", "name": "x", "steps": []}, "kind"),
-        ("POST", "/studio/api/stories", {"kind": "rule", "name": "x", "steps": [{"type": "dance"}]}, "step"),
-        ("POST", "/studio/api/stories", {"kind": "rule", "name": "x", "steps": [{"type": "action", "action": "../x"}]}, "valid name"),
+        (
+            "POST",
+            "/studio/api/stories",
+            {"kind": "rule", "name": "x", "steps": [{"type": "dance"}]},
+            "step",
+        ),
+        (
+            "POST",
+            "/studio/api/stories",
+            {"kind": "rule", "name": "x", "steps": [{"type": "action", "action": "../x"}]},
+            "valid name",
+        ),
     ]
     async with studio.client() as http:
         for method, path, body, phrase in cases:
-            status, answer = await _call(http, method, studio.base + path, json=body, headers=trainer)
+            status, answer = await _call(
+                http, method, studio.base + path, json=body, headers=trainer
+            )
             assert 400 <= status < 500, (path, body, status, answer)
             assert re.search(phrase, answer["error"], re.IGNORECASE), (phrase, answer["error"])

@@ -40,7 +40,9 @@ def test_a_story_with_an_unknown_intent_is_refused(project: Path) -> None:
     }
     refusal = _refused(stories.create, project, body)
     assert "ask_weather" in refusal.message
-    assert any("not part of the domain" in p or "not listed" in p for p in refusal.details["problems"])
+    assert any(
+        "not part of the domain" in p or "not listed" in p for p in refusal.details["problems"]
+    )
     assert not (project / "data/stories.yml").exists()
 
 

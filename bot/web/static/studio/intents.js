@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  const { api, el, say, sayError } = window.Studio;
+  const { api, el, say, sayError, checking } = window.Studio;
   const LANGUAGE_NAMES = {
     en: "English",
     hr: "Croatian",
@@ -101,6 +101,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       saveButton.disabled = true;
+      checking();
       try {
         await onSave(input.value, spans);
       } finally {
@@ -157,9 +158,9 @@
       return false;
     }
     merge(result.data.versions);
-    say(`${okText} (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
     await loadList();
     if (state.current) await loadDetail(state.current);
+    say(`${okText} (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
     return true;
   }
 
@@ -236,16 +237,17 @@
       el("p", {}, el("button", { type: "submit", class: "primary" }, "Add intent")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      checking();
       const result = await api("POST", "/studio/api/intents", {
         name: name.value.trim(), language: language.value, example: example.value, versions: state.versions,
       });
       if (!result.ok) return sayError(result);
       merge(result.data.versions);
-      say(`Intent ${result.data.result} added. Now add a response and a rule or story that uses it.`, "ok");
-      form.reset();
       state.language = language.value;
+      form.reset();
       await loadList();
       await loadDetail(result.data.result);
+      say(`Intent ${result.data.result} added. Now add a response and a rule or story that uses it.`, "ok");
     });
     return form;
   }

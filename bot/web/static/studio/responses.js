@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  const { api, el, say, sayError } = window.Studio;
+  const { api, el, say, sayError, checking } = window.Studio;
   const LANGUAGE_NAMES = {
     en: "English",
     hr: "Croatian",
@@ -43,12 +43,13 @@
   }
 
   async function save(body, okText) {
+    checking();
     const result = await api("PUT", "/studio/api/responses/" + encodeURIComponent(state.current),
       { ...body, versions: state.versions });
     if (!result.ok) return sayError(result);
     Object.assign(state.versions, result.data.versions);
-    say(`${okText} (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
     await load();
+    say(`${okText} (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
   }
 
   function variantRow(language, variant, caseValue) {
@@ -69,8 +70,8 @@
         const result = await api("POST", "/studio/api/responses/" + encodeURIComponent(state.current) + "/delete",
           { index: variant.index, versions: state.versions });
         if (!result.ok) return sayError(result);
-        say("Variation deleted.", "ok");
         await load();
+        say("Variation deleted.", "ok");
       },
     }, "Delete") : null;
     const label = language ? LANGUAGE_NAMES[language] :
@@ -115,14 +116,15 @@
       el("p", {}, el("button", { type: "submit", class: "primary" }, "Add response")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      checking();
       const texts = Object.fromEntries(Object.entries(areas).map(([lang, area]) => [lang, area.value]));
       const result = await api("POST", "/studio/api/responses", { name: name.value.trim(), texts, versions: state.versions });
       if (!result.ok) return sayError(result);
       Object.assign(state.versions, result.data.versions);
-      say(`Response ${result.data.result.name} added. Use it in a rule or story to make the bot say it.`, "ok");
       state.current = result.data.result.name;
       form.reset();
       await load();
+      say(`Response ${result.data.result.name} added. Use it in a rule or story to make the bot say it.`, "ok");
     });
     return form;
   }

@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  const { api, el, say, sayError } = window.Studio;
+  const { api, el, say, sayError, checking } = window.Studio;
   const SVG = "http://www.w3.org/2000/svg";
   const STEP_TITLES = {
     intent: "User says (intent)",
@@ -172,6 +172,7 @@
 
   async function saveDraft() {
     const draft = state.draft;
+    checking();
     const body = {
       kind: draft.kind, name: draft.name.trim(), original_name: draft.original_name, steps: draft.steps,
       condition: draft.condition, wait_for_user_input: draft.wait_for_user_input, versions: state.versions,
@@ -181,9 +182,9 @@
       : await api("PUT", `/studio/api/stories/${draft.kind}/${draft.index}`, body);
     if (!result.ok) return sayError(result);
     Object.assign(state.versions, result.data.versions);
-    say(`Saved "${result.data.result.name}" (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
     state.selected = { kind: draft.kind, name: result.data.result.name };
     await load(true);
+    say(`Saved "${result.data.result.name}" (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
   }
 
   async function deleteDraft() {
@@ -192,11 +193,11 @@
     const result = await api("POST", `/studio/api/stories/${draft.kind}/${draft.index}/delete`,
       { name: draft.original_name, versions: state.versions });
     if (!result.ok) return sayError(result);
-    say(`Deleted "${draft.original_name}".`, "ok");
     state.draft = null;
     state.selected = null;
     await load(false);
     renderEditor();
+    say(`Deleted "${draft.original_name}".`, "ok");
   }
 
   function fromTemplate(event) {

@@ -82,7 +82,9 @@
   /** Show a refused request's error and Rasa's messages (problems) plainly. */
   function sayError(result) {
     const data = result.data || {};
-    say(data.error || `Request failed (${result.status}).`, "error", data.problems || []);
+    const text = data.error || `Request failed (${result.status}).`;
+    const problems = (data.problems || []).filter((problem) => !text.includes(String(problem).trim()));
+    say(text, "error", problems);
   }
 
   function buildNav(me) {
@@ -123,5 +125,10 @@
     return me;
   });
 
-  window.Studio = { api, el, say, sayError, ready, PAGES };
+  /** Say that a save is being checked (Rasa's validator takes a moment). */
+  function checking() {
+    say("Checking the change with Rasa's validator…", "info");
+  }
+
+  window.Studio = { api, el, say, sayError, checking, ready, PAGES };
 })();
