@@ -52,6 +52,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import handoff, logmask, speedups
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
 
 logmask.install()
@@ -290,6 +291,7 @@ class WidgetSocketBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         super().register(app, options)
         add_widget_routes(app)
+        install_error_handler(app)  # whatever escapes a route: JSON, never a traceback
         from bot.web.console import add_console_routes  # the agent console and its API
 
         add_console_routes(app)
