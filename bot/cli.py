@@ -101,6 +101,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.store.customer_commands",
     "bot.bench.commands",
     "bot.studio.ops_commands",
+    "bot.studio.commands",
     "bot.ops.commands",
     "bot.evaluation.commands",
 )
