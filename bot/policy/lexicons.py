@@ -668,6 +668,9 @@ INSULTS = Lexicon(
         "budal*|kreten*|lopov*|prevarant*|majmun*|debil*|glupan*|glupac*|glupaci",
         "stoka|stoko|olos|djubre|djubrad*|gamad*|seljacin*|pljackas*|lazov*|lazljivc*",
         "lopuze|lopuza|bitange|bitanga|nesposobnjakovic*|neznalic*|klaun*|klovn*",
+        # the bot itself: "stupid bot", "glupi bote", "useless machine"
+        "stupid|dumb|useless|idiotic bot|robot|machine",
+        "glup*|blesav*|beskorisn* bot|bote|botu|robot*|masin*|masino",
     ]
 )
 

@@ -336,6 +336,8 @@ PREFIX_MARKERS: tuple[tuple[str, dict[str, float], tuple[str, ...]], ...] = (
             "zapakir",
             "stornir",
             "reklamir",
+            "resetir",
+            "restartir",
         ),
     ),
     (
@@ -343,6 +345,14 @@ PREFIX_MARKERS: tuple[tuple[str, dict[str, float], tuple[str, ...]], ...] = (
         {"sr": 0.8, "bs": 0.8},
         (
             "informis",
+            "ulogov",
+            "uloguj",
+            "izlogov",
+            "izloguj",
+            "resetov",
+            "resetuj",
+            "restartov",
+            "restartuj",
             "organizov",
             "rezervis",
             "garantov",
