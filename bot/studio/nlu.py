@@ -240,7 +240,7 @@ def _set_lines(item: Any, lines: list[str]) -> None:
 
 
 def _require_intent(change: Change, intent: str) -> None:
-    if intent not in _domain_intents(change.doc(DOMAIN)):
+    if intent not in _domain_intents(read_data(change.root, DOMAIN)):
         raise StudioError(f"There is no intent {intent!r}; add it first.", status=404)
 
 

@@ -144,7 +144,8 @@ class Change:
                     text = content.decode("utf-8")
                 except UnicodeDecodeError as problem:
                     raise StudioError(f"{rel} is not UTF-8 text.") from problem
-                self.loaded[rel] = (version_of(content), loads(text, rel))
+                key = str(_path(self.root, rel).resolve())
+                self.loaded[rel] = (version_of(content), loads(text, rel, key))
         return self.loaded[rel][1].data
 
     def changes(self, rel: str) -> Any:

@@ -24,6 +24,8 @@ from bot.studio.errors import StudioError
 #: (mapping, sequence, offset) indentations tried in this order; the first one that writes
 #: the file back unchanged is kept for it.
 _LAYOUTS: tuple[tuple[int, int, int], ...] = ((2, 2, 0), (2, 4, 2))
+#: The layout found for each named file (a file keeps its layout; checking costs a dump).
+_KNOWN_LAYOUTS: dict[str, tuple[int, int, int]] = {}
 _INDENTED_LIST = re.compile(r"^[^\s#][^:\n]*:\s*\n(?:\s*#.*\n)*  - ", re.MULTILINE)
 
 
@@ -60,23 +62,32 @@ class Document:
         return out.getvalue()
 
 
-def loads(text: str, name: str = "the file") -> Document:
-    """Parse ``text``; a clear :class:`StudioError` when it is not YAML."""
+def loads(text: str, name: str = "the file", key: str | None = None) -> Document:
+    """Parse ``text``; a clear :class:`StudioError` when it is not YAML. ``key`` (the file's
+    path) remembers the layout that writes the file back unchanged, to find it only once."""
     layouts = (
         sorted(_LAYOUTS, key=lambda layout: layout[2] != 2)
         if _INDENTED_LIST.search(text)
         else list(_LAYOUTS)
     )
+    known = _KNOWN_LAYOUTS.get(key) if key else None
+    if known is not None:
+        layouts = [known, *(layout for layout in layouts if layout != known)]
     try:
         data = make_yaml(layouts[0]).load(text)
     except YAMLError as problem:
         raise StudioError(f"{name} is not valid YAML: {problem}") from problem
     document = Document(data, layouts[0])
-    if document.dumps() != text:
-        for layout in layouts[1:]:
-            candidate = Document(make_yaml(layout).load(text), layout)
-            if candidate.dumps() == text:
-                return candidate
+    if known is not None:
+        return document  # this file was written back unchanged with it before
+    matched = document.dumps() == text
+    for layout in layouts[1:] if not matched else []:
+        candidate = Document(make_yaml(layout).load(text), layout)
+        if candidate.dumps() == text:
+            document, matched = candidate, True
+            break
+    if key and matched:
+        _KNOWN_LAYOUTS[key] = document.layout
     return document
 
 

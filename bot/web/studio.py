@@ -40,6 +40,7 @@ import asyncio
 import importlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -156,8 +157,28 @@ async def studio_asset(request: Request, name: str) -> HTTPResponse:
     )
 
 
+_WARMED: set[Path] = set()
+
+
+def _warm_up(root: Path) -> None:
+    """Validate once in the background, so that Rasa is imported and the project's files are
+    parsed before the trainer's first save (cold, that takes 15-20 s; warm, about a second)."""
+    if root in _WARMED:
+        return
+    _WARMED.add(root)
+
+    def run() -> None:
+        try:
+            validate_project(root)
+        except Exception:  # only a warm-up; a real save reports problems itself
+            logger.exception("studio warm-up validation failed")
+
+    threading.Thread(target=run, name="studio-warm-up", daemon=True).start()
+
+
 @studio_api
 async def me(request: Request, principal: Principal) -> HTTPResponse:
+    _warm_up(project_root(request.app))
     return response.json(
         {
             "username": principal.username,
