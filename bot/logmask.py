@@ -25,7 +25,7 @@ CARD_MASK = "[card]"
 IBAN_MASK = "[iban]"
 
 #: 13-19 digits, optionally grouped by spaces or dashes (checked with Luhn).
-_CARD = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?!\w)")
+_CARD = re.compile(r"(?<![\w+.,])\d(?:[ -]?\d){12,18}(?![\w]|[.,]\d)")
 #: Two letters, two check digits, 11-30 letters or digits, optionally grouped by spaces.
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 #: Long digit runs that may be phone numbers even without context (``0912345678``).

@@ -25,7 +25,12 @@ def json_error(request: Request, exception: Exception) -> HTTPResponse:
     if not isinstance(status, int) or not 400 <= status <= 599:
         status = 500
     if status >= 500:
-        logger.error("unhandled error on %s %s", request.method, request.path, exc_info=exception)
+        if isinstance(exception, SanicException):  # e.g. a client gone mid-request (503)
+            logger.info("%s %s: %s (%d)", request.method, request.path, exception, status)
+        else:
+            logger.error(
+                "unhandled error on %s %s", request.method, request.path, exc_info=exception
+            )
         message = "Internal error; the problem has been logged."
     else:
         message = str(exception).splitlines()[0][:200] if str(exception) else "Bad request."

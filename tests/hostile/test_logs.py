@@ -31,6 +31,7 @@ MESSAGE = f"My card {CARD} was charged twice, IBAN {IBAN}, write to {EMAIL} or c
         ("card 4111-1111-1111-1112", "card 4111-1111-1111-1112"),  # fails Luhn: no card
         (f"iban {IBAN}", "iban [iban]"),
         ("ticket C-4KX9TR, order ORD-48213, 49,99 EUR on 12.03.2024", None),
+        ('{"confidence": 0.9876543210123456, "ts": 1700000000.25}', None),  # no card, no phone
     ],
 )
 def test_mask(text: str, expected: str | None) -> None:
