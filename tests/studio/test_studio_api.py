@@ -255,3 +255,78 @@ async def test_bad_names_language_and_steps_are_refused_plainly(studio: Console)
             )
             assert 400 <= status < 500, (path, body, status, answer)
             assert re.search(phrase, answer["error"], re.IGNORECASE), (phrase, answer["error"])
+
+
+async def test_responses_and_stories_round_trip_through_the_api(
+    studio: Console, project: Path
+) -> None:
+    trainer = await studio.token("tina")
+    base = f"{studio.base}/studio/api"
+    async with studio.client() as http:
+        _, listing = await _call(http, "GET", f"{base}/responses", headers=trainer)
+        ack = next(r for r in listing["responses"] if r["name"] == "utter_acknowledge")
+        general = next(case for case in ack["cases"] if case["label"] == "")
+        assert "hr" in general["missing"]
+        seen = listing["versions"]
+        hr = next(v for v in ack["variants"] if v["language"] == "hr")
+        status, changed = await _call(
+            http,
+            "PUT",
+            f"{base}/responses/utter_acknowledge",
+            headers=trainer,
+            json={
+                "language": "hr",
+                "index": hr["index"],
+                "text": "Žao mi je, stvarno.",
+                "versions": seen,
+            },
+        )
+        assert status == 200, changed
+        assert changed["result"]["variants"][hr["index"]]["text"] == "Žao mi je, stvarno."
+        status, stale = await _call(
+            http,
+            "PUT",
+            f"{base}/responses/utter_acknowledge",
+            headers=trainer,
+            json={"language": "hr", "text": "Žao mi je.", "case": {}, "versions": seen},
+        )
+        assert status == 409, stale
+        status, added = await _call(
+            http,
+            "PUT",
+            f"{base}/responses/utter_acknowledge",
+            headers=trainer,
+            json={"language": "hr", "text": "Žao mi je što se to dogodilo.", "case": {}},
+        )
+        assert status == 200, added
+        general = next(case for case in added["result"]["cases"] if case["label"] == "")
+        assert "hr" not in general["missing"]
+
+        _, listing = await _call(http, "GET", f"{base}/stories", headers=trainer)
+        rule = next(i for i in listing["items"] if i["kind"] == "rule")
+        reordered = {
+            "name": rule["name"],
+            "original_name": rule["name"],
+            "steps": rule["steps"] + [{"type": "action", "action": "action_note_details"}],
+            "condition": rule["condition"],
+            "wait_for_user_input": rule["wait_for_user_input"],
+            "versions": listing["versions"],
+        }
+        status, saved = await _call(
+            http, "PUT", f"{base}/stories/rule/{rule['index']}", headers=trainer, json=reordered
+        )
+        assert status == 200, saved
+        assert saved["result"]["steps"][-1] == {"type": "action", "action": "action_note_details"}
+        status, stale = await _call(
+            http, "PUT", f"{base}/stories/rule/{rule['index']}", headers=trainer, json=reordered
+        )
+        assert status == 409, stale
+        status, gone = await _call(
+            http,
+            "POST",
+            f"{base}/stories/rule/{rule['index']}/delete",
+            headers=trainer,
+            json={"name": rule["name"], "versions": saved["versions"]},
+        )
+        assert status == 200, gone
+    assert rule["name"] not in (project / "data/rules.yml").read_text(encoding="utf-8")

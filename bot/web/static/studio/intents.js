@@ -2,14 +2,7 @@
 "use strict";
 
 (function () {
-  const { api, el, say, sayError, checking } = window.Studio;
-  const LANGUAGE_NAMES = {
-    en: "English",
-    hr: "Croatian",
-    bs: "Bosnian",
-    sr_latn: "Serbian (Latin)",
-    sr_cyrl: "Serbian (Cyrillic)",
-  };
+  const { api, el, say, sayError, checking, LANGUAGE_NAMES } = window.Studio;
   const state = { intents: [], entities: [], versions: {}, current: null, language: "en", detail: null };
   const main = document.getElementById("studio-main");
 

@@ -12,6 +12,14 @@
     ["review", "Review inbox"],
     ["analytics", "Analytics"],
   ];
+  /** The language keys of the project's files, as trainers read them. */
+  const LANGUAGE_NAMES = {
+    en: "English",
+    hr: "Croatian",
+    bs: "Bosnian",
+    sr_latn: "Serbian (Latin)",
+    sr_cyrl: "Serbian (Cyrillic)",
+  };
   let csrfToken = "";
 
   /** Build an element: attrs are properties/attributes, children strings become text. */
@@ -130,5 +138,5 @@
     say("Checking the change with Rasa's validator…", "info");
   }
 
-  window.Studio = { api, el, say, sayError, checking, ready, PAGES };
+  window.Studio = { api, el, say, sayError, checking, ready, PAGES, LANGUAGE_NAMES };
 })();
