@@ -72,7 +72,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         chart_ref = str(chart.resolve().relative_to(out.resolve().parent))
     except ValueError:
         chart_ref = str(chart)
-    command_line = "make bench" + ("" if not args.quick else "  # BENCH_ARGS=--quick")
+    command_line = "make bench" + (" BENCH_ARGS=--quick" if args.quick else "")
     notes_file = Path(__file__).with_name("notes.md")
     notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
     out.parent.mkdir(parents=True, exist_ok=True)

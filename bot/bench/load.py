@@ -100,7 +100,7 @@ async def play(
         error = "cut_short"
     if error is None and conversation.flow_error is not None:
         error = conversation.flow_error
-        stats.add_error(error.split(":")[0])
+        stats.add_deviation(error.split(":")[0])
     stats.conversations += 1
     if conversation.ended_in_complaint:
         stats.completed_complaints += 1

@@ -16,6 +16,20 @@ TRAIN_TARGET_S = 180.0
 
 Data = dict[str, Any]
 
+PHASE_LEGEND = " ".join(
+    [
+        "Latency is per message, from sending it until the turn's last reply arrived",
+        "(REST: the HTTP response; socket.io: the turn's last `bot_uttered`).",
+        "Messages/s counts the answers within the phase's time.",
+        "Errors: messages without an answer (HTTP error, timeout, conversation cut short",
+        "by the end of the phase). Misread: conversations answered, but not as the script",
+        "expected (the bot misunderstood the customer). Complaints: conversations that",
+        "ended with a ticket / rows stored for the phase's conversations (✗: they differ).",
+        "CPU ms/msg: CPU time of the Rasa and action servers (with children) per answered",
+        "message, the figure least affected by other work on the machine.",
+    ]
+)
+
 
 def _stack(data: Data, name: str) -> Data | None:
     return next((stack for stack in data["stacks"] if stack["name"] == name), None)
@@ -65,7 +79,8 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
             ok = (
                 phase["p95_ms"] <= P95_TARGET_MS
                 and phase["errors"] == 0
-                and bool(ledger.get("balanced"))
+                and "ledger" in phase
+                and not ledger.get("lost")
             )
             rows.append(
                 (
@@ -73,7 +88,8 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                     "no errors, no lost complaint",
                     f"p95 {phase['p95_ms']:.0f} ms, {phase['errors']} errors, complaints "
                     f"{ledger.get('ended_in_complaint', '?')} told / {ledger.get('rows', '?')} "
-                    f"stored, {len(ledger.get('lost', []))} lost",
+                    f"stored, {len(ledger.get('lost', []))} lost, "
+                    f"{len(ledger.get('unconfirmed', []))} stored but not told",
                     ok,
                 )
             )
@@ -121,6 +137,12 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
     return rows
 
 
+def _counted(total: int, kinds: dict[str, int]) -> str:
+    if not kinds:
+        return str(total)
+    return f"{total} (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")"
+
+
 def _phase_rows(data: Data) -> Iterator[list[str]]:
     for stack in data["stacks"]:
         for phase in stack["phases"]:
@@ -131,10 +153,9 @@ def _phase_rows(data: Data) -> Iterator[list[str]]:
                 if ledger
                 else "–"
             )
-            errors = str(phase["errors"])
-            if phase["error_kinds"]:
-                kinds = ", ".join(f"{k} {v}" for k, v in sorted(phase["error_kinds"].items()))
-                errors += f" ({kinds})"
+            errors = _counted(phase["errors"], phase["error_kinds"])
+            deviations = phase.get("deviations", {})
+            flow = _counted(sum(deviations.values()), deviations)
             yield [
                 stack["name"],
                 phase["transport"],
@@ -145,6 +166,7 @@ def _phase_rows(data: Data) -> Iterator[list[str]]:
                 _fmt(phase["messages_per_second"]),
                 str(phase["messages"]),
                 errors,
+                flow,
                 complaints,
                 _fmt(sum(phase.get("cpu_ms_per_message", {}).values()) or None, 0),
                 _fmt(phase.get("load_1m"), 2),
@@ -227,12 +249,7 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
         "",
         "## Every phase",
         "",
-        "Latency is per message, from sending it until the turn's last reply arrived (REST: the "
-        "HTTP response; socket.io: the turn's last `bot_uttered`). Messages/s counts the answers "
-        "within the phase's time. Complaints: conversations that ended with a ticket / rows "
-        "stored for those conversations (✗: they differ). CPU ms/msg: CPU time of the Rasa and "
-        "action servers (with children) per answered message, the figure least affected by "
-        "other work on the machine.",
+        PHASE_LEGEND,
         "",
         _table(
             [
@@ -245,6 +262,7 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
                 "msg/s",
                 "messages",
                 "errors",
+                "misread",
                 "complaints",
                 "CPU ms/msg",
                 "load",

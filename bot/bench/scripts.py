@@ -321,6 +321,9 @@ class Conversation:
         return text
 
     def _read(self, replies: Sequence[str]) -> None:
+        if not self.script.complaint and any(classify(reply) for reply in replies):
+            self.flow_error = "taken_for_complaint"  # the bot asked a complaint's questions
+            return
         for reply in replies:
             found = self._ticket_re.search(reply)
             if found and self.ticket is None:

@@ -35,7 +35,10 @@ class PhaseStats:
     latencies: list[float] = field(default_factory=list)
     #: When each answered message was answered, in seconds from the start of the phase.
     finished_at: list[float] = field(default_factory=list)
+    #: Messages that got no answer (HTTP errors, timeouts...), by kind.
     errors: dict[str, int] = field(default_factory=dict)
+    #: Conversations answered, but not as the script expected (the bot misunderstood), by kind.
+    deviations: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     conversations: int = 0
     completed_complaints: int = 0
@@ -46,6 +49,9 @@ class PhaseStats:
 
     def add_error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    def add_deviation(self, kind: str) -> None:
+        self.deviations[kind] = self.deviations.get(kind, 0) + 1
 
     @property
     def messages(self) -> int:
@@ -77,4 +83,5 @@ class PhaseStats:
             "p99_ms": round(self.latency_ms(99), 1),
             "errors": self.error_count,
             "error_kinds": dict(self.errors),
+            "deviations": dict(self.deviations),
         }

@@ -108,3 +108,12 @@ def test_random_values_differ_between_customers() -> None:
     values = [random_values(rng) for _ in range(50)]
     assert len({v["order"] for v in values}) > 45
     assert len({v["email"] for v in values}) == 50
+
+
+def test_praise_answered_with_a_complaints_question_is_a_flow_error() -> None:
+    praise = next(script for script in OUR_SCRIPTS if not script.complaint)
+    conversation = Conversation(praise, random.Random(1))
+    conversation.next_message(None)
+    question = _question("utter_ask_desired_resolution", praise.language, praise.script)
+    assert conversation.next_message(["Thank you for telling us.", question]) is None
+    assert conversation.flow_error == "taken_for_complaint"
