@@ -138,7 +138,8 @@ def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> lis
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server and the Rasa server; return once both answer."""
     env = child_env()
-    endpoints = write_endpoints(settings)
+    # one file per port: stacks started side by side must not read each other's endpoints
+    endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
     actions = subprocess.Popen(
         [
             sys.executable, "-m", "rasa_sdk",
