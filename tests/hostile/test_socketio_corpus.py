@@ -121,12 +121,23 @@ async def _message_corpus(stack: HostileStack) -> dict[str, list[Any]]:
             if validate_message(text) is not None or name in READABLE_SAMPLE
         }
     )
+
+    def refused(payload: Any) -> bool:
+        return not isinstance(payload, dict) or validate_message(payload.get("message")) is not None
+
+    async with customer(stack) as person:  # refusals leave the conversation as it was
+        await person.session({"session_id": None, "browser_key": _key()})
+        for name, payload in cases.items():
+            if refused(payload):
+                answers[name] = await person.say(payload)
+                assert person.client.connected, f"the server dropped the connection after {name}"
     for name, payload in cases.items():
+        if refused(payload):
+            continue
         # a fresh conversation each: an escalated one is held for a person, and stays quiet
         async with customer(stack) as person:
             await person.session({"session_id": None, "browser_key": _key()})
             answers[name] = await person.say(payload)
-            assert person.client.connected, f"the server dropped the connection after {name}"
     async with customer(stack) as person:
         await person.session({"session_id": None, "browser_key": _key()})
         # unknown events, and events only the server should send
