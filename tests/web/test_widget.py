@@ -161,9 +161,11 @@ def test_english_complaint_gets_a_highlighted_ticket_and_survives_a_reload(
         if os.environ.get("WIDGET_SCREENSHOT"):
             page.screenshot(path=os.environ["WIDGET_SCREENSHOT"])
 
-        # The server's sender id is the widget's (server-issued, signed) session id.
-        session_id = stored_state(page)["session"]
-        assert verify_session_id(session_id, load_settings().secret_key)
+        # The server's sender id is the widget's (server-issued, signed) session id, bound to
+        # the browser key the widget keeps.
+        session_id, browser_key = stored_state(page)["session"], stored_state(page)["browserKey"]
+        assert verify_session_id(session_id, load_settings().secret_key, browser_key)
+        assert not verify_session_id(session_id, load_settings().secret_key)
         [row] = complaints_of(stack, session_id)
         assert row["ticket"] == ticket_number
 
