@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -30,23 +28,6 @@ def copy_project(target: Path) -> Path:
             (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / part)
     return target
-
-
-@pytest.fixture(autouse=True)
-def _presence_watch_on_the_running_loop(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The console's presence watcher starts itself with ``app.add_task``, which Sanic refuses
-    inside an ``after_server_start`` listener when the server is made with ``create_server`` (as
-    the console fixture does): start the same watcher on the running loop instead."""
-    import bot.web.console as console_module
-    from bot.handoff import presence
-
-    if not hasattr(console_module, "start_presence_watch"):
-        return
-
-    async def start(app: Any, _loop: object = None) -> None:
-        asyncio.get_running_loop().create_task(presence.watch(app))
-
-    monkeypatch.setattr(console_module, "start_presence_watch", start)
 
 
 @pytest.fixture()
