@@ -41,13 +41,19 @@ def _models(value: str) -> tuple[str, ...]:
             help="comma-separated: project[,rasa_default] (default: both)",
         ),
         arg("--actions-port", type=int, default=5650, help="port of the action server"),
+        arg(
+            "--default-epochs",
+            type=int,
+            help="train Rasa's default configuration with this many epochs instead of its "
+            "own (100); the report says so",
+        ),
     ),
 )
 def cmd_eval_heldout(args: argparse.Namespace) -> int:
     from ruamel.yaml import YAML
 
     from bot.evaluation.heldout import HeldoutError, coverage_problems, load_heldout
-    from bot.evaluation.heldout_run import evaluate, rasa_default_config
+    from bot.evaluation.heldout_run import evaluate, rasa_default_config, with_epochs
     from bot.evaluation.metrics import response_variations
     from bot.evaluation.report import write_report
 
@@ -62,11 +68,17 @@ def cmd_eval_heldout(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="eval-") as scratch:
         work = Path(args.work_dir) if args.work_dir else Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        runs = evaluate(variants, work.resolve(), args.models, args.actions_port)
+        runs = evaluate(
+            variants, work.resolve(), args.models, args.actions_port, args.default_epochs
+        )
     out = Path(args.out)
-    scores = write_report(
-        runs, variations, rasa_default_config(), out, "python -m bot eval heldout"
+    command_line = "python -m bot eval heldout" + (
+        f" --default-epochs {args.default_epochs}" if args.default_epochs else ""
     )
+    default_config = rasa_default_config()
+    if args.default_epochs:
+        default_config = with_epochs(default_config, args.default_epochs)
+    scores = write_report(runs, variations, default_config, out, command_line)
     for score in scores:
         if score.group in ("en", "hr", "bs", "sr_latn", "sr_cyrl", "all"):
             print(

@@ -291,6 +291,14 @@ def markdown(
     default_policies = ", ".join(
         c["name"] for c in default_config.get("policies") or [] if isinstance(c, dict)
     )
+    epochs = sorted(
+        {
+            int(c["epochs"])
+            for part in ("pipeline", "policies")
+            for c in default_config.get(part) or []
+            if isinstance(c, dict) and "epochs" in c
+        }
+    )
     counts = {g: _score(scores, project.name, g) for g in GROUPS}
     parts = [
         "# Held-out evaluation",
@@ -310,8 +318,8 @@ def markdown(
         *(
             f"- **{run.name}**: the `config.yml` of `rasa init` (Rasa's package "
             f"`rasa/cli/initial_project/config.yml`), completed by Rasa with its default "
-            f"configuration: pipeline {default_pipeline}; policies {default_policies} "
-            f"(training {run.train_seconds:.0f} s)."
+            f"configuration: pipeline {default_pipeline}; policies {default_policies}; "
+            f"epochs {', '.join(map(str, epochs))} (training {run.train_seconds:.0f} s)."
             for run in runs[1:]
         ),
         "",
