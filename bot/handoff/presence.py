@@ -15,6 +15,7 @@ sweeping at once do no harm.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -79,4 +80,13 @@ async def watch(app: Any, interval: float | None = None) -> None:
 
 async def start_watch(app: Any, _loop: object = None) -> None:
     """Sanic ``after_server_start`` listener: start :func:`watch` in the background."""
-    app.add_task(watch(app))
+    app.ctx.presence_watch = asyncio.get_running_loop().create_task(watch(app))
+
+
+async def stop_watch(app: Any, _loop: object = None) -> None:
+    """Sanic ``before_server_stop`` listener: stop :func:`watch`."""
+    task = getattr(app.ctx, "presence_watch", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import or_, select
 
 from bot.handoff.presence import start_watch as start_presence_watch
+from bot.handoff.presence import stop_watch as stop_presence_watch
 from bot.store import (
     ACTIVE_STATUSES,
     STATUSES,
@@ -522,6 +523,7 @@ def add_console_routes(app: Sanic) -> None:
         app.add_route(handler, path, methods=[method], name=name)
     # Conversations of agents whose console went away go back to the queue.
     app.register_listener(start_presence_watch, "after_server_start")
+    app.register_listener(stop_presence_watch, "before_server_stop")
     from bot.web.studio import add_studio_routes  # the trainer studio
 
     add_studio_routes(app)
