@@ -43,6 +43,9 @@ MAX_STEPS = 200
 MAX_NAME_CHARS = 200
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,99}")
 _STEP_KEYS = ("intent", "action", "slot_was_set", "active_loop", "or", "checkpoint", "user")
+#: Keys of steps the editor shows as they are ("other"), e.g. an intent with entities or a
+#: bot text turn.
+_OTHER_KEYS = (*_STEP_KEYS, "entities", "bot", "action_text", "metadata")
 
 #: Starting points for a new story or rule (``{intent}``/``{response}`` are filled in).
 TEMPLATES: list[dict[str, Any]] = [
@@ -132,6 +135,21 @@ def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, bool | int | float) else str(value)
 
 
+def _shallow(value: Any, depth: int = 0) -> Any:
+    """``value`` if it nests no deeper than a Rasa step does; a 422 otherwise."""
+    if depth > 6:
+        raise StudioError("A step is nested too deeply.")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str) or len(key) > 100:
+                raise StudioError("Step keys must be short text.")
+            _shallow(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _shallow(item, depth + 1)
+    return value
+
+
 def _name(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _NAME_RE.fullmatch(value):
         raise StudioError(f"{what} {value!r} is not a valid name.")
@@ -159,7 +177,7 @@ def step_from_json(step: Any, inside_or: bool = False) -> Any:
     if kind == "intent":
         node["intent"] = _name(step.get("intent"), "The intent")
         if step.get("entities"):
-            node["entities"] = _plain(step["entities"])
+            node["entities"] = _plain(_shallow(step["entities"]))
     elif kind == "action":
         node["action"] = _name(step.get("action"), "The action")
     elif kind == "active_loop":
@@ -192,7 +210,9 @@ def step_from_json(step: Any, inside_or: bool = False) -> Any:
         node["user"] = literal(clean_text(step.get("text"), "The user's message") + "\n")
         node["intent"] = _name(step.get("intent"), "The intent")
     elif kind == "other" and isinstance(step.get("data"), Mapping):
-        node.update(step["data"])
+        if not set(step["data"]) <= set(_OTHER_KEYS):
+            raise StudioError(f"A step may only have the keys {', '.join(_OTHER_KEYS)}.")
+        node.update(_plain(_shallow(step["data"])))
     else:
         raise StudioError(f"Unknown step type {kind!r}.")
     return node

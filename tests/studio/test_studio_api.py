@@ -330,3 +330,25 @@ async def test_responses_and_stories_round_trip_through_the_api(
         )
         assert status == 200, gone
     assert rule["name"] not in (project / "data/rules.yml").read_text(encoding="utf-8")
+
+
+async def test_deeply_nested_or_unknown_steps_are_refused(studio: Console) -> None:
+    trainer = await studio.token("tina")
+    nested: object = "x"
+    for _ in range(200):
+        nested = {"a": [nested]}
+    bodies = [
+        {"kind": "rule", "name": "deep", "steps": [{"type": "other", "data": {"bot": nested}}]},
+        {"kind": "rule", "name": "odd", "steps": [{"type": "other", "data": {"eval": "x"}}]},
+        {
+            "kind": "rule",
+            "name": "deep entities",
+            "steps": [{"type": "intent", "intent": "greet", "entities": [nested]}],
+        },
+    ]
+    async with studio.client() as http:
+        for body in bodies:
+            status, answer = await _call(
+                http, "POST", f"{studio.base}/studio/api/stories", headers=trainer, json=body
+            )
+            assert status == 422, answer
