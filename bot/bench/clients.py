@@ -91,10 +91,18 @@ class SocketIOClient:
     """One browser-like socket.io connection; each conversation asks for a new session."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: str, timeout: float = 30.0
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        timeout: float = 30.0,
+        socket_per_conversation: bool = False,
     ) -> None:
         self.base_url = base_url
         self.timeout = timeout
+        #: A new connection per conversation, the socket id as the conversation (for Rasa's
+        #: own channel, see :mod:`bot.bench.stacks`), instead of a session per conversation.
+        self.socket_per_conversation = socket_per_conversation
+        self._conversations = 0
         self.sender_id = ""
         self.sio = socketio.AsyncClient(reconnection=False, http_session=session)
         self._replies: asyncio.Queue[str] = asyncio.Queue()
@@ -117,9 +125,16 @@ class SocketIOClient:
             raise TransportError("connect_failed") from error
 
     async def new_conversation(self) -> str:
-        self._confirmed = asyncio.get_running_loop().create_future()
         while not self._replies.empty():
             self._replies.get_nowait()
+        if self.socket_per_conversation:
+            if self._conversations:
+                await self.sio.disconnect()
+                await self.connect()
+            self._conversations += 1
+            self.sender_id = self.sio.get_sid() or ""
+            return self.sender_id
+        self._confirmed = asyncio.get_running_loop().create_future()
         await self.sio.emit("session_request", {"session_id": None})
         try:
             self.sender_id = await asyncio.wait_for(self._confirmed, self.timeout)

@@ -67,7 +67,8 @@ def _client_factory(
 ) -> Callable[[], Client]:
     if transport == "rest":
         return lambda: RestClient(session, base_url, tag)
-    return lambda: SocketIOClient(session, base_url)
+    per_socket = tag.startswith("bench-starter")  # Rasa's own socket.io channel
+    return lambda: SocketIOClient(session, base_url, socket_per_conversation=per_socket)
 
 
 async def settle(pids: dict[str, int], idle_share: float = 0.15, longest: float = 30.0) -> None:

@@ -199,7 +199,10 @@ def start_starter(folder: Path, model: Path, rasa_port: int, host: str = "127.0.
         "socketio": {
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
-            "session_persistence": True,
+            # Rasa 3.6 calls python-socketio 5's enter_room coroutine without awaiting it, so
+            # with session persistence its replies go to a room nobody joined: the socket is
+            # the conversation instead (the bench opens one per conversation).
+            "session_persistence": False,
         },
     }
     with (folder / "bench-credentials.yml").open("w", encoding="utf-8") as handle:
