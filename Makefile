@@ -64,8 +64,8 @@ eval: setup
 soak: setup train
 	$(BIN)/python -m bot prod soak
 
-## Load benchmark against Rasa's starter bot, trained in the same run (about 10 minutes;
-## BENCH_ARGS=--quick for about 4); figures in docs/benchmarks.md and docs/bench.png.
+## Load benchmark against Rasa's starter bot, trained in the same run (about 12 minutes on an
+## idle 2-core machine, BENCH_ARGS=--quick about 7); figures in docs/benchmarks.md, docs/bench.png.
 bench: setup
 	$(BIN)/python -m bot bench $(BENCH_ARGS)
 
