@@ -221,6 +221,9 @@ def test_trainer_edits_examples_intents_responses_and_rules(
         assert "Rasa's validator refused this change" in refusal
         assert "utter_packaging_apology" in refusal and "not a valid utterance action" in refusal
         assert page.locator("#studio-message[role=alert]").count() == 1
+        refused = page.locator("#story-editor ol[aria-label=Steps] > li.refused")
+        assert refused.count() == 1
+        assert refused.locator("input").input_value() == "utter_packaging_apology"
         assert not (project / "data/stories.yml").exists()
         assert page.locator("#diagram svg .node").count() == 5
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

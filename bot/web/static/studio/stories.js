@@ -180,11 +180,25 @@
     const result = draft.index === null
       ? await api("POST", "/studio/api/stories", body)
       : await api("PUT", `/studio/api/stories/${draft.kind}/${draft.index}`, body);
-    if (!result.ok) return sayError(result);
+    if (!result.ok) {
+      markRefused(result.data || {});
+      return sayError(result);
+    }
     Object.assign(state.versions, result.data.versions);
     state.selected = { kind: draft.kind, name: result.data.result.name };
     await load(true);
     say(`Saved "${result.data.result.name}" (checked by Rasa's validator and saved in ${result.data.seconds.toFixed(1)} s).`, "ok");
+  }
+
+  /** Mark the steps whose names Rasa's messages quote ('utter_x'), so the trainer sees where. */
+  function markRefused(data) {
+    const text = [data.error || "", ...(data.problems || [])].join("\n");
+    for (const item of document.querySelectorAll("#story-editor ol.steps > li")) {
+      const named = [...item.querySelectorAll("input")].some((input) =>
+        input.value.trim() && text.includes(`'${input.value.trim()}'`));
+      item.classList.toggle("refused", named);
+      if (named) item.setAttribute("title", "Rasa's validator refused this step");
+    }
   }
 
   async function deleteDraft() {
