@@ -187,6 +187,18 @@ def test_trainer_edits_examples_intents_responses_and_rules(
             encoding="utf-8"
         )
 
+        # an existing response: a missing language is flagged and added in place
+        page.click("[data-response=utter_acknowledge]")
+        general = page.locator("#response-detail section.case", has_text="All conversations")
+        general.locator(".badge.missing", has_text="missing hr").first.wait_for()
+        general.locator("textarea[data-language=hr]").fill("Žao mi je što se to dogodilo.")
+        general.locator("textarea[data-language=hr] + .row button", has_text="Add").click()
+        _saved(page, "Croatian text added")
+        assert general.locator("textarea[data-language=hr]").input_value() == (
+            "Žao mi je što se to dogodilo."
+        )
+        assert general.locator(".badge.missing", has_text="missing hr").count() == 0
+
         # a rule from a template
         page.click("nav >> text=Stories & rules")
         page.wait_for_url(f"{address}/studio/stories")
