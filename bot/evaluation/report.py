@@ -322,6 +322,17 @@ def markdown(
             f"epochs {', '.join(map(str, epochs))} (training {run.train_seconds:.0f} s)."
             for run in runs[1:]
         ),
+        *(
+            [
+                "",
+                f"**Shortened reference:** Rasa's default configuration trains DIET, TED and "
+                f"UnexpecTED for 100 epochs; this run used {', '.join(map(str, epochs))} "
+                "(`--default-epochs`), so the reference may be somewhat weaker than with "
+                "Rasa's own setting.",
+            ]
+            if len(runs) > 1 and epochs and epochs != [100]
+            else []
+        ),
         "",
         "## Targets (project model)",
         "",
