@@ -13,15 +13,19 @@ from types import TracebackType
 import psutil
 
 
-def tree_rss(pid: int) -> int:
-    """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
+def _process_tree(pid: int) -> list[psutil.Process]:
+    """Process ``pid`` and all its descendants; empty when it is gone."""
     try:
         root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return []
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
     total = 0
-    for process in processes:
+    for process in _process_tree(pid):
         try:
             total += process.memory_info().rss
         except psutil.Error:  # a child that exited between listing and reading
@@ -31,13 +35,8 @@ def tree_rss(pid: int) -> int:
 
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of process ``pid`` and its live descendants so far."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
     total = 0.0
-    for process in processes:
+    for process in _process_tree(pid):
         try:
             times = process.cpu_times()
         except psutil.Error:
