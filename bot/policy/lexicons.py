@@ -656,7 +656,13 @@ MONEY = Lexicon(
 # Anger lexicons (the weights are in bot.policy.anger)
 # --------------------------------------------------------------------------------------------
 
-#: Insults aimed at people: abusive on their own.
+#: The shop or company as a noun (for contemptuous phrases about it).
+_COMPANY_EN = "shop|shops|store|stores|company|companies|business|firm|outfit|retailer|chain"
+_COMPANY_BCS = (
+    "firm*|trgovin*|ducan*|prodavnic*|radnj*|kompanij*|preduzec*|poduzec*|lanac|lanca|market*"
+)
+
+#: Insults aimed at people (and contemptuous phrases about the company): abusive on their own.
 INSULTS = Lexicon(
     [
         # en
@@ -671,6 +677,18 @@ INSULTS = Lexicon(
         # the bot itself: "stupid bot", "glupi bote", "useless machine"
         "stupid|dumb|useless|idiotic bot|robot|machine",
         "glup*|blesav*|beskorisn* bot|bote|botu|robot*|masin*|masino",
+        # Contemptuous phrases about the shop or company: abusive on their own, unlike a
+        # contempt word alone ("the app is useless"). en: "a sorry excuse for a company",
+        # "joke of a store", "useless company", "bunch of amateurs"
+        "excuse|joke|disgrace|shambles of|for a|an? ..2 " + _COMPANY_EN,
+        "pathetic|useless|incompetent|worthless|crappy|lousy|rubbish|garbage|shameful "
+        + _COMPANY_EN,
+        "bunch|band|pack of amateurs|incompetents|losers|jokers|cowboys",
+        # BCS: "jadna firma", "bijedna trgovina", "sramotna kompanija", "sramota od firme",
+        # "sprdnja od dućana", "ruglo od prodavnice"
+        "jadn*|bijedn*|bedn*|sramotn*|smijesn*|smesn*|nesposobn*|beskorisn* " + _COMPANY_BCS,
+        "sramot*|sprdnj*|rugl*|bruka|cirkus*|vic|lakrdij* od " + _COMPANY_BCS,
+        "banda|gomila|hrpa|skupina amatera|nesposobnjakovica|diletanata|neznalica",
     ]
 )
 

@@ -209,3 +209,35 @@ def test_capitals_in_short_messages_and_codes_are_not_shouting() -> None:
 def test_intensifier_alone_is_not_anger() -> None:
     assert anger_score("The delivery was absolutely on time, totally fine.") == 0.0
     assert anger_score("Absolutely furious.") > anger_score("Furious.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what a sorry excuse for a company",
+        "joke of a store, honestly",
+        "useless company",
+        "you lot are a bunch of amateurs",
+        "jadna firma",
+        "ovo je sramota od trgovine",
+        "бедна продавница",
+        "bijedna radnja, nikad više",
+    ],
+)
+def test_contemptuous_phrases_about_the_company_are_abusive(text: str) -> None:
+    assert anger_score(text) >= THRESHOLD, anger_explanation(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the store is useless on Sundays",
+        "sorry, my excuse for the late reply: I was away",
+        "the shop was closed when I came",
+        "jadna ja, čekam već tri tjedna",
+    ],
+)
+def test_contempt_without_a_phrase_about_the_company_stays_below_the_threshold(
+    text: str,
+) -> None:
+    assert anger_score(text) < THRESHOLD, anger_explanation(text)
