@@ -136,27 +136,28 @@ def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> lis
 
 
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
-    """Start the action server and the Rasa server; return once both answer."""
+    """Start the action server (unless the actions run in the Rasa process) and the Rasa
+    server; return once they answer."""
     env = child_env()
     # one file per port: stacks started side by side must not read each other's endpoints
     endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
-    actions = subprocess.Popen(
-        [
-            sys.executable, "-m", "rasa_sdk",
-            "--actions", "actions",
-            "--port", str(settings.actions_port),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-    )
+    checks: list[tuple[str, subprocess.Popen[bytes]]] = []
+    if not settings.actions_in_process:
+        actions = subprocess.Popen(
+            [
+                sys.executable, "-m", "rasa_sdk",
+                "--actions", "actions",
+                "--port", str(settings.actions_port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+        )  # fmt: skip
+        checks.append((f"http://{settings.host}:{settings.actions_port}/health", actions))
     rasa = subprocess.Popen(
         rasa_server_command(settings, model, endpoints), cwd=PROJECT_ROOT, env=env
     )
-    processes = [actions, rasa]
-    checks: Sequence[tuple[str, subprocess.Popen[bytes]]] = (
-        (f"http://{settings.host}:{settings.actions_port}/health", actions),
-        (f"http://{settings.host}:{settings.rasa_port}/", rasa),
-    )
+    checks.append((f"http://{settings.host}:{settings.rasa_port}/", rasa))
+    processes = [process for _, process in checks]
     for url, process in checks:
         if not _wait_until_up(url, process, timeout=180):
             stop(processes)
@@ -191,10 +192,14 @@ def run() -> int:
         print("no trained model in models/", file=sys.stderr)
         return 1
     processes = start_servers(settings, model)
+    actions = (
+        "actions in the Rasa process"
+        if settings.actions_in_process
+        else f"actions on {settings.actions_port}"
+    )
     print(
         f"Complaint bot is up: REST http://{settings.host}:{settings.rasa_port}"
-        "/webhooks/rest/webhook, socket.io on the same port, "
-        f"actions on {settings.actions_port}. Ctrl+C stops it.",
+        f"/webhooks/rest/webhook, socket.io on the same port, {actions}. Ctrl+C stops it.",
         flush=True,
     )
     stopping = False

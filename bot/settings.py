@@ -123,6 +123,9 @@ class Settings:
     #: Where Rasa calls the actions (default: the action server on ``actions_port``), e.g. an
     #: nginx upstream in front of several action servers.
     action_endpoint_url: str = ""
+    #: Run the custom actions inside the Rasa server process instead of calling the action
+    #: server over HTTP (see :mod:`bot.ops.inprocess`).
+    actions_in_process: bool = False
     #: An agent's console not seen for this long gives the conversations it holds back to the
     #: queue.
     agent_disconnect_seconds: int = 60
@@ -173,6 +176,18 @@ def _load_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    """A yes/no setting: a YAML boolean, or true/false, yes/no, on/off, 1/0 from the environment."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
 
 
 def _as_int(name: str, value: Any, minimum: int = 0) -> int:
@@ -316,6 +331,10 @@ def load_settings(
         rasa_jwt_secret=str(env.get("BOT_RASA_JWT_SECRET") or data.get("rasa_jwt_secret") or ""),
         action_endpoint_url=str(
             env.get("BOT_ACTION_ENDPOINT_URL") or data.get("action_endpoint_url") or ""
+        ),
+        actions_in_process=_as_bool(
+            "actions_in_process",
+            env.get("BOT_ACTIONS_IN_PROCESS", data.get("actions_in_process", False)),
         ),
         agent_disconnect_seconds=_as_int(
             "agent_disconnect_seconds",

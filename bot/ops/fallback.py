@@ -32,6 +32,9 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event, deserialise_events
 from rasa.shared.exceptions import RasaException
 
+from bot.ops.inprocess import run_action_call, run_here
+from bot.settings import get_settings
+
 logger = logging.getLogger(__name__)
 
 OUTBOX_DIR = Path(__file__).resolve().parents[2] / "var" / "outbox"
@@ -59,7 +62,6 @@ APOLOGIES: dict[str, str] = {
 }
 
 _original_run = RemoteAction.run
-_executor: Any = None
 _last_replay = 0.0
 
 
@@ -71,23 +73,6 @@ def apology(language: object, script: object = "latin") -> str:
 
         return to_cyrillic(text)
     return text
-
-
-def _executor_for_actions() -> Any:
-    global _executor
-    if _executor is None:
-        from rasa_sdk.executor import ActionExecutor
-
-        executor = ActionExecutor()
-        executor.register_package("actions")
-        _executor = executor
-    return _executor
-
-
-async def run_in_process(action_call: dict[str, Any]) -> dict[str, Any]:
-    """Run ``action_call`` (the action server's request body) with the project's actions."""
-    result = await _executor_for_actions().run(action_call)
-    return result or {"events": [], "responses": []}
 
 
 def spool(action_call: dict[str, Any], outbox: Path | None = None) -> Path:
@@ -146,7 +131,22 @@ def _slot(action_call: dict[str, Any], name: str) -> object:
 async def run_with_fallback(
     self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
 ) -> list[Event]:
-    """:meth:`RemoteAction.run`, falling back to this process, then to an apology."""
+    """:meth:`RemoteAction.run`, falling back to this process, then to an apology.
+
+    With ``actions_in_process`` set, the action runs here first (:mod:`bot.ops.inprocess`);
+    the apology and the outbox still cover a failure.
+    """
+    if get_settings().actions_in_process:
+        try:
+            return await run_here(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except Exception:
+            logger.exception("could not run %s in this process; apologising", self.name())
+            action_call = self._action_call_format(tracker, domain)
+            spool(action_call)
+            text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
+            return [BotUttered(text, metadata={"apology": True})]
     try:
         events = await _original_run(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:
@@ -158,7 +158,7 @@ async def run_with_fallback(
         return events
     action_call = self._action_call_format(tracker, domain)
     try:
-        response = await run_in_process(json.loads(json.dumps(action_call)))
+        response = await run_action_call(json.loads(json.dumps(action_call)))
         self._validate_action_result(response)
     except Exception:
         logger.exception("the fallback could not run %s either; apologising", self.name())
