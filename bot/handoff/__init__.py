@@ -48,7 +48,7 @@ def holder(sender_id: str, url: str | None = None) -> str:
     """
 
     def ask() -> str:
-        with store.session_scope(url or get_settings().database_url) as session:
+        with store.read_scope(url or get_settings().database_url) as session:
             complaint = store.latest_for_sender(session, sender_id)
             return BOT if complaint is None else _holder_of(session, complaint)
 

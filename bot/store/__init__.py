@@ -43,6 +43,7 @@ from bot.store.db import (
     get_sessionmaker,
     head_revision,
     migrate,
+    read_scope,
     session_scope,
 )
 from bot.store.models import (
@@ -102,6 +103,7 @@ __all__ = [
     "mark_seen",
     "migrate",
     "normalize_ticket",
+    "read_scope",
     "session_scope",
     "set_details",
     "set_on_duty",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes SQLite's write lock up front (no upgrade deadlock); a reader must not,
+        # or every read would queue behind the tracker store's writes to the same file.
+        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
 
 def _create_engine(url: str) -> Engine:
@@ -145,6 +148,27 @@ def get_sessionmaker(url: str | None = None) -> sessionmaker:
                 bind=engine, future=True, expire_on_commit=False
             )
         return factory
+
+
+#: Set while a :func:`read_scope` is open in this thread or task.
+_read_only: ContextVar[bool] = ContextVar("read_only", default=False)
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Session]:
+    """A session for reading only: on SQLite it does not take the write lock.
+
+    Its transaction is rolled back at the end, so a write made in it by mistake is lost
+    rather than committed without the lock.
+    """
+    token = _read_only.set(True)
+    session: Session = get_sessionmaker(url)()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+        _read_only.reset(token)
 
 
 @contextmanager
