@@ -154,7 +154,9 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
         )  # fmt: skip
         checks.append((f"http://{settings.host}:{settings.actions_port}/health", actions))
     rasa = subprocess.Popen(
-        rasa_server_command(settings, model, endpoints), cwd=PROJECT_ROOT, env=env
+        rasa_server_command(settings, model, endpoints),
+        cwd=PROJECT_ROOT,
+        env={**env, "SANIC_WORKERS": str(settings.rasa_workers)},
     )
     checks.append((f"http://{settings.host}:{settings.rasa_port}/", rasa))
     processes = [process for _, process in checks]

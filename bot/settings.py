@@ -126,11 +126,20 @@ class Settings:
     #: Run the custom actions inside the Rasa server process instead of calling the action
     #: server over HTTP (see :mod:`bot.ops.inprocess`).
     actions_in_process: bool = False
+    #: Rasa server worker processes (Sanic workers, Rasa's ``SANIC_WORKERS``). More than one
+    #: needs ``redis_url``: the lock store and socket.io delivery must span the workers.
+    rasa_workers: int = 1
     #: An agent's console not seen for this long gives the conversations it holds back to the
     #: queue.
     agent_disconnect_seconds: int = 60
     #: How long database work is retried while the database is unreachable.
     db_retry_seconds: int = 20
+
+    @property
+    def shares_sockets_through_redis(self) -> bool:
+        """Whether socket.io emits must go through Redis: several instances (production) or
+        several workers of one instance."""
+        return bool(self.redis_url) and (self.is_production or self.rasa_workers > 1)
 
     @property
     def category_slugs(self) -> tuple[str, ...]:
@@ -336,6 +345,9 @@ def load_settings(
             "actions_in_process",
             env.get("BOT_ACTIONS_IN_PROCESS", data.get("actions_in_process", False)),
         ),
+        rasa_workers=_as_int(
+            "rasa_workers", env.get("BOT_RASA_WORKERS", data.get("rasa_workers", 1)), 1
+        ),
         agent_disconnect_seconds=_as_int(
             "agent_disconnect_seconds",
             env.get("BOT_AGENT_DISCONNECT_SECONDS", data.get("agent_disconnect_seconds", 60)),
@@ -349,6 +361,11 @@ def load_settings(
         raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")
     if not settings.database_url:
         settings = replace(settings, database_url=default_database_url())
+    if settings.rasa_workers > 1 and not settings.redis_url.startswith(("redis://", "rediss://")):
+        raise SettingsError(
+            "BOT_RASA_WORKERS above 1 needs REDIS_URL (redis://...): the workers share "
+            "conversation locks and socket.io delivery through Redis"
+        )
     if settings.is_production:
         _refuse_unsafe_production(settings)
     return settings

@@ -73,8 +73,11 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def running_stack(model: Path, database: Path, rasa_port: int) -> Iterator[Settings]:
-    """The Rasa and action servers on their own ports and a fresh SQLite database."""
+def running_stack(
+    model: Path, database: Path, rasa_port: int, **environment: str
+) -> Iterator[Settings]:
+    """The Rasa and action servers on their own ports and a fresh SQLite database;
+    ``environment`` adds settings (e.g. ``BOT_RASA_WORKERS="2"``)."""
     from bot import store
     from bot.runner import start_servers, stop
 
@@ -82,6 +85,8 @@ def running_stack(model: Path, database: Path, rasa_port: int) -> Iterator[Setti
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.setenv("BOT_RASA_PORT", str(rasa_port))
     monkeypatch.setenv("BOT_ACTIONS_PORT", str(rasa_port + 50))
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     settings = load_settings()
     store.migrate(settings.database_url)
     processes = start_servers(settings, model)

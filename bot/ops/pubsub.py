@@ -17,8 +17,9 @@ CHANNEL = "complaint_bot_socketio"
 
 
 def client_manager(settings: Settings | None = None) -> AsyncRedisManager | None:
-    """The Redis client manager in production (``REDIS_URL``), else ``None`` (in memory)."""
+    """The Redis client manager in production or with several Rasa workers (``REDIS_URL``),
+    else ``None`` (in memory)."""
     config = settings or get_settings()
-    if not (config.is_production and config.redis_url):
+    if not config.shares_sockets_through_redis:
         return None
     return AsyncRedisManager(config.redis_url, channel=CHANNEL)

@@ -590,7 +590,14 @@
     setStatus(labels.connecting);
     loadSocketIo(function (io) {
       var origin = new URL(baseUrl).origin;
-      socket = io(origin, { path: config.socketPath });
+      // WebSocket first: a socket's packets then all reach the worker that holds it, even when
+      // several Rasa workers share the port (HTTP long-polling would need sticky sessions);
+      // long-polling stays the fallback where WebSockets are blocked.
+      socket = io(origin, {
+        path: config.socketPath,
+        transports: ["websocket", "polling"],
+        tryAllTransports: true,
+      });
       socket.on("connect", function () {
         sessionReady = false;
         socket.emit("session_request", {
