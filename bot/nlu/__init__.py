@@ -4,6 +4,8 @@
 * :class:`~bot.nlu.lemma_tokenizer.LemmaTokenizer` - spaCy tokens with folded lemmas.
 * :class:`~bot.nlu.entity_rules.EntityRules` - rule-based ``order_ref``, ``ticket``, ``email``,
   ``phone`` and ``amount`` entities.
+* :class:`~bot.nlu.praise.PraiseOverComplaint` - ``praise`` before a staff complaint when the
+  message only praises.
 * :class:`~bot.nlu.gibberish.NothingToUnderstand` - ``nlu_fallback`` for messages without a
   meaningful known word.
 

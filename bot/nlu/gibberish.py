@@ -11,7 +11,8 @@ least one word and
 
 * no entity (order reference, ticket, e-mail, phone, amount) and no digit,
 * no *meaningful known* word: a word is known when its folded form or folded lemma occurs in
-  the training examples, or the folded form is in the hr/sr/en lemma tables of
+  the training examples (the form also one typo away, "heya" for "hey", when it has four
+  letters or more), or the folded form is in the hr/sr/en lemma tables of
   :mod:`bot.text.lemmas` (as a form or, for English, as a lemma); it is meaningful unless its
   folded form is a filler (:data:`FILLERS`: articles, pronouns, prepositions, auxiliaries,
   vague nouns such as "thing"/"stvar", references to earlier talk such as
@@ -129,12 +130,42 @@ def _views(token: Token) -> tuple[str, str]:
     return fast_fold(token.text), token.lemma or fast_fold(token.text)
 
 
+#: Words at least this long also count as known one typo away from a training word.
+MIN_FUZZY_LENGTH = 4
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 class Vocabulary:
     """The training examples' words and lemma sets, and the test on a tokenized message."""
 
     def __init__(self, words: Iterable[str], examples: Iterable[Iterable[str]]) -> None:
         self.words = frozenset(words)
         self.examples = tuple(frozenset(example) for example in examples if example)
+        # Symmetric-delete index: two words are one edit apart when one of them, or a
+        # one-letter deletion of each, meet here.
+        self._deleted = frozenset(
+            variant
+            for word in self.words
+            if len(word) >= MIN_FUZZY_LENGTH - 1
+            for variant in _deletions(word)
+        )
+
+    def near_training_word(self, surface: str) -> bool:
+        """One typo (or a letter held down: "helloooo") away from a training word."""
+        word = _REPEATS.sub(r"\1\1", surface)
+        if word in self.words:
+            return True
+        if len(word) < MIN_FUZZY_LENGTH:
+            return False
+        if word in self._deleted:
+            return True
+        return any(
+            variant in self.words or variant in self._deleted for variant in _deletions(word)
+        )
 
     @classmethod
     def from_messages(cls, messages: Iterable[Message]) -> Vocabulary:
@@ -158,7 +189,12 @@ class Vocabulary:
         """
         if surface in FILLERS:
             return False
-        return surface in self.words or lemma in self.words or in_lemma_tables(surface)
+        return (
+            surface in self.words
+            or lemma in self.words
+            or in_lemma_tables(surface)
+            or self.near_training_word(surface)
+        )
 
     def nothing_to_understand(self, message: Message) -> bool:
         """Whether the tokenized message has nothing the bot could act on (see module doc)."""

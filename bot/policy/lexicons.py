@@ -861,6 +861,66 @@ SARCASM_ON_ITS_OWN = Lexicon(
     ]
 )
 
+#: Words that turn a message into two clauses ("but", "ali"): praise in one, a problem in the
+#: other. :func:`prepare` drops them, so look for them in the folded text.
+CONTRAST_WORDS: frozenset[str] = _CLAUSE_WORDS
+
+#: Praise of people or of the service: "she was really kind", "ljubazna prodavačica".
+#: Ambiguous words need a copula or an intensifier ("so kind", not "what kind of").
+PRAISE = Lexicon(
+    [
+        # en
+        "lovely|helpful|wonderful|courteous|attentive|caring|amazing|fantastic|excellent",
+        "brilliant|outstanding|superb|marvellous|marvelous|impressed|kudos|compliments",
+        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most kind|friendly",
+        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most polite|patient",
+        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most pleasant|sweet",
+        "kind|nice|friendly|patient to|with",
+        "well done",
+        "thank|thanks him|her|them",
+        "want|like|wanted to praise|thank|compliment",
+        # BCS: ljubazna, divna, predivna, krasna, susretljiva, uslužna, strpljiva, pristojna,
+        # odlična, izvrsna, sjajna, pohvala, svaka čast, pomogla mi je, hvala joj / mu / im
+        "ljubazn*|divn*|predivn*|krasn*|prekrasn*|susretljiv*|usluzn*|strpljiv*|pristojn*",
+        "odlicn*|izvrsn*|sjajn*|fantasticn*|profesionaln*|pohval*|pohvali*",
+        "ljubazan|divan|predivan|krasan|prekrasan|pristojan|odlican|izvrstan|sjajan",
+        "svaka ..1 cast",
+        "pomogla|pomogao|pomogli|pomogle mi|nam",
+        "hvala|zahvalite|zahvalit* joj|mu|im|njoj|njemu",
+    ]
+)
+
+#: What went wrong with the staff or the service; with praise words it is still a complaint
+#: ("nice, but rude", "forty minutes in the queue, brilliant organisation").
+SERVICE_FAULTS = Lexicon(
+    [
+        # en: behaviour
+        "rude|rudely|impolite|unfriendly|unhelpful|arrogant|nasty|mean|condescending|ignor*",
+        "yell*|shout*|snapped|argu*|refus*|overcharg*|insult*|laugh*|mock*|hung|sighed|eyes",
+        # en: waiting and counting ("forty minutes", "another week", "three times"), zero
+        "minute|minutes|hour|hours|week|queue|queues|times|another|zero|charged",
+        # BCS: bezobrazna, neljubazna, nepristojna, drska, bahata, ignorirala (hr) /
+        # ignorisala (sr, bs), vikala, izderala se, vrijeđala / vređala, odbila, smijala se,
+        # prekinula, prevrtala očima
+        "bezobraz*|neljubazn*|nepristojn*|drsk*|bahat*|ignorir*|ignoris*|vikal*|vikao|viknu*",
+        "vrijedj*|vredj*|odbi*|odbij*|smija*|smeja*|prekin*|izdera*|obrecn*|nadmen*|osorn*",
+        "ocima|prevrta*|pukl*|naplati*",
+        # BCS: waiting and counting ("četrdeset minuta u redu", "tri puta", "treći put"), zero
+        "minut*|sat|sata|sati|satima|puta|nula",
+        "u redu za|na kasu|blagajnu",
+        "treci|drugi|cetvrti|peti put",
+    ]
+)
+
+#: Praise said sarcastically opens the message on its own: "wow, ...", "odlično, ...".
+SARCASTIC_OPENERS = frozenset(
+    {
+        *("oh", "wow", "great", "amazing", "lovely", "wonderful", "brilliant", "perfect"),
+        *("fantastic", "superb", "excellent", "bravo", "super", "odlicno", "sjajno", "divno"),
+        *("krasno", "savrseno", "fantasticno", "genijalno", "bas", "e"),
+    }
+)
+
 #: Words that describe a problem; sarcasm markers count only next to one of them.
 PROBLEM_WORDS = Lexicon(
     [

@@ -75,6 +75,10 @@ BCS_CODES: tuple[str, ...] = ("hr", "sr", "bs")
 CODES: tuple[str, ...] = ("en", *BCS_CODES)
 #: Below this family confidence a message is "short or ambiguous" and keeps the previous code.
 KEEP_PREVIOUS_BELOW = 0.5
+#: Share of the BCS confidence that depends on the variant. A clearly BCS message with weak
+#: variant evidence must still be confident enough to set the conversation's language (the
+#: action server's threshold is 0.4): otherwise the customer is answered in English.
+VARIANT_DOUBT = 0.25
 #: Evidence at which the strength factor reaches one half.
 _STRENGTH_HALF = 1.5
 #: Variant priors: with no marker at all Croatian is the default BCS variant.
@@ -438,7 +442,8 @@ BCS_WORDS: frozenset[str] = frozenset(
         odlicno sve nista puno losa lose los vam vas mene meni moj moja moje mojoj mojom
         ljubazn(o|a|i) bezobrazn(o|a|i) nepristojn(o|a|i) sramotno dana dani danas sutra
         dosad dosta stvarno zaista bas opet odmah zbog jer kartic(a|e|u|om) uplat(a|u|e|io)
-        otkaz(ati|ala|ao|ivanje) zeljela zelio"""
+        otkaz(ati|ala|ao|ivanje) zeljela zelio jutro jutra vece cao dovidjenja laku noc
+        pozdravljam postovanje"""
     )
 )
 
@@ -654,8 +659,8 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
         code = max(BCS_CODES, key=lambda c: variants[c])
         family_confidence = p_bcs * strength
         # The family decides which responses the customer can read; an unsure variant
-        # (hr or bs?) only halves the confidence at worst.
-        confidence = family_confidence * (0.5 + 0.5 * variants[code])
+        # (hr or bs?) lowers the confidence by a quarter at worst.
+        confidence = family_confidence * (1.0 - VARIANT_DOUBT + VARIANT_DOUBT * variants[code])
     else:
         code = "en"
         family_confidence = confidence = (1.0 - p_bcs) * strength

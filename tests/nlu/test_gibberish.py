@@ -29,7 +29,7 @@ EXAMPLES = {
     "affirm": ["yes", "da", "jeste, to je to"],
     "deny": ["no", "ne", "nije"],
     "state_resolution": ["nothing, I just wanted you to know", "ništa", "ne znam"],
-    "greet": ["hello", "dobar dan", "ја сам опет"],
+    "greet": ["hello", "hey", "dobar dan", "ја сам опет"],
 }
 CLASSIFIED = {"name": "complain_delivery", "confidence": 0.6}
 
@@ -119,6 +119,8 @@ def test_nothing_to_understand_becomes_fallback(
         "frižider",
         "parcel",
         ":)",
+        "heya",  # one letter away from "hey"
+        "hellooooo",  # a letter held down
     ],
 )
 def test_answers_references_and_known_words_keep_their_intent(

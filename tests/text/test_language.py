@@ -187,3 +187,19 @@ def test_importing_language_does_not_import_spacy() -> None:
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zdravo, aplikacija me stalno odjavljuje",
+        "račun mi je naplaćen dva puta",
+        "dobro jutro",
+        "laku noć",
+    ],
+)
+def test_clear_bcs_without_variant_markers_is_confident_enough_for_the_slot(text: str) -> None:
+    """The action server sets the language slot from 0.4: below it the customer gets English."""
+    detection = detect(text, Detection("en", "latin", 1.0))
+    assert detection.is_bcs, detection
+    assert detection.confidence >= 0.4, detection
