@@ -45,9 +45,10 @@
    outweigh it. Without any marker the priors make ``hr`` the default BCS variant.
 
 **Confidence** is ``P(family) * strength`` for English and
-``P(family) * strength * (0.5 + 0.5 * P(variant))`` for BCS, where ``strength`` grows with the
-amount of evidence (``E / (E + 1.5)``): a clearly BCS message without variant markers is still
-confidently BCS (the default variant, hr). A message whose family confidence is below
+``P(family) * strength * (0.75 + 0.25 * P(variant))`` for BCS (:data:`VARIANT_DOUBT`), where
+``strength`` grows with the amount of evidence (``E / (E + 1.5)``): a clearly BCS message
+without variant markers is still confident enough to set the conversation's language (the
+default variant, hr). A message whose family confidence is below
 :data:`KEEP_PREVIOUS_BELOW` ("ok", "da", "hvala", "C-4KX9TR") keeps ``previous.code`` (and,
 unless it is written in Cyrillic, ``previous.script``); ``previous`` is also a prior for the
 variant, so a Bosnian conversation stays Bosnian through neutral messages.
@@ -165,7 +166,10 @@ MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
         "promijen(iti|ite|io|ila|ili|imo|jen|jena|jeno) zahtjev(|a|u|om|i) djecij(i|a|e|u|eg|em) "
         "odjec(a|e|u|om) mjesecn(o|a|i|e|u) cjenik(|a|u) procjen(a|e|u|iti) sjec(anje|ala|ao) "
         "zagrija(o|la|lo|va) pregrija(o|la|lo|va) vrijem(ena|enu) "
-        "prijevoz(|a|u|om) uvijet",
+        "prijevoz(|a|u|om) uvijet "
+        # past participles of -nijeti / -jeti verbs (Serbian doneo, voleo, sedeo, leteo)
+        "donio odnio prenio ponio unio iznio nanio zanio pronio volio volje(la|li|lo) "
+        "sjedio letio trpio mrzio smio umio",
     ),
     (
         "ekavian",
@@ -523,7 +527,15 @@ _IJEKAVIAN_LOOKALIKES = ("nije", "pij", "bije", "krij", "prijem", "vije", "proje
 #: Ekavian masculine past participles: Serbian "hteo, video, želeo, razumeo" against
 #: "htio, vidio, želio, razumio"; "deo" and "ceo" are ekavian words as well.
 _EKAVIAN_PARTICIPLE = re.compile(r"[a-z]{2,}eo$")
-_SHARED_EO = frozenset({"pepeo", "romeo", "video", "rodeo", "stereo"})
+_SHARED_EO = frozenset(
+    {
+        *("pepeo", "romeo", "video", "rodeo", "stereo"),
+        # Verbs without jat, written alike everywhere: početi, uzeti, dovesti, sresti, jesti.
+        *("poceo", "zapoceo", "uzeo", "preuzeo", "zauzeo", "oduzeo", "poduzeo", "preduzeo"),
+        *("doveo", "odveo", "naveo", "izveo", "uveo", "proveo", "priveo", "zaveo", "sveo"),
+        *("sreo", "jeo", "pojeo", "zapeo", "napeo"),
+    }
+)
 
 
 def _word_weight(word: str) -> float:

@@ -203,3 +203,16 @@ def test_clear_bcs_without_variant_markers_is_confident_enough_for_the_slot(text
     detection = detect(text, Detection("en", "latin", 1.0))
     assert detection.is_bcs, detection
     assert detection.confidence >= 0.4, detection
+
+
+def test_participles_without_jat_are_no_serbian_markers() -> None:
+    """The participles "počeo", "uzeo", "doveo" are written alike in all three variants."""
+    for text in ("perilica je počela curiti", "kurir je uzeo paket", "poslovođa je doveo kolegu"):
+        assert not any(m.startswith("ekavian") for m in detect(text).markers), text
+    assert "ekavian-form:poceo" not in detect("aparat je počeo da varniči").markers
+
+
+def test_ijekavian_participles_of_nijeti_verbs() -> None:
+    """Ijekavian "donio" (hr, bs) against "doneo" (sr): with "niko" it is Bosnian."""
+    assert detect("niko mi nije donio račun").code == "bs"
+    assert detect("niko mi nije doneo račun").code == "sr"
