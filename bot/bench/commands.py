@@ -20,7 +20,14 @@ from bot.settings import PROJECT_ROOT
             action="store_true",
             help="short phases (8 s paced, 6 s closed loop; full: 20 s, 15 s)",
         ),
-        arg("--no-postgres", action="store_true", help="skip the PostgreSQL stack"),
+        arg("--no-postgres", action="store_true", help="skip the PostgreSQL stacks"),
+        arg(
+            "--variant",
+            action="append",
+            help="only this variant of our stack (repeatable; default: all of "
+            "ours-sqlite, ours-sqlite-inproc, ours-sqlite-inproc-2w, ours-postgres, "
+            "ours-postgres-inproc-2w)",
+        ),
         arg("--no-starter", action="store_true", help="skip Rasa's starter bot"),
         arg(
             "--transport",
@@ -58,6 +65,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.closed_customers < 1:
         raise CliError("--closed-customers must be at least 1")
+    known = {variant.name: variant for variant in run.VARIANTS}
+    if unknown := [name for name in args.variant or () if name not in known]:
+        raise CliError(f"unknown variant {', '.join(unknown)}: one of {', '.join(known)}")
     plan = run.Plan(
         shapes=run.shapes(args.quick, args.closed_customers),
         postgres=not args.no_postgres,
@@ -66,6 +76,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         port_base=args.port_base,
         model=Path(args.model) if args.model else None,
         postgres_shapes=("paced-20", f"closed-{args.closed_customers}"),
+        variants=tuple(known[name] for name in args.variant or known),
     )
     data = run.run(plan)
     data["plan"] = json.loads(json.dumps(dataclasses.asdict(plan), default=str))

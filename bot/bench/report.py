@@ -116,13 +116,21 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                 )
         start = stack["start_seconds"].get("rasa")
         rss = stack["peak_rss_mb"].get("rasa")
+        measured = f"start {_fmt(start)} s, peak RSS {_fmt(rss, 0)} MB"
+        memory = rss
+        processes = stack.get("processes", {}).get("rasa", 1)
+        pss = stack.get("peak_pss_mb", {}).get("rasa")
+        if processes > 1 and pss:
+            # forked workers share their parent's pages: RSS counts them once per process
+            measured += f" over {processes} processes, PSS {_fmt(pss, 0)} MB"
+            memory = pss
         rows.append(
             (
                 f"Rasa server, {label}: start ≤ {START_TARGET_S:.0f} s, RSS ≤ 1 GB",
-                f"start {_fmt(start)} s, peak RSS {_fmt(rss, 0)} MB",
+                measured,
                 None
-                if start is None or rss is None
-                else start <= START_TARGET_S and rss <= RSS_TARGET_MB,
+                if start is None or memory is None
+                else start <= START_TARGET_S and memory <= RSS_TARGET_MB,
             )
         )
     ours = _stack(data, "ours-sqlite")
@@ -205,21 +213,25 @@ def _ratio_rows(data: Data) -> Iterator[list[str]]:
 def _process_rows(data: Data) -> Iterator[list[str]]:
     for stack in data["stacks"]:
         if stack.get("error"):
-            yield [stack["name"], "–", "–", "–", "–", "–", f"not run: {stack['error']}"]
+            yield [stack["name"], "–", "–", "–", "–", "–", "–", f"not run: {stack['error']}"]
             continue
         start, peak, after = (
             stack["start_seconds"],
             stack["peak_rss_mb"],
             stack["rss_after_start_mb"],
         )
+        pss = stack.get("peak_pss_mb", {}).get("rasa")
         yield [
             stack["name"],
             _fmt(stack.get("train_seconds")),
             _fmt(start.get("rasa")),
             _fmt(start.get("actions")),
             f"{_fmt(after.get('rasa'), 0)} / {_fmt(peak.get('rasa'), 0)}",
-            f"{_fmt(after.get('actions'), 0)} / {_fmt(peak.get('actions'), 0)}",
-            "",
+            _fmt(pss, 0),
+            f"{_fmt(after.get('actions'), 0)} / {_fmt(peak.get('actions'), 0)}"
+            if "actions" in start
+            else "–",
+            stack.get("description", ""),
         ]
 
 
@@ -297,7 +309,10 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
         "## Processes",
         "",
         "Start: seconds from process start until the server answers HTTP. RSS: after start / peak "
-        "during the load (process and its children), in MB.",
+        "during the load (process and its children, so several workers count every worker, "
+        "shared pages included), in MB. PSS: the Rasa server's peak proportional set size, "
+        "where pages shared between its processes count once (for several workers, the memory "
+        "they really take). –: no action server (the actions run in the Rasa process).",
         "",
         _table(
             [
@@ -306,8 +321,9 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
                 "Rasa start s",
                 "actions start s",
                 "Rasa RSS MB",
+                "Rasa PSS MB",
                 "actions RSS MB",
-                "",
+                "how it runs",
             ],
             list(_process_rows(data)),
         ),

@@ -22,6 +22,11 @@ def _process_tree(pid: int) -> list[psutil.Process]:
         return []
 
 
+def tree_size(pid: int) -> int:
+    """How many processes the tree of ``pid`` holds (a Rasa server with workers: 1 + workers)."""
+    return len(_process_tree(pid))
+
+
 def tree_rss(pid: int) -> int:
     """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
     total = 0
@@ -29,6 +34,19 @@ def tree_rss(pid: int) -> int:
         try:
             total += process.memory_info().rss
         except psutil.Error:  # a child that exited between listing and reading
+            continue
+    return total
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional set size in bytes of process ``pid`` plus its descendants: pages shared
+    between them (a forked worker's copy of its parent's memory) are counted once in all, so
+    for several workers this is the memory they really take, unlike the sum of their RSS."""
+    total = 0
+    for process in _process_tree(pid):
+        try:
+            total += process.memory_full_info().pss
+        except (psutil.Error, AttributeError):  # gone, or no PSS on this platform
             continue
     return total
 
@@ -55,6 +73,8 @@ class RssSampler:
         self.pids = dict(pids)
         self.interval = interval
         self.peaks: dict[str, int] = {name: 0 for name in self.pids}
+        #: Peak PSS (:func:`tree_pss`) of each process tree.
+        self.pss_peaks: dict[str, int] = {name: 0 for name in self.pids}
         self.samples = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -62,6 +82,7 @@ class RssSampler:
     def sample(self) -> None:
         for name, pid in self.pids.items():
             self.peaks[name] = max(self.peaks[name], tree_rss(pid))
+            self.pss_peaks[name] = max(self.pss_peaks[name], tree_pss(pid))
         self.samples += 1
 
     def _loop(self) -> None:

@@ -4,6 +4,7 @@ load shape over REST and over socket.io, check the complaints, sample memory, st
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import tempfile
@@ -19,7 +20,7 @@ from bot.bench import ledger as ledger_module
 from bot.bench import stacks
 from bot.bench.clients import Client, RestClient, SocketIOClient
 from bot.bench.load import Calibration, PhaseResult, Shape, run_phase, warm_up
-from bot.bench.rss import RssSampler, tree_cpu_seconds, tree_rss
+from bot.bench.rss import RssSampler, tree_cpu_seconds, tree_rss, tree_size
 from bot.bench.scripts import OUR_SCRIPTS, STARTER_SCRIPTS, Script
 
 TRANSPORTS = ("rest", "socketio")
@@ -39,6 +40,19 @@ class Plan:
     seed: int = 1
     #: A trained model to use instead of training ours (training time then not measured).
     model: Path | None = None
+    #: The ways our stack runs, each benchmarked in turn (PostgreSQL ones unless ``postgres``
+    #: is off).
+    variants: tuple[stacks.Variant, ...] = ()
+
+
+#: Our stack as ``make run`` starts it, then the speed settings one by one.
+VARIANTS: tuple[stacks.Variant, ...] = (
+    stacks.Variant("ours-sqlite"),
+    stacks.Variant("ours-sqlite-inproc", actions_in_process=True),
+    stacks.Variant("ours-sqlite-inproc-2w", actions_in_process=True, workers=2),
+    stacks.Variant("ours-postgres", database="postgres"),
+    stacks.Variant("ours-postgres-inproc-2w", "postgres", actions_in_process=True, workers=2),
+)
 
 
 def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
@@ -54,9 +68,14 @@ def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
 class StackResult:
     name: str
     train_seconds: float | None = None
+    #: How the stack runs (our variants: database, actions, workers).
+    description: str = ""
     start_seconds: dict[str, float] = field(default_factory=dict)
     rss_after_start_mb: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    peak_pss_mb: dict[str, float] = field(default_factory=dict)
+    #: Processes in each tree once started (a Rasa server with 2 workers: 3).
+    processes: dict[str, int] = field(default_factory=dict)
     phases: list[dict[str, Any]] = field(default_factory=list)
     warm_up_errors: dict[str, int] = field(default_factory=dict)
     error: str | None = None
@@ -128,6 +147,9 @@ async def _run_stack_phases(
                 for name, peak in sampler.peaks.items():
                     mb = peak / 2**20
                     result.peak_rss_mb[name] = max(result.peak_rss_mb.get(name, 0.0), mb)
+                for name, peak in sampler.pss_peaks.items():
+                    mb = peak / 2**20
+                    result.peak_pss_mb[name] = max(result.peak_pss_mb.get(name, 0.0), mb)
                 entry: dict[str, Any] = {
                     "transport": transport,
                     "shape": shape.name,
@@ -184,6 +206,7 @@ def _bench_stack(
         result.rss_after_start_mb = {
             name: round(tree_rss(pid) / 2**20, 1) for name, pid in stack.pids.items()
         }
+        result.processes = {name: tree_size(pid) for name, pid in stack.pids.items()}
         log(f"  up: start {result.start_seconds} s, RSS {result.rss_after_start_mb} MB")
         asyncio.run(_run_stack_phases(stack, scripts, plan, phase_shapes, result, log))
     finally:
@@ -217,38 +240,48 @@ def run(plan: Plan, log: Callable[[str], None] = print) -> dict[str, Any]:
             starter_model, starter_train = stacks.train_starter(starter_dir)
             log(f"  {starter_train:.1f} s")
 
-        sqlite = StackResult("ours-sqlite", train_seconds=_round(our_train))
-        results.append(sqlite)
-        url = f"sqlite:///{workdir / 'bench.db'}"
-        _bench_stack(
-            lambda: stacks.start_ours("ours-sqlite", model, url, plan.port_base, workdir),
-            OUR_SCRIPTS,
-            plan,
-            plan.shapes,
-            sqlite,
-            log,
-        )
-        if plan.postgres:
-            pg = StackResult("ours-postgres", train_seconds=_round(our_train))
-            results.append(pg)
+        for number, variant in enumerate(plan.variants or VARIANTS):
+            if variant.database == "postgres" and not plan.postgres:
+                continue
+            result = StackResult(
+                variant.name, train_seconds=_round(our_train), description=variant.description
+            )
+            results.append(result)
+            slot = VARIANTS.index(variant) if variant in VARIANTS else number
+            port = plan.port_base + 100 + 10 * slot
+            if variant.database == "sqlite":
+                url = f"sqlite:///{workdir / f'{variant.name}.db'}"
+                try:
+                    _bench_stack(
+                        functools.partial(stacks.start_ours, variant, model, url, port, workdir),
+                        OUR_SCRIPTS,
+                        plan,
+                        plan.shapes,
+                        result,
+                        log,
+                    )
+                except stacks.StackError as error:  # reported; the other stacks still run
+                    result.error = str(error)
+                    log(f"  {variant.name} not run: {error}")
+                continue
             pg_shapes = [
                 s for s in plan.shapes if not plan.postgres_shapes or s.name in plan.postgres_shapes
             ]
             try:
                 with stacks.postgres_database() as pg_url:
                     _bench_stack(
-                        lambda: stacks.start_ours(
-                            "ours-postgres", model, pg_url, plan.port_base + 10, workdir
+                        functools.partial(
+                            stacks.start_ours, variant, model, pg_url, port, workdir
                         ),
                         OUR_SCRIPTS,
                         plan,
                         pg_shapes,
-                        pg,
+                        result,
                         log,
                     )
             except Exception as error:  # PostgreSQL is optional: report, do not abort
-                pg.error = f"{type(error).__name__}: {error}"
-                log(f"  PostgreSQL skipped: {pg.error}")
+                result.error = f"{type(error).__name__}: {error}"
+                log(f"  PostgreSQL skipped: {result.error}")
         if plan.starter and starter_model is not None:
             starter = StackResult("starter", train_seconds=round(starter_train or 0.0, 1))
             results.append(starter)

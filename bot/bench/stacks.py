@@ -130,7 +130,13 @@ def _start(
     commands: dict[str, tuple[list[str], str]],
     logdir: Path,
 ) -> Stack:
-    """Start ``commands`` (name -> (argv, health URL)) at once and time each until it answers."""
+    """Start ``commands`` (name -> (argv, health URL)) at once and time each until it answers.
+
+    A health URL that answers before anything started means another server holds the port:
+    its figures would be someone else's, so the stack is refused.
+    """
+    if busy := [url for _, url in commands.values() if _answers(url)]:
+        raise StackError(f"{stack.name}: something already answers at {', '.join(busy)}")
     logdir.mkdir(parents=True, exist_ok=True)
     starts: dict[str, float] = {}
     for name, (args, _) in commands.items():
@@ -159,8 +165,33 @@ def stop(stack: Stack) -> None:
             process.wait()
 
 
-def start_ours(name: str, model: Path, database_url: str, rasa_port: int, workdir: Path) -> Stack:
-    """Our action and Rasa servers on ``rasa_port`` and ``rasa_port + 50``."""
+@dataclass(frozen=True)
+class Variant:
+    """One way of running our stack: database, where the actions run, how many workers."""
+
+    name: str
+    database: str = "sqlite"  # or "postgres"
+    #: Actions in the Rasa process (``BOT_ACTIONS_IN_PROCESS``) instead of the action server.
+    actions_in_process: bool = False
+    #: Rasa server workers (``BOT_RASA_WORKERS``); above 1 with Redis locks (``REDIS_URL``).
+    workers: int = 1
+
+    @property
+    def description(self) -> str:
+        actions = "actions in the Rasa process" if self.actions_in_process else "action server"
+        workers = f"{self.workers} Rasa workers, Redis locks" if self.workers > 1 else "1 worker"
+        return f"{self.database}, {actions}, {workers}"
+
+
+#: Redis database for the bench's lock store and socket.io manager (multi-worker variants).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/9"
+
+
+def start_ours(
+    variant: Variant, model: Path, database_url: str, rasa_port: int, workdir: Path
+) -> Stack:
+    """Our Rasa server on ``rasa_port`` and, unless the actions run in it, the action server on
+    ``rasa_port + 50``."""
     from bot import store
 
     actions_port = rasa_port + 50
@@ -169,21 +200,31 @@ def start_ours(name: str, model: Path, database_url: str, rasa_port: int, workdi
         DATABASE_URL=database_url,
         BOT_RASA_PORT=str(rasa_port),
         BOT_ACTIONS_PORT=str(actions_port),
+        BOT_ACTIONS_IN_PROCESS=str(variant.actions_in_process).lower(),
+        BOT_RASA_WORKERS=str(variant.workers),
+        SANIC_WORKERS=str(variant.workers),
         # Every simulated customer comes from 127.0.0.1: per-IP limits would refuse them.
         BOT_RATE_LIMITS="off",
     )
+    if variant.workers > 1:
+        env["REDIS_URL"] = BENCH_REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
     settings = load_settings(environ=env)
     store.migrate(database_url)
-    endpoints = write_endpoints(settings, workdir / f"{name}-endpoints.yml")
+    endpoints = write_endpoints(settings, workdir / f"{variant.name}-endpoints.yml")
     host = settings.host
-    commands = {
-        "actions": (
+    commands: dict[str, tuple[list[str], str]] = {}
+    if not variant.actions_in_process:
+        commands["actions"] = (
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
             f"http://{host}:{actions_port}/health",
-        ),
-        "rasa": (rasa_server_command(settings, model, endpoints), f"http://{host}:{rasa_port}/"),
-    }
-    stack = Stack(name, f"http://{host}:{rasa_port}", database_url=database_url)
+        )
+    commands["rasa"] = (
+        rasa_server_command(settings, model, endpoints),
+        f"http://{host}:{rasa_port}/",
+    )
+    stack = Stack(variant.name, f"http://{host}:{rasa_port}", database_url=database_url)
     return _start(stack, PROJECT_ROOT, env, commands, workdir / "logs")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.bench.report import chart, markdown, targets
 
 
@@ -105,3 +107,49 @@ def test_markdown_holds_every_phase_and_the_ratios(tmp_path: Path) -> None:
     assert text.rstrip().endswith("profiled")
     chart(_data(), tmp_path / "bench.png")
     assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_variant_without_action_server_reports_its_settings() -> None:
+    data = _data()
+    inproc = {
+        **data["stacks"][0],
+        "name": "ours-sqlite-inproc-2w",
+        "description": "sqlite, actions in the Rasa process, 2 Rasa workers, Redis locks",
+        "start_seconds": {"rasa": 9.0},
+        "rss_after_start_mb": {"rasa": 1500.0},
+        "peak_rss_mb": {"rasa": 1600.0},
+        "peak_pss_mb": {"rasa": 1100.0},
+        "processes": {"rasa": 3},
+    }
+    data["stacks"].insert(1, inproc)
+    text = markdown(data, "make bench")
+    assert (
+        "| ours-sqlite-inproc-2w | 50.0 | 9.0 | – | 1500 / 1600 | 1100 | – | sqlite, actions in "
+        "the "
+        "Rasa process, 2 Rasa workers, Redis locks |"
+    ) in text
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    assert rows["Rasa server, sqlite-inproc-2w: start ≤ 20 s, RSS ≤ 1 GB"] == (
+        "start 9.0 s, peak RSS 1600 MB over 3 processes, PSS 1100 MB",
+        False,
+    )
+    data["stacks"][1]["peak_pss_mb"] = {"rasa": 900.0}
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    assert rows["Rasa server, sqlite-inproc-2w: start ≤ 20 s, RSS ≤ 1 GB"][1] is True
+
+
+def test_variants_name_their_settings() -> None:
+    from bot.bench.run import VARIANTS
+
+    names = [variant.name for variant in VARIANTS]
+    assert names[0] == "ours-sqlite" and len(set(names)) == len(names)
+    assert VARIANTS[0].description == "sqlite, action server, 1 worker"
+    two = next(v for v in VARIANTS if v.workers == 2 and v.database == "sqlite")
+    assert two.actions_in_process and "2 Rasa workers, Redis locks" in two.description
+
+
+def test_an_unknown_variant_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["bench", "--variant", "ours-nonsense", "--no-starter"]) != 0
+    assert "unknown variant ours-nonsense" in capsys.readouterr().err

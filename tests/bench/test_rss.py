@@ -55,3 +55,26 @@ def test_sampler_keeps_the_peak_per_name(family: subprocess.Popen[bytes]) -> Non
     assert sampler.samples >= 3
     assert sampler.peak_mb("family") >= 120
     assert sampler.peaks["gone"] == 0
+
+
+def test_pss_counts_a_forked_childs_shared_pages_once() -> None:
+    import os
+    import signal
+
+    from bot.bench.rss import tree_pss, tree_size
+
+    ballast = bytearray(64 * 2**20)  # touched pages the child shares until it writes them
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    child = os.fork()
+    if child == 0:  # the child only waits to be counted
+        signal.pause()
+        os._exit(0)
+    try:
+        time.sleep(0.3)
+        me = os.getpid()
+        assert tree_size(me) >= 2
+        rss, pss = tree_rss(me), tree_pss(me)
+        assert 0 < pss < rss - 32 * 2**20  # the 64 MB is in both RSS figures, once in PSS
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
