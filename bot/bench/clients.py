@@ -52,22 +52,34 @@ def _text(message: Any) -> str:
 
 
 class RestClient:
-    """Rasa's REST channel: one POST per message, the replies in the response."""
+    """Rasa's REST channel: one POST per message, the replies in the response.
+
+    Each conversation is a new visitor with a connection of its own (kept alive for the
+    conversation), as a browser would have: customers do not share pooled connections, which
+    would also pin them all to whichever server worker accepted the pool's first connections.
+    """
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, tag: str) -> None:
-        self.session = session
+        self.timeout = session.timeout
         self.url = f"{base_url}/webhooks/rest/webhook"
         self.tag = tag
         self.sender_id = ""
+        self.session: aiohttp.ClientSession | None = None
 
     async def connect(self) -> None:
         return None
 
     async def new_conversation(self) -> str:
+        await self.close()
+        self.session = aiohttp.ClientSession(
+            timeout=self.timeout, connector=aiohttp.TCPConnector(limit=1)
+        )
         self.sender_id = f"{self.tag}-{uuid.uuid4().hex[:16]}"
         return self.sender_id
 
     async def say(self, text: str, expected_replies: int | None) -> list[str]:
+        if self.session is None:
+            raise TransportError("no_conversation")
         try:
             async with self.session.post(
                 self.url, json={"sender": self.sender_id, "message": text}
@@ -84,7 +96,9 @@ class RestClient:
         return [_text(message) for message in messages]
 
     async def close(self) -> None:
-        return None
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
 
 
 class SocketIOClient:

@@ -71,3 +71,42 @@ async def test_a_socket_per_conversation(server: str) -> None:
         assert second and second != first
         assert await client.say("again", 2) == [f"{second}: again", "anything else?"]
         await client.close()
+
+
+@pytest.fixture()
+async def rest_server() -> AsyncIterator[tuple[str, list[int]]]:
+    """Answers like Rasa's REST channel and notes the client port of every request."""
+    ports: list[int] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        ports.append(request.transport.get_extra_info("peername")[1])  # type: ignore[union-attr]
+        body = await request.json()
+        return web.json_response([{"recipient_id": body["sender"], "text": body["message"]}])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}", ports
+    await runner.cleanup()
+
+
+async def test_each_rest_conversation_is_a_visitor_with_its_own_connection(
+    rest_server: tuple[str, list[int]],
+) -> None:
+    from bot.bench.clients import RestClient
+
+    base_url, ports = rest_server
+    async with aiohttp.ClientSession() as shared:
+        client = RestClient(shared, base_url, "t")
+        first = await client.new_conversation()
+        assert await client.say("one", None) == ["one"]
+        assert await client.say("two", None) == ["two"]
+        second = await client.new_conversation()
+        assert await client.say("three", None) == ["three"]
+        await client.close()
+    assert first != second
+    assert ports[0] == ports[1]  # kept alive within a conversation
+    assert ports[2] != ports[0]  # a new visitor, a new connection
