@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot import store
 
@@ -48,3 +48,15 @@ def test_a_writer_still_takes_the_lock_first(url: str) -> None:
                 other.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
+
+
+def test_sessions_on_a_sqlite_file_reuse_pooled_connections(url: str) -> None:
+    engine = store.get_engine(url)
+    opened: list[object] = []
+    event.listen(engine, "connect", lambda connection, record: opened.append(connection))
+    for _ in range(5):
+        with store.session_scope(url) as session:
+            session.execute(text("SELECT 1"))
+        with store.read_scope(url) as session:
+            session.execute(text("SELECT 1"))
+    assert len(opened) <= 1  # one connection, checked out again and again
