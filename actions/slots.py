@@ -40,6 +40,19 @@ class ValidateSlotMappings(ValidationAction):
             return {"script": script}
         return {}
 
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Checked in :meth:`extract_language`; without this method rasa_sdk logs a warning for
+        every customer message."""
+        return {"language": value}
+
+    async def validate_script(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Checked in :meth:`extract_script` (see :meth:`validate_language`)."""
+        return {"script": value}
+
     async def extract_failed_understandings(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
