@@ -135,12 +135,27 @@ def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> lis
     ]
 
 
+def create_tracker_tables(database_url: str) -> None:
+    """Create Rasa's tracker table (``events``) now, before several workers start.
+
+    Every worker's tracker store creates it at start-up; on a new database they race, and all
+    but one log an error for a table that another has just made.
+    """
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from bot.store import get_engine
+
+    SQLTrackerStore.Base.metadata.create_all(get_engine(database_url))
+
+
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server (unless the actions run in the Rasa process) and the Rasa
     server; return once they answer."""
     env = child_env()
     # one file per port: stacks started side by side must not read each other's endpoints
     endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
+    if settings.rasa_workers > 1:
+        create_tracker_tables(settings.database_url)
     checks: list[tuple[str, subprocess.Popen[bytes]]] = []
     if not settings.actions_in_process:
         actions = subprocess.Popen(

@@ -26,7 +26,13 @@ from typing import IO
 from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
-from bot.runner import child_env, rasa_command, rasa_server_command, write_endpoints
+from bot.runner import (
+    child_env,
+    create_tracker_tables,
+    rasa_command,
+    rasa_server_command,
+    write_endpoints,
+)
 from bot.settings import PROJECT_ROOT, load_settings
 
 #: How long a server may take to answer after its start before the run gives up.
@@ -213,6 +219,8 @@ def start_ours(
     settings = load_settings(environ=env)
     store.migrate(database_url)
     endpoints = write_endpoints(settings, workdir / f"{variant.name}-endpoints.yml")
+    if variant.workers > 1:
+        create_tracker_tables(database_url)
     host = settings.host
     commands: dict[str, tuple[list[str], str]] = {}
     if not variant.actions_in_process:

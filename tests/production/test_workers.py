@@ -39,6 +39,18 @@ def test_socket_io_goes_through_redis_only_when_workers_share_it() -> None:
     assert type(client_manager(two)).__name__ == "AsyncRedisManager"
 
 
+def test_rasas_tracker_table_is_made_once_before_the_workers_start(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from bot.runner import create_tracker_tables
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    create_tracker_tables(url)
+    create_tracker_tables(url)  # a restart finds it there
+    assert "events" in inspect(store.get_engine(url)).get_table_names()
+    store.dispose_engines()
+
+
 def _post(base: str, sender: str, text: str) -> list[str]:
     request = urllib.request.Request(
         f"{base}/webhooks/rest/webhook",
@@ -73,9 +85,10 @@ def test_two_workers_answer_concurrent_complaints_with_one_ticket_each(
     }
     with start_stack(trained_model, tmp_path / "bot.db", RASA_PORT, **environment) as settings:
         base = f"http://{settings.host}:{RASA_PORT}"
+        ours = ("bot.ops.rasa_main", f"--port {RASA_PORT}")  # other tests' servers may run
         listening = [
             p for p in psutil.Process().children(recursive=True)
-            if "bot.ops.rasa_main" in " ".join(p.cmdline())
+            if all(part in " ".join(p.cmdline()) for part in ours)
         ]  # fmt: skip
         assert len(listening) == 3  # Sanic's main process and its two workers
         with ThreadPoolExecutor(max_workers=8) as pool:
