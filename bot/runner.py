@@ -118,6 +118,11 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) -
     return False
 
 
+def rasa_server_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
+    """``env`` for the Rasa server: Rasa's own worker count from ``rasa_workers``."""
+    return {**env, "SANIC_WORKERS": str(settings.rasa_workers)}
+
+
 def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
     with a token or JWT secret (added by rasa_main from the settings), never open."""
@@ -171,7 +176,7 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
     rasa = subprocess.Popen(
         rasa_server_command(settings, model, endpoints),
         cwd=PROJECT_ROOT,
-        env={**env, "SANIC_WORKERS": str(settings.rasa_workers)},
+        env=rasa_server_env(settings, env),
     )
     checks.append((f"http://{settings.host}:{settings.rasa_port}/", rasa))
     processes = [process for _, process in checks]

@@ -7,7 +7,7 @@ depend on what else runs, the CPU seconds our processes spend per answered messa
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 import psutil
@@ -27,40 +27,38 @@ def tree_size(pid: int) -> int:
     return len(_process_tree(pid))
 
 
-def tree_rss(pid: int) -> int:
-    """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
-    total = 0
+def _tree_sum(pid: int, read: Callable[[psutil.Process], float]) -> float:
+    """``read`` summed over process ``pid`` and its descendants (0 when it is gone); a child
+    that exits between listing and reading is skipped."""
+    total = 0.0
     for process in _process_tree(pid):
         try:
-            total += process.memory_info().rss
-        except psutil.Error:  # a child that exited between listing and reading
+            total += read(process)
+        except (psutil.Error, AttributeError):  # gone, or no such figure on this platform
             continue
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of process ``pid`` plus all its descendants (0 when it is gone)."""
+    return int(_tree_sum(pid, lambda process: process.memory_info().rss))
 
 
 def tree_pss(pid: int) -> int:
     """Proportional set size in bytes of process ``pid`` plus its descendants: pages shared
     between them (a forked worker's copy of its parent's memory) are counted once in all, so
     for several workers this is the memory they really take, unlike the sum of their RSS."""
-    total = 0
-    for process in _process_tree(pid):
-        try:
-            total += process.memory_full_info().pss
-        except (psutil.Error, AttributeError):  # gone, or no PSS on this platform
-            continue
-    return total
+    return int(_tree_sum(pid, lambda process: process.memory_full_info().pss))
 
 
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of process ``pid`` and its live descendants so far."""
-    total = 0.0
-    for process in _process_tree(pid):
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+
+    def cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+
+    return _tree_sum(pid, cpu)
 
 
 class RssSampler:

@@ -31,6 +31,7 @@ from bot.runner import (
     create_tracker_tables,
     rasa_command,
     rasa_server_command,
+    rasa_server_env,
     write_endpoints,
 )
 from bot.settings import PROJECT_ROOT, load_settings
@@ -208,7 +209,6 @@ def start_ours(
         BOT_ACTIONS_PORT=str(actions_port),
         BOT_ACTIONS_IN_PROCESS=str(variant.actions_in_process).lower(),
         BOT_RASA_WORKERS=str(variant.workers),
-        SANIC_WORKERS=str(variant.workers),
         # Every simulated customer comes from 127.0.0.1: per-IP limits would refuse them.
         BOT_RATE_LIMITS="off",
     )
@@ -217,6 +217,7 @@ def start_ours(
     else:
         env.pop("REDIS_URL", None)
     settings = load_settings(environ=env)
+    env = rasa_server_env(settings, env)  # the action server ignores Rasa's worker count
     store.migrate(database_url)
     endpoints = write_endpoints(settings, workdir / f"{variant.name}-endpoints.yml")
     if variant.workers > 1:

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.shared.core.events import BotUttered, Event, deserialise_events
+from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
-from bot.ops.inprocess import run_action_call, run_here
+from bot.ops.inprocess import run_here
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -133,42 +133,30 @@ async def run_with_fallback(
 ) -> list[Event]:
     """:meth:`RemoteAction.run`, falling back to this process, then to an apology.
 
-    With ``actions_in_process`` set, the action runs here first (:mod:`bot.ops.inprocess`);
-    the apology and the outbox still cover a failure.
+    With ``actions_in_process`` set, the action server is not asked: the action runs here
+    first (:mod:`bot.ops.inprocess`); the apology and the outbox still cover a failure. A
+    form's rejection is passed on as Rasa's, as over HTTP.
     """
-    if get_settings().actions_in_process:
+    if not get_settings().actions_in_process:
         try:
-            return await run_here(self, output_channel, nlg, tracker, domain)
+            events = await _original_run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise
-        except Exception:
-            logger.exception("could not run %s in this process; apologising", self.name())
-            action_call = self._action_call_format(tracker, domain)
-            spool(action_call)
-            text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
-            return [BotUttered(text, metadata={"apology": True})]
+        except RasaException as error:
+            logger.warning("action server failed on %s (%s); running it here", self.name(), error)
+        else:
+            _maybe_replay(self)
+            return events
     try:
-        events = await _original_run(self, output_channel, nlg, tracker, domain)
+        return await run_here(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:
         raise
-    except RasaException as error:
-        logger.warning("action server failed on %s (%s); running it here", self.name(), error)
-    else:
-        _maybe_replay(self)
-        return events
-    action_call = self._action_call_format(tracker, domain)
-    try:
-        response = await run_action_call(json.loads(json.dumps(action_call)))
-        self._validate_action_result(response)
     except Exception:
-        logger.exception("the fallback could not run %s either; apologising", self.name())
+        logger.exception("could not run %s in this process; apologising", self.name())
+        action_call = self._action_call_format(tracker, domain)  # afresh: the run may alter it
         spool(action_call)
         text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
         return [BotUttered(text, metadata={"apology": True})]
-    messages = await self._utter_responses(
-        response.get("responses", []), output_channel, nlg, tracker
-    )
-    return [*messages, *deserialise_events(response.get("events", []))]
 
 
 def install() -> None:

@@ -4,9 +4,7 @@ model, real Redis, real concurrent customers over REST."""
 
 from __future__ import annotations
 
-import json
 import random
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,8 +16,9 @@ import pytest
 from bot import store
 from bot.bench.scripts import COMPLAINT_SCRIPTS, Conversation
 from bot.ops.pubsub import client_manager
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from tests.conftest import require_service
+from tests.test_smoke import say
 
 RASA_PORT = 6310
 REDIS_URL = "redis://127.0.0.1:6379/3"
@@ -51,17 +50,7 @@ def test_rasas_tracker_table_is_made_once_before_the_workers_start(tmp_path: Pat
     store.dispose_engines()
 
 
-def _post(base: str, sender: str, text: str) -> list[str]:
-    request = urllib.request.Request(
-        f"{base}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return [reply.get("text", "") for reply in json.loads(response.read())]
-
-
-def _complain(base: str, seed: int) -> tuple[str, Conversation]:
+def _complain(settings: Settings, seed: int) -> tuple[str, Conversation]:
     """One scripted complaint, start to ticket; every message may reach either worker."""
     english = [s for s in COMPLAINT_SCRIPTS if s.name.startswith("en-")]
     rng = random.Random(seed)
@@ -69,7 +58,7 @@ def _complain(base: str, seed: int) -> tuple[str, Conversation]:
     sender = f"workers-{uuid.uuid4().hex[:10]}"
     replies: list[str] | None = None
     while (text := conversation.next_message(replies)) is not None:
-        replies = _post(base, sender, text)
+        replies = say(settings, sender, text)
     return sender, conversation
 
 
@@ -84,7 +73,6 @@ def test_two_workers_answer_concurrent_complaints_with_one_ticket_each(
         "BOT_RATE_LIMITS": "off",
     }
     with start_stack(trained_model, tmp_path / "bot.db", RASA_PORT, **environment) as settings:
-        base = f"http://{settings.host}:{RASA_PORT}"
         ours = ("bot.ops.rasa_main", f"--port {RASA_PORT}")  # other tests' servers may run
         listening = [
             p for p in psutil.Process().children(recursive=True)
@@ -92,7 +80,7 @@ def test_two_workers_answer_concurrent_complaints_with_one_ticket_each(
         ]  # fmt: skip
         assert len(listening) == 3  # Sanic's main process and its two workers
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda seed: _complain(base, seed), range(16)))
+            results = list(pool.map(lambda seed: _complain(settings, seed), range(16)))
         with store.session_scope(settings.database_url) as session:
             for sender, conversation in results:
                 assert conversation.flow_error is None, (sender, conversation.flow_error)
