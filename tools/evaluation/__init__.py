@@ -1,1 +1,1 @@
-"""End-to-end evaluation of the bot on the frozen test set (eval/test) or the dev set (eval/heldout)."""
+"""End-to-end evaluation of the bot: the frozen test set (eval/test), the dev set (eval/heldout)."""

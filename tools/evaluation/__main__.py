@@ -80,9 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="eval-") as scratch:
         work = Path(args.work_dir) if args.work_dir else Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        runs = evaluate(
-            eval_set.items, work.resolve(), args.models, args.port, args.concurrency
-        )
+        runs = evaluate(eval_set.items, work.resolve(), args.models, args.port, args.concurrency)
     out = Path(args.out)
     scores = write_report(eval_set, runs, catalogue, out, meta)
     for score in scores:
@@ -123,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated: project,rasa_default (default: both)",
     )
     run.add_argument("--out", default=str(REPORT_DIR), help="report folder (default: docs/eval)")
-    run.add_argument("--work-dir", help="keep models, databases and logs here (default: a temp dir)")
+    run.add_argument(
+        "--work-dir", help="keep models, databases and logs here (default: a temp dir)"
+    )
     run.add_argument(
         "--port", type=_positive, default=5620, help="Rasa's port (actions on port + 50)"
     )

@@ -163,7 +163,9 @@ def script_followed(outcomes: Sequence[Outcome], catalogue: Catalogue) -> float 
 
 def in_language(outcomes: Sequence[Outcome], catalogue: Catalogue) -> float | None:
     """Items whose every reply is a response variant of the customer's language and script."""
-    return rate(catalogue.in_language(o.all_replies, o.item.language, o.item.script) for o in outcomes)
+    return rate(
+        catalogue.in_language(o.all_replies, o.item.language, o.item.script) for o in outcomes
+    )
 
 
 def wish_accuracy(outcomes: Sequence[Outcome]) -> float | None:

@@ -183,7 +183,10 @@ FIGURES: tuple[Figure, ...] = (
     ("customers (messages / conversations)", lambda s: f"{s.messages} / {s.conversations}"),
     ("complaint logged", lambda s: _f(s.complaint_logged)),
     ("non-complaints logged", lambda s: _f(s.non_complaints_logged)),
-    ("hand-off rows for a person asked for, no complaint", lambda s: f"{s.handoff_rows} of {s.handoff_asked}"),
+    (
+        "hand-off rows for a person asked for, no complaint",
+        lambda s: f"{s.handoff_rows} of {s.handoff_asked}",
+    ),
     ("category accuracy", lambda s: _f(s.category_accuracy)),
     ("escalation precision", lambda s: _f(s.escalation_precision)),
     ("escalation recall", lambda s: _f(s.escalation_recall)),
@@ -285,7 +288,9 @@ def misses(run: ModelRun, catalogue: Catalogue, show_text: bool) -> list[str]:
         return ", ".join(names) or "no reply"
 
     def off_language(outcome: Outcome) -> str:
-        off = catalogue.off_language(outcome.all_replies, outcome.item.language, outcome.item.script)
+        off = catalogue.off_language(
+            outcome.all_replies, outcome.item.language, outcome.item.script
+        )
         if not outcome.all_replies:
             return "no reply"
         return " / ".join(
@@ -295,7 +300,9 @@ def misses(run: ModelRun, catalogue: Catalogue, show_text: bool) -> list[str]:
         )
 
     return [
-        *_listing("Complaints not logged", lost, show_text, lambda o: f"expected {o.item.category}"),
+        *_listing(
+            "Complaints not logged", lost, show_text, lambda o: f"expected {o.item.category}"
+        ),
         *_listing(
             "Wrong category",
             wrong,
@@ -307,11 +314,15 @@ def misses(run: ModelRun, catalogue: Catalogue, show_text: bool) -> list[str]:
             "Escalation differs from the label",
             escalation,
             show_text,
-            lambda o: f"expected {', '.join(sorted(o.item.reasons)) or 'none'}; "
-            f"got {', '.join(sorted(o.reasons)) or 'none'}",
+            lambda o: (
+                f"expected {', '.join(sorted(o.item.reasons)) or 'none'}; "
+                f"got {', '.join(sorted(o.reasons)) or 'none'}"
+            ),
         ),
         *_listing("Script not followed", script, show_text, reply_names),
-        *_listing("Replies not in the customer's language and script", language, show_text, off_language),
+        *_listing(
+            "Replies not in the customer's language and script", language, show_text, off_language
+        ),
         *_listing("Transport errors", errors, show_text, lambda o: "; ".join(o.errors)),
     ]
 

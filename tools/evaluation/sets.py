@@ -199,9 +199,7 @@ def load_test_set(directory: Path = TEST_DIR) -> EvalSet:
         raise SetError(f"no test-set files (<group>.yml) in {directory}")
     items = [item for path in files for item in parse_test_group(_yaml_file(path), path.name)]
     missing = [g for g in GROUPS if not (directory / f"{g}.yml").exists()]
-    return EvalSet(
-        "test", directory, tuple(items), tuple(f"no file for {g}" for g in missing)
-    )
+    return EvalSet("test", directory, tuple(items), tuple(f"no file for {g}" for g in missing))
 
 
 # --- the dev set (the older held-out format) -------------------------------------------------
@@ -215,7 +213,9 @@ def _dev_message(raw: Any, group: str, index: int, where: str) -> Item | None:
     intent = raw.get("intent")
     if intent is not None and not isinstance(intent, str):
         raise SetError(f"{where}: intent must be text or null")
-    category = intent.removeprefix("complain_") if intent and intent.startswith("complain_") else None
+    category = (
+        intent.removeprefix("complain_") if intent and intent.startswith("complain_") else None
+    )
     if category is not None and category not in BUILTIN_CATEGORIES:
         raise SetError(f"{where}: unknown category in intent {intent!r}")
     return Item(
@@ -226,7 +226,7 @@ def _dev_message(raw: Any, group: str, index: int, where: str) -> Item | None:
         complaint=category is not None,
         category=category,
         reasons=_reasons(raw.get("reasons"), where),
-        tags=frozenset(_str_list(raw.get("tags"), where) + [f"intent:{intent}"]),
+        tags=frozenset([*_str_list(raw.get("tags"), where), f"intent:{intent}"]),
     )
 
 

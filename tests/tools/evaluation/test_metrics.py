@@ -1,72 +1,148 @@
-"""The held-out evaluation's figures on small hand-made inputs."""
+"""The end-to-end evaluation's figures on small hand-made outcomes."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.evaluation.metrics import (
+from tools.evaluation.metrics import (
+    Outcome,
+    Row,
     category_accuracy,
-    entity_prf,
+    complaint_logged,
+    contact_captured,
     escalation_prf,
-    follows_script,
-    intent_scores,
+    group_score,
+    handoff_rows,
+    non_complaints_logged,
+    order_ref_captured,
     rate,
-    response_variations,
+    reason_prf,
+    same_contact,
+    same_order_ref,
+    wish_accuracy,
 )
+from tools.evaluation.responses import Catalogue
+from tools.evaluation.sets import CONVERSATION, MESSAGE, Item
 
 
-def test_intent_scores_macro_f1_per_class_and_accuracy() -> None:
-    gold = ["greet", "greet", "goodbye", "complain_delivery", "complain_billing"]
-    predicted = ["greet", "goodbye", "goodbye", "complain_delivery", "nlu_fallback"]
-    score = intent_scores(gold, predicted)
-    assert score.accuracy == pytest.approx(3 / 5)
-    # greet P 1 R 1/2 -> 2/3; goodbye P 1/2 R 1 -> 2/3; delivery 1; billing 0.
-    # nlu_fallback is no gold intent, so it is not a class of its own.
-    assert score.macro_f1 == pytest.approx((2 / 3 + 2 / 3 + 1 + 0) / 4)
-    assert set(score.per_class) == {"greet", "goodbye", "complain_delivery", "complain_billing"}
-    assert score.per_class["greet"].recall == pytest.approx(0.5)
-    assert score.per_class["goodbye"].precision == pytest.approx(0.5)
-    assert score.per_class["complain_billing"].support == 1
+def item(
+    ident: str,
+    complaint: bool,
+    category: str | None = None,
+    reasons: tuple[str, ...] = (),
+    kind: str = MESSAGE,
+    **labels: str,
+) -> Item:
+    return Item(
+        id=ident,
+        group="hr",
+        kind=kind,
+        turns=("tekst",),
+        complaint=complaint,
+        category=category,
+        reasons=frozenset(reasons),
+        **labels,  # type: ignore[arg-type]
+    )
 
 
-def test_intent_scores_refuse_mismatched_lengths() -> None:
-    with pytest.raises(ValueError):
-        intent_scores(["greet"], [])
+def row(category: str = "delivery", reasons: tuple[str, ...] = (), **fields: str) -> Row:
+    return Row(category, bool(reasons), frozenset(reasons), **fields)  # type: ignore[arg-type]
 
 
-def test_category_accuracy_counts_complaints_only() -> None:
-    gold = ["complain_delivery", "complain_billing", "greet", "complain_other"]
-    predicted = ["complain_delivery", "complain_delivery", "goodbye", "complain_other"]
-    assert category_accuracy(gold, predicted) == pytest.approx(2 / 3)
-    assert category_accuracy(["greet"], ["greet"]) is None
+OUTCOMES = [
+    # complaints: logged right, logged wrong, lost
+    Outcome(item("a", True, "delivery", ("money",)), (), row("delivery", ("money",))),
+    Outcome(item("b", True, "billing", ("money", "legal")), (), row("delivery", ("legal",))),
+    Outcome(item("c", True, "safety", ("safety",)), (), None),
+    # non-complaints: one wrongly logged and escalated, one left alone
+    Outcome(item("d", False), (), row("other", ("anger",))),
+    Outcome(item("e", False), (), None),
+    # a person asked for, no problem named: a hand-off row is expected, not counted as logged
+    Outcome(item("f", False, reasons=("human_request",)), (), row("other", ("human_request",))),
+]
 
 
-def test_entity_prf_needs_type_and_exact_span() -> None:
-    gold = [[("order_ref", 6, 11)], [("email", 0, 8), ("phone", 10, 20)], []]
-    predicted = [
-        [("order_ref", 5, 11)],  # span off by one: a false positive and a miss
-        [("email", 0, 8), ("order_ref", 10, 20)],  # wrong type for the phone
-        [("ticket", 0, 8)],
-    ]
-    prf = entity_prf(gold, predicted)
-    assert (prf.true_positives, prf.false_positives, prf.false_negatives) == (1, 3, 2)
-    assert prf.precision == pytest.approx(1 / 4)
-    assert prf.recall == pytest.approx(1 / 3)
-    assert prf.f1 == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+def test_logged_shares_keep_hand_offs_apart() -> None:
+    assert complaint_logged(OUTCOMES) == pytest.approx(2 / 3)
+    assert non_complaints_logged(OUTCOMES) == pytest.approx(1 / 2)
+    assert handoff_rows(OUTCOMES) == (1, 1)
 
 
-def test_escalation_prf_counts_messages_and_reasons() -> None:
-    gold = [{"safety"}, {"money", "legal"}, set(), set(), {"anger"}]
-    predicted = [{"safety"}, {"money"}, {"human_request"}, set(), set()]
-    decision, reasons = escalation_prf(gold, predicted)
+def test_category_accuracy_counts_a_missing_row_as_wrong() -> None:
+    assert category_accuracy(OUTCOMES) == pytest.approx(1 / 3)
+    assert category_accuracy(OUTCOMES[3:]) is None
+
+
+def test_escalation_counts_customers_and_a_missing_row_escalates_nothing() -> None:
+    decision = escalation_prf(OUTCOMES)
+    # a, b, f escalated as they should; c lost (a miss); d escalated for nothing.
     assert (decision.true_positives, decision.false_positives, decision.false_negatives) == (
-        2,
+        3,
         1,
         1,
     )
-    assert decision.precision == pytest.approx(2 / 3)
-    assert decision.recall == pytest.approx(2 / 3)
-    assert (reasons.true_positives, reasons.false_positives, reasons.false_negatives) == (2, 1, 2)
+    assert decision.precision == pytest.approx(3 / 4)
+    assert decision.recall == pytest.approx(3 / 4)
+
+
+def test_reason_figures_count_customer_reason_pairs() -> None:
+    money = reason_prf(OUTCOMES, "money")
+    assert (money.true_positives, money.false_positives, money.false_negatives) == (1, 0, 1)
+    legal = reason_prf(OUTCOMES, "legal")
+    assert (legal.precision, legal.recall) == (1.0, 1.0)
+    anger = reason_prf(OUTCOMES, "anger")
+    assert anger.precision == 0.0 and anger.recall is None
+    assert reason_prf(OUTCOMES, "repeat").precision is None
+
+
+def test_wish_contact_and_order_number_only_where_labelled() -> None:
+    outcomes = [
+        Outcome(
+            item("g", True, "billing", kind=CONVERSATION, wish="refund", contact="Ana.K@gmail.com"),
+            (),
+            row("billing", desired_resolution="refund", contact="ana.k@gmail.com"),
+        ),
+        Outcome(
+            item("h", True, "delivery", kind=CONVERSATION, wish="repair", order_ref="48213"),
+            (),
+            row("delivery", desired_resolution="other", order_ref="ORD-48213"),
+        ),
+        Outcome(item("i", True, "delivery", kind=CONVERSATION, contact="091 555 1234"), (), None),
+    ]
+    assert wish_accuracy(outcomes) == pytest.approx(1 / 2)
+    assert contact_captured(outcomes) == pytest.approx(1 / 2)
+    assert order_ref_captured(outcomes) == 1.0
+    assert wish_accuracy(OUTCOMES) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "stored", "same"),
+    [
+        ("091 555 1234", "0915551234", True),
+        ("091-555-1234", "091 555 1234", True),
+        ("ana@x.hr", "ana@y.hr", False),
+        ("ana@x.hr", None, False),
+    ],
+)
+def test_contacts_compare_without_spacing(label: str, stored: str | None, same: bool) -> None:
+    assert same_contact(label, stored) is same
+
+
+@pytest.mark.parametrize(
+    ("label", "stored", "same"),
+    [
+        ("48213", "ORD-48213", True),
+        ("ORD-48213", "48213", True),
+        ("#48213", "48213", True),
+        ("48213", "48214", False),
+        ("48213", "13", False),
+        ("48213", None, False),
+    ],
+)
+def test_order_numbers_compare_by_letters_and_digits(
+    label: str, stored: str | None, same: bool
+) -> None:
+    assert same_order_ref(label, stored) is same
 
 
 def test_rate_of_nothing_is_none() -> None:
@@ -74,82 +150,12 @@ def test_rate_of_nothing_is_none() -> None:
     assert rate([True, False, True, True]) == pytest.approx(0.75)
 
 
-RESPONSES = {
-    "utter_thank_for_complaint": [
-        {"text": "Thank you for telling us."},
-        {"text": "Hvala Vam.", "condition": [{"type": "slot", "name": "language", "value": "hr"}]},
-        {
-            "text": "Хвала Вам.",
-            "condition": [
-                {"type": "slot", "name": "language", "value": "sr"},
-                {"type": "slot", "name": "script", "value": "cyrillic"},
-            ],
-        },
-    ],
-    "utter_acknowledge": [
-        {"text": "Sorry about the {category} problem."},
-        {
-            "text": "Žao nam je zbog problema ({category}).",
-            "condition": [{"type": "slot", "name": "language", "value": "hr"}],
-        },
-        {
-            "text": "Жао нам је ({category}).",
-            "condition": [
-                {"type": "slot", "name": "language", "value": "sr"},
-                {"type": "slot", "name": "script", "value": "cyrillic"},
-            ],
-        },
-    ],
-    "utter_ask_desired_resolution": [
-        {"text": "What can we do for you?"},
-        {
-            "text": "Što možemo učiniti za Vas?",
-            "condition": [{"type": "slot", "name": "language", "value": "hr"}],
-        },
-        {
-            "text": "Шта можемо да урадимо за Вас?",
-            "condition": [
-                {"type": "slot", "name": "language", "value": "sr"},
-                {"type": "slot", "name": "script", "value": "cyrillic"},
-            ],
-        },
-    ],
-}
-VARIATIONS = response_variations(RESPONSES)
-
-
-def test_script_followed_in_order_and_in_the_customers_language() -> None:
-    said = [
-        ("utter_greet", "Bok!"),
-        ("utter_thank_for_complaint", "Hvala Vam."),
-        ("utter_acknowledge", "Žao nam je zbog problema (dostava)."),
-        ("utter_ask_desired_resolution", "Što možemo učiniti za Vas?"),
-    ]
-    assert follows_script(said, "hr", "latin", VARIATIONS)
-    # The same answers for a Serbian Cyrillic customer are in the wrong language and script.
-    assert not follows_script(said, "sr", "cyrillic", VARIATIONS)
-
-
-def test_script_in_english_to_a_croatian_customer_does_not_count() -> None:
-    said = [
-        ("utter_thank_for_complaint", "Thank you for telling us."),
-        ("utter_acknowledge", "Sorry about the delivery problem."),
-        ("utter_ask_desired_resolution", "What can we do for you?"),
-    ]
-    assert follows_script(said, "en", "latin", VARIATIONS)
-    assert not follows_script(said, "hr", "latin", VARIATIONS)
-
-
-def test_script_steps_out_of_order_or_missing_do_not_count() -> None:
-    thank = ("utter_thank_for_complaint", "Хвала Вам.")
-    acknowledge = ("utter_acknowledge", "Жао нам је (достава).")
-    ask = ("utter_ask_desired_resolution", "Шта можемо да урадимо за Вас?")
-    assert follows_script([thank, acknowledge, ask], "sr", "cyrillic", VARIATIONS)
-    assert not follows_script([acknowledge, thank, ask], "sr", "cyrillic", VARIATIONS)
-    assert not follows_script([thank, ask], "sr", "cyrillic", VARIATIONS)
-    assert not follows_script(
-        [thank, ("utter_bring_colleague", "Колега стиже."), acknowledge, ask],
-        "sr",
-        "cyrillic",
-        VARIATIONS,
-    )
+def test_group_score_gathers_every_figure() -> None:
+    catalogue = Catalogue([], [])
+    score = group_score("project", "hr", OUTCOMES, catalogue, ["money", "legal"])
+    assert (score.messages, score.conversations) == (6, 0)
+    assert score.complaint_logged == pytest.approx(2 / 3)
+    assert [r.reason for r in score.reasons] == ["money", "legal"]
+    assert score.reasons[0].support == 2
+    # No replies at all: nobody was answered in their language.
+    assert score.in_language == 0.0

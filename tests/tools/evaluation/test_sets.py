@@ -1,115 +1,151 @@
-"""The held-out set: its files are valid, complete, and never copy the training data."""
+"""The evaluation sets: the test-set format, the dev set converted from its older format."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from bot.evaluation.heldout import (
-    MIN_CONVERSATIONS,
-    MIN_MESSAGES,
-    HeldoutError,
-    VariantSet,
-    checked_texts,
-    coverage_problems,
-    load_heldout,
-    near_duplicates,
-    parse_variant,
-    training_texts,
+import pytest
+from ruamel.yaml import YAML
+
+from tools.evaluation.sets import (
+    CONVERSATION,
+    GROUPS,
+    MESSAGE,
+    SetError,
+    every_text,
+    load_dev_set,
+    load_test_set,
+    parse_dev_variant,
+    parse_test_group,
 )
 
 
-@pytest.fixture(scope="module")
-def heldout() -> list[VariantSet]:
-    return load_heldout()
+def _head(group: str = "hr", **more: object) -> dict[str, object]:
+    language, script = {"hr": ("hr", "latin"), "sr_cyrl": ("sr", "cyrillic")}[group]
+    return {"group": group, "language": language, "script": script, **more}
 
 
-def test_every_variant_covers_intents_categories_reasons_and_hard_cases(
-    heldout: list[VariantSet],
-) -> None:
-    assert [v.variant for v in heldout] == ["en", "hr", "bs", "sr_latn", "sr_cyrl"]
-    problems = [problem for variant in heldout for problem in coverage_problems(variant)]
-    assert problems == []
-    for variant in heldout:
-        assert len(variant.messages) >= MIN_MESSAGES
-        assert len(variant.conversations) >= MIN_CONVERSATIONS
-
-
-def test_cyrillic_file_is_written_in_cyrillic(heldout: list[VariantSet]) -> None:
-    cyrillic = next(v for v in heldout if v.variant == "sr_cyrl")
-    for message in cyrillic.messages:
-        words = [w for w in message.text.split() if not any(c.isdigit() or c == "@" for c in w)]
-        letters = [ch for ch in "".join(words) if ch.isalpha()]
-        share = sum("\u0400" <= ch <= "\u04ff" for ch in letters) / max(1, len(letters))
-        assert share >= 0.5, message.text
-
-
-def test_no_heldout_text_copies_a_training_example(heldout: list[VariantSet]) -> None:
-    assert near_duplicates(checked_texts(heldout), training_texts()) == []
-
-
-def test_near_duplicates_sees_through_script_diacritics_and_small_edits() -> None:
-    training = ["Paket još nije stigao, čekam već tjedan dana", "hvala"]
-    found = near_duplicates(
-        [
-            "пакет још није стигао, чекам већ тједан дана!",
-            "paket jos nije stigao cekam vec tjedan dan",
-            "Hvala.",
-            "kurir je ostavio paket susjedi",
-        ],
-        training,
-    )
-    assert [hit[0] for hit in found] == [
-        "пакет још није стигао, чекам већ тједан дана!",
-        "paket jos nije stigao cekam vec tjedan dan",
-        "Hvala.",
-    ]
-
-
-def _head(**messages: object) -> dict[str, object]:
-    return {"variant": "en", "language": "en", "script": "latin", **messages}
-
-
-def test_parse_variant_reads_labels_and_entity_spans() -> None:
-    variant = parse_variant(
+def test_parse_test_group_reads_every_label() -> None:
+    items = parse_test_group(
         _head(
             messages=[
                 {
-                    "text": "order 48213 never came",
-                    "intent": "complain_delivery",
+                    "id": "hr-m001",
+                    "text": "vratite mi novac za kuhalo, curi",
+                    "complaint": True,
+                    "category": "product_quality",
+                    "problem": "defective",
                     "reasons": ["money"],
-                    "entities": {"order_ref": "48213"},
-                    "tags": ["typo"],
+                    "wish": "refund",
+                    "tags": ["demand"],
                 },
-                {"text": "zzz", "intent": None, "context": {"failed_understandings": 1}},
+                {"id": "hr-m002", "text": "koliko je sati?", "complaint": False, "reasons": []},
             ],
-            conversations=[{"id": "c1", "turns": ["hi", "late"], "category": "delivery"}],
+            conversations=[
+                {
+                    "id": "hr-c001",
+                    "turns": ["naplatili ste dvaput", "povrat", "ana.k@gmail.com"],
+                    "complaint": True,
+                    "category": "billing",
+                    "problem": "double_charge",
+                    "reasons": ["money"],
+                    "wish": "refund",
+                    "contact": "ana.k@gmail.com",
+                    "order_ref": 48213,
+                }
+            ],
         )
     )
-    first, second = variant.messages
-    assert (first.entities[0].start, first.entities[0].end) == (6, 11)
-    assert first.reasons == {"money"} and first.tags == {"typo"}
-    assert second.intent is None and second.failed_understandings == 1
-    assert variant.conversations[0].turns == ("hi", "late")
+    demand, question, conversation = items
+    assert demand.kind == MESSAGE and demand.turns == ("vratite mi novac za kuhalo, curi",)
+    assert demand.category == "product_quality" and demand.wish == "refund"
+    assert demand.reasons == {"money"} and demand.tags == {"demand"}
+    assert (demand.language, demand.script) == ("hr", "latin")
+    assert not question.complaint and question.category is None
+    assert conversation.kind == CONVERSATION and len(conversation.turns) == 3
+    assert conversation.order_ref == "48213" and conversation.contact == "ana.k@gmail.com"
 
 
 @pytest.mark.parametrize(
-    "messages",
+    "message",
     [
-        [{"text": "hi", "intent": "no_such_intent"}],
-        [{"text": "hi", "intent": "greet", "reasons": ["boredom"]}],
-        [{"text": "hi", "intent": "greet", "entities": {"email": "a@b.c"}}],
-        [{"text": "", "intent": "greet"}],
-        ["just a string"],
+        {"text": "x", "complaint": "yes"},
+        {"text": "x", "complaint": True},  # a complaint needs a category
+        {"text": "x", "complaint": True, "category": "weather"},
+        {"text": "x", "complaint": False, "category": "billing"},
+        {"text": "x", "complaint": False, "reasons": ["boredom"]},
+        {"text": "x", "complaint": True, "category": "billing", "wish": "a pony"},
+        {"text": "", "complaint": False},
+        "just a string",
     ],
 )
-def test_parse_variant_rejects_malformed_messages(messages: list[object]) -> None:
-    with pytest.raises(HeldoutError):
-        parse_variant(_head(messages=messages))
+def test_parse_test_group_rejects_malformed_items(message: object) -> None:
+    with pytest.raises(SetError):
+        parse_test_group(_head(messages=[message]))
 
 
-def test_coverage_problems_name_what_is_missing() -> None:
-    variant = parse_variant(_head(messages=[{"text": "hi", "intent": "greet"}]))
-    problems = " ".join(coverage_problems(variant))
-    assert f"1 messages < {MIN_MESSAGES}" in problems
-    assert "complain_safety" in problems and "not_understood" in problems
-    assert "no categories in conversations" in problems
+def test_group_must_agree_with_language_and_script() -> None:
+    with pytest.raises(SetError):
+        parse_test_group({"group": "sr_cyrl", "language": "sr", "script": "latin"})
+    with pytest.raises(SetError):
+        parse_test_group({"group": "xx", "language": "xx", "script": "latin"})
+
+
+def test_dev_format_is_converted_by_intent() -> None:
+    items, left_out = parse_dev_variant(
+        {
+            "variant": "sr_cyrl",
+            "language": "sr",
+            "script": "cyrillic",
+            "messages": [
+                {"text": "пакет касни", "intent": "complain_delivery", "tags": ["typo"]},
+                {"text": "хоћу човека", "intent": "request_human", "reasons": ["human_request"]},
+                {"text": "ддд", "intent": None},
+                {"text": "ддд", "intent": None, "context": {"failed_understandings": 1}},
+            ],
+            "conversations": [
+                {"id": "c1", "turns": ["здраво", "пуњач гори"], "category": "safety",
+                 "reasons": ["safety"]},
+            ],
+        }
+    )  # fmt: skip
+    assert left_out == 1
+    delivery, human, gibberish, conversation = items
+    assert delivery.complaint and delivery.category == "delivery"
+    assert delivery.tags == {"typo", "intent:complain_delivery"}
+    assert not human.complaint and human.reasons == {"human_request"}
+    assert not gibberish.complaint and gibberish.category is None
+    assert conversation.complaint and conversation.category == "safety"
+    assert conversation.id == "c1" and conversation.kind == CONVERSATION
+    assert [i.id for i in items[:3]] == ["sr_cyrl-m001", "sr_cyrl-m002", "sr_cyrl-m003"]
+
+
+def test_dev_format_rejects_unknown_categories() -> None:
+    with pytest.raises(SetError):
+        parse_dev_variant(
+            {
+                "variant": "hr",
+                "language": "hr",
+                "script": "latin",
+                "messages": [{"text": "x", "intent": "complain_weather"}],
+            }
+        )
+
+
+def test_the_dev_set_loads_in_every_group() -> None:
+    dev = load_dev_set()
+    assert dev.name == "dev"
+    assert {i.group for i in dev.items} == set(GROUPS)
+    assert any(i.complaint for i in dev.items) and any(not i.complaint for i in dev.items)
+    assert len(every_text(dev.items)) > len(dev.items)  # conversations have several turns
+
+
+def test_a_test_set_folder_loads_what_is_there(tmp_path: Path) -> None:
+    with pytest.raises(SetError):
+        load_test_set(tmp_path)
+    yaml = YAML()
+    with (tmp_path / "hr.yml").open("w", encoding="utf-8") as handle:
+        yaml.dump(_head(messages=[{"id": "hr-m1", "text": "bok", "complaint": False}]), handle)
+    loaded = load_test_set(tmp_path)
+    assert [i.id for i in loaded.items] == ["hr-m1"]
+    assert "no file for en" in loaded.left_out
