@@ -161,10 +161,14 @@ def script_followed(outcomes: Sequence[Outcome], catalogue: Catalogue) -> float 
     )
 
 
-def in_language(outcomes: Sequence[Outcome], catalogue: Catalogue) -> float | None:
-    """Items whose every reply is a response variant of the customer's language and script."""
+def in_language(
+    outcomes: Sequence[Outcome], catalogue: Catalogue, family: bool = False
+) -> float | None:
+    """Items whose every reply is a response variant of the customer's language (with
+    ``family``: of its language family) and script."""
     return rate(
-        catalogue.in_language(o.all_replies, o.item.language, o.item.script) for o in outcomes
+        catalogue.in_language(o.all_replies, o.item.language, o.item.script, family)
+        for o in outcomes
     )
 
 
@@ -218,6 +222,7 @@ class GroupScore:
     reasons: list[ReasonScore] = field(default_factory=list)
     script_followed: float | None = None
     in_language: float | None = None
+    in_language_family: float | None = None
     wish_accuracy: float | None = None
     contact_captured: float | None = None
     order_ref_captured: float | None = None
@@ -254,6 +259,7 @@ def group_score(
         reasons=per_reason,
         script_followed=script_followed(outcomes, catalogue),
         in_language=in_language(outcomes, catalogue),
+        in_language_family=in_language(outcomes, catalogue, family=True),
         wish_accuracy=wish_accuracy(outcomes),
         contact_captured=contact_captured(outcomes),
         order_ref_captured=order_ref_captured(outcomes),

@@ -192,6 +192,7 @@ FIGURES: tuple[Figure, ...] = (
     ("escalation recall", lambda s: _f(s.escalation_recall)),
     ("script followed", lambda s: _f(s.script_followed)),
     ("reply in language and script", lambda s: _f(s.in_language)),
+    ("reply in language family (hr/bs/sr one) and script", lambda s: _f(s.in_language_family)),
     ("wish accuracy", lambda s: _f(s.wish_accuracy)),
     ("contact captured", lambda s: _f(s.contact_captured)),
     ("order number captured", lambda s: _f(s.order_ref_captured)),
@@ -349,7 +350,9 @@ RULES = """\
 - **reply in language and script**: share of customers whose every reply is a variant of some
   `domain.yml` response meant for their language and script. Free text that is no variant of
   any response counts as a miss (every reply of this bot is a domain response; ticket numbers
-  and dates fill placeholders). A customer who got no reply at all is a miss.
+  and dates fill placeholders). A customer who got no reply at all is a miss. The lenient
+  **language family** line counts hr, bs and sr as one (a Bosnian customer answered with the
+  Croatian variant counts), still in the customer's script; the target uses the strict one.
 - **wish accuracy / contact / order number captured**: over items that label them; the row's
   `desired_resolution`, `contact`, `order_ref` (contact and order number compared without case,
   spaces and `-()./`; an order number also when one contains the other).

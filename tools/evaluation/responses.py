@@ -13,7 +13,9 @@ language condition is Rasa's fallback and, by the project's convention, English.
   language and script. A text that is no variant of any response (free text) counts as a
   miss, whatever its script: every reply of this bot is a domain response (ticket numbers and
   dates are filled into placeholders), so free text is a defect to look at. An item that got
-  no reply at all counts as a miss too.
+  no reply at all counts as a miss too. A lenient figure counts Croatian, Bosnian and Serbian
+  as one family (a Bosnian customer answered in the Croatian variant counts), still in the
+  customer's script.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from bot.settings import PROJECT_ROOT
 
 SCRIPT_FILE = Path(__file__).with_name("script.yml")
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+
+#: Languages close enough to be one family for the lenient language figure.
+FAMILY = {"hr": "bcs", "bs": "bcs", "sr": "bcs"}
 
 _PLACEHOLDER = re.compile(r"\\\{\w+\\\}")
 
@@ -54,8 +59,13 @@ class Variant:
     language: str | None
     script: str | None
 
-    def suits(self, language: str, script: str) -> bool:
-        return (self.language or "en") == language and self.script in (None, script)
+    def suits(self, language: str, script: str, family: bool = False) -> bool:
+        """Meant for ``language`` (with ``family``: any language of its family) and ``script``."""
+        mine = self.language or "en"
+        same = (
+            FAMILY.get(mine, mine) == FAMILY.get(language, language) if family else mine == language
+        )
+        return same and self.script in (None, script)
 
 
 def variants_of(responses: Mapping[str, Any]) -> list[Variant]:
@@ -123,10 +133,10 @@ class Catalogue:
         squashed = squash(text)
         return [v for v in self.variants if v.pattern.fullmatch(squashed)]
 
-    def responses_in(self, text: str, language: str, script: str) -> set[str]:
+    def responses_in(self, text: str, language: str, script: str, family: bool = False) -> set[str]:
         """The responses ``text`` is a variant of, counting only variants meant for
-        ``language`` and ``script``."""
-        return {v.response for v in self.identify(text) if v.suits(language, script)}
+        ``language`` (or its family) and ``script``."""
+        return {v.response for v in self.identify(text) if v.suits(language, script, family)}
 
     def script_followed(
         self, replies: Sequence[str], language: str, script: str, wish_given: bool = False
@@ -141,10 +151,15 @@ class Catalogue:
                 step += 1
         return step == len(self.steps)
 
-    def off_language(self, replies: Sequence[str], language: str, script: str) -> list[str]:
+    def off_language(
+        self, replies: Sequence[str], language: str, script: str, family: bool = False
+    ) -> list[str]:
         """The replies that are no variant meant for ``language`` and ``script``."""
-        return [text for text in replies if not self.responses_in(text, language, script)]
+        return [text for text in replies if not self.responses_in(text, language, script, family)]
 
-    def in_language(self, replies: Sequence[str], language: str, script: str) -> bool:
-        """Every reply is a variant for the customer's language and script (and there is one)."""
-        return bool(replies) and not self.off_language(replies, language, script)
+    def in_language(
+        self, replies: Sequence[str], language: str, script: str, family: bool = False
+    ) -> bool:
+        """Every reply is a variant for the customer's language (or, with ``family``, for a
+        language of its family: hr, bs and sr are one) and script, and there is a reply."""
+        return bool(replies) and not self.off_language(replies, language, script, family)

@@ -127,3 +127,24 @@ def test_the_real_domain_and_script_file_cover_every_step_in_every_language() ->
                 step.met_by(v.response, wish_given=False) and v.suits(language, script)
                 for v in catalogue.variants
             ), (step.name, language, script)
+
+
+def test_language_family_counts_hr_bs_and_sr_as_one_but_keeps_the_script() -> None:
+    catalogue = Catalogue(
+        variants_of(
+            {
+                "utter_noted": [
+                    {"text": "Noted.", "condition": _when("en")},
+                    {"text": "Dodano.", "condition": _when("hr")},
+                    {"text": "Dodato.", "condition": _when("bs")},
+                    {"text": "Додато.", "condition": _when("sr", "cyrillic")},
+                ]
+            }
+        ),
+        STEPS,
+    )
+    assert not catalogue.in_language(["Dodano."], "bs", "latin")
+    assert catalogue.in_language(["Dodano."], "bs", "latin", family=True)
+    assert not catalogue.in_language(["Noted."], "bs", "latin", family=True)
+    assert not catalogue.in_language(["Додато."], "bs", "latin", family=True)
+    assert catalogue.in_language(["Додато."], "sr", "cyrillic", family=True)
