@@ -126,17 +126,15 @@ async def send(
 
 
 async def replay(
-    base_url: str, items: Sequence[Item], senders: dict[str, Item], concurrency: int
+    base_url: str, senders: dict[str, Item], concurrency: int
 ) -> dict[str, tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]]:
     """Every item through the REST channel: sender id -> (replies per turn, errors)."""
     url = f"{base_url}/webhooks/rest/webhook"
     gate = asyncio.Semaphore(concurrency)
-    by_item = {item.id: sender for sender, item in senders.items()}
     results: dict[str, tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]] = {}
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
 
-    async def customer(item: Item, session: aiohttp.ClientSession) -> None:
-        sender = by_item[item.id]
+    async def customer(sender: str, item: Item, session: aiohttp.ClientSession) -> None:
         replies: list[tuple[str, ...]] = []
         errors: list[str] = []
         async with gate:
@@ -149,7 +147,7 @@ async def replay(
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(customer(item, session) for item in items))
+        await asyncio.gather(*(customer(s, item, session) for s, item in senders.items()))
     return results
 
 
@@ -199,12 +197,13 @@ def evaluate_model(
     database.unlink(missing_ok=True)
     database_url = f"sqlite:///{database}"
     run_tag = secrets.token_hex(3)
-    senders = {f"eval-{name}-{run_tag}-{item.id}": item for item in items}
+    # The position keeps two items with the same id (a labelling slip) apart.
+    senders = {f"eval-{name}-{run_tag}-{n:04d}-{item.id}": item for n, item in enumerate(items)}
     stack = start_ours(Variant(f"eval-{name}"), model, database_url, port, work)
     try:
         started = time.monotonic()
         log(f"{name}: replaying {len(items)} customers, {concurrency} at a time")
-        replies = asyncio.run(replay(stack.base_url, items, senders, concurrency))
+        replies = asyncio.run(replay(stack.base_url, senders, concurrency))
         log(f"{name}: replayed in {time.monotonic() - started:.0f} s")
     finally:
         stop(stack)
