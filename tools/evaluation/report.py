@@ -376,10 +376,17 @@ def markdown(
         if eval_set.name == "test"
         else "the **dev set** (`eval/heldout/`, used for tuning; converted from its older format)"
     )
+    epochs = meta.get("default_epochs", "Rasa's own (100)")
+    shortened = not epochs.startswith("Rasa")
     descriptions = {
         "project": "the project's `config.yml`",
-        DEFAULT: "the `config.yml` of `rasa init` from Rasa's package, completed by Rasa with "
-        "its default configuration (DIET, TED and UnexpecTED, 100 epochs)",
+        DEFAULT: (
+            f"Rasa's default configuration with **{epochs} epochs** instead of its own 100 "
+            "(`--default-epochs`: a shortened, so possibly weaker, reference)"
+            if shortened
+            else "the `config.yml` of `rasa init` from Rasa's package, completed by Rasa with "
+            "its default configuration (DIET, TED and UnexpecTED, 100 epochs)"
+        ),
     }
     parts = [
         f"# End-to-end evaluation on the {eval_set.name} set",

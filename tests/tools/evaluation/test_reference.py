@@ -14,6 +14,7 @@ from tools.evaluation.run import (
     model_config,
     rasa_default_config,
     rasa_initial_config,
+    with_epochs,
 )
 
 
@@ -43,3 +44,15 @@ def test_rasas_default_configuration_has_diet_and_ted() -> None:
 def test_unknown_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         model_config("my_own", tmp_path)
+
+
+def test_shorter_reference_changes_only_the_epochs(tmp_path: Path) -> None:
+    short = _load(model_config(DEFAULT, tmp_path, default_epochs=7))
+    full = rasa_default_config()
+    assert short == with_epochs(full, 7)
+    for part in ("pipeline", "policies"):
+        for before, after in zip(full[part], short[part], strict=True):  # type: ignore[call-overload]
+            assert after.get("epochs") == (7 if "epochs" in before else None)
+            assert {k: v for k, v in after.items() if k != "epochs"} == {
+                k: v for k, v in before.items() if k != "epochs"
+            }

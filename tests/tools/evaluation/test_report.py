@@ -103,3 +103,11 @@ def test_write_report_names_set_commit_and_command_and_hides_test_texts(
     assert SECRET not in json.dumps(results)
     assert (tmp_path / "out" / "figures_per_group.png").stat().st_size > 0
     assert (tmp_path / "out" / "reasons.png").stat().st_size > 0
+
+
+def test_a_shortened_reference_is_named_in_the_report(tmp_path: Path) -> None:
+    eval_set = EvalSet("dev", tmp_path, tuple(o.item for o in _runs()[0].outcomes))
+    meta = {"date": "d", "commit": "c", "command": "x", "default_epochs": "3"}
+    write_report(eval_set, _runs(), CATALOGUE, tmp_path / "out", meta)
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "**3 epochs**" in report and "shortened" in report
