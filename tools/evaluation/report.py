@@ -404,7 +404,7 @@ def markdown(
         + ".",
         *(f"- Left out: {note}." for note in eval_set.left_out),
         "",
-        "## Targets (project model)",
+        f"## Targets ({runs[0].name} model)",
         "",
         "| target | group | measured | |",
         "|---|---|---|---|",
