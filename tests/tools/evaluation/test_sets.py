@@ -149,3 +149,37 @@ def test_a_test_set_folder_loads_what_is_there(tmp_path: Path) -> None:
     loaded = load_test_set(tmp_path)
     assert [i.id for i in loaded.items] == ["hr-m1"]
     assert "no file for en" in loaded.left_out
+
+
+def _cyrillic_share(text: str) -> float:
+    words = [w for w in text.split() if not any(c.isdigit() or c == "@" for c in w)]
+    letters = [ch for ch in "".join(words) if ch.isalpha()]
+    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) / max(1, len(letters))
+
+
+def test_the_dev_set_covers_every_category_and_has_non_complaints() -> None:
+    from bot.settings import BUILTIN_CATEGORIES
+
+    dev = load_dev_set()
+    for group in GROUPS:
+        items = [i for i in dev.items if i.group == group]
+        assert {i.category for i in items if i.complaint} == set(BUILTIN_CATEGORIES), group
+        assert any(not i.complaint for i in items), group
+    for item in dev.items:
+        if item.group == "sr_cyrl" and item.kind == MESSAGE:
+            assert _cyrillic_share(item.turns[0]) >= 0.5, item.turns[0]
+
+
+def test_the_test_set_has_the_size_issue_11_asks_for() -> None:
+    from tools.evaluation.sets import TEST_DIR, group_files
+
+    if not group_files(TEST_DIR):
+        pytest.skip(f"no test-set files yet in {TEST_DIR}")
+    test = load_test_set()
+    assert not test.left_out, test.left_out
+    for group in GROUPS:
+        items = [i for i in test.items if i.group == group]
+        assert sum(i.kind == MESSAGE for i in items) >= 150, group
+        assert sum(i.kind == CONVERSATION for i in items) >= 30, group
+        assert any(not i.complaint for i in items), group
+    assert len({i.id for i in test.items}) == len(test.items), "item ids repeat"
