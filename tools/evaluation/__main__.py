@@ -83,7 +83,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="eval-") as scratch:
         work = Path(args.work_dir) if args.work_dir else Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        runs = evaluate(eval_set.items, work.resolve(), args.models, args.port, args.concurrency)
+        runs = evaluate(
+            eval_set.items,
+            work.resolve(),
+            args.models,
+            args.port,
+            args.concurrency,
+            default_epochs=args.default_epochs,
+        )
     out = Path(args.out)
     scores = write_report(eval_set, runs, catalogue, out, meta)
     for score in scores:
