@@ -150,11 +150,18 @@ def category_accuracy(outcomes: Sequence[Outcome]) -> float | None:
     )
 
 
-def script_followed(outcomes: Sequence[Outcome], catalogue: Catalogue) -> float | None:
-    """Complaint first messages whose replies follow the script in language and script."""
+def script_followed(
+    outcomes: Sequence[Outcome], catalogue: Catalogue, family: bool = False
+) -> float | None:
+    """Complaint first messages whose replies follow the script in the customer's language
+    (with ``family``: a language of its family) and script."""
     return rate(
         catalogue.script_followed(
-            o.all_replies, o.item.language, o.item.script, wish_given=o.item.wish is not None
+            o.all_replies,
+            o.item.language,
+            o.item.script,
+            wish_given=o.item.wish is not None,
+            family=family,
         )
         for o in outcomes
         if o.item.complaint and o.item.kind == MESSAGE
@@ -221,6 +228,7 @@ class GroupScore:
     escalation_recall: float | None
     reasons: list[ReasonScore] = field(default_factory=list)
     script_followed: float | None = None
+    script_followed_family: float | None = None
     in_language: float | None = None
     in_language_family: float | None = None
     wish_accuracy: float | None = None
@@ -258,6 +266,7 @@ def group_score(
         escalation_recall=decision.recall,
         reasons=per_reason,
         script_followed=script_followed(outcomes, catalogue),
+        script_followed_family=script_followed(outcomes, catalogue, family=True),
         in_language=in_language(outcomes, catalogue),
         in_language_family=in_language(outcomes, catalogue, family=True),
         wish_accuracy=wish_accuracy(outcomes),

@@ -191,6 +191,7 @@ FIGURES: tuple[Figure, ...] = (
     ("escalation precision", lambda s: _f(s.escalation_precision)),
     ("escalation recall", lambda s: _f(s.escalation_recall)),
     ("script followed", lambda s: _f(s.script_followed)),
+    ("script followed, language family (hr/bs/sr one)", lambda s: _f(s.script_followed_family)),
     ("reply in language and script", lambda s: _f(s.in_language)),
     ("reply in language family (hr/bs/sr one) and script", lambda s: _f(s.in_language_family)),
     ("wish accuracy", lambda s: _f(s.wish_accuracy)),
@@ -353,6 +354,7 @@ RULES = """\
   and dates fill placeholders). A customer who got no reply at all is a miss. The lenient
   **language family** line counts hr, bs and sr as one (a Bosnian customer answered with the
   Croatian variant counts), still in the customer's script; the target uses the strict one.
+  The script has a language-family line too.
 - **wish accuracy / contact / order number captured**: over items that label them; the row's
   `desired_resolution`, `contact`, `order_ref` (contact and order number compared without case,
   spaces and `-()./`; an order number also when one contains the other).

@@ -30,6 +30,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from bot.settings import PROJECT_ROOT
+from bot.text.fold import cyrillic_share
 
 SCRIPT_FILE = Path(__file__).with_name("script.yml")
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
@@ -58,14 +59,17 @@ class Variant:
     pattern: re.Pattern[str]
     language: str | None
     script: str | None
+    #: The script the text is actually written in (``latin`` or ``cyrillic``).
+    written_in: str = "latin"
 
     def suits(self, language: str, script: str, family: bool = False) -> bool:
-        """Meant for ``language`` (with ``family``: any language of its family) and ``script``."""
+        """Meant for ``language`` and ``script``; with ``family``, for any language of its
+        family, written in ``script``."""
         mine = self.language or "en"
-        same = (
-            FAMILY.get(mine, mine) == FAMILY.get(language, language) if family else mine == language
-        )
-        return same and self.script in (None, script)
+        if not family:
+            return mine == language and self.script in (None, script)
+        same_family = FAMILY.get(mine, mine) == FAMILY.get(language, language)
+        return same_family and (self.script or self.written_in) == script
 
 
 def variants_of(responses: Mapping[str, Any]) -> list[Variant]:
@@ -86,6 +90,7 @@ def variants_of(responses: Mapping[str, Any]) -> list[Variant]:
                     template_pattern(entry["text"]),
                     conditions.get("language"),
                     conditions.get("script"),
+                    "cyrillic" if cyrillic_share(entry["text"]) >= 0.5 else "latin",
                 )
             )
     return found
@@ -139,14 +144,20 @@ class Catalogue:
         return {v.response for v in self.identify(text) if v.suits(language, script, family)}
 
     def script_followed(
-        self, replies: Sequence[str], language: str, script: str, wish_given: bool = False
+        self,
+        replies: Sequence[str],
+        language: str,
+        script: str,
+        wish_given: bool = False,
+        family: bool = False,
     ) -> bool:
-        """Whether the replies contain the script's steps in order, in language and script."""
+        """Whether the replies contain the script's steps in order, in language (or, with
+        ``family``, a language of its family) and script."""
         step = 0
         for text in replies:
             if step == len(self.steps):
                 break
-            responses = self.responses_in(text, language, script)
+            responses = self.responses_in(text, language, script, family)
             if any(self.steps[step].met_by(r, wish_given) for r in responses):
                 step += 1
         return step == len(self.steps)

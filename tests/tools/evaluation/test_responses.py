@@ -148,3 +148,9 @@ def test_language_family_counts_hr_bs_and_sr_as_one_but_keeps_the_script() -> No
     assert not catalogue.in_language(["Noted."], "bs", "latin", family=True)
     assert not catalogue.in_language(["Додато."], "bs", "latin", family=True)
     assert catalogue.in_language(["Додато."], "sr", "cyrillic", family=True)
+
+
+def test_script_in_a_sister_language_counts_only_for_the_family() -> None:
+    assert not CATALOGUE.script_followed(HR[1:], "bs", "latin")
+    assert CATALOGUE.script_followed(HR[1:], "bs", "latin", family=True)
+    assert not CATALOGUE.script_followed(HR[1:], "sr", "cyrillic", family=True)
