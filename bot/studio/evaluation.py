@@ -17,13 +17,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bot.runner import rasa_command
 from bot.studio.crossval import (
     Prediction,
     language_of_examples,
     read_predictions,
     scores_by_language,
 )
-from bot.runner import rasa_command
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner, JobStore, Step, now_iso, read_json, write_json
 from bot.studio.models import serving_model
