@@ -45,7 +45,6 @@ GROUPS: dict[str, str] = {
     "db": "database schema",
     "complaints": "inspect logged complaints",
     "agents": "staff accounts (agents, trainers, admins)",
-    "eval": "measure the bot",
     "prod": "production: several instances behind nginx, soak test",
 }
 
@@ -103,7 +102,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.studio.ops_commands",
     "bot.studio.commands",
     "bot.ops.commands",
-    "bot.evaluation.commands",
 )
 
 
@@ -381,28 +379,6 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
             for a in session.query(Agent).order_by(Agent.username)
         ]
     print(format_table(rows, ("username", "name", "role", "duty")))
-    return 0
-
-
-# --- evaluation -----------------------------------------------------------------------------
-
-
-@command(
-    "eval",
-    "crossval",
-    help="NLU cross-validation (rasa test nlu --cross-validation), figures per language",
-    arguments=(
-        arg("--folds", type=_positive_int, default=5),
-        arg("--out", help="keep Rasa's result files in this folder"),
-    ),
-)
-def cmd_eval_crossval(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from bot.evaluation.crossval import markdown_table, run_cross_validation
-
-    rows = run_cross_validation(folds=args.folds, out=Path(args.out) if args.out else None)
-    print(markdown_table(rows))
     return 0
 
 

@@ -4,7 +4,7 @@ One job runs ``rasa test nlu --cross-validation`` over the project's data and th
 ``rasa test core --stories tests/stories`` against the serving model. Its results go to
 ``var/studio/evaluations/<job>/``: Rasa's own files, ``summary.json`` (per-intent precision,
 recall, F1 and support computed from the held-out predictions, figures per language from
-:mod:`bot.evaluation.crossval`, the failing stories) and ``confusion.png``.
+:mod:`bot.studio.crossval`, the failing stories) and ``confusion.png``.
 ``var/studio/evaluations/latest.json`` is a copy of the newest summary; the intents page of the
 studio shows each intent's F1 from it.
 """
@@ -17,13 +17,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.crossval import (
+from bot.runner import rasa_command
+from bot.studio.crossval import (
     Prediction,
     language_of_examples,
     read_predictions,
     scores_by_language,
 )
-from bot.runner import rasa_command
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner, JobStore, Step, now_iso, read_json, write_json
 from bot.studio.models import serving_model

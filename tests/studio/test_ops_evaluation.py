@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.crossval import Prediction
 from bot.studio import evaluation
+from bot.studio.crossval import Prediction
 from bot.studio.errors import StudioError
 
 PREDICTIONS = [

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
-from bot.evaluation.heldout_run import (
+from bot.settings import PROJECT_ROOT
+from tools.evaluation.run import (
     DEFAULT,
     PROJECT,
     model_config,
@@ -14,7 +16,6 @@ from bot.evaluation.heldout_run import (
     rasa_initial_config,
     with_epochs,
 )
-from bot.settings import PROJECT_ROOT
 
 
 def _load(path: Path) -> dict[str, object]:
@@ -38,6 +39,11 @@ def test_rasas_default_configuration_has_diet_and_ted() -> None:
     policies = [c["name"] for c in config["policies"]]
     assert "DIETClassifier" in pipeline
     assert {"TEDPolicy", "RulePolicy", "MemoizationPolicy"} <= set(policies)
+
+
+def test_unknown_model_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        model_config("my_own", tmp_path)
 
 
 def test_shorter_reference_changes_only_the_epochs(tmp_path: Path) -> None:

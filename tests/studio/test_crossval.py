@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.crossval import Prediction, read_predictions, score, scores_by_language
+from bot.studio.crossval import Prediction, read_predictions, score, scores_by_language
 
 
 def test_score_computes_macro_f1_accuracy_and_category_accuracy() -> None:

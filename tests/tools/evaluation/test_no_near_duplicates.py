@@ -1,0 +1,59 @@
+"""No test-set (or dev-set) sentence nearly duplicates a training example.
+
+The measure and the exemptions are documented in :mod:`tools.evaluation.duplicates`:
+folded character 5-gram Jaccard >= 0.5, or the same set of content lemmas; a sentence that is
+only an e-mail, a phone number, an order number or one or two words is exempt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.evaluation.duplicates import (
+    Example,
+    Pair,
+    TrainingIndex,
+    near_duplicates,
+    training_examples,
+)
+from tools.evaluation.sets import (
+    DEV_DIR,
+    TEST_DIR,
+    EvalSet,
+    every_text,
+    group_files,
+    load_dev_set,
+    load_test_set,
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> TrainingIndex:
+    return TrainingIndex(training_examples())
+
+
+def _sentences(eval_set: EvalSet) -> list[Example]:
+    folder = eval_set.directory.relative_to(eval_set.directory.parents[1])
+    return [
+        Example(text, item.language, f"{folder}/{item.group}.yml {item.id}")
+        for item, text in every_text(eval_set.items)
+    ]
+
+
+def _failure(pairs: list[Pair], what: str) -> str:
+    return f"{len(pairs)} {what} sentences nearly duplicate training examples:\n" + "\n".join(
+        pair.describe() for pair in pairs
+    )
+
+
+def test_no_test_sentence_nearly_duplicates_a_training_example(index: TrainingIndex) -> None:
+    if not group_files(TEST_DIR):
+        pytest.skip(f"no test-set files yet in {TEST_DIR} (eval/test/<group>.yml)")
+    pairs = near_duplicates(_sentences(load_test_set()), index)
+    assert not pairs, _failure(pairs, "test-set")
+
+
+def test_no_dev_sentence_nearly_duplicates_a_training_example(index: TrainingIndex) -> None:
+    assert DEV_DIR.exists()
+    pairs = near_duplicates(_sentences(load_dev_set()), index)
+    assert not pairs, _failure(pairs, "dev-set")
