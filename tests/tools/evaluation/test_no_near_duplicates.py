@@ -1,4 +1,7 @@
-"""No test-set (or dev-set) sentence nearly duplicates a training example.
+"""No test-set sentence nearly duplicates a training example.
+
+The dev set (``eval/heldout``) is not checked: it is for tuning, and examples close to it may be
+trained on (before issue 11 it was the test set, and 40 of its 620 sentences are now that close).
 
 The measure and the exemptions are documented in :mod:`tools.evaluation.duplicates`:
 folded character 5-gram Jaccard >= 0.5, or the same set of content lemmas; a sentence that is
@@ -17,12 +20,10 @@ from tools.evaluation.duplicates import (
     training_examples,
 )
 from tools.evaluation.sets import (
-    DEV_DIR,
     TEST_DIR,
     EvalSet,
     every_text,
     group_files,
-    load_dev_set,
     load_test_set,
 )
 
@@ -51,9 +52,3 @@ def test_no_test_sentence_nearly_duplicates_a_training_example(index: TrainingIn
         pytest.skip(f"no test-set files yet in {TEST_DIR} (eval/test/<group>.yml)")
     pairs = near_duplicates(_sentences(load_test_set()), index)
     assert not pairs, _failure(pairs, "test-set")
-
-
-def test_no_dev_sentence_nearly_duplicates_a_training_example(index: TrainingIndex) -> None:
-    assert DEV_DIR.exists()
-    pairs = near_duplicates(_sentences(load_dev_set()), index)
-    assert not pairs, _failure(pairs, "dev-set")
