@@ -112,6 +112,16 @@ def cmd_crossval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_drop_leaks(args: argparse.Namespace) -> int:
+    from tools.evaluation.leaks import drop_leaks, test_set_sentences
+
+    removed = drop_leaks(test_set_sentences())
+    for name, count in sorted(removed.items()):
+        print(f"data/nlu/{name}: {count} examples removed")
+    print(f"{sum(removed.values())} training examples nearly duplicated a test sentence")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.evaluation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -153,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     crossval.add_argument("--folds", type=_positive, default=5)
     crossval.add_argument("--out", help="keep Rasa's result files in this folder")
     crossval.set_defaults(handler=cmd_crossval)
+    leaks = commands.add_parser(
+        "drop-leaks",
+        help="remove training examples that nearly duplicate test sentences (prints counts only)",
+    )
+    leaks.set_defaults(handler=cmd_drop_leaks)
     return parser
 
 
