@@ -142,11 +142,12 @@ def handoff_rows(outcomes: Sequence[Outcome]) -> tuple[int, int]:
 
 
 def category_accuracy(outcomes: Sequence[Outcome]) -> float | None:
-    """Complaints whose (first) row has the labelled category; no row is wrong."""
+    """Complaints whose (first) row has the labelled category; no row is wrong. Complaints
+    labelled without a category (dev-set demands and chases) are not counted."""
     return rate(
         o.row is not None and o.row.category == o.item.category
         for o in outcomes
-        if o.item.complaint
+        if o.item.complaint and o.item.category is not None
     )
 
 

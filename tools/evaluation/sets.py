@@ -5,7 +5,11 @@
   ``contact``, ``order_ref`` and ``tags``.
 * **dev** (``eval/heldout/<variant>.yml``, used for tuning, the older format of
   ``eval/README.md``): converted on loading. A message's intent ``complain_X`` becomes
-  ``complaint: true, category: X``; any other intent (or none) becomes ``complaint: false``.
+  ``complaint: true, category: X``. Following ``docs/categories.md``, a chase (``ask_status``)
+  is a complaint with the reason ``repeat``, and a wish that names a concrete remedy
+  (``state_resolution``: a refund, a replacement, a repair, compensation) is a demand that
+  opens a complaint; both without a category, which is then not scored. Any other intent (or
+  none) becomes ``complaint: false``.
   Every dev conversation is a complaint of its ``category``. Messages that carry a
   ``context`` (conversation state before the message, such as an earlier misunderstanding)
   cannot be replayed as a first message through the REST channel and are left out; the set
@@ -23,7 +27,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from bot.policy import REASONS
+from bot.policy import REASONS, classify_resolution
 from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 
 TEST_DIR = PROJECT_ROOT / "eval" / "test"
@@ -204,6 +208,11 @@ def load_test_set(directory: Path = TEST_DIR) -> EvalSet:
 
 # --- the dev set (the older held-out format) -------------------------------------------------
 
+#: Dev intents that docs/categories.md counts as complaints without a category.
+CHASE_INTENT = "ask_status"
+DEMAND_INTENT = "state_resolution"
+CONCRETE_WISHES = frozenset({"refund", "replacement", "repair", "compensation"})
+
 
 def _dev_message(raw: Any, group: str, index: int, where: str) -> Item | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or not raw["text"]:
@@ -218,14 +227,19 @@ def _dev_message(raw: Any, group: str, index: int, where: str) -> Item | None:
     )
     if category is not None and category not in BUILTIN_CATEGORIES:
         raise SetError(f"{where}: unknown category in intent {intent!r}")
+    reasons = _reasons(raw.get("reasons"), where)
+    chase = intent == CHASE_INTENT
+    demand = intent == DEMAND_INTENT and classify_resolution(raw["text"]) in CONCRETE_WISHES
+    if chase and "repeat" not in reasons:
+        reasons = reasons | {"repeat"}
     return Item(
         id=f"{group}-m{index:03d}",
         group=group,
         kind=MESSAGE,
         turns=(raw["text"],),
-        complaint=category is not None,
+        complaint=category is not None or chase or demand,
         category=category,
-        reasons=_reasons(raw.get("reasons"), where),
+        reasons=reasons,
         tags=frozenset([*_str_list(raw.get("tags"), where), f"intent:{intent}"]),
     )
 
