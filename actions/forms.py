@@ -42,9 +42,10 @@ def times_asked_since_complaint(tracker: Tracker, response: str) -> int:
             "action_note_details",
         ):
             break
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
-            "utter_action"
-        ) == response:
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == response
+        ):
             count += 1
     return count
 

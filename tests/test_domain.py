@@ -89,7 +89,7 @@ PROBLEMS = [
 def test_every_problem_is_acknowledged_in_its_own_words_in_every_language(
     category: str, problem: str, profile: dict[str, str]
 ) -> None:
-    """"It arrived broken" is acknowledged as damaged, not as "hasn't reached you"."""
+    """ "It arrived broken" is acknowledged as damaged, not as "hasn't reached you"."""
     responses = DOMAIN["responses"]["utter_acknowledge"]
     texts = matching(responses, {**profile, "category": category, "problem": problem})
     assert len(texts) == 1, texts
@@ -97,15 +97,15 @@ def test_every_problem_is_acknowledged_in_its_own_words_in_every_language(
     assert texts[0] not in general
     if profile["language"] != "en":
         english = matching(
-            responses, {"language": "en", "script": "latin", "category": category,
-                        "problem": problem}
+            responses,
+            {"language": "en", "script": "latin", "category": category, "problem": problem},
         )
         assert texts[0] not in english
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p['language']}-{p['script']}")
 def test_a_category_without_problems_is_acknowledged_in_the_customers_language(
-    profile: dict[str, str]
+    profile: dict[str, str],
 ) -> None:
     """A custom category from bot.yml (``problem`` unset): the catch-all, in every language."""
     responses = DOMAIN["responses"]["utter_acknowledge"]

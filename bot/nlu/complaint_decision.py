@@ -94,9 +94,7 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             if not decision.is_complaint or decision.category is None:
                 continue
             target = COMPLAINT_INTENT_PREFIX + decision.category
-            position = next(
-                (i for i, (name, _) in enumerate(pairs) if name == target), None
-            )
+            position = next((i for i, (name, _) in enumerate(pairs) if name == target), None)
             if position is None:
                 continue
             first, chosen = ranking[0], ranking[position]
