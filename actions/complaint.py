@@ -21,13 +21,16 @@ from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
-from bot.text.problems import detect_problem
+from bot.policy import classify_resolution
+from bot.text.problems import complaint_signals, detect_problem
 
 DomainDict = dict[str, Any]
 
 
 #: note_outcome values (domain.yml, data/rules.yml): what action_note_details did.
 NOTE_OPENED = "opened"
+#: A complaint registered without a wish: the bot asks "what can we do for you?".
+NOTE_REGISTERED = "registered"
 NOTE_ADDED = "added"
 NOTE_NO_COMPLAINT = "no_complaint"
 
@@ -63,13 +66,33 @@ class ActionRegisterComplaint(Action):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        view = await in_thread(service.register_complaint, turn, settings(), origin_key(tracker))
+        config = settings()
+        view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
+        outcome = NOTE_REGISTERED
+        if not continuing or not view.desired_resolution:
+            wish = demanded_resolution(turn.text)
+            if wish is not None:
+                current = Turn(**{**turn.__dict__, "ticket": view.ticket})
+                recorded = await in_thread(
+                    service.record_answers, current, config, desired_resolution_text=turn.text
+                )
+                view, outcome = recorded or view, NOTE_OPENED
         return [
             *complaint_slots(view, turn),
             problem_slot(view, turn.text, customer_transcript(tracker)),
             SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
+            SlotSet("note_outcome", outcome),
         ]
+
+
+def demanded_resolution(text: str) -> str | None:
+    """The remedy a complaint message already demands ("refund me, it leaks"), if any: a demand
+    cue (bot/text/data/complaint_cues.yml) naming a concrete resolution."""
+    if not complaint_signals(text).get("demand"):
+        return None
+    kind = classify_resolution(text)
+    return kind if kind not in ("other", "nothing") else None
 
 
 def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:

@@ -69,13 +69,13 @@ def complaint_cues() -> dict[str, tuple[Cue, ...]]:
     }
 
 
-def _matches(cue: Cue, message: list[str]) -> bool:
+def _matches(cue: Cue, message: list[str], max_gap: int = MAX_GAP) -> bool:
     for start, word in enumerate(message):
         if not word.startswith(cue[0]):
             continue
         position, found = start, True
         for part in cue[1:]:
-            window = message[position + 1 : position + 2 + MAX_GAP]
+            window = message[position + 1 : position + 2 + max_gap]
             offset = next((i for i, w in enumerate(window) if w.startswith(part)), None)
             if offset is None:
                 found = False
@@ -86,10 +86,10 @@ def _matches(cue: Cue, message: list[str]) -> bool:
     return False
 
 
-def matching_cues(text: str, cues: Iterable[Cue]) -> list[str]:
+def matching_cues(text: str, cues: Iterable[Cue], max_gap: int = MAX_GAP) -> list[str]:
     """The cues (as text) found in ``text``."""
     message = words(text)
-    return [" ".join(cue) for cue in cues if _matches(cue, message)]
+    return [" ".join(cue) for cue in cues if _matches(cue, message, max_gap)]
 
 
 def detect_problem(text: str, category: str | None) -> str | None:
@@ -110,5 +110,11 @@ def detect_problem(text: str, category: str | None) -> str | None:
 
 
 def complaint_signals(text: str) -> dict[str, list[str]]:
-    """The problem and demand cues found in ``text`` (empty lists: none)."""
-    return {kind: matching_cues(text, cues) for kind, cues in complaint_cues().items()}
+    """The problem and demand cues found in ``text`` (empty lists: none).
+
+    Demand cues must match word for word ("repair it", not "the repair didn't help, it").
+    """
+    return {
+        kind: matching_cues(text, cues, 0 if kind == "demand" else MAX_GAP)
+        for kind, cues in complaint_cues().items()
+    }

@@ -366,6 +366,21 @@ async def test_details_without_a_complaint_are_not_said_to_be_added(database: st
         assert session.query(Complaint).filter_by(sender_id=current.sender_id).count() == 0
 
 
+async def test_a_complaint_that_demands_a_remedy_records_the_wish(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("hoću povrat novca, jakna se raspala nakon sedmice", "complain_product_quality"),
+    )
+    assert registered["note_outcome"] == "opened"
+    assert registered["resolution_kind"] == "refund"
+    assert stored(database, registered["complaint_ticket"])["desired_resolution"] == "refund"
+    plain, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("the repair didn't help, it still leaks", "complain_product_quality"),
+    )
+    assert plain["note_outcome"] == "registered"
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "problem"),
     [
