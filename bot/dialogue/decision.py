@@ -5,7 +5,7 @@ A message is a complaint when the classifier says so, when the complaint intents
 likely even though another intent won (a rant read as an insult, praise followed by a
 problem), or when it names a problem or demands a remedy in words the cue lists know
 (``bot/text/data/complaint_cues.yml``). The category is the best complaint intent when the
-classifier gives it some weight, else the category whose problem cues match most
+classifier is fairly sure of it, else the category whose problem cues match most
 (``bot/text/data/problems.yml``), else ``other``: a problem is never dropped.
 """
 
@@ -19,7 +19,10 @@ from bot.text.problems import complaint_signals, matching_cues, problem_cues
 
 #: Complaint intents together at least this likely: a complaint, whatever won.
 COMPLAINT_MASS = 0.4
-#: The best complaint intent names the category from this confidence on.
+#: The best complaint intent names the category from this confidence on...
+CONFIDENT_CATEGORY = 0.3
+#: ... or from this one when no problem cue names a category ("refund me, it leaks": the
+#: money words pull the classifier towards billing, the cue "leaks" says product_quality).
 MIN_CATEGORY_CONFIDENCE = 0.1
 
 
@@ -78,11 +81,16 @@ def decide(
         why.append(f"wish-outside-complaint:{intent}")
     if not why:
         return ComplaintDecision(False, None)
-    if best_intent is not None and best_confidence >= MIN_CATEGORY_CONFIDENCE:
+    cue_category = category_from_cues(text)
+    if cue_category not in known_categories:
+        cue_category = None
+    if best_intent is not None and (
+        best_confidence >= CONFIDENT_CATEGORY
+        or (cue_category is None and best_confidence >= MIN_CATEGORY_CONFIDENCE)
+    ):
         category = category_from_intent(best_intent, known_categories)
         why.append(f"category-intent:{best_intent}:{best_confidence:.2f}")
     else:
-        cue_category = category_from_cues(text)
-        category = cue_category if cue_category in known_categories else "other"
+        category = cue_category or "other"
         why.append(f"category-cues:{category}")
     return ComplaintDecision(True, category or "other", tuple(why))

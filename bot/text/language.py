@@ -86,7 +86,7 @@ _STRENGTH_HALF = 1.5
 #: ("paket kasni", "dupla naplata") are enough to answer in BCS.
 _STRENGTH_HALF_UNOPPOSED = 0.6
 #: ... but one word alone ("hvala" in an English chat) keeps the conversation's language.
-_UNOPPOSED_MIN_EVIDENCE = 1.5
+_UNOPPOSED_MIN_EVIDENCE = 1.2
 #: simplemma's Serbo-Croatian lexicon ("hbs") and English lexicon: a word only one of them
 #: knows is evidence for that family (see :func:`_lexicon_evidence`).
 _LEXICON_WEIGHT = 1.0

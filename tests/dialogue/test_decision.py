@@ -44,6 +44,14 @@ CATEGORIES = (
             True,
             (True, "product_quality"),
         ),
+        # the money words pull the classifier towards billing; the cue "leaks" decides
+        (
+            "Return my money for this kettle, it leaks",
+            "state_resolution",
+            [("state_resolution", 0.5), ("complain_billing", 0.25)],
+            True,
+            (True, "product_quality"),
+        ),
         # nothing fits: `other`, never dropped
         (
             "hoću nazad svoje pare",
