@@ -23,8 +23,8 @@ DomainDict = dict[str, Any]
 
 #: Intents that mean "I don't have it / I'd rather not say".
 _DECLINING_INTENTS = ("deny",)
-#: Intents that need a person at once, whatever question is open.
-_ESCALATING_INTENTS = ("request_human", "insult")
+#: Intents that need a person at once, whatever question is open, and what the bot says.
+_ESCALATING_INTENTS = {"request_human": "utter_bring_colleague", "insult": "utter_escalate_anger"}
 #: Times "what can we do for you?" is asked before any answer is taken as the wish.
 _MAX_RESOLUTION_ASKS = 2
 
@@ -92,10 +92,11 @@ class ActionAskContact(_AskAgain):
 class ValidateResolutionForm(FormValidationAction):
     """Reads the answer to "what can we do for you?" for what it is.
 
-    A wish is stored as the wish. A request for a person (or abuse) is no wish: the form ends
-    at once and the next step escalates. An e-mail, phone or order number goes to its own slot
-    (the domain's ``from_entity`` mappings) and more description goes to the complaint; the
-    question is then asked once more, and from then on any answer is the wish.
+    A wish is stored as the wish. A request for a person (or abuse) is no wish: the bot says
+    a colleague is coming, the form ends at once and the next step escalates. An e-mail,
+    phone or order number goes to its own slot (the domain's ``from_entity`` mappings) and
+    more description goes to the complaint; the question is then asked once more, and from
+    then on any answer is the wish.
     """
 
     def name(self) -> str:
@@ -108,6 +109,7 @@ class ValidateResolutionForm(FormValidationAction):
         text = clean_text(value)
         intent = _latest_intent(tracker) or ""
         if intent in _ESCALATING_INTENTS:
+            dispatcher.utter_message(response=_ESCALATING_INTENTS[intent])
             return {"desired_resolution": NOT_GIVEN}
         if not text:
             return {"desired_resolution": None}

@@ -505,8 +505,13 @@ async def test_resolution_form_reads_each_answer_for_what_it_is(database: str) -
         )
         return result["desired_resolution"]
 
-    # a person, at once: no wish is stored, the next step escalates
+    # a person, at once: no wish is stored, a colleague is announced, the next step escalates
     assert await answer("I want to speak to a human", "request_human", bot_events=[asked]) == "-"
+    dispatcher = CollectingDispatcher()
+    await validator.validate_desired_resolution(
+        "hoću čovjeka", dispatcher, tracker("hoću čovjeka", "request_human"), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_bring_colleague"]
     assert await answer("hoću čovjeka", "request_human", bot_events=[asked]) == "-"
     # a contact or an order number is not the wish: asked again (the entity fills its own slot)
     email = [{"entity": "email", "value": "maria@example.com", "start": 0, "end": 17}]
