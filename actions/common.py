@@ -63,6 +63,11 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         script=tracker.get_slot("script") or "latin",
         previous_anger=previous_anger(tracker),
         ticket=tracker.get_slot("complaint_ticket"),
+        intent_ranking=tuple(
+            (str(item.get("name")), float(item.get("confidence") or 0.0))
+            for item in parse.get("intent_ranking") or []
+            if item.get("name")
+        ),
     )
 
 

@@ -18,10 +18,21 @@ from actions.common import (
 from bot import handoff
 from bot.dialogue import service
 from bot.dialogue.deadlines import format_deadline
+from bot.dialogue.decision import decide
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
+from bot.policy import classify_resolution
+from bot.text.problems import complaint_signals, detect_problem
 
 DomainDict = dict[str, Any]
+
+
+#: note_outcome values (domain.yml, data/rules.yml): what action_note_details did.
+NOTE_OPENED = "opened"
+#: A complaint registered without a wish: the bot asks "what can we do for you?".
+NOTE_REGISTERED = "registered"
+NOTE_ADDED = "added"
+NOTE_NO_COMPLAINT = "no_complaint"
 
 
 def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
@@ -29,6 +40,7 @@ def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
     return [
         SlotSet("complaint_ticket", view.ticket),
         SlotSet("category", view.category),
+        SlotSet("resolution_kind", view.desired_resolution),
         SlotSet("escalation_reasons", list(view.reasons)),
         SlotSet(
             "due_text",
@@ -54,12 +66,42 @@ class ActionRegisterComplaint(Action):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        view = await in_thread(service.register_complaint, turn, settings(), origin_key(tracker))
+        config = settings()
+        view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
+        outcome = NOTE_REGISTERED
+        if not continuing or not view.desired_resolution:
+            wish = demanded_resolution(turn.text)
+            if wish is not None:
+                current = Turn(**{**turn.__dict__, "ticket": view.ticket})
+                recorded = await in_thread(
+                    service.record_answers, current, config, desired_resolution_text=turn.text
+                )
+                view, outcome = recorded or view, NOTE_OPENED
         return [
             *complaint_slots(view, turn),
+            problem_slot(view, turn.text, customer_transcript(tracker)),
             SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
+            SlotSet("note_outcome", outcome),
         ]
+
+
+def demanded_resolution(text: str) -> str | None:
+    """The remedy a complaint message already demands ("refund me, it leaks"), if any: a demand
+    cue (bot/text/data/complaint_cues.yml) naming a concrete resolution."""
+    if not complaint_signals(text).get("demand"):
+        return None
+    kind = classify_resolution(text)
+    return kind if kind not in ("other", "nothing") else None
+
+
+def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:
+    """``problem``: what went wrong within the category, from this message, else from the
+    whole conversation; ``general`` when no cue names one (see bot/text/data/problems.yml)."""
+    problem = detect_problem(text, view.category)
+    if problem == "general":
+        problem = detect_problem(transcript, view.category)
+    return SlotSet("problem", problem)
 
 
 class ActionComplaintNextStep(Action):
@@ -180,7 +222,13 @@ class ActionHandOff(Action):
 
 
 class ActionNoteDetails(Action):
-    """Adds an order number, contact or wish given outside a question to the complaint."""
+    """Adds an order number, contact or wish given outside a question to the complaint.
+
+    Without a complaint in this conversation, a wish ("refund me now", "pošaljite mi novi")
+    or details that name a problem open one (bot/dialogue/decision.py) and the wish is
+    recorded; ``note_outcome`` tells the rules what happened, so the bot never says it added
+    something to a complaint that does not exist.
+    """
 
     def name(self) -> str:
         return "action_note_details"
@@ -189,13 +237,33 @@ class ActionNoteDetails(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = turn_from_tracker(tracker)
+        config = settings()
         resolution = turn.text if turn.intent == "state_resolution" else None
-        view = await in_thread(
-            service.record_answers,
-            turn,
-            settings(),
-            desired_resolution_text=resolution,
-            order_ref=turn.entities.get("order_ref"),
-            contact=turn.entities.get("email") or turn.entities.get("phone"),
+        answers = {
+            "desired_resolution_text": resolution,
+            "order_ref": turn.entities.get("order_ref"),
+            "contact": turn.entities.get("email") or turn.entities.get("phone"),
+        }
+        view = await in_thread(service.record_answers, turn, config, **answers)
+        if view is not None:
+            return [*complaint_slots(view, turn), SlotSet("note_outcome", NOTE_ADDED)]
+        decision = decide(
+            turn.text,
+            turn.intent,
+            turn.intent_ranking,
+            config.category_slugs,
+            demand_is_complaint=turn.intent == "state_resolution",
         )
-        return complaint_slots(view, turn) if view else []
+        if not decision.is_complaint:
+            return [SlotSet("note_outcome", NOTE_NO_COMPLAINT)]
+        opening = Turn(**{**turn.__dict__, "ticket": None, "category": decision.category})
+        view = await in_thread(service.register_complaint, opening, config, origin_key(tracker))
+        opened = Turn(**{**opening.__dict__, "ticket": view.ticket})
+        view = await in_thread(service.record_answers, opened, config, **answers) or view
+        return [
+            *complaint_slots(view, opened),
+            problem_slot(view, turn.text, customer_transcript(tracker)),
+            SlotSet("desired_resolution", None),
+            SlotSet("complaint_step", None),
+            SlotSet("note_outcome", NOTE_OPENED),
+        ]

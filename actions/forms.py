@@ -13,17 +13,41 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import in_thread, origin_key, settings, turn_from_tracker
+from bot.dialogue import service
 from bot.dialogue.service import NOT_GIVEN
-from bot.dialogue.turn import clean_text, first_entities
+from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, clean_text, first_entities
+from bot.policy import classify_resolution
 
 DomainDict = dict[str, Any]
 
 #: Intents that mean "I don't have it / I'd rather not say".
 _DECLINING_INTENTS = ("deny",)
+#: Intents that need a person at once, whatever question is open, and what the bot says.
+_ESCALATING_INTENTS = {"request_human": "utter_bring_colleague", "insult": "utter_escalate_anger"}
+#: Times "what can we do for you?" is asked before any answer is taken as the wish.
+_MAX_RESOLUTION_ASKS = 2
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def times_asked_since_complaint(tracker: Tracker, response: str) -> int:
+    """How often ``response`` was said since the complaint was last registered or opened."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") in (
+            "action_register_complaint",
+            "action_note_details",
+        ):
+            break
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == response
+        ):
+            count += 1
+    return count
 
 
 def question_pending(tracker: Tracker, response: str) -> bool:
@@ -66,7 +90,14 @@ class ActionAskContact(_AskAgain):
 
 
 class ValidateResolutionForm(FormValidationAction):
-    """Accepts any answer to "what can we do for you?": the customer's words are the answer."""
+    """Reads the answer to "what can we do for you?" for what it is.
+
+    A wish is stored as the wish. A request for a person (or abuse) is no wish: the bot says
+    a colleague is coming, the form ends at once and the next step escalates. An e-mail,
+    phone or order number goes to its own slot (the domain's ``from_entity`` mappings) and
+    more description goes to the complaint; the question is then asked once more, and from
+    then on any answer is the wish.
+    """
 
     def name(self) -> str:
         return "validate_resolution_form"
@@ -74,8 +105,30 @@ class ValidateResolutionForm(FormValidationAction):
     async def validate_desired_resolution(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Route the answer by its intent (see the class docstring)."""
         text = clean_text(value)
-        return {"desired_resolution": text or None}
+        intent = _latest_intent(tracker) or ""
+        if intent in _ESCALATING_INTENTS:
+            dispatcher.utter_message(response=_ESCALATING_INTENTS[intent])
+            return {"desired_resolution": NOT_GIVEN}
+        if not text:
+            return {"desired_resolution": None}
+        asked = times_asked_since_complaint(tracker, "utter_ask_desired_resolution")
+        if asked >= _MAX_RESOLUTION_ASKS or classify_resolution(text, intent) != "other":
+            return {"desired_resolution": text}
+        if intent == "inform":
+            return {"desired_resolution": None}
+        if intent.startswith(COMPLAINT_INTENT_PREFIX):
+            await self._add_description(tracker)
+            return {"desired_resolution": None}
+        return {"desired_resolution": text}
+
+    @staticmethod
+    async def _add_description(tracker: Tracker) -> None:
+        """More of the story, told instead of a wish: added to the complaint."""
+        await in_thread(
+            service.register_complaint, turn_from_tracker(tracker), settings(), origin_key(tracker)
+        )
 
 
 class ValidateOrderForm(FormValidationAction):

@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 
 from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 from bot.text.fold import to_cyrillic
+from bot.text.problems import problem_cues
 
 DOMAIN: dict[str, Any] = YAML(typ="safe").load(
     (PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")
@@ -41,7 +42,9 @@ def test_each_response_has_exactly_one_text_per_language(
     variations = DOMAIN["responses"][name]
     extra: dict[str, str] = {}
     if name == "utter_acknowledge":
-        extra = {"category": "delivery"}
+        extra = {"category": "delivery", "problem": "general"}
+    if name == "utter_confirm_desired_resolution":
+        extra = {"resolution_kind": "refund"}
     if name == "utter_complaint_status":
         extra = {"status_value": "open"}
     texts = matching(variations, {**profile, **extra})
@@ -58,14 +61,58 @@ def test_each_response_has_exactly_one_text_per_language(
 def test_every_category_is_acknowledged_in_its_own_words(
     category: str, profile: dict[str, str]
 ) -> None:
-    texts = matching(DOMAIN["responses"]["utter_acknowledge"], {**profile, "category": category})
+    general = {"problem": "general"}
+    texts = matching(
+        DOMAIN["responses"]["utter_acknowledge"], {**profile, **general, "category": category}
+    )
     assert len(texts) == 1
     others = {
-        matching(DOMAIN["responses"]["utter_acknowledge"], {**profile, "category": other})[0]
+        matching(
+            DOMAIN["responses"]["utter_acknowledge"], {**profile, **general, "category": other}
+        )[0]
         for other in BUILTIN_CATEGORIES
         if other != category
     }
     assert texts[0] not in others
+
+
+PROBLEMS = [
+    (category, problem)
+    for category, problems in problem_cues().items()
+    for problem in problems
+    if problem != "general"
+]
+
+
+@pytest.mark.parametrize(("category", "problem"), PROBLEMS)
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p['language']}-{p['script']}")
+def test_every_problem_is_acknowledged_in_its_own_words_in_every_language(
+    category: str, problem: str, profile: dict[str, str]
+) -> None:
+    """ "It arrived broken" is acknowledged as damaged, not as "hasn't reached you"."""
+    responses = DOMAIN["responses"]["utter_acknowledge"]
+    texts = matching(responses, {**profile, "category": category, "problem": problem})
+    assert len(texts) == 1, texts
+    general = matching(responses, {**profile, "category": category, "problem": "general"})
+    assert texts[0] not in general
+    if profile["language"] != "en":
+        english = matching(
+            responses,
+            {"language": "en", "script": "latin", "category": category, "problem": problem},
+        )
+        assert texts[0] not in english
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p['language']}-{p['script']}")
+def test_a_category_without_problems_is_acknowledged_in_the_customers_language(
+    profile: dict[str, str],
+) -> None:
+    """A custom category from bot.yml (``problem`` unset): the catch-all, in every language."""
+    responses = DOMAIN["responses"]["utter_acknowledge"]
+    texts = matching(responses, {**profile, "category": "custom_category"})
+    assert len(texts) == 1
+    if profile["language"] != "en":
+        assert texts[0] not in [v["text"] for v in responses if not v.get("condition")]
 
 
 def test_serbian_cyrillic_transliteration() -> None:

@@ -290,7 +290,11 @@ def record_answers(
         if complaint is None:
             return None
         resolution = None
-        if desired_resolution_text and not complaint.desired_resolution:
+        if (
+            desired_resolution_text
+            and desired_resolution_text != NOT_GIVEN
+            and not complaint.desired_resolution
+        ):
             resolution = policy.classify_resolution(desired_resolution_text, turn.intent)
             store.set_details(
                 session,

@@ -27,6 +27,9 @@ class Turn:
     script: str = "latin"
     previous_anger: float | None = None
     ticket: str | None = None
+    #: The classifier's ranking, (intent, confidence) best first: the complaint decision
+    #: (bot/dialogue/decision.py) looks past the top intent.
+    intent_ranking: tuple[tuple[str, float], ...] = ()
 
 
 def clean_text(text: Any) -> str:

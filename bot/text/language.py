@@ -82,6 +82,14 @@ KEEP_PREVIOUS_BELOW = 0.5
 VARIANT_DOUBT = 0.25
 #: Evidence at which the strength factor reaches one half.
 _STRENGTH_HALF = 1.5
+#: The same when all the evidence points to one family: two unopposed BCS content words
+#: ("paket kasni", "dupla naplata") are enough to answer in BCS.
+_STRENGTH_HALF_UNOPPOSED = 0.6
+#: ... but one word alone ("hvala" in an English chat) keeps the conversation's language.
+_UNOPPOSED_MIN_EVIDENCE = 1.2
+#: simplemma's Serbo-Croatian lexicon ("hbs") and English lexicon: a word only one of them
+#: knows is evidence for that family (see :func:`_lexicon_evidence`).
+_LEXICON_WEIGHT = 1.0
 #: Variant priors: with no marker at all Croatian is the default BCS variant.
 _VARIANT_PRIOR: dict[str, float] = {"hr": 0.3, "sr": 0.2, "bs": 0.0}
 #: Cyrillic is written in Serbia (and by Bosnian Serbs); Croatian is never written in it.
@@ -538,6 +546,24 @@ _SHARED_EO = frozenset(
 )
 
 
+@cache
+def _lexicon_family(word: str) -> str | None:
+    """``"bcs"``/``"en"`` when only simplemma's hbs or only its English lexicon knows ``word``.
+
+    simplemma ships its lexicons inside the package (no download); the hbs lexicon needs the
+    diacritics, so the word is looked up as written (Cyrillic transliterated).
+    """
+    if len(word) < 3:
+        return None
+    from simplemma import is_known
+
+    in_bcs = is_known(word, lang="hbs")
+    in_english = is_known(word, lang="en")
+    if in_bcs == in_english:
+        return None
+    return "bcs" if in_bcs else "en"
+
+
 def _word_weight(word: str) -> float:
     return 0.6 if len(word) <= 2 else 1.0
 
@@ -559,6 +585,13 @@ def _family_evidence(raw: list[str], folded: list[str]) -> tuple[float, float]:
             bcs += _word_weight(word)
         elif word in _BCS_ALL:
             bcs += 1.0
+        if word in _EN_ALL or word in _BCS_ALL:
+            continue
+        lexicon = _lexicon_family(fold_keep_diacritics(original))
+        if lexicon == "bcs":
+            bcs += _LEXICON_WEIGHT
+        elif lexicon == "en":
+            english += _LEXICON_WEIGHT
     return english, bcs
 
 
@@ -662,7 +695,9 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
     english, bcs = _family_evidence(raw, folded)
     total = english + bcs
     p_bcs = (bcs + 0.25) / (total + 0.5)
-    strength = total / (total + _STRENGTH_HALF)
+    unopposed = min(english, bcs) == 0 and total >= _UNOPPOSED_MIN_EVIDENCE
+    half = _STRENGTH_HALF_UNOPPOSED if unopposed else _STRENGTH_HALF
+    strength = total / (total + half)
     variant_scores, labels = _variant_scores(raw, folded, script, previous)
     variants = _softmax(variant_scores)
     scores = {"en": 1.0 - p_bcs, **{code: p_bcs * variants[code] for code in BCS_CODES}}

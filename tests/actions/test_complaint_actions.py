@@ -28,6 +28,7 @@ from actions.forms import (
 from actions.slots import ValidateSlotMappings
 from actions.status import ActionComplaintStatus
 from bot import store
+from bot.store.models import Complaint
 
 TICKET = re.compile(r"^C-[A-HJ-NP-Z2-9]{6}$")
 DOMAIN: dict[str, Any] = {"slots": {}, "responses": {}, "forms": {}}
@@ -46,11 +47,16 @@ def tracker(
     sender_id: str | None = None,
     earlier: tuple[str, ...] = (),
     bot_events: list[dict[str, Any]] | None = None,
+    ranking: list[tuple[str, float]] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text``, as the action server receives it."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [
+            {"name": name, "confidence": value}
+            for name, value in (ranking or [(intent, confidence)])
+        ],
         "entities": entities or [],
         "language": language or {"code": "en", "script": "latin", "confidence": 0.9},
     }
@@ -303,8 +309,96 @@ async def test_details_given_outside_a_question_are_stored(database: str) -> Non
         slots={"complaint_ticket": ticket, "complaint_step": "logged"},
         entities=[{"entity": "email", "value": "marko@example.rs", "start": 20, "end": 36}],
     )
-    await run(ActionNoteDetails(), current)
+    noted, _ = await run(ActionNoteDetails(), current)
     assert stored(database, ticket)["contact"] == "marko@example.rs"
+    assert noted["note_outcome"] == "added"
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "category", "resolution", "problem"),
+    [
+        (
+            "Return my money for this kettle, it leaks",
+            [("state_resolution", 0.53), ("complain_product_quality", 0.2)],
+            "product_quality",
+            "refund",
+            "defective",
+        ),
+        (
+            "pošaljite mi novi, ovaj ne radi",
+            [("state_resolution", 0.97), ("complain_product_quality", 0.01)],
+            "product_quality",
+            "replacement",
+            "defective",
+        ),
+        # nothing says what went wrong: logged as `other`, never dropped
+        ("hoću nazad svoje pare", [("state_resolution", 0.9)], "other", "refund", "general"),
+    ],
+)
+async def test_a_wish_as_the_first_message_opens_a_complaint_with_the_wish(
+    database: str,
+    text: str,
+    ranking: list[tuple[str, float]],
+    category: str,
+    resolution: str,
+    problem: str,
+) -> None:
+    noted, _ = await run(
+        ActionNoteDetails(), tracker(text, "state_resolution", ranking[0][1], ranking=ranking)
+    )
+    assert noted["note_outcome"] == "opened"
+    assert (noted["category"], noted["problem"]) == (category, problem)
+    assert noted["resolution_kind"] == resolution
+    row = stored(database, noted["complaint_ticket"])
+    assert row["category"] == category
+    assert row["desired_resolution"] == resolution
+
+
+async def test_details_without_a_complaint_are_not_said_to_be_added(database: str) -> None:
+    current = tracker(
+        "my email is ana@example.hr",
+        "inform",
+        entities=[{"entity": "email", "value": "ana@example.hr", "start": 12, "end": 26}],
+    )
+    noted, _ = await run(ActionNoteDetails(), current)
+    assert noted == {"note_outcome": "no_complaint"}
+    with store.session_scope(database) as session:
+        assert session.query(Complaint).filter_by(sender_id=current.sender_id).count() == 0
+
+
+async def test_a_complaint_that_demands_a_remedy_records_the_wish(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("hoću povrat novca, jakna se raspala nakon sedmice", "complain_product_quality"),
+    )
+    assert registered["note_outcome"] == "opened"
+    assert registered["resolution_kind"] == "refund"
+    assert stored(database, registered["complaint_ticket"])["desired_resolution"] == "refund"
+    plain, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("the repair didn't help, it still leaks", "complain_product_quality"),
+    )
+    assert plain["note_outcome"] == "registered"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "problem"),
+    [
+        ("It arrived broken, the box was crushed", "complain_delivery", "damaged"),
+        (
+            "the technician never came, I took a day off for nothing",
+            "complain_service_quality",
+            "no_show",
+        ),
+        ("пакет касни већ две недеље", "complain_delivery", "late"),
+        ("something about my delivery", "complain_delivery", "general"),
+    ],
+)
+async def test_the_problem_within_the_category_is_set(
+    database: str, text: str, intent: str, problem: str
+) -> None:
+    registered, _ = await run(ActionRegisterComplaint(), tracker(text, intent))
+    assert registered["problem"] == problem
 
 
 @pytest.mark.parametrize(
@@ -394,6 +488,55 @@ async def test_resolution_form_takes_the_customers_words() -> None:
     assert result == {"desired_resolution": "a voucher would be nice"}
     empty = await validator.validate_desired_resolution("   ", CollectingDispatcher(), current, {})
     assert empty == {"desired_resolution": None}
+
+
+async def test_resolution_form_reads_each_answer_for_what_it_is(database: str) -> None:
+    validator = ValidateResolutionForm()
+    asked = {
+        "event": "bot",
+        "text": "?",
+        "metadata": {"utter_action": "utter_ask_desired_resolution"},
+    }
+
+    async def answer(text: str, intent: str, **kwargs: Any) -> Any:
+        current = tracker(text, intent, **kwargs)
+        result = await validator.validate_desired_resolution(
+            text, CollectingDispatcher(), current, {}
+        )
+        return result["desired_resolution"]
+
+    # a person, at once: no wish is stored, a colleague is announced, the next step escalates
+    assert await answer("I want to speak to a human", "request_human", bot_events=[asked]) == "-"
+    dispatcher = CollectingDispatcher()
+    await validator.validate_desired_resolution(
+        "hoću čovjeka", dispatcher, tracker("hoću čovjeka", "request_human"), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_bring_colleague"]
+    assert await answer("hoću čovjeka", "request_human", bot_events=[asked]) == "-"
+    # a contact or an order number is not the wish: asked again (the entity fills its own slot)
+    email = [{"entity": "email", "value": "maria@example.com", "start": 0, "end": 17}]
+    assert await answer("maria@example.com", "inform", entities=email, bot_events=[asked]) is None
+    assert await answer("ORD-51207", "inform", bot_events=[asked]) is None
+    # ...but a wish said with it is the wish
+    assert await answer("a refund to maria@example.com", "inform", bot_events=[asked]) == (
+        "a refund to maria@example.com"
+    )
+    # asked twice already: whatever comes is the answer
+    assert await answer("ORD-51207", "inform", bot_events=[asked, asked]) == "ORD-51207"
+    # more of the story is added to the complaint, and the question asked again
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("my parcel is late", "complain_delivery")
+    )
+    ticket = registered["complaint_ticket"]
+    more = await answer(
+        "and the courier was rude to my wife",
+        "complain_service_quality",
+        sender_id=stored(database, ticket)["sender_id"],
+        slots={"complaint_ticket": ticket},
+        bot_events=[asked],
+    )
+    assert more is None
+    assert "rude to my wife" in stored(database, ticket)["description"]
 
 
 async def test_form_question_is_not_repeated_right_after_the_rule_asked_it() -> None:

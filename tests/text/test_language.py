@@ -216,3 +216,22 @@ def test_ijekavian_participles_of_nijeti_verbs() -> None:
     """Ijekavian "donio" (hr, bs) against "doneo" (sr): with "niko" it is Bosnian."""
     assert detect("niko mi nije donio račun").code == "bs"
     assert detect("niko mi nije doneo račun").code == "sr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paket kasni", "bcs"),
+        ("dupla naplata", "bcs"),
+        ("пакет касни", "bcs"),
+        ("podsjeti me da nazovem mamu", "bcs"),
+        ("the kettle leaks", "en"),
+        ("set an alarm for 7", "en"),
+    ],
+)
+def test_short_messages_without_stop_words_set_their_language(text: str, expected: str) -> None:
+    """Two content words of one family and none of the other are enough to answer in it
+    (the action server sets the language slot from confidence 0.4)."""
+    detection = detect(text)
+    assert ("bcs" if detection.is_bcs else "en") == expected
+    assert detection.confidence >= 0.4

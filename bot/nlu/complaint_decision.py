@@ -1,0 +1,109 @@
+"""``ComplaintFirst``: a message that names a problem or demands a remedy is a complaint,
+whatever else it also is (docs/categories.md, "First question").
+
+Runs after the intent classifier (and :class:`~bot.nlu.praise.PraiseOverComplaint`). When the
+top intent is one that logs nothing (praise, small talk, out of scope, a bot question) but the
+message matches a problem or demand cue (``bot/text/data/complaint_cues.yml``), the best
+complaint intent is put first; when the classifier gives no complaint intent any weight, the
+category comes from the problem cues, else ``complain_other``. Like ``PraiseOverComplaint``,
+the two intents swap places and confidences, and ``complaint_decision`` in the parse data says
+which cues decided.
+
+A wish or details (``state_resolution``, ``inform``) are left alone: inside the complaint flow
+they are answers; outside it ``action_note_details`` opens the complaint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.dialogue.decision import decide
+from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
+
+DECISION = "complaint_decision"
+#: Intents that log nothing, so a problem named in them would be lost.
+NON_COMPLAINT_INTENTS = (
+    "praise",
+    "out_of_scope",
+    "bot_challenge",
+    "greet",
+    "thank_you",
+    "goodbye",
+    "affirm",
+)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ComplaintFirst(GraphComponent, IntentClassifier):
+    """Puts a complaint intent first when a non-complaint message names a problem."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config."""
+        return {"non_complaint_intents": list(NON_COMPLAINT_INTENTS)}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self.non_complaint_intents = frozenset(self._config["non_complaint_intents"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ComplaintFirst:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Swaps the top intent and the decided complaint intent (see the module docstring)."""
+        for message in messages:
+            ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
+            text = message.get(TEXT)
+            if not ranking or not isinstance(text, str):
+                continue
+            top = ranking[0].get(INTENT_NAME_KEY)
+            if top not in self.non_complaint_intents:
+                continue
+            pairs = [
+                (str(e.get(INTENT_NAME_KEY)), float(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+                for e in ranking
+            ]
+            known = tuple(
+                name.removeprefix(COMPLAINT_INTENT_PREFIX)
+                for name, _ in pairs
+                if name.startswith(COMPLAINT_INTENT_PREFIX)
+            )
+            decision = decide(text, top, pairs, known, use_mass=False)
+            if not decision.is_complaint or decision.category is None:
+                continue
+            target = COMPLAINT_INTENT_PREFIX + decision.category
+            position = next((i for i, (name, _) in enumerate(pairs) if name == target), None)
+            if position is None:
+                continue
+            first, chosen = ranking[0], ranking[position]
+            ranking[0] = {**chosen, PREDICTED_CONFIDENCE_KEY: first.get(PREDICTED_CONFIDENCE_KEY)}
+            ranking[position] = {
+                **first,
+                PREDICTED_CONFIDENCE_KEY: chosen.get(PREDICTED_CONFIDENCE_KEY),
+            }
+            message.set(INTENT, dict(ranking[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set(DECISION, list(decision.why), add_to_output=True)
+        return messages
