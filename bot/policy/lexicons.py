@@ -312,10 +312,11 @@ SAFETY = Lexicon(
         "injur*|hurt|bleed*|bleeding|blood|choke|choked|choking",
         "cut myself|himself|herself|themselves",
         "cut my|his|her|their finger*|hand|hands|lip|lips|mouth|tongue|foot|feet|leg|arm",
-        # en: foreign bodies, mould, danger
+        # en: foreign bodies, danger (mouldy or sour food with nobody harmed is spoiled, a
+        # product-quality complaint: docs/categories.md)
         "glass in",
         "piece|pieces|bits|shard|shards of glass",
-        "shard|shards|mold|moldy|mouldy|mould|maggot*|cockroach*",
+        "shard|shards|maggot*|cockroach*",
         "worm|worms in",
         "dangerous|unsafe|hazard|hazardous",
         # BCS (hr/sr/bs): poisoning, illness, nausea, vomiting (povratiti), diarrhoea
@@ -345,12 +346,11 @@ SAFETY = Lexicon(
         "posjekao|posjekla|posjekli|posjekotin*|posekao|posekla|posekli|posekotin*",
         "porezao|porezala|porezali|porezalo",
         "krv|krvi|krvari*|gusio|gusila|gusenj*|zagrcn*",
-        # BCS: glass in food, mould (plijesan hr/bs, plesan / buđ sr), worms
+        # BCS: glass in food, worms (mould with nobody harmed is spoiled food, not a danger)
         "stakl* u",
         "komad*|komadic* stakl*",
         "krhotin*",
-        "plijesan|plijesni|plijesn*|pljesn*|plesan|plesni|plesniv*|plijesniv*|pljesniv*",
-        "budj|budja|budji|budju|budjav*|budjal*|ubudj*|budav*|ubudal*|crv|crvi|crva|crvima",
+        "crv|crvi|crva|crvima",
         "opasn*",
     ],
     exclude=[
@@ -466,6 +466,10 @@ HUMAN_REQUEST = Lexicon(
         "human being",
         "a|an|actual human|humans",
         "human|humans please",
+        "prefer|rather ..4 human*|person|people|someone|somebody|agent*|operator*|staff|"
+        "employee*|colleague*",
+        "is|are there ..2 real|actual|live? human*|person|people|someone|somebody|anyone|anybody "
+        "..2 there|here|alive|available|who",
         "get|give me .. manager*|supervisor*|human*|person|agent*|boss",
         "your manager*|supervisor*|boss",
         "transfer|connect me",
@@ -492,6 +496,9 @@ HUMAN_REQUEST = Lexicon(
         "nadreden*|poslovod*|operater*|direktor*|covjek*|covek*|osob*|nekog|nekoga",
         # BCS: živa osoba, stvarna osoba, pravi čovjek / čovek
         "ziv*|stvarn*|prav* osob*|covjek*|covek*|coek*|ljud*|agent*|operater*",
+        # BCS: "radije bih s čovjekom", "više bih volio s osobom"
+        "radije|radje|rade|rajde|vise ..4 s|sa? covjek*|covek*|coek*|osob*|nekim|zivim|ljud*|"
+        "operater*|zaposlen*|djelatnik*|radnik*|sluzbenik*",
         "operater*|nadredjen*|nadreden*|menadzer*|menedzer*|poslovod*",
         # BCS: "ne želim razgovarati s botom", "neću robota"
         "ne|necu|nemoj|nemojte .. bot|botom|botu|botovi|robot*",
@@ -505,6 +512,13 @@ HUMAN_REQUEST = Lexicon(
     ],
     exclude=[
         "mobile operator*",
+        # giving a number is no request for a call now: "you can call me on 091 ..."
+        "can|could|may|should ..2 call|phone|ring|reach|text me",
+        "mozete|mozes|moze ..2 me ..1 zvati|nazvati|pozvati|dobiti|kontaktirati",
+        # an assistant's reminder about someone is no request for a person now: "remind me to
+        # talk to my manager", "podsjeti me da nazovem šefa"
+        "remind|reminder|reminders|remember ..8 " + _PEOPLE_EN + "|me",
+        "podsjeti*|podseti*|podsjetnik*|podsetnik* ..8 " + _PEOPLE_BCS + "|me|nazov*|pozov*",
         "mobiln* operater*|operatera|operateru|operatora",
         "pozov* me na",
         # Reports of the past are not a request for a person now: "I asked for the manager",
@@ -540,22 +554,93 @@ _CHARGED_BCS = (
     "skida*|zaduz*|teretil*|tereti|terecen*|povukl*|povuc*"
 )
 
+#: Ordinals and counts, for the counted repeats of :data:`REPEAT` ...
+_ORDINAL_EN = "second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|umpteenth|hundredth|nth"
+_COUNTS_EN = ("twice", "two|three|four|five|six|ten|several|multiple|many|2|3|4|5|6|10 times")
+#: ... the customer contacting the company ...
+_CONTACTING_EN = (
+    "complain|complained|complaining|write|wrote|writing|written|message|messaged|messaging|"
+    "email|emailed|emailing|mail|mailed|call|called|calling|rang|rung|phoned|phoning|contact|"
+    "contacted|contacting|report|reported|reporting|ask|asked|asking|chased|chasing|told|tell|"
+    "telling|reached|chatted|explain|explained|explaining"
+)
+_CONTACT_NOUNS_EN = (
+    "message|messages|email|emails|mail|mails|call|calls|complaint|complaints|request|requests|"
+    "letter|letters|ticket|tickets|chat|chats"
+)
+#: ... and in BCS, in the first person only ("pišem", "zvao sam"): "zvao je" is the courier.
+_ORDINAL_BCS = (
+    "drugi|druga|drugu|treci|treca|trecu|cetvrti|cetvrta|cetvrtu|peti|peta|petu|sesti|sesta|"
+    "sestu|deseti|deseta|desetu|stoti|milijunti|milionti"
+)
+_COUNTS_BCS = ("dvaput|triput", "dva|tri|cetiri|pet|deset|nekoliko|vise|par|sto puta|put")
+_CONTACTING_BCS = (
+    "pisem|pisemo|zovem|zovemo|javljam|javljamo|zalim|zalimo|prijavljujem|reklamiram|"
+    "kontaktiram|trazim|pitam|molim|obracam",
+    "sam|smo ..2 pisao|pisala|pisali|zvao|zvala|zvali|javljao|javljala|javio|javila|zalio|"
+    "zalila|prijavio|prijavila|prijavljivao|prijavljivala|reklamirao|reklamirala|kontaktirao|"
+    "kontaktirala|trazio|trazila|pitao|pitala|molio|molila|obratio|obratila|poslao|poslala|"
+    "slao|slala",
+    "pisao|pisala|pisali|zvao|zvala|zvali|javljao|javljala|javio|javila|zalio|zalila|prijavio|"
+    "prijavila|reklamirao|reklamirala|kontaktirao|kontaktirala|trazio|trazila|pitao|pitala|"
+    "molio|molila|obratio|obratila|poslao|poslala|slao|slala sam|smo",
+)
+_CONTACTING_INFINITIVE_BCS = (
+    "pisati|pisat|zvati|zvat|javljati|javljat|zaliti|prijaviti|prijavljivati|reklamirati|"
+    "ponavljati|moliti|pitati"
+)
+_CONTACT_NOUNS_BCS = (
+    "poruka|poruku|mail|mejl|email|poziv|reklamacija|reklamaciju|prituzba|prituzbu|zalba|zalbu|"
+    "prijava|prijavu|upit|pismo"
+)
+
+
+def _counted_repeats() -> list[str]:
+    """Counts of the customer's own contacts, in both languages, in either order."""
+    english = [
+        f"{_ORDINAL_EN} time|times ..4 {_CONTACTING_EN}",
+        f"{_CONTACTING_EN} ..4 {_ORDINAL_EN} time",
+        f"{_ORDINAL_EN}|another {_CONTACT_NOUNS_EN}",
+        f"how many more? times ..5 {_CONTACTING_EN}",
+        # the company failing the same way again: "the third time you've sent the wrong size"
+        f"{_ORDINAL_EN} time ..3 you|youve|youre|your",
+        f"how many more? {_CONTACT_NOUNS_EN}",
+    ]
+    for count in _COUNTS_EN:
+        english.append(f"i|we|ive|weve|id ..3 {_CONTACTING_EN} ..4 {count}")
+        english.append(f"{count} ..3 i|we|ive|weve ..2 {_CONTACTING_EN}")
+    bcs = [
+        f"{_ORDINAL_BCS} {_CONTACT_NOUNS_BCS}",
+        f"koliko jos? puta ..5 {_CONTACTING_INFINITIVE_BCS}",
+        "ko|tko zna koji put",
+        # the company failing the same way again: "treći put mi šaljete pogrešnu veličinu"
+        f"{_ORDINAL_BCS} put|puta ..2 ste|mi|nam|vi|vam",
+    ]
+    for contacting in _CONTACTING_BCS:
+        bcs.append(f"{_ORDINAL_BCS} put|puta ..4 {contacting}")
+        bcs.append(f"{contacting} ..4 {_ORDINAL_BCS} put|puta")
+        bcs.append(f"koliko jos? puta ..5 {contacting}")
+        for count in _COUNTS_BCS:
+            bcs.append(f"{contacting} ..4 {count}")
+            bcs.append(f"{count} ..4 {contacting}")
+    return english + bcs
+
+
 REPEAT = Lexicon(
     [
         # en
         "again",
         "once more",
-        "second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth|hundredth time",
-        "second|third|another complaint",
-        "twice",
-        "two|three|four|five|several|multiple|many|2|3|4|5 times",
+        # A count is a repeat only when it counts the customer's own complaints, messages or
+        # calls ("the third time I'm writing", "I've called twice", "treći put vam pišem"), never
+        # a count of anything else ("tried three times to log in", "the courier rang twice").
+        *_counted_repeats(),
         "already|previously .. complained|reported|wrote|written|contacted|called|emailed|told",
         "complained|reported|contacted|wrote|called .. before|already|previously|ago",
         "still .. fixed|repaired|resolved|solved|sorted",
         "after i|we complained|reported",
         "same problem|issue|fault .. before|again",
         "same problem|issue|fault as last",
-        "keeps|kept happening",
         # en: "every time" counts only about contacting the company ("every time I call you")
         # or its answers ("the same excuse every time"), not about a fault ("it freezes every
         # single time I log in")
@@ -577,9 +662,6 @@ REPEAT = Lexicon(
         "put|puta",
         "svaki|svakog put|puta kad|kada god? ..2 zovem|nazovem|pozovem|pisem|napisem|zalim|"
         "pozalim|prijavim|reklamiram|kontaktiram|javim|obratim",
-        "drugi|treci|cetvrti|peti|sesti|stoti|milijunti|milionti put",
-        "ko|tko zna koji put",
-        "dva|tri|cetiri|pet|nekoliko|vise|par puta",
         # BCS: već sam se žalio / žalila, prijavio, reklamirao, javljao, pisao, zvao, podnio
         # (hr, bs) / podneo (sr) reklamaciju
         "vec .. zali*|prijavi*|prijavlj*|reklamir*|javi*|javlja*|pisa*|pisao|zva*|obrati*|"
@@ -633,12 +715,23 @@ MONEY = Lexicon(
         "pay me back",
         "return|returned .. money",
         "difference back|refunded",
+        # en: indirect demands: "return what you charged me", "I expect the amount back", "give
+        # me back what I paid", "reverse the charge"
+        "return|refund|repay|reimburse|give|send ..6 charged|overcharged|paid|took|taken|billed|"
+        "deducted|debited",
+        "amount|sum|payment|payments|charge|charges|deposit|cost|fee|fees ..2 back|refunded|"
+        "returned|reversed|reimbursed",
+        "back ..3 what|everything|all ..4 charged|overcharged|paid|took|taken|billed|deducted",
+        "reverse|reversed|cancel|void|undo ..3 charge|charges|payment|payments|transaction|"
+        "transactions|debit",
+        "credit my|the ..2 account|card",
         "refund|return|pay ..3 difference",
         # BCS: povrat novca / para / uplate, vratite (mi) novac / pare / lovu, refundacija,
         # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare / novac nazad
         # (sr, bs) / natrag (hr): "hoću svoje novce natrag", "želim novac natrag"
-        "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
-        "vrat* .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|uplat*|iznos*|sredstva",
+        "povrat*|povracaj* ..2 novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
+        "vrat*|vracajte|vracate|vracaj .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|"
+        "uplat*|iznos*|sredstva",
         "refundacij*|refundir*|refund*|odstet*|obestecen*|kompenzacij*|kompenzir*",
         "naknad* .. stet*",
         "nadoknad*",
@@ -648,6 +741,12 @@ MONEY = Lexicon(
         "storn* .. uplat*|naplat*|transakcij*|iznos*",
         "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
         "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
+        # BCS: indirect demands: "da mi vratite šta ste naplatili", "očekujem da mi se iznos
+        # vrati", "vratite mi ono što sam platio", "poništite naplatu"
+        "vrat* ..6 naplat*|naplac*|platio|platila|platili|platila|placeno|placen*|uplati*|"
+        "uplacen*|skinul*|skinuli|uzeli|uzel*|zaduz*|teretil*",
+        "iznos*|uplat*|naplat*|sum*|troskov* ..3 vrat*|vrace*|nazad|natrag|povrat*",
+        "ponist*|stornir*|storn* ..3 naplat*|naplac*|uplat*|transakcij*|zaduzenj*",
     ],
     fuzzy=True,
 )
@@ -677,6 +776,11 @@ INSULTS = Lexicon(
         # the bot itself: "stupid bot", "glupi bote", "useless machine"
         "stupid|dumb|useless|idiotic bot|robot|machine",
         "glup*|blesav*|beskorisn* bot|bote|botu|robot*|masin*|masino",
+        # the bot as rubbish: "this bot is rubbish, total junk", "ovaj bot je smeće"
+        "bot|bots|chatbot|robot|machine|assistant ..3 rubbish|junk|garbage|trash|useless|crap|"
+        "crappy|pathetic|worthless|joke|stupid|dumb|idiotic|shit",
+        "bot|bota|bote|botu|botom|chatbot*|robot*|masin* ..3 smece|smeca|djubre|sranje|glup|glupi|"
+        "glupa|beskorisn*|jadn*|bijedn*|bedn*|katastrof*|vic|sprdnj*|kanta",
         # Contemptuous phrases about the shop or company: abusive on their own, unlike a
         # contempt word alone ("the app is useless"). en: "a sorry excuse for a company",
         # "joke of a store", "useless company", "bunch of amateurs"
@@ -954,6 +1058,12 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
             "refundacij*|refundir*|storn*",
             "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
             "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
+        # BCS: indirect demands: "da mi vratite šta ste naplatili", "očekujem da mi se iznos
+        # vrati", "vratite mi ono što sam platio", "poništite naplatu"
+        "vrat* ..6 naplat*|naplac*|platio|platila|platili|platila|placeno|placen*|uplati*|"
+        "uplacen*|skinul*|skinuli|uzeli|uzel*|zaduz*|teretil*",
+        "iznos*|uplat*|naplat*|sum*|troskov* ..3 vrat*|vrace*|nazad|natrag|povrat*",
+        "ponist*|stornir*|storn* ..3 naplat*|naplac*|uplat*|transakcij*|zaduzenj*",
         ]
     ),
     "replacement": Lexicon(
