@@ -77,7 +77,7 @@ def test_malformed_files_are_refused_with_the_place(
     directory = tmp_path / "lists"
     directory.mkdir()
     (directory / "xx.yml").write_text(content, encoding="utf-8")
-    with pytest.raises(WordlistError, match="xx.yml"):
+    with pytest.raises(WordlistError, match=r"xx\.yml"):
         load_wordlists(directory)
     problems = check_wordlists(directory)
     assert len(problems) == 1 and message in problems[0]
