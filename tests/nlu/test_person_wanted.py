@@ -48,7 +48,7 @@ def test_person_or_abuse_goes_first(text: str, expected: str) -> None:
     PersonOrAbuseOverSmallTalk({}).process([message])
     assert message.get(INTENT) == {"name": expected, "confidence": 0.6}
     ranking = message.get("intent_ranking")
-    assert [entry["name"] for entry in ranking][0] == expected
+    assert ranking[0]["name"] == expected
     assert sorted(entry["confidence"] for entry in ranking) == [0.1, 0.1, 0.2, 0.6]
 
 
