@@ -359,6 +359,7 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "insults",
     "profanity",
     "contempt",
+    "exasperation",
     "strong_emotion",
     "mild_emotion",
     "intensifiers",
@@ -396,6 +397,7 @@ MONEY = _LEXICONS["money"]
 INSULTS = _LEXICONS["insults"]
 PROFANITY = _LEXICONS["profanity"]
 CONTEMPT = _LEXICONS["contempt"]
+EXASPERATION = _LEXICONS["exasperation"]
 STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
 INTENSIFIERS = _LEXICONS["intensifiers"]

@@ -91,3 +91,27 @@ def test_reason_fires(text: str, reason: str, settings: Settings) -> None:
 @pytest.mark.parametrize(("text", "reason"), LOOK_ALIKES)
 def test_look_alike_does_not_fire(text: str, reason: str, settings: Settings) -> None:
     assert reason not in _reasons(text, settings)
+
+
+EXASPERATED = [
+    ("My parcel is late.", "Are you taking the mickey? Still nothing."),
+    ("Paket kasni.", "pa vi se sprdate sa mnom"),
+    ("Paket kasni.", "ovo je vrhunac bezobrazluka"),
+    ("Porudžbina kasni.", "puna mi je kapa vaših izgovora"),
+    ("Пакет касни.", "до кад ћете ме зафркавати"),
+]
+
+
+@pytest.mark.parametrize(("calm", "exasperated"), EXASPERATED)
+def test_idiomatic_exasperation_after_a_calm_start_is_anger(
+    calm: str, exasperated: str, settings: Settings
+) -> None:
+    first = assess(MessageSignals(text=calm), ConversationContext(), settings)
+    assert first.reasons == ()
+    later = assess(
+        MessageSignals(text=exasperated),
+        ConversationContext(previous_anger=first.anger_score),
+        settings,
+    )
+    assert "anger" in later.reasons, later.explanations
+    assert "exasperation" in later.explanations["anger"]
