@@ -464,3 +464,54 @@ async def test_form_question_is_not_repeated_right_after_the_rule_asked_it() -> 
     dispatcher = CollectingDispatcher()
     await ActionAskContact().run(dispatcher, after_answer, DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_contact"]
+
+
+async def test_a_demand_on_the_first_message_opens_the_complaint(database: str) -> None:
+    text = "Return my money for this kettle, it leaks"
+    ranking = [
+        {"name": "state_resolution", "confidence": 0.6},
+        {"name": "complain_product_quality", "confidence": 0.3},
+    ]
+    current = tracker(text, "state_resolution")
+    current.latest_message["intent_ranking"] = ranking
+    slots, _ = await run(ActionNoteDetails(), current)
+    assert slots["details_noted"] == "opened" and slots["wish_stated"] is True
+    row = stored(database, slots["complaint_ticket"])
+    assert (row["category"], row["desired_resolution"]) == ("product_quality", "refund")
+    assert row["escalation_reasons"] == ["money"] and text in row["description"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities"),
+    [
+        ("ORD-48213", "inform", [{"entity": "order_ref", "value": "ORD-48213"}]),
+        ("ana@example.com", "inform", [{"entity": "email", "value": "ana@example.com"}]),
+        ("I don't know, nothing really", "state_resolution", []),
+    ],
+)
+async def test_details_without_a_complaint_add_nothing_and_claim_nothing(
+    database: str, text: str, intent: str, entities: list[dict[str, str]]
+) -> None:
+    current = tracker(text, intent, entities=entities)
+    slots, _ = await run(ActionNoteDetails(), current)
+    assert slots == {"details_noted": "no_complaint"}
+    with store.session_scope(database) as session:
+        assert store.latest_for_sender(session, current.sender_id, None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("The kettle leaks, I want my money back", "refund"),
+        ("pokvario se fen nakon tjedan dana, hoću novi", "replacement"),
+        ("The kettle leaks", None),
+        ("the blender broke, I don't want a refund, just tell me", None),
+    ],
+)
+async def test_a_wish_inside_the_complaint_is_recorded_and_confirmed(
+    database: str, text: str, wish: str | None
+) -> None:
+    slots, _ = await run(ActionRegisterComplaint(), tracker(text, "complain_product_quality"))
+    assert slots["wish_stated"] is (wish is not None)
+    assert slots["desired_resolution"] == (text if wish else None)
+    assert stored(database, slots["complaint_ticket"])["desired_resolution"] == wish
