@@ -66,24 +66,17 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
     )
 
 
-#: How likely a complaint intent must be, behind a demand, to give the demand its category.
-DEMAND_CATEGORY_CONFIDENCE = 0.2
-
-
 def category_in_ranking(tracker: Tracker, known: tuple[str, ...]) -> str | None:
-    """The category of a likely complaint intent in the latest message's ranking.
+    """The category of the most likely complaint intent in the latest message's ranking.
 
     A demand ("refund me, the kettle leaks") is classified as a wish; what it complains about
-    is the best complaint intent behind it, when the classifier finds one likely enough. A
-    demand that names no problem ("I'd be happy with a new one") gets none (``other``): a
-    guessed ``safety`` would send a calm customer to a person.
+    is the best complaint intent behind it.
     """
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     for entry in ranking:
         category = category_from_intent(entry.get("name"), known)
         if category is not None:
-            confidence = float(entry.get("confidence") or 0.0)
-            return category if confidence >= DEMAND_CATEGORY_CONFIDENCE else None
+            return category
     return None
 
 

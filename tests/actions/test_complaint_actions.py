@@ -515,14 +515,3 @@ async def test_a_wish_inside_the_complaint_is_recorded_and_confirmed(
     assert slots["wish_stated"] is (wish is not None)
     assert slots["desired_resolution"] == (text if wish else None)
     assert stored(database, slots["complaint_ticket"])["desired_resolution"] == wish
-
-
-async def test_a_demand_that_names_no_problem_is_filed_as_other(database: str) -> None:
-    current = tracker("I'd be happy with a new one that works", "state_resolution")
-    current.latest_message["intent_ranking"] = [
-        {"name": "state_resolution", "confidence": 0.9},
-        {"name": "complain_safety", "confidence": 0.04},
-    ]
-    slots, _ = await run(ActionNoteDetails(), current)
-    row = stored(database, slots["complaint_ticket"])
-    assert (row["category"], row["escalation_reasons"]) == ("other", [])
