@@ -66,20 +66,6 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
     )
 
 
-def category_in_ranking(tracker: Tracker, known: tuple[str, ...]) -> str | None:
-    """The category of the most likely complaint intent in the latest message's ranking.
-
-    A demand ("refund me, the kettle leaks") is classified as a wish; what it complains about
-    is the best complaint intent behind it.
-    """
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    for entry in ranking:
-        category = category_from_intent(entry.get("name"), known)
-        if category is not None:
-            return category
-    return None
-
-
 def customer_transcript(tracker: Tracker) -> str:
     """Everything the customer wrote in this conversation, one message per line."""
     lines = [

@@ -9,7 +9,6 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    category_in_ranking,
     customer_transcript,
     in_thread,
     origin_key,
@@ -21,7 +20,6 @@ from bot.dialogue import service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
-from bot.policy import classify_resolution, stated_wish
 
 DomainDict = dict[str, Any]
 
@@ -42,9 +40,6 @@ def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
 class ActionRegisterComplaint(Action):
     """Logs the complaint the customer just described and decides whether it needs a person.
 
-    A concrete wish in the same message ("the kettle leaks, I want my money back") is recorded
-    at once, and "what can we do for you?" confirms it instead of asking again.
-
     A new complaint resets the answers of an earlier one in the same conversation, so the
     bot asks "what can we do for you?" again.
     """
@@ -59,19 +54,10 @@ class ActionRegisterComplaint(Action):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        config = settings()
-        view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
-        wish = turn.text if stated_wish(turn.text) else None
-        if wish is not None:
-            turn = Turn(**{**turn.__dict__, "ticket": view.ticket})
-            recorded = await in_thread(
-                service.record_answers, turn, config, desired_resolution_text=wish
-            )
-            view = recorded or view
+        view = await in_thread(service.register_complaint, turn, settings(), origin_key(tracker))
         return [
             *complaint_slots(view, turn),
-            SlotSet("desired_resolution", wish),
-            SlotSet("wish_stated", wish is not None),
+            SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
         ]
 
@@ -194,13 +180,7 @@ class ActionHandOff(Action):
 
 
 class ActionNoteDetails(Action):
-    """Adds an order number, contact or wish given outside a question to the complaint.
-
-    A wish with no complaint to add it to is a demand that opens one ("refund me for this
-    kettle, it leaks"): the complaint is logged with the wish, and ``details_noted`` tells the
-    rules to thank, acknowledge and confirm the wish instead of claiming to have added it. The
-    bot never says it added something to a complaint that does not exist.
-    """
+    """Adds an order number, contact or wish given outside a question to the complaint."""
 
     def name(self) -> str:
         return "action_note_details"
@@ -210,29 +190,12 @@ class ActionNoteDetails(Action):
     ) -> list[EventType]:
         turn = turn_from_tracker(tracker)
         resolution = turn.text if turn.intent == "state_resolution" else None
-        config = settings()
-        answers = {
-            "order_ref": turn.entities.get("order_ref"),
-            "contact": turn.entities.get("email") or turn.entities.get("phone"),
-        }
         view = await in_thread(
-            service.record_answers, turn, config, desired_resolution_text=resolution, **answers
+            service.record_answers,
+            turn,
+            settings(),
+            desired_resolution_text=resolution,
+            order_ref=turn.entities.get("order_ref"),
+            contact=turn.entities.get("email") or turn.entities.get("phone"),
         )
-        if view is not None:
-            return [*complaint_slots(view, turn), SlotSet("details_noted", "added")]
-        if resolution is None or classify_resolution(resolution, turn.intent) == "nothing":
-            return [SlotSet("details_noted", "no_complaint")]
-        category = category_in_ranking(tracker, config.category_slugs) or "other"
-        demand = Turn(**{**turn.__dict__, "ticket": None, "category": category})
-        opened = await in_thread(service.register_complaint, demand, config, origin_key(tracker))
-        demand = Turn(**{**demand.__dict__, "ticket": opened.ticket})
-        view = await in_thread(
-            service.record_answers, demand, config, desired_resolution_text=resolution, **answers
-        )
-        return [
-            *complaint_slots(view or opened, demand),
-            SlotSet("desired_resolution", resolution),
-            SlotSet("complaint_step", None),
-            SlotSet("wish_stated", True),
-            SlotSet("details_noted", "opened"),
-        ]
+        return complaint_slots(view, turn) if view else []

@@ -11,7 +11,7 @@ from bot.policy.escalation import (
     MessageSignals,
     assess,
 )
-from bot.policy.resolution import RESOLUTIONS, classify_resolution, stated_wish
+from bot.policy.resolution import RESOLUTIONS, classify_resolution
 
 __all__ = [
     "REASONS",
@@ -23,5 +23,4 @@ __all__ = [
     "anger_score",
     "assess",
     "classify_resolution",
-    "stated_wish",
 ]

@@ -57,13 +57,3 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     if hits["nothing"] or intent in _NOTHING_INTENTS:
         return "nothing"
     return "other"
-
-
-#: Wishes concrete enough to stand in for the answer to "what can we do for you?".
-CONCRETE_WISHES = frozenset({"refund", "replacement", "repair", "compensation"})
-
-
-def stated_wish(text: str) -> bool:
-    """Whether a complaint message already says what the customer wants done (not negated)."""
-    hits = resolution_hits(text)
-    return any(hits[slug] for slug in CONCRETE_WISHES if slug in hits)
