@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import in_thread, settings, turn_from_tracker
+from actions.common import customer_transcript, in_thread, origin_key, settings, turn_from_tracker
 from bot.dialogue import service
 from bot.dialogue.deadlines import format_deadline
 
@@ -16,7 +16,8 @@ DomainDict = dict[str, Any]
 
 
 class ActionComplaintStatus(Action):
-    """Looks up the ticket named in the message, or this conversation's own ticket."""
+    """Finds the complaint by the ticket, order number or contact given, or this conversation's
+    own; a chase that finds nothing is recorded and goes to a person (never a dead end)."""
 
     def name(self) -> str:
         return "action_complaint_status"
@@ -25,14 +26,17 @@ class ActionComplaintStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = turn_from_tracker(tracker)
-        ticket = turn.entities.get("ticket") or turn.ticket
         config = settings()
-        answer = await in_thread(service.status_for, ticket, turn.sender_id, config)
+        answer = await in_thread(
+            service.status_for, turn, config, customer_transcript(tracker), origin_key(tracker)
+        )
         events: list[EventType] = [
             SlotSet("status_lookup", answer.lookup),
             SlotSet("status_ticket", answer.ticket),
             SlotSet("status_value", answer.status),
         ]
+        if answer.lookup == "chase_recorded":
+            events.append(SlotSet("complaint_ticket", answer.ticket))
         if answer.due_at is not None:
             due = format_deadline(answer.due_at, turn.language, turn.script, config.timezone)
             events.append(SlotSet("due_text", due))

@@ -71,6 +71,8 @@ class CategorySettings:
     default_severity: int = 2
     #: Whether the bot asks for an order reference for complaints of this category.
     needs_order_ref: bool = False
+    #: One line for agents and trainers (docs/categories.md has the full guide).
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,15 +159,8 @@ class Settings:
         return self.env == "production"
 
 
-_DEFAULT_CATEGORIES = (
-    CategorySettings("delivery", 2, needs_order_ref=True),
-    CategorySettings("product_quality", 2, needs_order_ref=True),
-    CategorySettings("billing", 2, needs_order_ref=True),
-    CategorySettings("service_quality", 2),
-    CategorySettings("technical", 2),
-    CategorySettings("safety", 4, needs_order_ref=True),
-    CategorySettings("other", 1),
-)
+#: The built-in categories, from ``bot/categories.yml`` (data, not code).
+CATEGORIES_FILE = Path(__file__).with_name("categories.yml")
 
 
 def default_database_url(root: Path = PROJECT_ROOT) -> str:
@@ -216,26 +211,47 @@ def _as_float(name: str, value: Any) -> float:
         raise SettingsError(f"{name} must be a number, got {value!r}") from error
 
 
+def _category(entry: Any) -> CategorySettings:
+    """One category from a ``categories:`` entry (a slug, or a mapping with its fields)."""
+    entry = {"slug": entry} if isinstance(entry, str) else entry
+    if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
+        raise SettingsError(f"a category needs a slug: {entry!r}")
+    slug = entry["slug"]
+    if not slug.isidentifier() or not slug.islower():
+        raise SettingsError(f"category slug must be lower_snake_case: {slug!r}")
+    description = entry.get("description", "")
+    if not isinstance(description, str):
+        raise SettingsError(f"categories.{slug}.description must be text")
+    return CategorySettings(
+        slug=slug,
+        default_severity=_as_int(
+            f"categories.{slug}.default_severity", entry.get("default_severity", 2), 1
+        ),
+        needs_order_ref=bool(entry.get("needs_order_ref", False)),
+        description=" ".join(description.split()),
+    )
+
+
+def builtin_categories(path: Path = CATEGORIES_FILE) -> tuple[CategorySettings, ...]:
+    """The built-in categories of ``bot/categories.yml``."""
+    try:
+        raw = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as error:
+        raise SettingsError(f"cannot read {path.name}: {error}") from error
+    if not isinstance(raw, list):
+        raise SettingsError(f"{path.name} must be a list of categories")
+    return tuple(_category(entry) for entry in raw)
+
+
 def _categories(raw: Any) -> tuple[CategorySettings, ...]:
-    categories = {category.slug: category for category in _DEFAULT_CATEGORIES}
+    categories = {category.slug: category for category in builtin_categories()}
     if raw is None:
         return tuple(categories.values())
     if not isinstance(raw, list):
         raise SettingsError("categories must be a list")
     for item in raw:
-        entry = {"slug": item} if isinstance(item, str) else item
-        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
-            raise SettingsError(f"a category needs a slug: {item!r}")
-        slug = entry["slug"]
-        if not slug.isidentifier() or not slug.islower():
-            raise SettingsError(f"category slug must be lower_snake_case: {slug!r}")
-        categories[slug] = CategorySettings(
-            slug=slug,
-            default_severity=_as_int(
-                f"categories.{slug}.default_severity", entry.get("default_severity", 2), 1
-            ),
-            needs_order_ref=bool(entry.get("needs_order_ref", False)),
-        )
+        category = _category(item)
+        categories[category.slug] = category
     return tuple(categories.values())
 
 

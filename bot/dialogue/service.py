@@ -58,7 +58,7 @@ class ComplaintView:
 class StatusAnswer:
     """The answer to "what is the status of my complaint?"."""
 
-    lookup: str  # found | not_found | missing
+    lookup: str  # found | chase_recorded
     ticket: str | None = None
     status: str | None = None  # open | in_progress | resolved | closed
     due_at: datetime | None = None
@@ -358,17 +358,44 @@ def live_agent_available(settings: Settings) -> bool:
     return store.agents_on_duty(settings.database_url) > 0
 
 
-def status_for(ticket: str | None, sender_id: str, settings: Settings) -> StatusAnswer:
-    """A complaint's status, shown only to the conversation that raised it."""
-    if not ticket:
-        return StatusAnswer(lookup="missing")
+def status_for(
+    turn: Turn, settings: Settings, transcript: str = "", origin_key: str | None = None
+) -> StatusAnswer:
+    """A complaint's status, found by the ticket, order number or contact the customer gives.
+
+    Only this conversation's own complaints are told about; someone who merely knows a ticket
+    number learns nothing. When nothing is found, the chase is never a dead end: a customer
+    chasing a complaint has complained before, so the chase is recorded on a complaint (this
+    conversation's, or a new one with the customer's reference) and escalated as ``repeat``.
+    """
+    ticket = turn.entities.get("ticket")
+    order_ref = turn.entities.get("order_ref")
+    contact = turn.entities.get("email") or turn.entities.get("phone")
+    with store.read_scope(settings.database_url) as session:
+        complaint = store.find_for_sender(
+            session, turn.sender_id, ticket=ticket, order_ref=order_ref, contact=contact
+        )
+        if complaint is None and not (ticket or order_ref or contact):
+            complaint = _own_complaint(session, turn)
+        if complaint is not None:
+            return StatusAnswer(
+                lookup="found",
+                ticket=complaint.ticket,
+                status=_CUSTOMER_STATUS.get(complaint.status, "open"),
+                due_at=complaint.due_at,
+            )
+    view = escalate(turn, settings, ("repeat",), transcript, origin_key)
+    reference = clean_text(ticket or order_ref or contact or "")
     with store.session_scope(settings.database_url) as session:
-        complaint = store.get_by_ticket(session, ticket)
-        if complaint is None or complaint.sender_id != sender_id:
-            return StatusAnswer(lookup="not_found", ticket=ticket.strip().upper()[:32])
+        chased = store.get_by_ticket(session, view.ticket)
+        if chased is None:
+            raise LookupError(f"complaint {view.ticket} disappeared while recording a chase")
+        if reference and not chased.order_ref and not contact:
+            store.set_details(session, chased, order_ref=reference[:64])
+        store.append_event(session, chased, "chase", "customer", {"reference": reference})
         return StatusAnswer(
-            lookup="found",
-            ticket=complaint.ticket,
-            status=_CUSTOMER_STATUS.get(complaint.status, "open"),
-            due_at=complaint.due_at,
+            lookup="chase_recorded",
+            ticket=chased.ticket,
+            status=_CUSTOMER_STATUS.get(chased.status, "open"),
+            due_at=chased.due_at,
         )

@@ -23,7 +23,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
-    INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
@@ -33,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.dialogue.decision import decide
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
+from bot.nlu.ranking import promote
 
 DECISION = "complaint_decision"
 #: Intents that log nothing, so a problem named in them would be lost.
@@ -93,17 +93,7 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             decision = decide(text, top, pairs, known, use_mass=False)
             if not decision.is_complaint or decision.category is None:
                 continue
-            target = COMPLAINT_INTENT_PREFIX + decision.category
-            position = next((i for i, (name, _) in enumerate(pairs) if name == target), None)
-            if position is None:
+            if not promote(message, COMPLAINT_INTENT_PREFIX + decision.category):
                 continue
-            first, chosen = ranking[0], ranking[position]
-            ranking[0] = {**chosen, PREDICTED_CONFIDENCE_KEY: first.get(PREDICTED_CONFIDENCE_KEY)}
-            ranking[position] = {
-                **first,
-                PREDICTED_CONFIDENCE_KEY: chosen.get(PREDICTED_CONFIDENCE_KEY),
-            }
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(DECISION, list(decision.why), add_to_output=True)
         return messages

@@ -15,8 +15,7 @@ mother" as ``complain_service_quality``. This component runs after the intent cl
   waiting ("forty minutes", "tri puta"), contempt, insults, profanity, strong or mild
   displeasure, sarcasm, threats to leave).
 
-The classifier's confidences are kept; praise and the complaint swap places (and values), so
-the ranking stays a probability distribution and the fallback threshold still applies.
+The classifier's confidences are kept (see :func:`bot.nlu.ranking.promote`).
 """
 
 from __future__ import annotations
@@ -28,15 +27,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.ranking import promote, top_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import find_affirmed, prepare
 from bot.text.fold import fold
@@ -101,28 +95,9 @@ class PraiseOverComplaint(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Swaps a staff complaint and ``praise`` in the ranking of praising messages."""
         for message in messages:
-            ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
             text = message.get(TEXT)
-            if not ranking or not isinstance(text, str):
+            if top_intent(message) not in self.complaint_intents or not isinstance(text, str):
                 continue
-            if ranking[0].get(INTENT_NAME_KEY) not in self.complaint_intents:
-                continue
-            position = next(
-                (
-                    i
-                    for i, entry in enumerate(ranking)
-                    if entry.get(INTENT_NAME_KEY) == PRAISE_INTENT
-                ),
-                None,
-            )
-            if position is None or not praise_without_complaint(text):
-                continue
-            top, praise = ranking[0], ranking[position]
-            ranking[0] = {**praise, PREDICTED_CONFIDENCE_KEY: top.get(PREDICTED_CONFIDENCE_KEY)}
-            ranking[position] = {
-                **top,
-                PREDICTED_CONFIDENCE_KEY: praise.get(PREDICTED_CONFIDENCE_KEY),
-            }
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if praise_without_complaint(text):
+                promote(message, PRAISE_INTENT)
         return messages

@@ -30,6 +30,8 @@ INSULT_WEIGHT = 0.65
 PROFANITY_WEIGHT = 0.65
 CONTEMPT_WEIGHT = 0.45
 AIMED_CONTEMPT_WEIGHT = 0.65
+#: Idiomatic exasperation ("you're taking the mickey", "pa vi se sprdate sa mnom").
+EXASPERATION_WEIGHT = 0.45
 STRONG_EMOTION_WEIGHT = 0.25
 MILD_EMOTION_WEIGHT = 0.1
 SHOUTING_WEIGHT = 0.5
@@ -83,6 +85,8 @@ def _lexicon_signals(prepared: Prepared) -> list[Signal]:
             signals.append(Signal(label, AIMED_CONTEMPT_WEIGHT))
         else:
             signals.append(Signal(f"contempt '{hit.phrase}'", CONTEMPT_WEIGHT))
+    for hit in lexicons.EXASPERATION.find(prepared):
+        signals.append(Signal(f"exasperation '{hit.phrase}'", EXASPERATION_WEIGHT))
     for hit in find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
         signals.append(Signal(f"strong feeling '{hit.phrase}'", STRONG_EMOTION_WEIGHT))
     for hit in find_affirmed(prepared, lexicons.MILD_EMOTION, lexicons.PLAIN_NEGATIONS, 2):

@@ -20,6 +20,10 @@ and so must the first letter, so ``dvokatni`` (two-storey) is not ``advokat``. R
 are still one typo away from a listed word (``pozicija`` / ``policij*``, ``povezao`` /
 ``porezao``) are listed as exclusions.
 
+The lists themselves are data: ``bot/policy/wordlists/<language>.yml`` (``en``, and ``bcs`` for
+Croatian, Serbian and Bosnian), which trainers edit; :func:`load_lexicons` reads and checks them,
+and :func:`check_wordlists` reports every problem with its file and list.
+
 Phrases never match across clauses: a text is split into clauses at punctuation and at words
 such as "but" / "ali", so "nobody was hurt, but the kettle exploded" keeps the explosion.
 """
@@ -29,6 +33,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from bot.text.fold import fold
 
@@ -38,10 +47,6 @@ from bot.text.fold import fold
 
 #: Punctuation that ends a clause.
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?;:,\n\r\t\u2026()\[\]\"“”„«»]+|\s[-–—]+\s")
-#: Words that start a new clause (en: but / however / although; BCS: ali / međutim / iako / mada).
-_CLAUSE_WORDS = frozenset(
-    {"but", "however", "although", "though", "ali", "medjutim", "iako", "mada"}
-)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NOT_CONTRACTION = re.compile(r"n['’]t\b")
 
@@ -60,7 +65,7 @@ def prepare(text: str) -> Prepared:
     for chunk in _CLAUSE_PUNCTUATION.split(folded):
         current: list[str] = []
         for token in _TOKEN.findall(chunk):
-            if token in _CLAUSE_WORDS:
+            if token in CONTRAST_WORDS:
                 if current:
                     clauses.append(tuple(current))
                 current = []
@@ -250,792 +255,165 @@ def find_affirmed(
 
 
 # --------------------------------------------------------------------------------------------
-# Negation
+# The word lists, from bot/policy/wordlists/*.yml
 # --------------------------------------------------------------------------------------------
 
-#: Plain negation before a health/safety or emotion word: "nobody was hurt",
-#: "nitko nije ozlijeđen", "niko nije povređen", "I'm not angry".
-PLAIN_NEGATIONS = Lexicon(
-    [
-        # en ("n't" is expanded to "not" before matching)
-        "no|not|never|nobody|noone|none|nothing|without|neither|nor",
-        "dont|didnt|doesnt|wasnt|werent|isnt|arent|havent|hasnt|hadnt|cant|wont|couldnt",
-        # BCS: nije / nisu / nisam, ne, bez, nema, niko (sr, bs) / nitko (hr), ništa, nijedan
-        "nije|nisu|nisam|nismo|niste|nisi|ne|ni|nit|nema|nemamo|bez",
-        "niko|nitko|nikoga|nikog|nikome|nikom|nista|nijedan|nijedna|nijedno|nikakv*",
+WORDLISTS_DIR = Path(__file__).with_name("wordlists")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class WordlistError(ValueError):
+    """A word-list file is malformed: the message names the file, the list and the entry."""
+
+
+def _expand(pattern: str, sets: dict[str, Any], where: str) -> list[str]:
+    """``pattern`` with every ``{set}`` filled in; a list-valued set gives one pattern per item."""
+    match = _PLACEHOLDER.search(pattern)
+    if match is None:
+        return [pattern]
+    name = match.group(1)
+    if name not in sets:
+        raise WordlistError(f"{where}: unknown set {{{name}}} in {pattern!r}")
+    values = sets[name] if isinstance(sets[name], list) else [sets[name]]
+    head, tail = pattern[: match.start()], pattern[match.end() :]
+    return [
+        expanded for value in values for expanded in _expand(head + str(value) + tail, sets, where)
     ]
-)
 
-#: Negation of a *wish*: "I don't want a refund", "ne trebam povrat novca", "umjesto povrata".
-#: A bare "not" is not enough: "I still have not got my refund" is about money.
-WISH_NEGATIONS = Lexicon(
-    [
-        # en
-        "not|no|never|dont .. want|need|asking|ask|looking|interested|expect|expecting",
-        "no need",
-        "instead of",
-        "rather than",
-        # BCS: ne želim / ne trebam (hr) / ne treba mi / ne tražim / ne očekujem / ne zanima me,
-        # nije mi potreban, neću, nemojte, umjesto (hr, bs) / umesto (sr), nema potrebe
-        "ne|nisam|nije|nismo .. trebam|treba|trebaju|trebamo|zelim|zelimo|trazim|trazimo|ocekujem",
-        "ne|nisam|nije|nismo .. zanima|interesuje|interesira|potreban|potrebna|potrebno|hocu",
-        "necu|necemo|nemojte|nemoj|umjesto|umesto",
-        "nema potrebe",
-    ]
-)
 
-# --------------------------------------------------------------------------------------------
-# Escalation lexicons, one per reason
-# --------------------------------------------------------------------------------------------
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as error:
+        raise WordlistError(f"{path.name}: {error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("lexicons"), dict):
+        raise WordlistError(f"{path.name}: needs a 'lexicons:' mapping")
+    return data
 
-SAFETY = Lexicon(
-    [
-        # en: illness and poisoning
-        "sick|ill|unwell|nausea*|nauseous|vomit*|diarrh*|poison*|allerg*|anaphyla*|rash",
-        "food poison*",
-        "threw|throw|throwing up",
-        # en: medical help
-        "hospital*|ambulance|doctor|doctors|paramedic*",
-        "the|in|to er",
-        "emergency room|department|services",
-        # en: fire, burns, explosions, electricity
-        "burn|burns|burned|burnt|burning|scald*|flames|smoke|sparks|sparking|explod*|explosion",
-        "caught|on fire",
-        "fire hazard",
-        "blew up",
-        "electric shock*",
-        "electrocut*",
-        "shocked me|him|her|my",
-        "short circuit*",
-        "overheat*|melted|melting|swollen|swelled|bulging",
-        # en: injuries
-        "injur*|hurt|bleed*|bleeding|blood|choke|choked|choking",
-        "cut myself|himself|herself|themselves",
-        "cut my|his|her|their finger*|hand|hands|lip|lips|mouth|tongue|foot|feet|leg|arm",
-        # en: foreign bodies, mould, danger
-        "glass in",
-        "piece|pieces|bits|shard|shards of glass",
-        "shard|shards|mold|moldy|mouldy|mould|maggot*|cockroach*",
-        "worm|worms in",
-        "dangerous|unsafe|hazard|hazardous",
-        # BCS (hr/sr/bs): poisoning, illness, nausea, vomiting (povratiti), diarrhoea
-        "otrov*|trovanj*|bolest*|bolesn*|razbol*|mucnin*",
-        "povrac*|ispovrac*|povratio|povratila|povratili|povratilo|bljuv*",
-        "proljev|proljeva|proliv|proliva|dijare*",
-        # BCS: allergy, rash, hospital, ambulance (hitna pomoć / na hitnoj), urgentni centar (sr)
-        "alergi*|anafila*|osip|osipa|bolnic*|urgentn*",
-        "hitn* pomoc*|sluzb*",
-        "na hitnoj|hitnu",
-        "zva*|pozva* .. hitnu",
-        "doktor*|ljekar*|lekar*|lijecnik*|lecnik*",
-        # BCS: burns (opekao, opeklina, opečen), burned out (izgorio), fire, smoke, sparks
-        "opek*|opec*|izgor*|zapali*|pozar*|vatr*|plamen*|dim|dimi|dimilo|dimio|dimila",
-        "iskre|iskri|iskrilo|iskrio|varnic*",
-        # BCS: explosion, electric shock (strujni udar, udarila me struja), short circuit
-        "eksplodir*|eksploz*",
-        # BCS: overheating (pregrijati hr, bs / pregrejati sr), melting, a swollen battery
-        "pregrij*|pregrej*|pregrijava*|pregreva*|istopi*|rastopi*|nabubri*|napuhn*",
-        "strujn* udar*",
-        "udar* .. struj*",
-        "struj* .. udar*",
-        "kratk* spoj*",
-        # BCS: injuries: ozlijediti (hr), ozlediti (sr), povrijediti (hr, bs), povrediti (sr)
-        "ozlijed*|ozljed*|ozled*|povrijed*|povred*|povrjed*",
-        # BCS: cuts, blood, choking
-        "posjekao|posjekla|posjekli|posjekotin*|posekao|posekla|posekli|posekotin*",
-        "porezao|porezala|porezali|porezalo",
-        "krv|krvi|krvari*|gusio|gusila|gusenj*|zagrcn*",
-        # BCS: glass in food, mould (plijesan hr/bs, plesan / buđ sr), worms
-        "stakl* u",
-        "komad*|komadic* stakl*",
-        "krhotin*",
-        "plijesan|plijesni|plijesn*|pljesn*|plesan|plesni|plesniv*|plijesniv*|pljesniv*",
-        "budj|budja|budji|budju|budjav*|budjal*|ubudj*|budav*|ubudal*|crv|crvi|crva|crvima",
-        "opasn*",
-    ],
-    exclude=[
-        # sr: povraćaj (novca) is a refund, not vomiting
-        "povracaj|povracaja|povracaju|povracajem",
-        # en: idioms that are not about health
-        "sick of|and",
-        "sick to death",
-        "burn|burned|burnt out",
-        "ill fitting|fitted|advised|mannered",
-        "hurt my|our feelings|business|reputation",
-        # BCS: "vatreni" (fiery) and "vatrostalni" (ovenproof) are not fire
-        "vatren*|vatrostaln*",
-        # Real words one typo away from a safety word (see the fuzzy matching above).
-        # en: spelled / smelled (swelled), cooking (choking), sparkling (sparking), blending
-        # (bleeding), meeting (melting), overeating (overheat) ...
-        "spelled|smelled|shelled|cooking|sparkling|sparing|sparring|blending|breeding|meeting|"
-        "meetings|meting|melding|malting|molting|overeat*|bugging|budging|bulking|burying|"
-        "burping|burring",
-        # BCS: porez (tax) and povezati (connect) are not porezati (cut); potratiti (waste),
-        # poticaj, posrijedi, predgrijati (preheat), preljev (dressing), proljeće (spring),
-        # travanj (April), trgovanje, iskrsnuti, ozlojeđen (annoyed), ekspozitura (branch),
-        # prekriti (cover)
-        "poreza|porezno|porezah|povez*|poredao|poredala|poredali|poredalo|potezao|potezala|"
-        "potezali|potezalo|posezao|posezala|posezali|posezalo|posegao|posegla|posegli|"
-        "pocekao|porekao|porekla|porekli|potekao|potekla|potekli",
-        "potrati*|poprati*|povratn*|povratima|posrijedi|predgr*|preljev*|priljev*|prilijev*|"
-        "prolil*|proziv*|priliv*|propliv*|proljec*|travanj*|trgovanj*|iskrsl*|iskrcil*|iskral*|"
-        "ozlojed*|ekspozicij*|ekspozit*|prekri*",
-    ],
-    fuzzy=True,
-)
 
-LEGAL = Lexicon(
-    [
-        # en
-        "lawyer*|attorney*|solicitor*|barrister*|sue|sues|suing|sued|lawsuit*|litigation",
-        "court|courts|legal|ombudsman*|inspection*|inspector*|regulator*|authorities",
-        # en: "police" only with English words around it: in BCS "police" are shelves ("fali
-        # jedan dio police")
-        "the|call|calling|called|contact|contacting|inform|involve|involving|notify|local police",
-        "report|reporting|reported|go|going|went|take|taking ..3 police",
-        "police report|station|officer|officers|department|complaint|case|investigation",
-        "small claims",
-        "consumer protection|rights",
-        "consumer .. association|organisation|organization|authority|agency|office|council",
-        "trading standards",
-        # BCS: advokat (sr, bs, also hr), odvjetnik (hr), tužba / tužiti, sud, pravni koraci
-        "advokat*|odvjetni*|tuzb*|tuzi*|tuzic*",
-        "pravn* zastupni*",
-        "sud|suda|sudu|sudom|sudsk*",
-        "pravn* korak*|koraci|koracima|put*|mjer*|mer*|postup*|sredstv*|zastit*",
-        # BCS: inspekcija (tržišna, sanitarna), zaštita potrošača, udruga (hr) / udruženje
-        # (sr, bs) potrošača, ombudsman, pravobranitelj (hr), zaštitnik građana (sr), policija
-        "inspekcij*|inspektor*|inspektorat*|ombudsman*|pravobranitelj*|policij*",
-        "trzisn*|sanitarn* inspekcij*",
-        "zastit* potrosac*",
-        "udrug*|udruzenj* .. potrosac*",
-        "potrosack* centar*",
-        "zastitnik* gradjana|gradana",
-        "nadlezn* institucij*|organ*|sluzb*|tijel*|tel|tela|telima|telu",
-    ],
-    exclude=[
-        "legal guarantee|warranty",
-        # BCS words one typo away from a legal word: pozicija (position) and polucija are not
-        # policija
-        "pozicij*|polucij*",
-        # BCS: "sud" is also a dish: vatrostalni sud, sud za pečenje
-        "vatrostaln*|staklen*|keramick*|plastican|plasticn*|metaln*|emajlir*|zemljan* "
-        "sud|suda|sudu|sudom",
-        "sud|suda|sudu|sudom za pecenje|kuhanje|kuvanje|hranu|vodu|rernu|pecnicu|mikrovalnu",
-    ],
-    fuzzy=True,
-)
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise WordlistError(f"{where}: must be a list of non-empty strings")
+    return list(value)
 
-#: People a customer asks for, for the exclusions of :data:`HUMAN_REQUEST`.
-_PEOPLE_EN = (
-    "human*|person|people|agent*|manager*|supervisor*|representative*|operator*|someone|"
-    "somebody|boss|employee*|staff"
-)
-_PEOPLE_BCS = (
-    "covjek*|covek*|coek*|osob*|nekim|nekog|nekoga|operater*|agent*|sef|sefa|sefom|sefu|"
-    "sefic*|menadzer*|menedzer*|nadredjen*|nadreden*|poslovod*|zaposlen*|djelatnik*|radnik*|"
-    "direktor*|sluzbenik*"
-)
-#: Past participles of asking for or talking to someone ("pitala sam za poslovođu") ...
-_PAST_ASKING_BCS = (
-    "pitao|pitala|pitali|pitale|upitao|upitala|upitali|trazio|trazila|trazili|trazile|"
-    "zatrazio|zatrazila|zatrazili|zvao|zvala|zvali|pozvao|pozvala|pozvali|razgovarao|"
-    "razgovarala|razgovarali|pricao|pricala|pricali|govorio|govorila|govorili|obratio|obratila|"
-    "obratili|bio|bila|bili|bile|htio|htjela|htjeli|hteo|htela|hteli|zelio|zeljela|zelela|zelila"
-)
-#: ... with the auxiliary that makes them a past tense ("tražila bih šefa" is a request now).
-_AUXILIARY_BCS = "sam|smo|si|ste|je|su|nisam|nismo|nije|nisu"
-#: Past participles that tell a story ("poslovođa mi je rekao da dođem sutra").
-_PAST_STORY_BCS = (
-    "rekao|rekla|rekli|kazao|kazala|kazali|objasnio|objasnila|objasnili|odbio|odbila|odbili|"
-    "obecao|obecala|obecali|odgovorio|odgovorila|odgovorili|poslao|poslala|poslali|uzeo|uzela|"
-    "uzeli|savjetovao|savjetovala|savetovao|savetovala"
-)
-#: Being put through to someone in the past ("chat me prebacio na operatera") is a story.
-_PAST_TRANSFER_BCS = (
-    "prebacio|prebacila|prebacili|spojio|spojila|spojili|preusmjerio|preusmjerila|"
-    "preusmerio|preusmerila|proslijedio|proslijedila|prosledio|prosledila"
-)
 
-HUMAN_REQUEST = Lexicon(
-    [
-        # en
-        "talk|speak|chat|speaking|talking|chatting to|with .. human*|person|people|agent*|"
-        "manager*|supervisor*|representative*|operator*|someone|somebody|boss|employee*|staff",
-        "real|actual|live human*|person|people|agent*|operator*",
-        "human being",
-        "a|an|actual human|humans",
-        "human|humans please",
-        "get|give me .. manager*|supervisor*|human*|person|agent*|boss",
-        "your manager*|supervisor*|boss",
-        "transfer|connect me",
-        "put me through",
-        "callback|callbacks",
-        "call back",
-        "call|phone|ring me",
-        "not a bot|robot|machine",
-        "no|stop ..2 bot|bots|robot|robots",
-        "operator*",
-        # BCS: a verb of talking or wanting, not in the past tense ("razgovarala sam s nekim u
-        # trgovini" is a story, not a request): razgovarati, pričati, govoriti, obratiti se,
-        # spojite / povežite me, dajte mi, trebam (hr) / treba mi, želim, hoću, može li), then
-        # a person: čovjek (hr, bs) / čovek (sr), osoba, operater, šef, menadžer, nadređeni
-        "razgovarati|razgovarat|razgovaram|razgovara|porazgovarati|porazgovarat|porazgovaram|"
-        "pricati|pricat|pricam|popricati|popricat|govoriti|govorim|obratiti|obratim|spojite|"
-        "spoji|spojiti|povezite|povezi|prebacite|prebaci|dajte|daj|treba|trebam|zelim|hocu|"
-        "mogu|moze|molim "
-        "..4 covjek*|covek*|coek*|osob*|ljud*|nekim|nekog|nekoga|operater*|agent*|"
-        "sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|nadreden*|zaposlen*|djelatnik*|"
-        "radnik*|direktor*|sluzbenik*|ljudsk*|poslovod*",
-        # BCS: tražim (šefa / poslovođu) is a request now; tražila sam / tražio je is a story
-        "trazim|trazimo ..2 sef|sefa|sefom|sefu|sefic*|menadzer*|menedzer*|nadredjen*|"
-        "nadreden*|poslovod*|operater*|direktor*|covjek*|covek*|osob*|nekog|nekoga",
-        # BCS: živa osoba, stvarna osoba, pravi čovjek / čovek
-        "ziv*|stvarn*|prav* osob*|covjek*|covek*|coek*|ljud*|agent*|operater*",
-        "operater*|nadredjen*|nadreden*|menadzer*|menedzer*|poslovod*",
-        # BCS: "ne želim razgovarati s botom", "neću robota"
-        "ne|necu|nemoj|nemojte .. bot|botom|botu|botovi|robot*",
-        # BCS: call me back: nazovite me (hr, bs), pozovite me, da me netko / neko nazove
-        "nazov*|pozov*|zovite|nazvati|pozvati me",
-        "me .. nazove|nazovete|nazovu|nazvati|nazvat|pozove|pozovete|pozvati|zovne",
-        # BCS: is anyone (alive) there, let someone get in touch
-        "neko|netko|nekog|nekoga|ikoga|ikog ..2 ziv|ziva|zivi|zivo",
-        "javi|javite|nazove|kontaktira ..2 netko|neko",
-        "netko|neko ..2 javi|nazove|kontaktira",
-    ],
-    exclude=[
-        "mobile operator*",
-        "mobiln* operater*|operatera|operateru|operatora",
-        "pozov* me na",
-        # Reports of the past are not a request for a person now: "I asked for the manager",
-        # "I spoke to your manager", "pitala sam za poslovođu, nije ga bilo", "tražila sam
-        # šefa", "razgovarao sam s menadžerom", "htjela sam razgovarati s poslovođom", and the
-        # person in a story: "poslovođa mi je rekao", "rekao mi je menadžer"
-        "asked|requested|demanded|talked|spoke|spoken|contacted|went ..4 " + _PEOPLE_EN,
-        # (asking and talking only with "sam" / "je": "tražila bih šefa" is a request now)
-        _PAST_ASKING_BCS + " " + _AUXILIARY_BCS + " ..3 " + _PEOPLE_BCS,
-        _AUXILIARY_BCS + " " + _PAST_ASKING_BCS + " ..3 " + _PEOPLE_BCS,
-        _PAST_STORY_BCS + " ..3 " + _PEOPLE_BCS,
-        _PEOPLE_BCS + " ..2 " + _PAST_STORY_BCS,
-        _PAST_TRANSFER_BCS + " ..4 " + _PEOPLE_BCS,
-        # A call that was promised and never came is a complaint about service, not a wish
-        # to be called now: "promised a callback", "obećala je da će me nazvati".
-        "promised|promise|said ..4 callback|callbacks|call|ring|phone",
-        "promised|promise|said ..4 call|ring|phone back",
-        "obecao|obecala|obecali|obecano|rekao|rekla|rekli ..5 nazov*|nazvati|nazvat|pozvati|"
-        "pozvat|nazove|pozove|zvati|zvat|javiti|javit",
-        # "are you a real person or a machine?" asks what the bot is
-        "real|actual|prav*|ziv*|stvarn*? human|person|covjek*|covek*|osob* ..2 or|ili ..2 "
-        "machine|robot*|bot|computer|"
-        "masin*|racunar*|racunal*|kompjuter*",
-    ],
+def load_wordlists(
+    directory: Path = WORDLISTS_DIR,
+) -> tuple[dict[str, Lexicon], dict[str, frozenset[str]]]:
+    """Every lexicon and word set of the ``*.yml`` files in ``directory``, all languages merged.
+
+    Raises :class:`WordlistError` for a malformed file, an unknown set or a pattern that does
+    not compile.
+    """
+    patterns: dict[str, list[str]] = {}
+    excluded: dict[str, list[str]] = {}
+    fuzzy: dict[str, bool] = {}
+    words: dict[str, set[str]] = {}
+    files = sorted(directory.glob("*.yml"))
+    if not files:
+        raise WordlistError(f"no word lists in {directory}")
+    for path in files:
+        data = _read(path)
+        sets = data.get("sets") or {}
+        for name, entry in data["lexicons"].items():
+            where = f"{path.name}: {name}"
+            if not isinstance(entry, dict):
+                raise WordlistError(f"{where}: must be a mapping with 'match' (and 'exclude')")
+            for key, into in (("match", patterns), ("exclude", excluded)):
+                for pattern in _strings(entry.get(key), f"{where}.{key}"):
+                    into.setdefault(name, []).extend(_expand(pattern, sets, where))
+            fuzzy[name] = fuzzy.get(name, False) or bool(entry.get("fuzzy", False))
+        for name, values in (data.get("words") or {}).items():
+            words.setdefault(name, set()).update(_strings(values, f"{path.name}: words.{name}"))
+    lexicons: dict[str, Lexicon] = {}
+    for name in patterns.keys() | excluded.keys():
+        try:
+            lexicons[name] = Lexicon(patterns.get(name, []), excluded.get(name, []), fuzzy[name])
+        except re.error as error:
+            raise WordlistError(f"{name}: a pattern does not compile: {error}") from error
+    return lexicons, {name: frozenset(values) for name, values in words.items()}
+
+
+def check_wordlists(directory: Path = WORDLISTS_DIR) -> list[str]:
+    """The problems of the word lists in ``directory`` (none: an empty list)."""
+    try:
+        lexicons, words = load_wordlists(directory)
+    except WordlistError as error:
+        return [str(error)]
+    missing = [name for name in REQUIRED_LEXICONS if name not in lexicons]
+    missing += [f"words.{name}" for name in REQUIRED_WORDS if name not in words]
+    return [f"missing list: {name}" for name in missing]
+
+
+#: The lists the policy reads; a word-list file set without one of them is refused.
+REQUIRED_LEXICONS: tuple[str, ...] = (
+    "plain_negations",
+    "wish_negations",
+    "safety",
+    "legal",
+    "human_request",
+    "repeat",
+    "money",
+    "insults",
+    "profanity",
+    "contempt",
+    "exasperation",
+    "strong_emotion",
+    "mild_emotion",
+    "intensifiers",
+    "threats_to_leave",
+    "sarcasm_markers",
+    "sarcasm_on_its_own",
+    "praise",
+    "service_faults",
+    "problem_words",
+    "resolution_refund",
+    "resolution_replacement",
+    "resolution_repair",
+    "resolution_apology",
+    "resolution_compensation",
+    "resolution_nothing",
 )
+REQUIRED_WORDS: tuple[str, ...] = ("clause_words", "sarcastic_openers")
 
-#: Charging money, for the double-charge exclusions of :data:`REPEAT` ...
-_CHARGED_EN = "charged|charge|charging|billed|paid|debited|deducted|taken|took|withdrew|withdrawn"
-#: ... and in BCS: naplatiti / naplaćeno,
-#: platiti / uplatiti, skinuti (s kartice), zadužiti, teretiti (hr), povući.
-_CHARGED_BCS = (
-    "naplat*|naplac*|platio|platila|platili|platio|uplati*|uplatio|uplatila|skinul*|skinu*|"
-    "skida*|zaduz*|teretil*|tereti|terecen*|povukl*|povuc*"
-)
+_LEXICONS, _WORDS = load_wordlists()
+_problems = check_wordlists()
+if _problems:
+    raise WordlistError("; ".join(_problems))
 
-REPEAT = Lexicon(
-    [
-        # en
-        "again",
-        "once more",
-        "second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth|hundredth time",
-        "second|third|another complaint",
-        "twice",
-        "two|three|four|five|several|multiple|many|2|3|4|5 times",
-        "already|previously .. complained|reported|wrote|written|contacted|called|emailed|told",
-        "complained|reported|contacted|wrote|called .. before|already|previously|ago",
-        "still .. fixed|repaired|resolved|solved|sorted",
-        "after i|we complained|reported",
-        "same problem|issue|fault .. before|again",
-        "same problem|issue|fault as last",
-        "keeps|kept happening",
-        # en: "every time" counts only about contacting the company ("every time I call you")
-        # or its answers ("the same excuse every time"), not about a fault ("it freezes every
-        # single time I log in")
-        "every single? time i|we ..1 complain|complained|call|called|ring|phone|contact|"
-        "contacted|write|wrote|email|emailed|report|reported|chat|ask|asked",
-        "every single? time .. same story|thing|excuse|excuses|answer|answers|reply|response|"
-        "promise|promises",
-        "same story|thing|excuse|excuses|answer|answers|reply|response|promise|promises ..2 "
-        "every single? time",
-        # BCS: opet / ponovo (sr, bs) / ponovno (hr), već drugi / treći put, ko (sr, bs) / tko
-        # (hr) zna koji put, dva / tri / više puta
-        "opet|ponovo|ponovno|iznova|nanovo",
-        # BCS: "svaki put" only about contacting the company or its answers ("svaki put ista
-        # priča", "svaki put kad vas zovem"), not about a fault ("zamrzne se svaki put kad se
-        # prijavljujem")
-        "svaki|svakog put|puta ..1 ista|isto|iste|isti prica|price|stvar|izgovor*|odgovor*|"
-        "obecanj*",
-        "ista|isto|iste|isti prica|price|stvar|izgovor*|odgovor*|obecanj* ..1 svaki|svakog "
-        "put|puta",
-        "svaki|svakog put|puta kad|kada god? ..2 zovem|nazovem|pozovem|pisem|napisem|zalim|"
-        "pozalim|prijavim|reklamiram|kontaktiram|javim|obratim",
-        "drugi|treci|cetvrti|peti|sesti|stoti|milijunti|milionti put",
-        "ko|tko zna koji put",
-        "dva|tri|cetiri|pet|nekoliko|vise|par puta",
-        # BCS: već sam se žalio / žalila, prijavio, reklamirao, javljao, pisao, zvao, podnio
-        # (hr, bs) / podneo (sr) reklamaciju
-        "vec .. zali*|prijavi*|prijavlj*|reklamir*|javi*|javlja*|pisa*|pisao|zva*|obrati*|"
-        "obraca*|podni*|podne*|predao|predala|kontaktira*",
-        "vec .. reklamacij*|prituzb*|zalb*",
-        "druga|treca|ponovljen* reklamacij*|prituzb*|zalb*",
-        # BCS: ni nakon reklamacije / ni poslije (hr, bs) / ni posle (sr) servisa
-        "ni|i nakon|poslije|posle .. reklamacij*|prituzb*|zalb*|servis*|popravk*",
-        # BCS: još (uvijek / uvek) nije riješeno (hr, bs) / rešeno (sr), i dalje nije popravljen
-        "jos|dalje ..3 rijesen*|resen*|rijeseno|reseno|popravljen*|uradjen*|uraden*",
-        "isti|isto|isti problem|kvar|kvarovi .. prije|pre|ranije|prosli|zadnji|proslog",
-    ],
-    exclude=[
-        # en: "send it again", "try again", "never again", "I would order again"
-        "send|resend|try|retry .. again",
-        "never ..5 again",
-        "would|will|ll|to ..2 order|buy|shop|use|purchase|come|recommend ..2 again",
-        # en: a double charge or a double order is not a repeated complaint; "me again" is hello
-        _CHARGED_EN + " ..6 twice",
-        _CHARGED_EN + " ..6 two|2 times",
-        "twice ..2 charged|billed|debited|deducted|taken",
-        "ordered|bought ..3 twice",
-        "me again",
-        # BCS: "pošaljite ponovo", "pokušajte ponovno", "nikad više", "kupit ću opet"
-        "posalj*|poslati|pokusa*|proba*|nikad*|narucit*|kupit* .. ponovo|ponovno|opet",
-        "drugi put cu|cemo|necu|necemo|bih|bi|budem|budete",
-        # BCS: "come back another time": "rekao mi je da dođem drugi put", "navratite drugi
-        # put", "pokušajte opet", "neki drugi put"
-        "dodji|dodjite|dodjem|dodjes|dodje|dodjemo|dodjete|dodju|dodi|dodite|dodem|dodes|dode|"
-        "dodemo|dodete|dodu|dojdi|dojdite|navrat*|svrat*|navrac*|svrac*|javite|nazovite|"
-        "nazovi|pozovite|pozovi|zovite|zovi|pokusa*|proba* ..2 drugi put|ponovo|ponovno|opet",
-        "neki|nekom drugi|drugom put|puta",
-        # BCS: "naplatili ste mi dva puta", "skinuli ste mi isti iznos sa kartice dva puta"
-        # are a double charge, "kupila sam dva puta" a double order; "opet ja" / "evo me opet"
-        # is hello
-        _CHARGED_BCS + " ..6 dva|tri|vise puta",
-        "dva|tri|vise puta ..3 " + _CHARGED_BCS,
-        "kupio|kupila|kupili|narucio|narucila|narucil* ..3 dva|tri|vise puta",
-        "opet ja",
-        "me opet",
-    ],
-)
-
-MONEY = Lexicon(
-    [
-        # en
-        "refund*|reimburs*|chargeback*|compensat*",
-        "charge back",
-        "money back",
-        "my|our money",
-        "pay me back",
-        "return|returned .. money",
-        "difference back|refunded",
-        "refund|return|pay ..3 difference",
-        # BCS: povrat novca / para / uplate, vratite (mi) novac / pare / lovu, refundacija,
-        # odšteta, kompenzacija, obeštećenje, naknada štete, storno uplate, pare / novac nazad
-        # (sr, bs) / natrag (hr): "hoću svoje novce natrag", "želim novac natrag"
-        "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*|kes*",
-        "vrat* .. novac|novca|novce|novcic*|pare|para|lovu|kes|kesa|uplat*|iznos*|sredstva",
-        "refundacij*|refundir*|refund*|odstet*|obestecen*|kompenzacij*|kompenzir*",
-        "naknad* .. stet*",
-        "nadoknad*",
-        "vrat* ..3 razlik*|visak|visk*",
-        "povrat*|povracaj* ..2 razlik*|visk*",
-        "trazim|zelim|ocekujem|hocu|trazimo|zahtijevam|zahtevam|zahtjevam .. naknad*",
-        "storn* .. uplat*|naplat*|transakcij*|iznos*",
-        "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
-        "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
-    ],
-    fuzzy=True,
-)
-
-# --------------------------------------------------------------------------------------------
-# Anger lexicons (the weights are in bot.policy.anger)
-# --------------------------------------------------------------------------------------------
-
-#: The shop or company as a noun (for contemptuous phrases about it).
-_COMPANY_EN = "shop|shops|store|stores|company|companies|business|firm|outfit|retailer|chain"
-_COMPANY_BCS = (
-    "firm*|trgovin*|ducan*|prodavnic*|radnj*|kompanij*|preduzec*|poduzec*|lanac|lanca|market*"
-)
-
-#: Insults aimed at people (and contemptuous phrases about the company): abusive on their own.
-INSULTS = Lexicon(
-    [
-        # en
-        "idiot*|moron*|imbecil*|cretin*|clowns|clown|thieves|thief|crooks|crook|liars|liar",
-        "fraudster*|swindler*|scammers|jerks|jerk|dumbass*|dimwit*|losers",
-        "con artists",
-        # BCS: idioti, budale, kreteni, lopovi, prevaranti, majmuni, debili, glupani, stoka,
-        # ološ, đubre (sr, bs), gamad, seljačine, pljačkaši, lažovi, lopuže, bitange
-        "budal*|kreten*|lopov*|prevarant*|majmun*|debil*|glupan*|glupac*|glupaci",
-        "stoka|stoko|olos|djubre|djubrad*|gamad*|seljacin*|pljackas*|lazov*|lazljivc*",
-        "lopuze|lopuza|bitange|bitanga|nesposobnjakovic*|neznalic*|klaun*|klovn*",
-        # the bot itself: "stupid bot", "glupi bote", "useless machine"
-        "stupid|dumb|useless|idiotic bot|robot|machine",
-        "glup*|blesav*|beskorisn* bot|bote|botu|robot*|masin*|masino",
-        # Contemptuous phrases about the shop or company: abusive on their own, unlike a
-        # contempt word alone ("the app is useless"). en: "a sorry excuse for a company",
-        # "joke of a store", "useless company", "bunch of amateurs"
-        "excuse|joke|disgrace|shambles of|for a|an? ..2 " + _COMPANY_EN,
-        "pathetic|useless|incompetent|worthless|crappy|lousy|rubbish|garbage|shameful "
-        + _COMPANY_EN,
-        "bunch|band|pack of amateurs|incompetents|losers|jokers|cowboys",
-        # BCS: "jadna firma", "bijedna trgovina", "sramotna kompanija", "sramota od firme",
-        # "sprdnja od dućana", "ruglo od prodavnice"
-        "jadn*|bijedn*|bedn*|sramotn*|smijesn*|smesn*|nesposobn*|beskorisn* " + _COMPANY_BCS,
-        "sramot*|sprdnj*|rugl*|bruka|cirkus*|vic|lakrdij* od " + _COMPANY_BCS,
-        "banda|gomila|hrpa|skupina amatera|nesposobnjakovica|diletanata|neznalica",
-    ]
-)
-
-#: Profanity in either language.
-PROFANITY = Lexicon(
-    [
-        # en
-        "fuck*|fck*|fcking|motherfuck*|shit*|bullshit|wtf|asshole*|arsehole*|bastard*|bitch*",
-        "pissed|goddamn*|dickhead*",
-        "piss off",
-        "screw you",
-        "damn you",
-        "bloody hell",
-        # BCS (hr/sr/bs): jebem / jebote / jebeni, zajebali, pička / pizda, kurac, govno,
-        # sranje, šupak, kurva, "pas mater", "mamu vam", "u pm", "bem ti"
-        "jeb*|zajeb*|sjeb*|najeb*|ojeb*|pizd*|kurac|kurca|kurcu|kurce|kurcin*|kurcev*",
-        "picka|picke|picku|pickom|pickin|pickice|picketin*|govn*|sranj*|supak|supci|supcin*",
-        "kurv*|drek|dreka|smradovi|pederi|jbt|jbm|jbg",
-        "pas ..2 mater",
-        "mamu|mater vam",
-        "u pm",
-        "bem ti|vam",
-    ]
-)
-
-#: Contempt for the company or its work; abusive when aimed at "you" (see anger.py).
-CONTEMPT = Lexicon(
-    [
-        # en
-        "stupid|dumb|incompetent|useless|pathetic|disgrace*|scam|scams|fraud|ripoff|crap|crappy",
-        "rubbish|garbage|trash|joke|clueless|shameful|amateurs|amateurish|lazy|damn",
-        "cheated|cheating|robbed|robbery|lying|worthless|sloppy",
-        "rip off",
-        "shame on you",
-        # BCS: nemate pojma (you have no clue)
-        "nemate|nemaju pojma",
-        # BCS: nesposobni, sramota, bezobrazluk, smeće, glupo, jadno, bijedno (hr, bs) / bedno
-        # (sr), prevara, pljačka, cirkus, neozbiljni, lopovluk, amateri, lijeni / lenji
-        "nesposob*|sramot*|bezobraz*|smece|smeca|smecem|glup|glupi|glupo|glupa|glupost*",
-        "jadn*|bijedn*|bedn*|prevar*|pljack*|cirkus*|neozbiljn*|lopovluk*|amater*|diletant*",
-        "lijen*|lenj*|sprdnj*|zezanj*|vic|rugl*|bruka|bruke|blamaz*|lakrdij*",
-    ]
-)
-
-#: Strong negative feelings.
-STRONG_EMOTION = Lexicon(
-    [
-        # en
-        "furious|livid|outraged|outrageous|enraged|disgusted|disgusting|worst|ridiculous|absurd",
-        "insane|appalling|angry|horrible|terrible|awful|shocking|unacceptable|unbelievable",
-        "nightmare",
-        "fed up",
-        "sick of",
-        "sick and tired",
-        "had enough",
-        "enough is enough",
-        "mad at",
-        "kidding|joking me",
-        "are you kidding|joking|serious",
-        # BCS: jeste li normalni, zezate li me (hr) / zezate me, ma dajte
-        "jeste li|ste li normalni",
-        "zezate|zafrkavate ..2 me",
-        # BCS: bijesan (hr, bs) / besan (sr), ljut, iznerviran, poludjeti (hr, bs) / poludeti (sr)
-        "bijesan|bijesna|bijesni|bjesan|bjesna|besan|besna|besni|pobjesn*|pobesn*|ljut|ljuta",
-        "ljuti|ljutit*|iznervira*|nervira*|poludi*|poludje*|poludec*|poludit*",
-        # BCS: dosta mi je, dozlogrdilo, sit sam, muka mi je od, pun mi je kufer
-        "dosta mi|nam je",
-        "dozlogrd*|prekipjelo|prekipelo",
-        "sit|sita sam",
-        "muka mi je od",
-        "pun mi je kufer",
-        # BCS: najgori, užas, katastrofa, skandal, nečuveno, neprihvatljivo, nevjerojatno (hr),
-        # nevjerovatno (bs) / neverovatno (sr), smiješno (hr, bs) / smešno (sr), grozno, odvratno
-        "najgor*|uzas*|katastrof*|skandal*|necuven*|neprihvatljiv*|nevjerojatn*|neverovatn*",
-        "nevjerovatn*",
-        "smijesn*|smesn*|grozn*|odvratn*|bezveze|nenormaln*|strasn*|jeziv*",
-    ]
-)
-
-#: Mild displeasure that polite customers also express: weighs little.
-MILD_EMOTION = Lexicon(
-    [
-        # en
-        "disappointed|disappointing|unhappy|upset|annoyed|frustrat*|dissatisfied|displeased",
-        "irritated",
-        "not happy|satisfied|pleased",
-        # BCS: razočaran, nezadovoljan, nisam zadovoljan, uznemiren, nervozan, tužan
-        "razocaran*|razocara*|nezadovolj*|uznemiren*|nervoz*|tuzan|tuzna",
-        "nisam|nismo zadovolj*",
-    ]
-)
-
-#: Words that sharpen a complaint; they count only next to another anger signal.
-INTENSIFIERS = Lexicon(
-    [
-        # en
-        "absolutely|totally|completely|utterly|extremely|seriously|beyond|ever|so",
-        "at all",
-        # BCS: apsolutno, totalno, potpuno, skroz, krajnje, stvarno, baš, nikako, ikad, zaista,
-        # uopće (hr) / uopšte (sr, bs)
-        "apsolutno|totalno|potpuno|skroz|krajnje|stvarno|bas|nikako|ikad|ikada|zaista|uopce",
-        "uopste",
-    ]
-)
-
-#: Threats to leave, never buy again or warn others.
-THREATS_TO_LEAVE = Lexicon(
-    [
-        # en
-        "never ..5 again",
-        "last time i ..2 order|buy|shop|use",
-        "this is the last time",
-        "competitor*",
-        "take my business",
-        "lost a customer",
-        "lost me",
-        "done with you",
-        "tell|warn everyone|others|friends",
-        "bad|negative review*",
-        "1|one star",
-        "post .. facebook|social|online|twitter|instagram",
-        # BCS: nikad više (ne naručujem), zadnji / posljednji (hr, bs) / poslednji (sr) put,
-        # konkurencija, otkazujem, izgubili ste kupca, svima ću reći, loša recenzija
-        "nikad|nikada ..4 vise",
-        "vise ..2 nikad|nikada",
-        "zadnji|posljednji|poslednji put .. narucuj*|kupuj*|koristi*",
-        "konkurencij*|otkazujem",
-        "raskid* ugovor*",
-        "izgubili ste ..2 kupc*|kupca|mustenj*|klijent*|korisnik*",
-        "svima ..2 reci|rec|ispricati|javiti|preporuciti|pricati",
-        "recenzij*|fejs*|facebook*|instagram*",
-        "drustven* mrez*",
-        "prosir* glas",
-        "los glas",
-    ]
-)
-
-#: Praise that reads as sarcasm when the same message describes a problem.
-SARCASM_MARKERS = Lexicon(
-    [
-        # en
-        "great|good|nice|fantastic|brilliant|amazing job|work|service",
-        "well done",
-        "bravo|congratulations|congrats|wow",
-        "oh|just great",
-        # BCS: svaka (vam) čast, bravo, čestitam, baš super / lijepo (hr, bs) / lepo (sr),
-        # odlična usluga, alal vam vera (sr) / halal vam vjera (bs), samo tako nastavite
-        "svaka ..1 cast",
-        "cestitam|cestitke|genijalno",
-        "bas super|lijepo|lepo|fino|divno",
-        "super|odlican|odlicna|sjajan|sjajna|vrhunsk* posao|usluga|servis|rad",
-        "alal|halal vam vera|vjera",
-        "samo tako nastavite",
-    ]
-)
-
-#: Sarcasm that needs no problem word next to it.
-SARCASM_ON_ITS_OWN = Lexicon(
-    [
-        # en
-        "thanks for nothing",
-        "thank you for nothing",
-        "what a|some service",
-        # BCS: hvala na ničemu, bravo majstori, genijalci, kakva usluga
-        "hvala vam? na nicemu",
-        "bravo majstori",
-        "genijalci",
-        "kakva usluga",
-        "kakav servis",
-    ]
-)
-
-#: Words that turn a message into two clauses ("but", "ali"): praise in one, a problem in the
-#: other. :func:`prepare` drops them, so look for them in the folded text.
-CONTRAST_WORDS: frozenset[str] = _CLAUSE_WORDS
-
-#: Praise of people or of the service: "she was really kind", "ljubazna prodavačica".
-#: Ambiguous words need a copula or an intensifier ("so kind", not "what kind of").
-PRAISE = Lexicon(
-    [
-        # en
-        "lovely|helpful|wonderful|courteous|attentive|caring|amazing|fantastic|excellent",
-        "brilliant|outstanding|superb|marvellous|marvelous|impressed|kudos|compliments",
-        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most kind|friendly",
-        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most polite|patient",
-        "was|were|is|are|so|very|really|super|extremely|incredibly|truly|most pleasant|sweet",
-        "kind|nice|friendly|patient to|with",
-        "well done",
-        "thank|thanks him|her|them",
-        "want|like|wanted to praise|thank|compliment",
-        # BCS: ljubazna, divna, predivna, krasna, susretljiva, uslužna, strpljiva, pristojna,
-        # odlična, izvrsna, sjajna, pohvala, svaka čast, pomogla mi je, hvala joj / mu / im
-        "ljubazn*|divn*|predivn*|krasn*|prekrasn*|susretljiv*|usluzn*|strpljiv*|pristojn*",
-        "odlicn*|izvrsn*|sjajn*|fantasticn*|profesionaln*|pohval*|pohvali*",
-        "ljubazan|divan|predivan|krasan|prekrasan|pristojan|odlican|izvrstan|sjajan",
-        "svaka ..1 cast",
-        "pomogla|pomogao|pomogli|pomogle mi|nam",
-        "hvala|zahvalite|zahvalit* joj|mu|im|njoj|njemu",
-    ]
-)
-
-#: What went wrong with the staff or the service; with praise words it is still a complaint
-#: ("nice, but rude", "forty minutes in the queue, brilliant organisation").
-SERVICE_FAULTS = Lexicon(
-    [
-        # en: behaviour
-        "rude|rudely|impolite|unfriendly|unhelpful|arrogant|nasty|mean|condescending|ignor*",
-        "yell*|shout*|snapped|argu*|refus*|overcharg*|insult*|laugh*|mock*|hung|sighed|eyes",
-        # en: waiting and counting ("forty minutes", "another week", "three times"), zero
-        "minute|minutes|hour|hours|week|queue|queues|times|another|zero|charged",
-        # BCS: bezobrazna, neljubazna, nepristojna, drska, bahata, ignorirala (hr) /
-        # ignorisala (sr, bs), vikala, izderala se, vrijeđala / vređala, odbila, smijala se,
-        # prekinula, prevrtala očima
-        "bezobraz*|neljubazn*|nepristojn*|drsk*|bahat*|ignorir*|ignoris*|vikal*|vikao|viknu*",
-        "vrijedj*|vredj*|odbi*|odbij*|smija*|smeja*|prekin*|izdera*|obrecn*|nadmen*|osorn*",
-        "ocima|prevrta*|pukl*|naplati*",
-        # BCS: waiting and counting ("četrdeset minuta u redu", "tri puta", "treći put"), zero
-        "minut*|sat|sata|sati|satima|puta|nula",
-        "u redu za|na kasu|blagajnu",
-        "treci|drugi|cetvrti|peti put",
-    ]
-)
-
-#: Praise said sarcastically opens the message on its own: "wow, ...", "odlično, ...".
-SARCASTIC_OPENERS = frozenset(
-    {
-        *("oh", "wow", "great", "amazing", "lovely", "wonderful", "brilliant", "perfect"),
-        *("fantastic", "superb", "excellent", "bravo", "super", "odlicno", "sjajno", "divno"),
-        *("krasno", "savrseno", "fantasticno", "genijalno", "bas", "e"),
-    }
-)
-
+#: Plain negation before a health/safety or emotion word ("nobody was hurt", "nitko nije
+#: ozlijeđen").
+PLAIN_NEGATIONS = _LEXICONS["plain_negations"]
+#: Negation of a wish ("I don't want a refund", "ne trebam povrat novca").
+WISH_NEGATIONS = _LEXICONS["wish_negations"]
+SAFETY = _LEXICONS["safety"]
+LEGAL = _LEXICONS["legal"]
+HUMAN_REQUEST = _LEXICONS["human_request"]
+REPEAT = _LEXICONS["repeat"]
+MONEY = _LEXICONS["money"]
+#: Anger (the weights are in bot.policy.anger).
+INSULTS = _LEXICONS["insults"]
+PROFANITY = _LEXICONS["profanity"]
+CONTEMPT = _LEXICONS["contempt"]
+EXASPERATION = _LEXICONS["exasperation"]
+STRONG_EMOTION = _LEXICONS["strong_emotion"]
+MILD_EMOTION = _LEXICONS["mild_emotion"]
+INTENSIFIERS = _LEXICONS["intensifiers"]
+THREATS_TO_LEAVE = _LEXICONS["threats_to_leave"]
+SARCASM_MARKERS = _LEXICONS["sarcasm_markers"]
+SARCASM_ON_ITS_OWN = _LEXICONS["sarcasm_on_its_own"]
+PRAISE = _LEXICONS["praise"]
+SERVICE_FAULTS = _LEXICONS["service_faults"]
 #: Words that describe a problem; sarcasm markers count only next to one of them.
-PROBLEM_WORDS = Lexicon(
-    [
-        # en
-        "late|broken|broke|wrong|missing|lost|damaged|still|again|waiting|never|nothing|nobody",
-        "not|doesnt|didnt|hasnt|havent|isnt|cant|wont|days|weeks|months|faulty|problem",
-        # BCS: kasni, pokvaren, ne radi, nije stiglo, opet, i dalje, čekam, slomljen, krivo,
-        # pogrešno, fali, nedostaje, izgubljeno, oštećeno, ništa, nikad
-        "kasn*|zakasn*|pokvar*|neispravn*|ne|nije|nisu|nista|nikad*|opet|ponovo|ponovno|dalje",
-        "cekam|cekamo|cekanj*|slomljen*|polomljen*|razbijen*|krivo|kriv*|pogresn*|fali",
-        "nedostaj*|izgubi*|izgublj*|ostecen*|problem*|dana|tjedn*|nedelj*|sedmic*|mjesec*|mesec*",
-    ]
-)
-
-# --------------------------------------------------------------------------------------------
-# Desired resolution (see bot.policy.resolution)
-# --------------------------------------------------------------------------------------------
-
+PROBLEM_WORDS = _LEXICONS["problem_words"]
+#: Words that start a new clause ("but", "ali", ...); also the contrast of "praise, but ...".
+CONTRAST_WORDS: frozenset[str] = _WORDS["clause_words"]
+#: Praise said sarcastically opens the message on its own: "wow, ...", "odlično, ...".
+SARCASTIC_OPENERS: frozenset[str] = _WORDS["sarcastic_openers"]
+#: Desired resolutions (see bot.policy.resolution), by slug.
 RESOLUTION_LEXICONS: dict[str, Lexicon] = {
-    "refund": Lexicon(
-        [
-            # en
-            "refund*|reimburs*|chargeback*",
-            "money back",
-            "my money",
-            "pay me back",
-            "return .. money",
-            # BCS: povrat novca, vratite (mi) novac / pare / lovu, refundacija, storno
-            "povrat*|povracaj* novc*|novac|novaca|para|uplat*|sredstav*|iznos*",
-            "vrat* .. novac|novca|novce|pare|para|lovu|kes|uplat*|iznos*",
-            "refundacij*|refundir*|storn*",
-            "pare|para|novac|novce|novca|novci|lovu|kes|kesa nazad|natrag",
-            "nazad|natrag .. pare|novac|novce|novca|novci|lovu|kes|kesa",
-        ]
-    ),
-    "replacement": Lexicon(
-        [
-            # en
-            "replac*|exchange*|swap",
-            "new one|pair|item|product|unit|phone|size|piece",
-            "another one",
-            "the right|correct one|size|item|colour|color",
-            "send .. another|new|right|correct|proper",
-            # BCS: zamjena (hr, bs) / zamena (sr), nova / novi, pošaljite drugi / ispravan
-            "zamjen*|zamijen*|zamen*|zameni*|novi|nova|novu|novo|novog|novoga|novim|ispravan",
-            "ispravnu|ispravni|ispravnog",
-            "posalj*|poslati|posaljete|dostav* .. drug*|nov*|ispravn*|prav*|dobr*|odgovarajuc*",
-            "drugi|drugu|pravu|ispravnu komad|primjerak|primerak|velicinu|boju",
-        ]
-    ),
-    "repair": Lexicon(
-        [
-            # en
-            "fix|fixed|fixing|repair*|mend|mended|serviced",
-            "service it",
-            # BCS: popravak (hr) / popravka (sr, bs), popravite, servis, otklonite kvar
-            "popravi*|popravak|popravka|popravku|popravkom|poprav*|servis*",
-            "otklon* .. kvar*",
-        ],
-        exclude=["korisnick* servis*", "servis* za korisnike"],
-    ),
-    "apology": Lexicon(
-        [
-            # en
-            "apolog*",
-            "say sorry",
-            "admit .. mistake*",
-            # BCS: izvinjenje (sr, bs), isprika (hr), ispričajte se, izvinite se
-            "izvinjenj*|isprik*|ispricavanj*",
-            "ispric*|izvin* se",
-            "se ..2 ispric*|izvin*",
-        ]
-    ),
-    "compensation": Lexicon(
-        [
-            # en
-            "discount*|voucher*|coupon*|credit|goodwill|compensat*",
-            "gift card*",
-            "something for the trouble",
-            "free delivery|shipping",
-            # BCS: popust, kupon, vaučer, bon, naknada, odšteta, kompenzacija, obeštećenje
-            "popust*|kupon*|vaucer*|bon|bona|naknad*|odstet*|kompenzacij*|obestecen*|gratis",
-            "poklon bon",
-            "besplatn* dostav*|isporuk*|postarin*",
-        ]
-    ),
-    "nothing": Lexicon(
-        [
-            # en
-            "nothing",
-            "no thanks",
-            "dont|not know",
-            "not sure",
-            "no idea",
-            "no need",
-            "not|dont ..2 anything",
-            "it s|is fine|ok|okay",
-            "not|havent|didnt|hadnt ..2 thought|think|considered",
-            "just ..4 know|heard|aware|tell|mention|inform|informing|letting",
-            # BCS: ništa, ne znam, nisam razmišljao / razmišljala, samo sam htio / htjela (hr,
-            # bs) / hteo / htela (sr) da znate, ne treba ništa, u redu je
-            "nista|nis|nishta|neznam",
-            "ne znam",
-            "nemam pojma",
-            "nisam|nisi|nismo ..3 razmisljao|razmisljala|razmislio|razmislila|razmisljali|mislio|"
-            "mislila",
-            "samo ..4 znate|znali|obavijestim|obavestim|javim|kazem|cujete|ukazem|informiram|"
-            "informisem",
-            "samo sam? htio|htjela|hteo|htela|zelio|zelela|zeljela",
-            "ne treba|trebam",
-            "nije potrebno",
-            "nema potrebe",
-            "u redu je",
-            "uredu je",
-            "sve je? ok|uredu",
-        ]
-    ),
+    slug: _LEXICONS[f"resolution_{slug}"]
+    for slug in ("refund", "replacement", "repair", "apology", "compensation", "nothing")
 }

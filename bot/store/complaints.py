@@ -346,6 +346,34 @@ def get_by_ticket(session: Session, ticket: object) -> Complaint | None:
     return result
 
 
+def find_for_sender(
+    session: Session,
+    sender_id: str,
+    *,
+    ticket: str | None = None,
+    order_ref: str | None = None,
+    contact: str | None = None,
+) -> Complaint | None:
+    """The newest complaint of ``sender_id`` that matches the reference the customer gave.
+
+    The ticket, the order number or the contact is tried, in that order; a complaint of another
+    sender is never returned, whatever reference it carries.
+    """
+    if ticket:
+        complaint = get_by_ticket(session, ticket)
+        return complaint if complaint is not None and complaint.sender_id == sender_id else None
+    query = select(Complaint).where(Complaint.sender_id == sender_id)
+    if order_ref:
+        query = query.where(func.upper(Complaint.order_ref) == order_ref.strip().upper())
+    elif contact:
+        query = query.where(func.lower(Complaint.contact) == contact.strip().lower())
+    else:
+        return None
+    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(1)
+    result: Complaint | None = session.execute(query).scalars().first()
+    return result
+
+
 def latest_for_sender(
     session: Session, sender_id: str, statuses: Iterable[str] | None = ACTIVE_STATUSES
 ) -> Complaint | None:

@@ -288,12 +288,68 @@ async def test_status_is_shown_only_to_the_conversation_that_raised_it(database:
     other, _ = await run(
         ActionComplaintStatus(), tracker(f"any news about {ticket}?", "ask_status", entities=entity)
     )
-    assert other["status_lookup"] == "not_found" and other["status_value"] is None
+    # someone who merely knows the ticket learns nothing of it: their chase is recorded on a
+    # complaint of their own and goes to a person as a repeat
+    assert other["status_lookup"] == "chase_recorded"
+    assert other["status_ticket"] != ticket and other["complaint_ticket"] == other["status_ticket"]
+    chase = stored(database, other["status_ticket"])
+    assert chase["sender_id"] != owner and chase["escalation_reasons"] == ["repeat"]
+    assert chase["order_ref"] == ticket and stored(database, ticket)["escalation_reasons"] == []
 
-    missing, _ = await run(
-        ActionComplaintStatus(), tracker("what about my complaint", "ask_status")
+
+@pytest.mark.parametrize(
+    ("text", "entities", "field"),
+    [
+        ("any news on order ORD-55120?", [{"entity": "order_ref", "value": "ORD-55120"}], None),
+        ("status for ana@example.com?", [{"entity": "email", "value": "ANA@example.com"}], None),
+        ("where is my complaint about the fridge", [], "own"),
+    ],
+)
+async def test_status_found_by_any_reference_of_the_conversation(
+    database: str, text: str, entities: list[dict[str, str]], field: str | None
+) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("The fridge stopped cooling", "complain_product_quality")
     )
-    assert missing["status_lookup"] == "missing"
+    ticket = registered["complaint_ticket"]
+    owner = stored(database, ticket)["sender_id"]
+    await run(
+        ActionNoteDetails(),
+        tracker(
+            "ORD-55120, ana@example.com",
+            "inform",
+            entities=[
+                {"entity": "order_ref", "value": "ORD-55120"},
+                {"entity": "email", "value": "ana@example.com"},
+            ],
+            sender_id=owner,
+            slots={"complaint_ticket": ticket},
+        ),
+    )
+    slots = {"complaint_ticket": ticket} if field == "own" else {}
+    answer, _ = await run(
+        ActionComplaintStatus(),
+        tracker(text, "ask_status", entities=entities, sender_id=owner, slots=slots),
+    )
+    assert (answer["status_lookup"], answer["status_ticket"]) == ("found", ticket)
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("what about my complaint REK-2291?", [{"entity": "order_ref", "value": "REK-2291"}]),
+        ("any news about my fridge complaint?", []),
+        ("ima li šta novo za moju reklamaciju", []),
+    ],
+)
+async def test_a_chase_that_finds_nothing_is_recorded_and_escalated(
+    database: str, text: str, entities: list[dict[str, str]]
+) -> None:
+    answer, _ = await run(ActionComplaintStatus(), tracker(text, "ask_status", entities=entities))
+    assert answer["status_lookup"] == "chase_recorded" and answer["due_text"]
+    row = stored(database, answer["status_ticket"])
+    assert row["escalation_reasons"] == ["repeat"] and text in row["description"]
+    assert row["order_ref"] == (entities[0]["value"] if entities else None)
 
 
 async def test_details_given_outside_a_question_are_stored(database: str) -> None:

@@ -85,7 +85,8 @@ ENGLISH = [
     case("en-got-sick", "My son got sick after drinking your orange juice.", "safety"),
     case("en-glass", "There was a piece of glass in my yoghurt!", "safety"),
     case("en-shock", "The heater gave my wife an electric shock.", "safety"),
-    case("en-mould", "Found mould on the bread I bought yesterday.", "safety"),
+    # mould with nobody harmed is spoiled food, a product-quality complaint (docs/categories.md)
+    case("en-mould", "Found mould on the bread I bought yesterday."),
     case("en-typo-poisoning", "my kid got food poisonning from your chicken", "safety"),
     case("en-typo-allergic", "I had an alergic reaction to the cream", "safety"),
     case("en-category", "The battery cover of the toy falls off.", "safety", category="safety"),
@@ -200,7 +201,7 @@ CROATIAN = [
     case("hr-vomit", "Dijete je povraćalo cijelu noć nakon vašeg soka.", "safety"),
     case("hr-fire", "Punjač se zapalio dok je bio uključen.", "safety"),
     case("hr-glass", "U jogurtu sam našla komadić stakla!", "safety"),
-    case("hr-mould", "Na kruhu je bila plijesan.", "safety"),
+    case("hr-mould", "Na kruhu je bila plijesan."),
     case(
         "hr-negation-then-explosion", "Nitko nije ozlijeđen, ali kuhalo je eksplodiralo.", "safety"
     ),
@@ -273,8 +274,8 @@ SERBIAN_LATIN = [
     # safety
     case("sr-poisoned", "Dete se otrovalo vašom pašteticom, bili smo kod lekara.", "safety"),
     case("sr-sparks-shock", "Fen je počeo da varniči i udarila me struja.", "safety"),
-    case("sr-mould-budj", "U hlebu sam našao buđ.", "safety"),
-    case("sr-mould-plesan", "Našla sam plesan na siru.", "safety"),
+    case("sr-mould-budj", "U hlebu sam našao buđ."),
+    case("sr-mould-plesan", "Našla sam plesan na siru."),
     case("sr-negation-then-explosion", "Niko nije povređen, ali je bojler eksplodirao.", "safety"),
     case("sr-negation-only", "Srećom niko nije povređen, samo se polica iskrivila."),
     case("sr-ovenproof-dish", "Vatrostalni sud je pukao u rerni."),
@@ -364,7 +365,7 @@ SERBIAN_CYRILLIC = [
     case("sr-cyr-sick", "Мој син се разболео после вашег сока.", "safety"),
     case("sr-cyr-fire", "Пуњач се запалио у току ноћи.", "safety"),
     case("sr-cyr-glass", "У јогурту сам нашла комад стакла.", "safety"),
-    case("sr-cyr-mould", "Хлеб је пун буђи.", "safety"),
+    case("sr-cyr-mould", "Хлеб је пун буђи."),
     case(
         "sr-cyr-negation-then-explosion",
         "Нико није повређен, али је грејалица експлодирала.",
@@ -444,9 +445,9 @@ BOSNIAN = [
         "bs-vomit-doctor", "Nakon vašeg soka dijete je povraćalo i bili smo kod ljekara.", "safety"
     ),
     case("bs-fire", "Grijalica se zapalila.", "safety"),
-    case("bs-mould-budj", "U hljebu je bila buđ.", "safety"),
-    case("bs-mould-plijesan", "Našao sam plijesan na siru.", "safety"),
-    case("bs-mould-d-for-dj", "hljeb je budav", "safety"),
+    case("bs-mould-budj", "U hljebu je bila buđ."),
+    case("bs-mould-plijesan", "Našao sam plijesan na siru."),
+    case("bs-mould-d-for-dj", "hljeb je budav"),
     case(
         "bs-negation-then-explosion", "Niko nije povrijeđen, ali je bojler eksplodirao.", "safety"
     ),
@@ -614,7 +615,6 @@ def test_real_words_are_not_read_as_typos(text: str, settings: Settings) -> None
         pytest.param("I'm going to the police.", "legal", id="the-police"),
         pytest.param("Porezao sam se na rub.", "safety", id="porezao"),
         pytest.param("Ruka mi je porezana.", "safety", id="porezana"),
-        pytest.param("Sir je bio pljesniv.", "safety", id="pljesniv"),
     ],
 )
 def test_the_real_words_still_count(text: str, reason: str, settings: Settings) -> None:
@@ -633,7 +633,7 @@ def test_explanation_names_the_longest_phrase_once(settings: Settings) -> None:
     [
         ("Мој адвокат ће вам се јавити.", "advokat"),
         ("If this is not sorted I will contact my lawyer.", "lawyer"),
-        ("Na kruhu je bila plijesan.", "plijesan"),
+        ("U čokoladi je bio komad stakla.", "stakla"),
     ],
 )
 def test_explanation_names_the_word(text: str, word: str, settings: Settings) -> None:

@@ -1,0 +1,87 @@
+"""``PersonOrAbuseOverSmallTalk``: wanting a person, or abusing the bot, is never small talk.
+
+"Am I chatting with a machine? I'd prefer a real person" reads like ``bot_challenge`` to the
+classifier, and "this bot is rubbish, total junk" too; answered as a bot question, the first
+customer is told to "just say so" after saying so, and the second is not heard at all. This
+component runs after the intent classifier (before the ``FallbackClassifier``). When the top
+intent is one of :data:`SMALL_TALK` (never a complaint: a complaint keeps its flow and the
+escalation policy reads the same words there), it puts
+
+* ``request_human`` first when the message asks for or prefers a person
+  (:data:`bot.policy.lexicons.HUMAN_REQUEST`), and otherwise
+* ``insult`` first when it insults someone, the bot included (:data:`bot.policy.lexicons.INSULTS`).
+
+"Are you a bot?" alone matches neither and stays an honest answer with an offer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.ranking import promote, top_intent
+from bot.policy import lexicons
+from bot.policy.lexicons import prepare
+
+PERSON_INTENT = "request_human"
+ABUSE_INTENT = "insult"
+#: Intents that a request for a person or abuse of the bot is mistaken for.
+SMALL_TALK = frozenset(
+    {"bot_challenge", "out_of_scope", "greet", "goodbye", "thank_you", "affirm", "deny", "praise"}
+)
+
+
+def corrected_intent(text: str) -> str | None:
+    """``request_human`` or ``insult`` when ``text`` asks for a person or is abusive."""
+    prepared = prepare(text)
+    if lexicons.HUMAN_REQUEST.find(prepared):
+        return PERSON_INTENT
+    if lexicons.INSULTS.find(prepared):
+        return ABUSE_INTENT
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
+    """Puts ``request_human`` or ``insult`` before small talk that asks for or abuses."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config."""
+        return {
+            # The intents that a request for a person or abuse may be put before.
+            "small_talk_intents": sorted(SMALL_TALK),
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self.small_talk_intents = frozenset(self._config["small_talk_intents"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> PersonOrAbuseOverSmallTalk:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Promotes ``request_human`` or ``insult`` in small talk that asks for or abuses."""
+        for message in messages:
+            text = message.get(TEXT)
+            if top_intent(message) not in self.small_talk_intents or not isinstance(text, str):
+                continue
+            corrected = corrected_intent(text)
+            if corrected is not None:
+                promote(message, corrected)
+        return messages

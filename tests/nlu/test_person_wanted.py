@@ -1,0 +1,68 @@
+"""PersonOrAbuseOverSmallTalk: a request for a person or abuse of the bot read as small talk goes
+to request_human or insult; a plain bot question and complaints keep the classifier's order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.person_wanted import PersonOrAbuseOverSmallTalk, corrected_intent
+
+RANKING = [
+    {"name": "bot_challenge", "confidence": 0.6},
+    {"name": "request_human", "confidence": 0.2},
+    {"name": "insult", "confidence": 0.1},
+    {"name": "complain_delivery", "confidence": 0.1},
+]
+
+PERSON = [
+    "Am I chatting with a machine? I'd prefer a real person",
+    "is this a bot? I want to talk to a human",
+    "jel ja pričam s mašinom? radije bih s čovjekom",
+    "да ли је ово робот, хоћу да причам са човеком",
+]
+ABUSE = [
+    "this bot is rubbish, total junk",
+    "ovaj bot je smeće",
+    "glupi bote",
+]
+NEITHER = ["are you a bot?", "jesi li ti robot?", "да ли сам у контакту са машином"]
+
+
+def _message(text: str, ranking: list[dict[str, Any]]) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(INTENT, dict(ranking[0]))
+    message.set("intent_ranking", [dict(entry) for entry in ranking])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, "request_human") for t in PERSON] + [(t, "insult") for t in ABUSE]
+)
+def test_person_or_abuse_goes_first(text: str, expected: str) -> None:
+    assert corrected_intent(text) == expected
+    message = _message(text, RANKING)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get(INTENT) == {"name": expected, "confidence": 0.6}
+    ranking = message.get("intent_ranking")
+    assert ranking[0]["name"] == expected
+    assert sorted(entry["confidence"] for entry in ranking) == [0.1, 0.1, 0.2, 0.6]
+
+
+@pytest.mark.parametrize("text", NEITHER)
+def test_a_plain_bot_question_stays_one(text: str) -> None:
+    assert corrected_intent(text) is None
+    message = _message(text, RANKING)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get("intent_ranking") == RANKING
+
+
+def test_complaints_keep_their_flow() -> None:
+    """A complaint that also asks for a person stays a complaint: its flow escalates it."""
+    ranking = [{"name": "complain_delivery", "confidence": 0.7}, *RANKING[1:3]]
+    message = _message("my parcel is lost, I want to talk to a human", ranking)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get("intent_ranking") == ranking
