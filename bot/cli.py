@@ -46,7 +46,6 @@ GROUPS: dict[str, str] = {
     "complaints": "inspect logged complaints",
     "agents": "staff accounts (agents, trainers, admins)",
     "eval": "measure the bot",
-    "prod": "production: several instances behind nginx, soak test",
 }
 
 
@@ -99,10 +98,8 @@ def command(
 #: each area keeps its commands beside its code). Imported when the parser is built.
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.store.customer_commands",
-    "bot.bench.commands",
     "bot.studio.ops_commands",
     "bot.studio.commands",
-    "bot.ops.commands",
     "bot.evaluation.commands",
 )
 

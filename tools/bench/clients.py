@@ -2,7 +2,7 @@
 
 REST answers a message with every reply at once. Over socket.io replies arrive one by one, so
 a turn is complete once the number of replies the same turn got over REST has arrived (see
-:mod:`bot.bench.load`, which learns the counts in a warm-up); without a known count, the turn
+:mod:`tools.bench.load`, which learns the counts in a warm-up); without a known count, the turn
 ends when no reply came for :data:`QUIET_SECONDS`.
 """
 
@@ -114,7 +114,7 @@ class SocketIOClient:
         self.base_url = base_url
         self.timeout = timeout
         #: A new connection per conversation, the socket id as the conversation (for Rasa's
-        #: own channel, see :mod:`bot.bench.stacks`), instead of a session per conversation.
+        #: own channel, see :mod:`tools.bench.stacks`), instead of a session per conversation.
         self.socket_per_conversation = socket_per_conversation
         self._conversations = 0
         self.sender_id = ""

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot import store
-from bot.bench.load import ConversationRecord
 from bot.store.models import Complaint
+from tools.bench.load import ConversationRecord
 
 #: Sender ids per query (SQLite limits the number of bound parameters).
 _CHUNK = 400

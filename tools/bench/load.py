@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.bench.clients import Client, TransportError
-from bot.bench.scripts import Conversation, Script
-from bot.bench.stats import PhaseStats
+from tools.bench.clients import Client, TransportError
+from tools.bench.scripts import Conversation, Script
+from tools.bench.stats import PhaseStats
 
 #: (script name, turn number) -> how many replies that turn gets; learnt over REST.
 Calibration = dict[tuple[str, int], int]

@@ -1,4 +1,4 @@
-"""The benchmark's Markdown report, targets and chart, from :func:`bot.bench.run.run`'s data."""
+"""The benchmark's Markdown report, targets and chart, from :func:`tools.bench.run.run`'s data."""
 
 from __future__ import annotations
 

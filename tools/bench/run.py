@@ -16,12 +16,12 @@ from typing import Any
 
 import aiohttp
 
-from bot.bench import ledger as ledger_module
-from bot.bench import stacks
-from bot.bench.clients import Client, RestClient, SocketIOClient
-from bot.bench.load import Calibration, PhaseResult, Shape, run_phase, warm_up
-from bot.bench.rss import RssSampler, tree_cpu_seconds, tree_rss, tree_size
-from bot.bench.scripts import OUR_SCRIPTS, STARTER_SCRIPTS, Script
+from tools.bench import ledger as ledger_module
+from tools.bench import stacks
+from tools.bench.clients import Client, RestClient, SocketIOClient
+from tools.bench.load import Calibration, PhaseResult, Shape, run_phase, warm_up
+from tools.bench.rss import RssSampler, tree_cpu_seconds, tree_rss, tree_size
+from tools.bench.scripts import OUR_SCRIPTS, STARTER_SCRIPTS, Script
 
 TRANSPORTS = ("rest", "socketio")
 

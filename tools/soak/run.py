@@ -1,11 +1,11 @@
 """The soak test: many conversations against the multi-instance production stack, with restarts.
 
-``python -m bot prod soak --messages 10000`` (or ``make soak``) starts the stack of
-:mod:`bot.ops.stack` (2 Rasa servers, 2 action servers, nginx) on PostgreSQL (a database of its
-own on ``--postgres``), a private Redis and RabbitMQ (a queue of its own), then lets simulated
-customers hold conversations through nginx's REST webhook. While they talk, an action server is
-killed and restarted, then one Rasa instance is restarted, then an action server again, at
-random points. It ends by counting the complaints in the database, per conversation.
+``python -m tools.soak --messages 10000`` (or ``make soak``) starts the stack of
+:mod:`tools.stack.cluster` (2 Rasa servers, 2 action servers, nginx) on PostgreSQL (a database
+of its own on ``--postgres``), a private Redis and RabbitMQ (a queue of its own), then lets
+simulated customers hold conversations through nginx's REST webhook. While they talk, an action
+server is killed and restarted, then one Rasa instance is restarted, then an action server again,
+at random points. It ends by counting the complaints in the database, per conversation.
 
 A customer whose message fails (5xx, connection reset) sends it again, as a person would. A 5xx
 counts as caused by a restart when it came while that restart was under way (from the stop
@@ -28,6 +28,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bot.runner import latest_model
+from bot.store import dispose_engines, session_scope
+from bot.store.models import Complaint
+from tools.stack.cluster import Layout, ProductionStack
+from tools.stack.services import PrivateRedis, queue_depth
 
 #: Seconds after a restarted server answers again during which a 5xx still counts as its doing.
 RESTART_GRACE_SECONDS = 5.0
@@ -310,11 +319,6 @@ async def _chaos(stack: Any, figures: Figures, total: int, rng: random.Random) -
 
 
 def complaint_counts(database_url: str, run_id: str) -> dict[str, int]:
-    from sqlalchemy import func, select
-
-    from bot.store import session_scope
-    from bot.store.models import Complaint
-
     with session_scope(database_url) as session:
         rows = session.execute(
             select(Complaint.sender_id, func.count(Complaint.id))
@@ -387,14 +391,6 @@ def run_soak(
     seed: int = 6,
 ) -> Report:
     """Start everything, run the soak, count, clean up; returns the figures."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from bot.ops.services import PrivateRedis, queue_depth
-    from bot.ops.stack import Layout, ProductionStack
-    from bot.runner import latest_model
-    from bot.store import dispose_engines
-
     model = latest_model()
     if model is None:
         raise RuntimeError("no trained model in models/: run `python -m bot train` first")

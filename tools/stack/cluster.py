@@ -1,6 +1,6 @@
 """Several Rasa servers and action servers behind nginx, on one PostgreSQL and one Redis.
 
-``python -m bot prod up --instances 2 --action-servers 2 --port 8080`` (see README,
+``python -m tools.stack up --instances 2 --action-servers 2 --port 8080`` (see README,
 "Production") starts, on this machine:
 
 * ``--action-servers`` rasa_sdk action servers, ports ``port+60``, ``port+61``, ...;

@@ -11,7 +11,7 @@ import pytest
 import socketio
 from aiohttp import web
 
-from bot.bench.clients import SocketIOClient
+from tools.bench.clients import SocketIOClient
 
 
 def _free_port() -> int:
@@ -96,7 +96,7 @@ async def rest_server() -> AsyncIterator[tuple[str, list[int]]]:
 async def test_each_rest_conversation_is_a_visitor_with_its_own_connection(
     rest_server: tuple[str, list[int]],
 ) -> None:
-    from bot.bench.clients import RestClient
+    from tools.bench.clients import RestClient
 
     base_url, ports = rest_server
     async with aiohttp.ClientSession() as shared:

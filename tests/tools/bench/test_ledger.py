@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import store
-from bot.bench.ledger import check
-from bot.bench.load import ConversationRecord
+from tools.bench.ledger import check
+from tools.bench.load import ConversationRecord
 
 
 def _store_complaint(url: str, sender_id: str) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.bench.report import chart, markdown, targets
+from tools.bench.__main__ import main
+from tools.bench.report import chart, markdown, targets
+from tools.bench.run import VARIANTS
 
 
 def _phase(transport: str, shape: str, p95: float, rate: float, **extra: Any) -> dict[str, Any]:
@@ -139,8 +141,6 @@ def test_a_variant_without_action_server_reports_its_settings() -> None:
 
 
 def test_variants_name_their_settings() -> None:
-    from bot.bench.run import VARIANTS
-
     names = [variant.name for variant in VARIANTS]
     assert names[0] == "ours-sqlite" and len(set(names)) == len(names)
     assert VARIANTS[0].description == "sqlite, action server, 1 worker"
@@ -149,7 +149,7 @@ def test_variants_name_their_settings() -> None:
 
 
 def test_an_unknown_variant_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
-
-    assert main(["bench", "--variant", "ours-nonsense", "--no-starter"]) != 0
+    with pytest.raises(SystemExit) as exit_:
+        main(["--variant", "ours-nonsense", "--no-starter"])
+    assert exit_.value.code != 0
     assert "unknown variant ours-nonsense" in capsys.readouterr().err

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from bot.bench.rss import RssSampler, tree_rss
+from tools.bench.rss import RssSampler, tree_rss
 
 MB = 1024 * 1024
 
@@ -61,7 +61,7 @@ def test_pss_counts_a_forked_childs_shared_pages_once() -> None:
     import os
     import signal
 
-    from bot.bench.rss import tree_pss, tree_size
+    from tools.bench.rss import tree_pss, tree_size
 
     ballast = bytearray(64 * 2**20)  # touched pages the child shares until it writes them
     ballast[:: 4096] = b"x" * len(ballast[:: 4096])

@@ -8,7 +8,9 @@ import random
 import pytest
 from ruamel.yaml import YAML
 
-from bot.bench.scripts import (
+from bot.settings import PROJECT_ROOT
+from bot.text.language import Detection, detect
+from tools.bench.scripts import (
     COMPLAINT_SCRIPTS,
     OUR_SCRIPTS,
     QUESTIONS,
@@ -18,8 +20,6 @@ from bot.bench.scripts import (
     classify,
     random_values,
 )
-from bot.settings import PROJECT_ROOT
-from bot.text.language import Detection, detect
 
 
 def _detections(script: Script) -> list[tuple[str, Detection]]:

@@ -1,4 +1,4 @@
-"""Percentiles, throughput and the phase summary of bot.bench.stats."""
+"""Percentiles, throughput and the phase summary of tools.bench.stats."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from bot.bench.stats import PhaseStats, percentile, throughput
+from tools.bench.stats import PhaseStats, percentile, throughput
 
 
 def test_percentiles_of_one_to_hundred() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ops.soak import (
+from tools.soak.run import (
     Accounting,
     Conversation,
     Figures,

@@ -27,11 +27,11 @@ from websockets.client import connect as websocket_connect
 
 from bot import store
 from bot.handoff import holder
-from bot.ops.services import PrivatePostgres, PrivateRedis, queue_depth
-from bot.ops.stack import Layout, ProductionStack, nginx_binary
 from bot.store.models import Complaint, ComplaintEvent
 from tests.conftest import IN_CI, require_service
 from tests.test_smoke import TICKET
+from tools.stack.cluster import Layout, ProductionStack, nginx_binary
+from tools.stack.services import PrivatePostgres, PrivateRedis, queue_depth
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ops.stack import Layout, nginx_binary, render_nginx_conf
+from tools.stack.cluster import Layout, nginx_binary, render_nginx_conf
 
 
 def test_layout_ports_do_not_overlap() -> None:
