@@ -123,6 +123,12 @@ def rasa_server_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     return {**env, "SANIC_WORKERS": str(settings.rasa_workers)}
 
 
+def actions_server_command(port: int) -> list[str]:
+    """The action server on ``port``: rasa_sdk with log masking (:mod:`bot.ops.actions_main`)."""
+    return [sys.executable, "-m", "bot.ops.actions_main", "--actions", "actions",
+            "--port", str(port)]  # fmt: skip
+
+
 def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
     with a token or JWT secret (added by rasa_main from the settings), never open."""
@@ -164,14 +170,8 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
     checks: list[tuple[str, subprocess.Popen[bytes]]] = []
     if not settings.actions_in_process:
         actions = subprocess.Popen(
-            [
-                sys.executable, "-m", "rasa_sdk",
-                "--actions", "actions",
-                "--port", str(settings.actions_port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-        )  # fmt: skip
+            actions_server_command(settings.actions_port), cwd=PROJECT_ROOT, env=env
+        )
         checks.append((f"http://{settings.host}:{settings.actions_port}/health", actions))
     rasa = subprocess.Popen(
         rasa_server_command(settings, model, endpoints),

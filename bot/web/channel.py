@@ -49,18 +49,13 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import handoff, logmask, speedups
+from bot import handoff
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
 
-logmask.install()
-
 logger = logging.getLogger(__name__)
-
-# Every `rasa run` of this project loads this module: apply the measured Rasa speed-ups.
-speedups.install()
 
 #: Longest message (in characters) the channel passes on to Rasa.
 MAX_MESSAGE_LENGTH = 5000

@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
 from bot.runner import (
+    actions_server_command,
     child_env,
     create_tracker_tables,
     rasa_command,
@@ -226,7 +227,7 @@ def start_ours(
     commands: dict[str, tuple[list[str], str]] = {}
     if not variant.actions_in_process:
         commands["actions"] = (
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            actions_server_command(actions_port),
             f"http://{host}:{actions_port}/health",
         )
     commands["rasa"] = (

@@ -20,7 +20,6 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from bot.runner import PROJECT_ROOT, child_env, rasa_server_command, write_endpoints
+from bot.runner import (
+    PROJECT_ROOT,
+    actions_server_command,
+    child_env,
+    rasa_server_command,
+    write_endpoints,
+)
 from bot.settings import Settings, load_settings
 
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"
@@ -157,7 +162,7 @@ class ProductionStack:
 
     def start_actions(self, index: int) -> None:
         port = self.layout.action_ports[index]
-        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+        command = actions_server_command(port)
         self.actions[index] = self._spawn(f"actions-{index}", command, self.env)
 
     def start_rasa(self, index: int) -> None:

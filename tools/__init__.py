@@ -1,0 +1,1 @@
+"""Tooling outside the product package: benchmarks, evaluation, soak and test stacks."""
