@@ -6,7 +6,6 @@ changed; we call it every time and let it decide.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,29 +15,18 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+from rasa.core.tracker_store import SQLTrackerStore
 from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
+from bot.ops.endpoints import production_endpoints, rasa_api_args
+from bot.rasa_process import child_env, rasa_command
 from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot.store import get_engine, migrate
+from bot.studio.model_files import active_model as studio_active_model
 
 MODELS_DIR = PROJECT_ROOT / "models"
 VAR_DIR = PROJECT_ROOT / "var"
-
-
-def child_env() -> dict[str, str]:
-    """The environment for Rasa processes: our package importable, telemetry off."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
-    )
-    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
-
-
-def rasa_command(*args: str) -> list[str]:
-    """``rasa ARGS`` run with this interpreter, so the project's venv is always used."""
-    return [sys.executable, "-m", "rasa", *args]
 
 
 def tracker_store_config(database_url: str) -> dict[str, object]:
@@ -63,8 +51,6 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
 def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml") -> Path:
     """endpoints.yml with the action server, the tracker store and, in production, the Redis
     lock store and the RabbitMQ event broker (see :mod:`bot.ops.endpoints`)."""
-    from bot.ops.endpoints import production_endpoints
-
     yaml = YAML()
     endpoints = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"] = {
@@ -86,8 +72,6 @@ def latest_model() -> Path | None:
 
 def active_model() -> Path | None:
     """The model a trainer activated in the studio (``models/active.json``), if any."""
-    from bot.studio.models import active_model as studio_active_model
-
     return studio_active_model(PROJECT_ROOT)
 
 
@@ -132,8 +116,6 @@ def actions_server_command(port: int) -> list[str]:
 def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
     with a token or JWT secret (added by rasa_main from the settings), never open."""
-    from bot.ops.endpoints import rasa_api_args
-
     return [
         sys.executable, "-m", "bot.ops.rasa_main", "run",
         "--model", str(model),
@@ -152,10 +134,6 @@ def create_tracker_tables(database_url: str) -> None:
     Every worker's tracker store creates it at start-up; on a new database they race, and all
     but one log an error for a table that another has just made.
     """
-    from rasa.core.tracker_store import SQLTrackerStore
-
-    from bot.store import get_engine
-
     SQLTrackerStore.Base.metadata.create_all(get_engine(database_url))
 
 
@@ -200,8 +178,6 @@ def stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
 
 def run() -> int:
     """Migrate, train if needed, start everything, and wait until interrupted."""
-    from bot.store import migrate
-
     settings = get_settings()
     migrate(settings.database_url)
     if train() != 0:

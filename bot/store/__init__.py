@@ -46,7 +46,7 @@ from bot.store.db import (
     read_scope,
     session_scope,
 )
-from bot.store.models import (
+from bot.store.tables import (
     ACTIVE_STATUSES,
     DESIRED_RESOLUTIONS,
     LANGUAGES,

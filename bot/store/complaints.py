@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import StoreError
-from bot.store.models import (
+from bot.store.tables import (
     ACTIVE_STATUSES,
     ACTOR_LENGTH,
     CHANNEL_LENGTH,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.cli import GROUPS, CliError, arg, command, format_table
 from bot.settings import get_settings
-from bot.studio import nlu, responses, stories
+from bot.studio import responses, stories, training_examples
 from bot.studio.errors import StudioError
 from bot.studio.project import LANGUAGES
 from bot.studio.validation import validate_project
@@ -55,7 +55,7 @@ def _score(scores: Any) -> str:
     arguments=(_PROJECT,),
 )
 def cmd_intents(args: argparse.Namespace) -> int:
-    listing = _do(nlu.list_intents, _root(args))
+    listing = _do(training_examples.list_intents, _root(args))
     rows = [
         [item["name"], *(str(item["counts"][lang]) for lang in LANGUAGES), _score(item["scores"])]
         for item in listing["intents"]
@@ -73,7 +73,7 @@ def cmd_intents(args: argparse.Namespace) -> int:
     arguments=(arg("intent"), arg("--language", choices=LANGUAGES), _PROJECT),
 )
 def cmd_examples(args: argparse.Namespace) -> int:
-    detail = _do(nlu.intent_detail, _root(args), args.intent)
+    detail = _do(training_examples.intent_detail, _root(args), args.intent)
     for language in [args.language] if args.language else LANGUAGES:
         for example in detail["examples"][language]:
             print(f"{language}\t{example['text']}")
@@ -87,7 +87,9 @@ def cmd_examples(args: argparse.Namespace) -> int:
     arguments=(arg("intent"), arg("text"), _LANGUAGE, _PROJECT),
 )
 def cmd_add_example(args: argparse.Namespace) -> int:
-    parsed, _ = _do(nlu.add_example, _root(args), args.intent, args.text, args.language)
+    parsed, _ = _do(
+        training_examples.add_example, _root(args), args.intent, args.text, args.language
+    )
     print(f"added to {args.intent} ({args.language}): {parsed['text']}")
     return 0
 
@@ -99,7 +101,7 @@ def cmd_add_example(args: argparse.Namespace) -> int:
     arguments=(arg("intent"), arg("text"), _LANGUAGE, _PROJECT),
 )
 def cmd_delete_example(args: argparse.Namespace) -> int:
-    _do(nlu.delete_example, _root(args), args.intent, args.language, args.text)
+    _do(training_examples.delete_example, _root(args), args.intent, args.language, args.text)
     print(f"deleted from {args.intent} ({args.language}): {args.text}")
     return 0
 
@@ -111,7 +113,7 @@ def cmd_delete_example(args: argparse.Namespace) -> int:
     arguments=(arg("name"), arg("--example", required=True), _LANGUAGE, _PROJECT),
 )
 def cmd_add_intent(args: argparse.Namespace) -> int:
-    _do(nlu.add_intent, _root(args), args.name, {args.language: [args.example]})
+    _do(training_examples.add_intent, _root(args), args.name, {args.language: [args.example]})
     print(f"added intent {args.name}")
     return 0
 

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from bot.runner import child_env
+from bot.rasa_process import child_env
 from bot.settings import get_settings
 from bot.studio.errors import StudioError
 

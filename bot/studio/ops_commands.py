@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.cli import GROUPS, CliError, arg, command, format_table
 from bot.settings import get_settings
-from bot.studio import analytics, evaluation, models, review, training
+from bot.studio import analytics, eval_jobs, model_files, review, training
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner
 
@@ -85,7 +85,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             item["data_version"] or "-",
             item["trained_by"] or "-",
         ]
-        for item in models.list_models(_root())
+        for item in model_files.list_models(_root())
     ]
     if not rows:
         print("no trained models")
@@ -101,14 +101,14 @@ def cmd_models(args: argparse.Namespace) -> int:
     arguments=(arg("model", help="the model's file name, as listed by 'studio models'"),),
 )
 def cmd_activate(args: argparse.Namespace) -> int:
-    path = _studio(models.activate, _root(), args.model, "cli")
+    path = _studio(model_files.activate, _root(), args.model, "cli")
     print(f"active model: {path.name}")
     return 0
 
 
 @command("studio", "rollback", help="activate the model that was active before the current one")
 def cmd_rollback(args: argparse.Namespace) -> int:
-    path = _studio(models.rollback, _root(), "cli")
+    path = _studio(model_files.rollback, _root(), "cli")
     print(f"rolled back; active model: {path.name}")
     return 0
 
@@ -117,11 +117,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     "studio",
     "evaluate",
     help="NLU cross-validation and the test stories, stored for the Evaluation page",
-    arguments=(arg("--folds", type=int, default=evaluation.DEFAULT_FOLDS),),
+    arguments=(arg("--folds", type=int, default=eval_jobs.DEFAULT_FOLDS),),
 )
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    job = _run_in_foreground(_studio(evaluation.prepare, _root(), "cli", args.folds))
-    summary = evaluation.latest_summary(_root()) if job.state == "succeeded" else None
+    job = _run_in_foreground(_studio(eval_jobs.prepare, _root(), "cli", args.folds))
+    summary = eval_jobs.latest_summary(_root()) if job.state == "succeeded" else None
     if summary:
         rows = [
             [name, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}",

@@ -29,9 +29,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import store
 from bot.settings import get_settings
-from bot.store.models import Complaint, ComplaintEvent
+from bot.store.tables import Complaint, ComplaintEvent
 from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
+from bot.studio.stories import add_test_story
+from bot.studio.training_examples import add_example
 
 REASONS: tuple[str, ...] = ("low_confidence", "fallback", "not_understood", "corrected")
 CORRECTION_KIND = "intent_corrected"
@@ -247,8 +249,6 @@ def add_as_example(
     root: Path, item_id: object, intent: object, by: str, database_url: str | None = None
 ) -> dict[str, Any]:
     """Add the message of ``item_id`` as an example of ``intent`` (validated, then saved)."""
-    from bot.studio.project import add_example
-
     item = get_item(root, item_id, database_url)
     name = check_intent(root, intent)
     if not item["text"].strip():
@@ -286,8 +286,6 @@ def conversation_as_story(
     database_url: str | None = None,
 ) -> dict[str, Any]:
     """Turn the whole conversation of ``item_id`` into a test story."""
-    from bot.studio.project import add_test_story
-
     item = get_item(root, item_id, database_url)
     url = database_url or get_settings().database_url
     steps = story_steps(_scan(url, item["sender_id"]))

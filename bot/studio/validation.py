@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.studio.errors import StudioError
-from bot.studio.project import CONFIG, CORE_FILES, DOMAIN, nlu_files
+from bot.studio.files import CONFIG, CORE_FILES, DOMAIN, nlu_files
 
 logger = logging.getLogger(__name__)
 

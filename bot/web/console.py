@@ -38,8 +38,8 @@ from bot.store import (
     set_status,
 )
 from bot.store.db import StoreError
-from bot.store.models import Agent
 from bot.store.retry import is_transient, retry_db_async
+from bot.store.tables import Agent
 from bot.web.auth import (
     AGENT_ROLES,
     SESSION_COOKIE,

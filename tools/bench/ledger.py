@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot import store
-from bot.store.models import Complaint
+from bot.store.tables import Complaint
 from tools.bench.load import ConversationRecord
 
 #: Sender ids per query (SQLite limits the number of bound parameters).

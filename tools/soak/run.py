@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 from bot.runner import latest_model
 from bot.store import dispose_engines, session_scope
-from bot.store.models import Complaint
+from bot.store.tables import Complaint
 from tools.stack.cluster import Layout, ProductionStack
 from tools.stack.services import PrivateRedis, queue_depth
 

@@ -27,7 +27,7 @@ from websockets.client import connect as websocket_connect
 
 from bot import store
 from bot.handoff import holder
-from bot.store.models import Complaint, ComplaintEvent
+from bot.store.tables import Complaint, ComplaintEvent
 from tests.conftest import IN_CI, require_service
 from tests.test_smoke import TICKET
 from tools.stack.cluster import Layout, ProductionStack, nginx_binary

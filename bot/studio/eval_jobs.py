@@ -23,10 +23,10 @@ from bot.evaluation.crossval import (
     read_predictions,
     scores_by_language,
 )
-from bot.runner import rasa_command
+from bot.rasa_process import rasa_command
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner, JobStore, Step, now_iso, read_json, write_json
-from bot.studio.models import serving_model
+from bot.studio.model_files import serving_model
 
 KIND = "evaluations"
 LATEST = "latest.json"
