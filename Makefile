@@ -44,6 +44,7 @@ test: setup $(RASA_WEBCHAT) lint
 lint: setup
 	$(BIN)/ruff check bot actions tools tests
 	$(BIN)/mypy bot actions tools
+	$(BIN)/lint-imports
 
 unit: setup
 	$(BIN)/python -m pytest -q -m "not slow"

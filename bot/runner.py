@@ -15,13 +15,12 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from rasa.core.tracker_store import SQLTrackerStore
 from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
 from bot.ops.endpoints import production_endpoints, rasa_api_args
 from bot.rasa_process import child_env, rasa_command
-from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.store import get_engine, migrate
 from bot.studio.model_files import active_model as studio_active_model
 
@@ -75,14 +74,14 @@ def active_model() -> Path | None:
     return studio_active_model(PROJECT_ROOT)
 
 
-def train(force: bool = False) -> int:
+def train(settings: Settings, force: bool = False) -> int:
     """Train a model unless the newest one was trained on exactly this data."""
     args = [
         "train",
         "--domain", "domain.yml",
         "--config", "config.yml",
         "--data", "data",
-        "--out", str(MODELS_DIR),
+        "--out", str(settings.models_dir),
     ]
     if force:
         args.append("--force")
@@ -134,13 +133,16 @@ def create_tracker_tables(database_url: str) -> None:
     Every worker's tracker store creates it at start-up; on a new database they race, and all
     but one log an error for a table that another has just made.
     """
+    # heavy: Rasa's tracker store module imports Rasa (seconds); only the workers path needs it
+    from rasa.core.tracker_store import SQLTrackerStore
+
     SQLTrackerStore.Base.metadata.create_all(get_engine(database_url))
 
 
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server (unless the actions run in the Rasa process) and the Rasa
     server; return once they answer."""
-    env = child_env()
+    env = {**child_env(), "DATABASE_URL": settings.database_url}
     # one file per port: stacks started side by side must not read each other's endpoints
     endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
     if settings.rasa_workers > 1:
@@ -176,11 +178,10 @@ def stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def run() -> int:
+def run(settings: Settings) -> int:
     """Migrate, train if needed, start everything, and wait until interrupted."""
-    settings = get_settings()
     migrate(settings.database_url)
-    if train() != 0:
+    if train(settings) != 0:
         print("training failed; see the messages above", file=sys.stderr)
         return 1
     model = active_model() or latest_model()

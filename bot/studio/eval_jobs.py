@@ -59,6 +59,7 @@ def stage_parser(folds: int) -> Callable[[str], str | None]:
 
 def per_intent(predictions: list[Prediction]) -> dict[str, dict[str, float | int]]:
     """Precision, recall, F1 and support of every gold or predicted intent."""
+    # heavy, optional: scikit-learn is needed only when an evaluation is scored
     from sklearn.metrics import precision_recall_fscore_support
 
     labels = sorted({p.intent for p in predictions} | {p.predicted for p in predictions} - {""})
@@ -80,6 +81,7 @@ def per_intent(predictions: list[Prediction]) -> dict[str, dict[str, float | int
 
 def draw_confusion(predictions: list[Prediction], target: Path) -> None:
     """A confusion-matrix picture (rows: true intent, columns: predicted) as PNG."""
+    # heavy, optional: matplotlib and scikit-learn only when a picture is drawn
     import matplotlib
 
     matplotlib.use("Agg")

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -222,8 +223,6 @@ def mark_done(root: Path, item_id: int, by: str, action: str, **details: Any) ->
 
 def known_intents(root: Path) -> list[str]:
     """The intents of the project's domain."""
-    from ruamel.yaml import YAML
-
     try:
         domain = YAML(typ="safe").load((root / "domain.yml").read_text(encoding="utf-8")) or {}
     except (OSError, ValueError) as problem:

@@ -41,6 +41,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def parse_example(markup: str) -> dict[str, Any]:
     """``{"text": markup, "plain": text, "entities": [{start, end, value, entity}]}``."""
+    # heavy: importing Rasa's NLU training-data code loads Rasa (seconds) for every studio import
     from rasa.shared.nlu.training_data.entities_parser import (
         find_entities_in_training_example,
         replace_entities,

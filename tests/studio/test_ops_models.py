@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import get_settings
 from bot.studio import model_files
 from bot.studio.errors import StudioError

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.cli import GROUPS, CliError, arg, command
+from bot.cli.registry import GROUPS, CliError, arg, command
 from bot.store.erasure import erase_customer, export_customer
 
 GROUPS.setdefault("customers", "export or erase one customer's data (privacy requests)")
@@ -19,7 +19,7 @@ GROUPS.setdefault("customers", "export or erase one customer's data (privacy req
     arguments=[arg("sender_id", help="the customer's sender id (see 'complaints show')")],
 )
 def cmd_customers_export(args: argparse.Namespace) -> int:
-    data = export_customer(args.sender_id, args.database_url)
+    data = export_customer(args.sender_id, args.settings.database_url)
     if not any(data["tables"].values()):
         raise CliError(f"nothing is stored about sender {args.sender_id!r}")
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -39,7 +39,7 @@ def cmd_customers_export(args: argparse.Namespace) -> int:
 def cmd_customers_erase(args: argparse.Namespace) -> int:
     if not args.yes:
         raise CliError("erasing cannot be undone: add --yes to confirm", exit_code=2)
-    receipt = erase_customer(args.sender_id, f"cli:{args.actor}", args.database_url)
+    receipt = erase_customer(args.sender_id, f"cli:{args.actor}", args.settings.database_url)
     if not receipt.total:
         raise CliError(f"nothing is stored about sender {args.sender_id!r}")
     sys.stdout.write(json.dumps(receipt.as_dict(), indent=2) + "\n")

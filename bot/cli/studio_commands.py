@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.cli import GROUPS, CliError, arg, command, format_table
-from bot.settings import get_settings
+from bot.cli.registry import GROUPS, CliError, arg, command, format_table
 from bot.studio import responses, stories, training_examples
 from bot.studio.errors import StudioError
 from bot.studio.project import LANGUAGES
@@ -29,7 +28,7 @@ _LANGUAGE = arg("--language", choices=LANGUAGES, default="en", help="language of
 
 
 def _root(args: argparse.Namespace) -> Path:
-    return Path(args.project or get_settings().project_dir)
+    return Path(args.project or args.settings.project_dir)
 
 
 def _do(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -10,14 +10,14 @@ studio, so a training started in the browser and one started here never overlap.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.cli import GROUPS, CliError, arg, command, format_table
-from bot.settings import get_settings
+from bot.cli.registry import GROUPS, CliError, arg, command, format_table
 from bot.studio import analytics, eval_jobs, model_files, review, training
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner
@@ -25,8 +25,8 @@ from bot.studio.jobs import Job, JobRunner
 GROUPS.setdefault("studio", "the trainer studio: edit, train, evaluate, review, analytics")
 
 
-def _root() -> Path:
-    return Path(get_settings().project_dir)
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.settings.project_dir)
 
 
 def _run_in_foreground(runner: JobRunner) -> Job:
@@ -68,7 +68,7 @@ def _studio(call: Any, *args: Any, **kwargs: Any) -> Any:
     arguments=(arg("--force", action="store_true", help="retrain every component"),),
 )
 def cmd_train(args: argparse.Namespace) -> int:
-    job = _run_in_foreground(training.prepare(_root(), "cli", force=args.force))
+    job = _run_in_foreground(training.prepare(_root(args), "cli", force=args.force))
     if job.state == "succeeded":
         print(f"trained {job.result['model']} in {job.elapsed_seconds():.0f}s; "
               "activate it with: studio activate " + job.result["model"])
@@ -85,7 +85,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             item["data_version"] or "-",
             item["trained_by"] or "-",
         ]
-        for item in model_files.list_models(_root())
+        for item in model_files.list_models(_root(args))
     ]
     if not rows:
         print("no trained models")
@@ -101,14 +101,14 @@ def cmd_models(args: argparse.Namespace) -> int:
     arguments=(arg("model", help="the model's file name, as listed by 'studio models'"),),
 )
 def cmd_activate(args: argparse.Namespace) -> int:
-    path = _studio(model_files.activate, _root(), args.model, "cli")
+    path = _studio(model_files.activate, _root(args), args.model, "cli")
     print(f"active model: {path.name}")
     return 0
 
 
 @command("studio", "rollback", help="activate the model that was active before the current one")
 def cmd_rollback(args: argparse.Namespace) -> int:
-    path = _studio(model_files.rollback, _root(), "cli")
+    path = _studio(model_files.rollback, _root(args), "cli")
     print(f"rolled back; active model: {path.name}")
     return 0
 
@@ -120,8 +120,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     arguments=(arg("--folds", type=int, default=eval_jobs.DEFAULT_FOLDS),),
 )
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    job = _run_in_foreground(_studio(eval_jobs.prepare, _root(), "cli", args.folds))
-    summary = eval_jobs.latest_summary(_root()) if job.state == "succeeded" else None
+    job = _run_in_foreground(_studio(eval_jobs.prepare, _root(args), "cli", args.folds))
+    summary = eval_jobs.latest_summary(_root(args)) if job.state == "succeeded" else None
     if summary:
         rows = [
             [name, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}",
@@ -147,10 +147,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     ),
 )
 def cmd_review(args: argparse.Namespace) -> int:
-    items = _studio(review.inbox, _root(), args.database_url, None, args.all)
+    items = _studio(review.inbox, _root(args), args.settings.database_url, None, args.all)
     if args.format == "jsonl":
-        import json
-
         for item in items:
             print(json.dumps(item, ensure_ascii=False))
         return 0
@@ -179,7 +177,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     arguments=(arg("id", type=int), arg("intent")),
 )
 def cmd_review_add(args: argparse.Namespace) -> int:
-    done = _studio(review.add_as_example, _root(), args.id, args.intent, "cli", args.database_url)
+    url = args.settings.database_url
+    done = _studio(review.add_as_example, _root(args), args.id, args.intent, "cli", url)
     print(f"added item {done['item']} as an example of {done['intent']} ({done['language']})")
     return 0
 
@@ -192,7 +191,12 @@ def cmd_review_add(args: argparse.Namespace) -> int:
 )
 def cmd_review_story(args: argparse.Namespace) -> int:
     done = _studio(
-        review.conversation_as_story, _root(), args.id, "cli", args.name, args.database_url
+        review.conversation_as_story,
+        _root(args),
+        args.id,
+        "cli",
+        args.name,
+        args.settings.database_url,
     )
     print(f"test story {done['story']!r} with {done['steps']} steps")
     return 0
@@ -205,8 +209,8 @@ def cmd_review_story(args: argparse.Namespace) -> int:
     arguments=(arg("id", type=int),),
 )
 def cmd_review_done(args: argparse.Namespace) -> int:
-    item = _studio(review.get_item, _root(), args.id, args.database_url)
-    review.mark_done(_root(), item["id"], "cli", "done")
+    item = _studio(review.get_item, _root(args), args.id, args.settings.database_url)
+    review.mark_done(_root(args), item["id"], "cli", "done")
     print(f"item {item['id']} handled")
     return 0
 
@@ -240,10 +244,9 @@ def cmd_analytics(args: argparse.Namespace) -> int:
          "category": args.category},
     )
     if args.csv:
-        sys.stdout.write(analytics.to_csv(analytics.complaint_rows(filters, args.database_url)))
+        rows = analytics.complaint_rows(filters, args.settings.database_url)
+        sys.stdout.write(analytics.to_csv(rows))
         return 0
-    import json
-
-    figures = analytics.summary(filters, args.database_url)
+    figures = analytics.summary(filters, args.settings.database_url)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
