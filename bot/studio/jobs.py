@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.rasa_process import child_env
-from bot.settings import get_settings
 from bot.studio.errors import StudioError
 
 #: Job states; the last three are final.
@@ -42,11 +41,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 #: A function that maps one log line to a new stage description, or None.
 StageParser = Callable[[str], str | None]
-
-
-def project_dir() -> Path:
-    """The Rasa project the studio works on (``BOT_PROJECT_DIR``, default the repository)."""
-    return Path(get_settings().project_dir)
 
 
 def studio_var(root: Path, *parts: str) -> Path:
