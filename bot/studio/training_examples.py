@@ -29,11 +29,11 @@ from bot.studio.project import (
     versions,
 )
 from bot.studio.yamlio import append, literal
+from bot.text.clean import one_line
 
 MAX_EXAMPLE_CHARS = 500
 INTENT_RE = re.compile(r"[a-z][a-z0-9_]{1,63}")
 EVALUATION_FILE = "var/studio/evaluations/latest.json"
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 # --------------------------------------------------------------------------- markup
@@ -91,7 +91,7 @@ def clean_text(value: Any, what: str = "The example", limit: int = MAX_EXAMPLE_C
         raise StudioError(f"{what} is longer than {limit} characters.", status=413)
     if "\n" in value.strip() or "\r" in value.strip():
         raise StudioError(f"{what} must be a single line.")
-    text = " ".join(_CONTROL_RE.sub(" ", value).split())
+    text = one_line(value)
     if not text:
         raise StudioError(f"{what} is empty.")
     return text
