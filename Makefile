@@ -44,6 +44,7 @@ test: setup $(RASA_WEBCHAT) lint
 lint: setup
 	$(BIN)/ruff check bot actions tools tests
 	$(BIN)/mypy bot actions tools
+	$(BIN)/lint-imports
 
 unit: setup
 	$(BIN)/python -m pytest -q -m "not slow"
@@ -67,12 +68,12 @@ eval: setup
 ## Soak test: 10,000 messages against 2 Rasa + 2 action servers behind nginx on PostgreSQL,
 ## Redis and RabbitMQ, with restarts; prints the figures (see README, "Production").
 soak: setup train
-	$(BIN)/python -m bot prod soak
+	$(BIN)/python -m tools.soak
 
 ## Load benchmark against Rasa's starter bot, trained in the same run (about 12 minutes on an
 ## idle 2-core machine, BENCH_ARGS=--quick about 7); figures in docs/benchmarks.md, docs/bench.png.
 bench: setup
-	$(BIN)/python -m bot bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache

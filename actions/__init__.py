@@ -1,5 +1,5 @@
-"""Custom actions of the complaint bot (rasa_sdk). They stay thin: the work is in ``bot``."""
+"""Custom actions of the complaint bot (rasa_sdk). They stay thin: the work is in ``bot``.
 
-from bot import logmask
-
-logmask.install()  # personal data masked in the action server's logs
+The action server is started by :mod:`bot.ops.actions_main`, which masks personal data in its
+logs before rasa_sdk loads this package.
+"""

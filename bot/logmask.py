@@ -4,8 +4,8 @@
 traceback text. :func:`install` puts it in front of every record of the process through the
 log-record factory, so it applies whatever handlers Rasa, Sanic or the action server set up
 later, and structlog output too (Rasa's structlog renders through the standard library).
-It is installed by the Rasa server (importing :mod:`bot.web.channel`), the action server
-(importing :mod:`actions`) and the command line (:func:`bot.cli.main`).
+It is installed explicitly at each entry point: the Rasa server (:func:`bot.rasa_patches.install`),
+the action server (:mod:`bot.ops.actions_main`) and the command line (:func:`bot.cli.main.main`).
 
 E-mail and phone patterns are those of the entity rules (:mod:`bot.text.entities`), so what the
 bot recognises as contact details is also what the logs hide.

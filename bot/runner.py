@@ -6,7 +6,6 @@ changed; we call it every time and let it decide.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,26 +18,14 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
-from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot.ops.endpoints import production_endpoints, rasa_api_args
+from bot.rasa_process import child_env, rasa_command
+from bot.settings import PROJECT_ROOT, Settings
+from bot.store import get_engine, migrate
+from bot.studio.model_files import active_model as studio_active_model
 
 MODELS_DIR = PROJECT_ROOT / "models"
 VAR_DIR = PROJECT_ROOT / "var"
-
-
-def child_env() -> dict[str, str]:
-    """The environment for Rasa processes: our package importable, telemetry off."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
-    )
-    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
-
-
-def rasa_command(*args: str) -> list[str]:
-    """``rasa ARGS`` run with this interpreter, so the project's venv is always used."""
-    return [sys.executable, "-m", "rasa", *args]
 
 
 def tracker_store_config(database_url: str) -> dict[str, object]:
@@ -63,8 +50,6 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
 def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml") -> Path:
     """endpoints.yml with the action server, the tracker store and, in production, the Redis
     lock store and the RabbitMQ event broker (see :mod:`bot.ops.endpoints`)."""
-    from bot.ops.endpoints import production_endpoints
-
     yaml = YAML()
     endpoints = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"] = {
@@ -86,19 +71,17 @@ def latest_model() -> Path | None:
 
 def active_model() -> Path | None:
     """The model a trainer activated in the studio (``models/active.json``), if any."""
-    from bot.studio.models import active_model as studio_active_model
-
     return studio_active_model(PROJECT_ROOT)
 
 
-def train(force: bool = False) -> int:
+def train(settings: Settings, force: bool = False) -> int:
     """Train a model unless the newest one was trained on exactly this data."""
     args = [
         "train",
         "--domain", "domain.yml",
         "--config", "config.yml",
         "--data", "data",
-        "--out", str(MODELS_DIR),
+        "--out", str(settings.models_dir),
     ]
     if force:
         args.append("--force")
@@ -123,11 +106,15 @@ def rasa_server_env(settings: Settings, env: dict[str, str]) -> dict[str, str]:
     return {**env, "SANIC_WORKERS": str(settings.rasa_workers)}
 
 
+def actions_server_command(port: int) -> list[str]:
+    """The action server on ``port``: rasa_sdk with log masking (:mod:`bot.ops.actions_main`)."""
+    return [sys.executable, "-m", "bot.ops.actions_main", "--actions", "actions",
+            "--port", str(port)]  # fmt: skip
+
+
 def rasa_server_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """``rasa run`` with the action fallback (:mod:`bot.ops.rasa_main`); the HTTP API only
     with a token or JWT secret (added by rasa_main from the settings), never open."""
-    from bot.ops.endpoints import rasa_api_args
-
     return [
         sys.executable, "-m", "bot.ops.rasa_main", "run",
         "--model", str(model),
@@ -146,9 +133,8 @@ def create_tracker_tables(database_url: str) -> None:
     Every worker's tracker store creates it at start-up; on a new database they race, and all
     but one log an error for a table that another has just made.
     """
+    # heavy: Rasa's tracker store module imports Rasa (seconds); only the workers path needs it
     from rasa.core.tracker_store import SQLTrackerStore
-
-    from bot.store import get_engine
 
     SQLTrackerStore.Base.metadata.create_all(get_engine(database_url))
 
@@ -156,7 +142,7 @@ def create_tracker_tables(database_url: str) -> None:
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server (unless the actions run in the Rasa process) and the Rasa
     server; return once they answer."""
-    env = child_env()
+    env = {**child_env(), "DATABASE_URL": settings.database_url}
     # one file per port: stacks started side by side must not read each other's endpoints
     endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
     if settings.rasa_workers > 1:
@@ -164,14 +150,8 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
     checks: list[tuple[str, subprocess.Popen[bytes]]] = []
     if not settings.actions_in_process:
         actions = subprocess.Popen(
-            [
-                sys.executable, "-m", "rasa_sdk",
-                "--actions", "actions",
-                "--port", str(settings.actions_port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-        )  # fmt: skip
+            actions_server_command(settings.actions_port), cwd=PROJECT_ROOT, env=env
+        )
         checks.append((f"http://{settings.host}:{settings.actions_port}/health", actions))
     rasa = subprocess.Popen(
         rasa_server_command(settings, model, endpoints),
@@ -198,13 +178,10 @@ def stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def run() -> int:
+def run(settings: Settings) -> int:
     """Migrate, train if needed, start everything, and wait until interrupted."""
-    from bot.store import migrate
-
-    settings = get_settings()
     migrate(settings.database_url)
-    if train() != 0:
+    if train(settings) != 0:
         print("training failed; see the messages above", file=sys.stderr)
         return 1
     model = active_model() or latest_model()

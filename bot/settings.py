@@ -136,6 +136,15 @@ class Settings:
     agent_disconnect_seconds: int = 60
     #: How long database work is retried while the database is unreachable.
     db_retry_seconds: int = 20
+    #: Working files: the SQLite database, logs, caches, the outbox (``BOT_VAR_DIR``).
+    var_dir: Path = PROJECT_ROOT / "var"
+    #: Trained Rasa models (``BOT_MODELS_DIR``).
+    models_dir: Path = PROJECT_ROOT / "models"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Action calls that could not run, kept for replay (see :mod:`bot.ops.fallback`)."""
+        return self.var_dir / "outbox"
 
     @property
     def shares_sockets_through_redis(self) -> bool:
@@ -371,6 +380,10 @@ def load_settings(
         ),
         db_retry_seconds=_as_int(
             "db_retry_seconds", env.get("BOT_DB_RETRY_SECONDS", data.get("db_retry_seconds", 20))
+        ),
+        var_dir=Path(env.get("BOT_VAR_DIR") or data.get("var_dir") or PROJECT_ROOT / "var"),
+        models_dir=Path(
+            env.get("BOT_MODELS_DIR") or data.get("models_dir") or PROJECT_ROOT / "models"
         ),
     )
     if settings.env not in ("local", "test", "production"):

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.settings import get_settings
+from bot import runner
+from bot.cli.main import main
+from bot.settings import Settings, get_settings
 from bot.store import (
     COMPLAINT_KEYS,
     create_complaint,
@@ -223,19 +223,17 @@ def test_usage(argv: list[str], expected: int, capsys: pytest.CaptureFixture[str
 @pytest.fixture
 def fake_runner(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     calls: list[tuple[str, Any]] = []
-    module = types.ModuleType("bot.runner")
 
-    def train(force: bool) -> int:
+    def train(settings: Settings, force: bool) -> int:
         calls.append(("train", force))
         return 0
 
-    def run() -> int:
-        calls.append(("run", os.environ.get("DATABASE_URL")))
+    def run(settings: Settings) -> int:
+        calls.append(("run", settings.database_url))
         return 3
 
-    module.train = train  # type: ignore[attr-defined]
-    module.run = run  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.runner", module)
+    monkeypatch.setattr(runner, "train", train)
+    monkeypatch.setattr(runner, "run", run)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return calls
 
@@ -245,10 +243,8 @@ def test_train_and_run_call_the_runner(
 ) -> None:
     assert main(["train"]) == 0
     assert main(["train", "--force"]) == 0
-    try:
-        assert main(["--database-url", "sqlite:////tmp/x.db", "run"]) == 3
-    finally:
-        get_settings.cache_clear()
+    assert main(["--database-url", "sqlite:////tmp/x.db", "run"]) == 3
+    assert "DATABASE_URL" not in os.environ  # handed to the runner, not exported
     assert fake_runner == [("train", False), ("train", True), ("run", "sqlite:////tmp/x.db")]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import policy, store
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings, get_settings
-from bot.store.models import Complaint
+from bot.store.tables import Complaint
 
 #: complaint_step values, see domain.yml and data/rules.yml.
 STEP_ASK_ORDER_REF = "ask_order_ref"

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.text.clean import MAX_MESSAGE_CHARS
+
 #: Complaint intents are named ``complain_<category slug>``.
 COMPLAINT_INTENT_PREFIX = "complain_"
 
 #: Longest customer text kept from a single message; longer input is cut, never rejected.
-MAX_TEXT_CHARS = 5000
+MAX_TEXT_CHARS = MAX_MESSAGE_CHARS
 
 
 @dataclass(frozen=True)

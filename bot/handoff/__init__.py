@@ -19,8 +19,8 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, Conversa
 from bot import store
 from bot.dialogue.turn import clean_text
 from bot.settings import get_settings
-from bot.store.models import Complaint
 from bot.store.retry import retry_db
+from bot.store.tables import Complaint
 
 #: Event kinds that move a conversation to a person, and back to the bot.
 TO_BOT = ("handed_back",)

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import store
 from bot.handoff import _holder_of
 from bot.settings import get_settings
-from bot.store.models import Agent, Complaint
+from bot.store.tables import Agent, Complaint
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,8 @@
-"""Operations: the production profile, several instances behind nginx, fault handling, soak.
+"""Operations: the production profile, Rasa's production endpoints, fault handling.
 
 * :mod:`bot.ops.endpoints` — Rasa's production endpoints (Redis lock store, RabbitMQ broker).
 * :mod:`bot.ops.stores` — the SQL tracker store that waits out a brief database outage.
 * :mod:`bot.ops.fallback` — runs an action in the Rasa process when the action server is gone.
-* :mod:`bot.ops.rasa_main` — ``rasa`` with the fallback installed.
-* :mod:`bot.ops.stack` — several Rasa and action servers behind nginx (``python -m bot prod up``).
-* :mod:`bot.ops.soak` — the soak test (``python -m bot prod soak``).
+* :mod:`bot.ops.rasa_main` — ``rasa`` with the patches of :mod:`bot.rasa_patches` installed.
+* :mod:`bot.ops.actions_main` — the action server (rasa_sdk) with log masking installed.
 """

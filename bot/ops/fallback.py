@@ -1,9 +1,9 @@
 """What Rasa does when the action server is gone: run the action here, or apologise.
 
 Rasa 3.6 logs a failed custom action and carries on "without the action's events": the ticket
-is never written and the customer gets the next canned answer without it. :func:`install`
-replaces :meth:`RemoteAction.run` in the Rasa server process (``python -m bot.ops.rasa_main``)
-with :func:`run_with_fallback`:
+is never written and the customer gets the next canned answer without it.
+:func:`bot.rasa_patches.install` replaces :meth:`RemoteAction.run` in the Rasa server process
+(``python -m bot.ops.rasa_main``) with :meth:`Fallback.run`:
 
 1. the action server is asked as usual;
 2. if it cannot be reached or answers 5xx, the same action call runs in this process with
@@ -25,6 +25,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,10 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
 from bot.ops.inprocess import run_here
-from bot.settings import get_settings
+from bot.text.fold import to_cyrillic
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_DIR = Path(__file__).resolve().parents[2] / "var" / "outbox"
 #: How often (at most) a working action server is handed the outbox.
 REPLAY_EVERY_SECONDS = 5.0
 
@@ -61,23 +61,20 @@ APOLOGIES: dict[str, str] = {
     ),
 }
 
-_original_run = RemoteAction.run
-_last_replay = 0.0
+#: Rasa's own ``RemoteAction.run``: the call to the action server.
+RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
 
 
 def apology(language: object, script: object = "latin") -> str:
     """The apology in the customer's language (``en`` when unknown); Serbian in Cyrillic too."""
     text = APOLOGIES.get(language if isinstance(language, str) else "en", APOLOGIES["en"])
     if language == "sr" and script == "cyrillic":
-        from bot.text.fold import to_cyrillic
-
         return to_cyrillic(text)
     return text
 
 
-def spool(action_call: dict[str, Any], outbox: Path | None = None) -> Path:
-    """Keep an action call that could not run, for :func:`replay_outbox`."""
-    directory = outbox or OUTBOX_DIR
+def spool(action_call: dict[str, Any], directory: Path) -> Path:
+    """Keep an action call that could not run in ``directory``, for :func:`replay_outbox`."""
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{time.time():.6f}-{uuid.uuid4().hex}.json"
     temporary = target.with_suffix(".tmp")
@@ -86,13 +83,12 @@ def spool(action_call: dict[str, Any], outbox: Path | None = None) -> Path:
     return target
 
 
-async def replay_outbox(action: RemoteAction, outbox: Path | None = None) -> int:
+async def replay_outbox(action: RemoteAction, directory: Path) -> int:
     """Send the kept action calls to the action server, oldest first; returns how many went.
 
     A call is deleted only once the action server has run it; the writes are idempotent, so a
     call replayed twice (two instances sharing the directory) still writes one complaint.
     """
-    directory = outbox or OUTBOX_DIR
     sent = 0
     for path in sorted(directory.glob("*.json")):
         try:
@@ -113,52 +109,63 @@ async def replay_outbox(action: RemoteAction, outbox: Path | None = None) -> int
     return sent
 
 
-def _maybe_replay(action: RemoteAction) -> None:
-    global _last_replay
-    now = time.monotonic()
-    if now - _last_replay < REPLAY_EVERY_SECONDS:
-        return
-    _last_replay = now
-    if OUTBOX_DIR.is_dir() and any(OUTBOX_DIR.glob("*.json")):
-        asyncio.get_running_loop().create_task(replay_outbox(action))
-
-
 def _slot(action_call: dict[str, Any], name: str) -> object:
     slots = (action_call.get("tracker") or {}).get("slots") or {}
     return slots.get(name)
 
 
-async def run_with_fallback(
-    self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
-) -> list[Event]:
+class Fallback:
     """:meth:`RemoteAction.run`, falling back to this process, then to an apology.
 
-    With ``actions_in_process`` set, the action server is not asked: the action runs here
-    first (:mod:`bot.ops.inprocess`); the apology and the outbox still cover a failure. A
-    form's rejection is passed on as Rasa's, as over HTTP.
+    Why: without it Rasa 3.6 drops a failed action's events, so a complaint is lost while the
+    action server restarts; the fault tests (``tests/tools/stack/test_faults.py``) and the soak
+    test (``make soak``: 10,000 messages with restarts, one complaint per conversation) measure
+    it.
     """
-    if not get_settings().actions_in_process:
+
+    def __init__(self, rasa_run: RasaRun, actions_in_process: bool, outbox: Path) -> None:
+        self.rasa_run = rasa_run
+        self.actions_in_process = actions_in_process
+        self.outbox = outbox
+        self._last_replay = 0.0
+
+    def _maybe_replay(self, action: RemoteAction) -> None:
+        now = time.monotonic()
+        if now - self._last_replay < REPLAY_EVERY_SECONDS:
+            return
+        self._last_replay = now
+        if self.outbox.is_dir() and any(self.outbox.glob("*.json")):
+            asyncio.get_running_loop().create_task(replay_outbox(action, self.outbox))
+
+    async def run(
+        self, action: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> list[Event]:
+        """Run ``action`` as Rasa would, with the fallbacks.
+
+        With ``actions_in_process`` the action server is not asked: the action runs here first
+        (:mod:`bot.ops.inprocess`); the apology and the outbox still cover a failure. A form's
+        rejection is passed on as Rasa's, as over HTTP.
+        """
+        if not self.actions_in_process:
+            try:
+                events = await self.rasa_run(action, output_channel, nlg, tracker, domain)
+            except ActionExecutionRejection:
+                raise
+            except RasaException as error:
+                logger.warning(
+                    "action server failed on %s (%s); running it here", action.name(), error
+                )
+            else:
+                self._maybe_replay(action)
+                return events
         try:
-            events = await _original_run(self, output_channel, nlg, tracker, domain)
+            return await run_here(action, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise
-        except RasaException as error:
-            logger.warning("action server failed on %s (%s); running it here", self.name(), error)
-        else:
-            _maybe_replay(self)
-            return events
-    try:
-        return await run_here(self, output_channel, nlg, tracker, domain)
-    except ActionExecutionRejection:
-        raise
-    except Exception:
-        logger.exception("could not run %s in this process; apologising", self.name())
-        action_call = self._action_call_format(tracker, domain)  # afresh: the run may alter it
-        spool(action_call)
-        text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
-        return [BotUttered(text, metadata={"apology": True})]
-
-
-def install() -> None:
-    """Make every custom action call in this process fall back as described above."""
-    RemoteAction.run = run_with_fallback
+        except Exception:
+            logger.exception("could not run %s in this process; apologising", action.name())
+            # afresh: the run may alter it
+            action_call = action._action_call_format(tracker, domain)
+            spool(action_call, self.outbox)
+            text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
+            return [BotUttered(text, metadata={"apology": True})]

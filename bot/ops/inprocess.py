@@ -15,6 +15,8 @@ from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import Event, deserialise_events
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
 ACTIONS_PACKAGE = "actions"
 
@@ -25,8 +27,6 @@ def executor() -> Any:
     """rasa_sdk's executor over the project's actions, registered once per process."""
     global _executor
     if _executor is None:
-        from rasa_sdk.executor import ActionExecutor
-
         created = ActionExecutor()
         created.register_package(ACTIONS_PACKAGE)
         _executor = created
@@ -39,8 +39,6 @@ async def run_action_call(action_call: dict[str, Any]) -> dict[str, Any]:
     A form validation that rejects the call raises Rasa's :class:`ActionExecutionRejection`,
     as the action server's 400 answer does over HTTP.
     """
-    from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
-
     try:
         result = await executor().run(action_call)
     except SdkRejection as rejection:

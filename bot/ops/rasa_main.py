@@ -1,4 +1,4 @@
-"""``rasa`` with the action-server fallback installed (see :mod:`bot.ops.fallback`).
+"""``rasa`` with this project's Rasa patches installed (see :mod:`bot.rasa_patches`).
 
 ``python -m bot.ops.rasa_main run ...`` takes exactly the arguments of ``rasa run``. With
 ``--enable-api`` it adds ``--auth-token`` / ``--jwt-secret`` from :mod:`bot.settings` here, in
@@ -12,15 +12,15 @@ import sys
 from rasa.__main__ import main
 
 from bot.ops.endpoints import rasa_api_args
-from bot.ops.fallback import install
-from bot.settings import get_settings
+from bot.rasa_patches import install
+from bot.settings import Settings, get_settings
 
 
-def with_api_secrets(argv: list[str]) -> list[str]:
+def with_api_secrets(argv: list[str], settings: Settings) -> list[str]:
     """``argv`` with the API secrets after ``--enable-api``; an open API is refused."""
     if "--enable-api" not in argv or "--auth-token" in argv or "--jwt-secret" in argv:
         return argv
-    secrets = rasa_api_args(get_settings())[1:]
+    secrets = rasa_api_args(settings)[1:]
     if not secrets:
         raise SystemExit("refusing to open Rasa's HTTP API without BOT_RASA_AUTH_TOKEN or "
                          "BOT_RASA_JWT_SECRET")
@@ -28,6 +28,7 @@ def with_api_secrets(argv: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.argv = with_api_secrets(sys.argv)
-    install()
+    settings = get_settings()
+    sys.argv = with_api_secrets(sys.argv, settings)
+    install(settings)
     main()

@@ -10,16 +10,10 @@ concrete wish is named: "ne znam, možda zamjenu" is a replacement.
 from __future__ import annotations
 
 from bot.policy.lexicons import RESOLUTION_LEXICONS, WISH_NEGATIONS, Hit, find_affirmed, prepare
+from bot.store.tables import DESIRED_RESOLUTIONS
 
-RESOLUTIONS: tuple[str, ...] = (
-    "refund",
-    "replacement",
-    "repair",
-    "apology",
-    "compensation",
-    "nothing",
-    "other",
-)
+#: The resolutions a customer can ask for: the store's list (one definition).
+RESOLUTIONS: tuple[str, ...] = DESIRED_RESOLUTIONS
 
 #: Intents that answer "nothing" on their own ("no", "ne", "hvala, to je sve").
 _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})

@@ -47,7 +47,7 @@ from bot.store.db import (
     read_scope,
     session_scope,
 )
-from bot.store.models import (
+from bot.store.tables import (
     ACTIVE_STATUSES,
     DESIRED_RESOLUTIONS,
     LANGUAGES,

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from bot.store.db import StoreError, session_scope
-from bot.store.models import ROLES, Agent, utcnow
+from bot.store.tables import ROLES, Agent, utcnow
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_CHARS = 10

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import StoreError
-from bot.store.models import (
+from bot.store.tables import (
     ACTIVE_STATUSES,
     ACTOR_LENGTH,
     CHANNEL_LENGTH,
@@ -52,6 +52,7 @@ from bot.store.models import (
     ComplaintEvent,
     utcnow,
 )
+from bot.text.clean import CONTROL_CHARS, remove_controls
 
 #: Ticket characters: no 0/O, 1/I/L, so a ticket read aloud or retyped stays unambiguous.
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -96,7 +97,6 @@ _PREFIX_RE = re.compile(r"[A-Z][A-Z0-9]{0,9}")
 _TICKET_RE = re.compile(rf"[A-Z][A-Z0-9]{{0,9}}-[{TICKET_ALPHABET}]{{{TICKET_CODE_LENGTH}}}")
 _ACTOR_RE = re.compile(r"customer|bot|system|agent:\S.*")
 # C0 and C1 control characters except tab, line feed and carriage return.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # --- validation helpers ---------------------------------------------------------------------
@@ -108,7 +108,7 @@ def _identifier(name: str, value: object, max_length: int) -> str:
     value = value.strip()
     if not value:
         raise StoreError(f"{name} must not be empty")
-    if _CONTROL_RE.search(value) or "\n" in value or "\r" in value or "\t" in value:
+    if CONTROL_CHARS.search(value) or "\n" in value or "\r" in value or "\t" in value:
         raise StoreError(f"{name} must not contain control characters (NUL, newlines, ...)")
     try:
         value.encode("utf-8")
@@ -144,7 +144,7 @@ def _free_text(name: str, value: object, max_chars: int) -> tuple[str, int | Non
     if not isinstance(value, str):
         raise StoreError(f"{name} must be a string, got {type(value).__name__}")
     text = value.encode("utf-8", "replace").decode("utf-8")
-    text = _CONTROL_RE.sub("", text).strip()
+    text = remove_controls(text)
     if len(text) <= max_chars:
         return text, None
     return text[: max_chars - 1] + "…", len(text)

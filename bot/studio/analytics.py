@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import store
 from bot.settings import get_settings
-from bot.store.models import LANGUAGES, Complaint
+from bot.store.tables import LANGUAGES, Complaint
 from bot.studio.errors import StudioError
 
 MAX_RANGE_DAYS = 366 * 3

@@ -16,7 +16,7 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import accuracy_score, f1_score
 
-from bot.runner import child_env, rasa_command
+from bot.rasa_process import child_env, rasa_command
 from bot.settings import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"

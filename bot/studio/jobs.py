@@ -28,9 +28,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from bot.runner import child_env
-from bot.settings import get_settings
+from bot.rasa_process import child_env
 from bot.studio.errors import StudioError
+from bot.text.clean import CONTROL_CHARS
 
 #: Job states; the last three are final.
 STATES: tuple[str, ...] = ("running", "succeeded", "failed", "cancelled")
@@ -38,15 +38,9 @@ KEEP_JOBS = 30
 LOG_TAIL_LINES = 40
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _JOB_ID = re.compile(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 #: A function that maps one log line to a new stage description, or None.
 StageParser = Callable[[str], str | None]
-
-
-def project_dir() -> Path:
-    """The Rasa project the studio works on (``BOT_PROJECT_DIR``, default the repository)."""
-    return Path(get_settings().project_dir)
 
 
 def studio_var(root: Path, *parts: str) -> Path:
@@ -64,7 +58,7 @@ def clean_line(raw: str) -> str:
     """A log line without colour codes, progress-bar carriage returns or control characters."""
     text = _ANSI.sub("", raw).rstrip("\n")
     text = text.rsplit("\r", 1)[-1]
-    return _CONTROL.sub("", text).rstrip()
+    return CONTROL_CHARS.sub("", text).rstrip()
 
 
 @dataclass

@@ -4,7 +4,7 @@
   the bytes (``"absent"`` for a file that does not exist yet). A save names the versions it
   was based on; when a file it changes has moved on, the save is refused with a 409
   (:class:`~bot.studio.errors.StaleVersion`): two trainers never silently overwrite each
-  other. Saves without versions (:func:`add_example`, :func:`add_test_story`, the CLI) only
+  other. Saves without versions (adding an example or a test story, the CLI) only
   add, under the same lock, so they lose nothing either.
 * **One writer at a time.** A save holds an exclusive ``flock`` on ``var/studio/project.lock``
   (shared by the web server, the CLI and studio-ops' jobs) from reading to writing.
@@ -28,53 +28,50 @@ from typing import Any, TypeVar
 from ruamel.yaml import YAML
 
 from bot.studio.errors import StaleVersion, StudioError
+from bot.studio.files import (
+    CONFIG,
+    CORE_FILES,
+    DOMAIN,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LOCK_FILE,
+    RULES,
+    STORIES,
+    check_language,
+    nlu_file,
+    nlu_files,
+    project_files,
+    test_file,
+)
+from bot.studio.validation import validate_change
 from bot.studio.yamlio import Document, loads
+
+__all__ = [
+    "CONFIG",
+    "CORE_FILES",
+    "DOMAIN",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "LOCK_FILE",
+    "RULES",
+    "STORIES",
+    "Change",
+    "check_language",
+    "nlu_file",
+    "nlu_files",
+    "project_files",
+    "read_data",
+    "save",
+    "test_file",
+    "versions",
+]
 
 T = TypeVar("T")
 
-#: The language keys of the NLU and test-story files (``data/nlu/<key>.yml``).
-LANGUAGES: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English",
-    "hr": "Croatian",
-    "bs": "Bosnian",
-    "sr_latn": "Serbian (Latin)",
-    "sr_cyrl": "Serbian (Cyrillic)",
-}
-DOMAIN = "domain.yml"
-CONFIG = "config.yml"
-RULES = "data/rules.yml"
-STORIES = "data/stories.yml"
-#: Files the validator reads besides the NLU files.
-CORE_FILES: tuple[str, ...] = (DOMAIN, CONFIG, RULES, STORIES)
-LOCK_FILE = "var/studio/project.lock"
 _TEMPLATES: dict[str, str] = {
     STORIES: 'version: "3.1"\nstories:\n',
     RULES: 'version: "3.1"\nrules:\n',
 }
-
-
-def nlu_file(language: str) -> str:
-    return f"data/nlu/{check_language(language)}.yml"
-
-
-def test_file(language: str) -> str:
-    return f"tests/stories/test_{check_language(language)}.yml"
-
-
-def check_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise StudioError(f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}.")
-    return language
-
-
-def nlu_files() -> list[str]:
-    return [f"data/nlu/{language}.yml" for language in LANGUAGES]
-
-
-def project_files() -> list[str]:
-    """Every file of the project that the studio reads, validates or writes."""
-    return [*CORE_FILES, *nlu_files(), *(f"tests/stories/test_{lang}.yml" for lang in LANGUAGES)]
 
 
 def _path(root: Path, rel: str) -> Path:
@@ -181,8 +178,6 @@ def save(
         texts = change.texts()
         texts = {rel: text for rel, text in texts.items() if text != _current_text(root, rel)}
         if texts and validate:
-            from bot.studio.validation import validate_change
-
             validate_change(root, texts)
         for rel, text in texts.items():
             _write_atomically(root / rel, text)
@@ -206,30 +201,3 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-# --------------------------------------------------------------------------- public API
-
-
-def add_example(
-    root: Path,
-    intent: str,
-    text: str,
-    language: str,
-    entities: Sequence[Mapping[str, Any]] | None = None,
-) -> None:
-    """Add ``text`` (with optional ``entities``: ``{"start", "end", "entity"}`` character
-    spans) as an example of ``intent`` in ``data/nlu/<language>.yml``, validated."""
-    from bot.studio import nlu
-
-    nlu.add_example(root, intent, text, language, entities)
-
-
-def add_test_story(
-    root: Path, name: str, steps: Sequence[Mapping[str, Any]], language: str
-) -> None:
-    """Append a test story ``name`` with Rasa story ``steps`` (``{"user": text, "intent": x}``,
-    ``{"action": x}``, ``{"slot_was_set": [...]}``, ...) to ``tests/stories/test_<lang>.yml``."""
-    from bot.studio.stories import add_test_story as append_test_story
-
-    append_test_story(root, name, steps, language)

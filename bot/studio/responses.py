@@ -16,8 +16,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.studio.errors import StudioError
-from bot.studio.nlu import clean_text
 from bot.studio.project import DOMAIN, LANGUAGES, Change, check_language, read_data, save, versions
+from bot.studio.training_examples import clean_text
 from bot.studio.yamlio import insert, put, quoted
 
 RESPONSE_RE = re.compile(r"utter_[a-z0-9_]{1,60}")

@@ -24,14 +24,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import store
 from bot.settings import get_settings
-from bot.store.models import Complaint, ComplaintEvent
+from bot.store.tables import Complaint, ComplaintEvent
 from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
+from bot.studio.stories import add_test_story
+from bot.studio.training_examples import add_example
 
 REASONS: tuple[str, ...] = ("low_confidence", "fallback", "not_understood", "corrected")
 CORRECTION_KIND = "intent_corrected"
@@ -220,8 +223,6 @@ def mark_done(root: Path, item_id: int, by: str, action: str, **details: Any) ->
 
 def known_intents(root: Path) -> list[str]:
     """The intents of the project's domain."""
-    from ruamel.yaml import YAML
-
     try:
         domain = YAML(typ="safe").load((root / "domain.yml").read_text(encoding="utf-8")) or {}
     except (OSError, ValueError) as problem:
@@ -247,8 +248,6 @@ def add_as_example(
     root: Path, item_id: object, intent: object, by: str, database_url: str | None = None
 ) -> dict[str, Any]:
     """Add the message of ``item_id`` as an example of ``intent`` (validated, then saved)."""
-    from bot.studio.project import add_example
-
     item = get_item(root, item_id, database_url)
     name = check_intent(root, intent)
     if not item["text"].strip():
@@ -286,8 +285,6 @@ def conversation_as_story(
     database_url: str | None = None,
 ) -> dict[str, Any]:
     """Turn the whole conversation of ``item_id`` into a test story."""
-    from bot.studio.project import add_test_story
-
     item = get_item(root, item_id, database_url)
     url = database_url or get_settings().database_url
     steps = story_steps(_scan(url, item["sender_id"]))

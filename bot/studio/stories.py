@@ -24,7 +24,6 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.studio.errors import StudioError
-from bot.studio.nlu import clean_text
 from bot.studio.project import (
     DOMAIN,
     RULES,
@@ -36,6 +35,7 @@ from bot.studio.project import (
     test_file,
     versions,
 )
+from bot.studio.training_examples import clean_text
 from bot.studio.yamlio import append, give_trailing, literal, take_trailing
 
 KINDS: dict[str, tuple[str, str]] = {"rule": (RULES, "rules"), "story": (STORIES, "stories")}

@@ -3,7 +3,7 @@
 ``rasa train`` runs as a subprocess of the web process (in a thread that reads its log), so the
 Sanic loop and the bot never wait for it. Progress is the stage parsed from Rasa's log (which
 component is training), the elapsed time and the log's tail. The new model is only written to
-``models/``; it serves once a trainer activates it (:mod:`bot.studio.models`).
+``models/``; it serves once a trainer activates it (:mod:`bot.studio.model_files`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.runner import rasa_command
+from bot.rasa_process import rasa_command
 from bot.studio.jobs import Job, JobRunner, JobStore, Step
-from bot.studio.models import MODELS_SUBDIR, write_model_notes
+from bot.studio.model_files import MODELS_SUBDIR, write_model_notes
 
 KIND = "training"
 #: The files a model is trained from, relative to the project.

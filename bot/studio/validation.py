@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.studio.errors import StudioError
-from bot.studio.project import CONFIG, CORE_FILES, DOMAIN, nlu_files
+from bot.studio.files import CONFIG, CORE_FILES, DOMAIN, nlu_files
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def _importer(config: Path, domain: Path, data: Path) -> Any:
     the E2E layer only adds end-to-end (text) turns of training stories, which the studio's
     stories do not have, and combining a single importer only copies; both deep-copy all NLU
     data (about three seconds per save on this project)."""
+    # heavy: Rasa's importers load Rasa (seconds); only a save or a validation needs them
     from rasa.shared.core.domain import Domain
     from rasa.shared.importers.importer import ResponsesSyncImporter
     from rasa.shared.importers.rasa import RasaFileImporter
@@ -140,6 +141,7 @@ def _captured() -> Iterator[list[str]]:
 
 def _rasa_checks(importer: Any) -> bool:
     """The checks of ``rasa data validate --fail-on-warnings`` (rasa.cli.utils.validate_files)."""
+    # heavy: Rasa's validator loads Rasa (seconds)
     from rasa.validator import Validator
 
     validator = Validator.from_importer(importer)
@@ -158,6 +160,7 @@ def _rasa_checks(importer: Any) -> bool:
 
 
 def _check_test_stories(domain: Any, rel: str, text: str) -> list[str]:
+    # heavy: Rasa's story reader loads Rasa (seconds)
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 

@@ -1,7 +1,7 @@
 """Staff authentication for the agent console and its JSON API.
 
 Two kinds of credentials, both random secrets of which only the SHA-256 is stored
-(:class:`bot.store.models.StaffToken`) with an expiry:
+(:class:`bot.store.tables.StaffToken`) with an expiry:
 
 * a console **session**: the ``console_session`` cookie (HttpOnly, SameSite=Strict, Secure on
   https), set by the sign-in form at ``/console/login``. Each session has its own CSRF token;
@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 from bot.settings import get_settings
 from bot.store import Agent, authenticate, session_scope
 from bot.store.db import StoreError
-from bot.store.models import StaffToken, utcnow
+from bot.store.tables import StaffToken, utcnow
 from bot.web.ratelimit import client_ip, rate_limits_of, retry_after
 
 logger = logging.getLogger(__name__)

@@ -49,21 +49,15 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import handoff, logmask, speedups
+from bot import handoff
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
 
-logmask.install()
-
 logger = logging.getLogger(__name__)
 
-# Every `rasa run` of this project loads this module: apply the measured Rasa speed-ups.
-speedups.install()
-
-#: Longest message (in characters) the channel passes on to Rasa.
-MAX_MESSAGE_LENGTH = 5000
 #: Largest socket.io packet (bytes): above a 1 MB message, so that one gets the polite
 #: "too long" answer instead of a dropped connection.
 MAX_SOCKET_PAYLOAD = 2 * 1024 * 1024

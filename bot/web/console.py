@@ -38,8 +38,10 @@ from bot.store import (
     set_status,
 )
 from bot.store.db import StoreError
-from bot.store.models import Agent
 from bot.store.retry import is_transient, retry_db_async
+from bot.store.tables import Agent
+from bot.text.clean import MAX_MESSAGE_CHARS as MAX_REPLY_CHARS
+from bot.text.clean import remove_controls
 from bot.web.auth import (
     AGENT_ROLES,
     SESSION_COOKIE,
@@ -55,13 +57,11 @@ from bot.web.auth import (
 logger = logging.getLogger(__name__)
 
 CONSOLE_DIR = Path(__file__).resolve().parent / "static" / "console"
-MAX_REPLY_CHARS = 5000
 MAX_NOTE_CHARS = 2000
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_QUERY_CHARS = 200
 NEAR_DEADLINE = timedelta(hours=2)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _ASSETS: dict[str, str] = {
     "console.js": "application/javascript; charset=utf-8",
@@ -117,7 +117,7 @@ def _text(body: dict[str, Any], field: str, max_chars: int) -> str | HTTPRespons
         return error(422, f"Field {field!r} must be a non-empty string.")
     if len(value) > max_chars:
         return error(413, f"Field {field!r} is longer than {max_chars} characters.")
-    return _CONTROL_RE.sub("", value).strip()
+    return remove_controls(value)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -31,7 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.store.models import SENDER_ID_LENGTH
+from bot.store.tables import SENDER_ID_LENGTH
 from bot.web.auth import error, json_body
 from bot.web.channel import (
     ComplaintSocketIOInput,

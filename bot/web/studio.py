@@ -53,7 +53,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import get_settings
-from bot.studio import nlu, responses, stories
+from bot.studio import responses, stories
+from bot.studio import training_examples as nlu
 from bot.studio.errors import StudioError
 from bot.studio.validation import validate_project
 from bot.web.auth import (

@@ -9,7 +9,7 @@ message from the console. The pages themselves (``/studio/training`` ...) are se
 Training and evaluation run in background threads (:mod:`bot.studio.jobs`); the routes only
 start them and read their state, so the server and the bot never wait. Activating a model
 loads it into this server's Rasa agent in a worker thread; other instances follow the pointer
-file (:func:`bot.studio.models.follow_active_model`).
+file (:func:`bot.studio.model_files.follow_active_model`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.studio import analytics, evaluation, models, review, training
+from bot.studio import analytics, review, training
+from bot.studio import eval_jobs as evaluation
+from bot.studio import model_files as models
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobStore, cancel
 from bot.web.auth import TRAINER_ROLES, Principal, database_url, error, json_body

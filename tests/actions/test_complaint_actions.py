@@ -28,7 +28,7 @@ from actions.forms import (
 from actions.slots import ValidateSlotMappings
 from actions.status import ActionComplaintStatus
 from bot import store
-from bot.store.models import Complaint
+from bot.store.tables import Complaint
 
 TICKET = re.compile(r"^C-[A-HJ-NP-Z2-9]{6}$")
 DOMAIN: dict[str, Any] = {"slots": {}, "responses": {}, "forms": {}}

@@ -6,7 +6,6 @@ nothing listens for the database outage."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import store
 from bot.ops import fallback
-from bot.runner import PROJECT_ROOT, child_env
+from bot.rasa_patches import RASA_REMOTE_ACTION_RUN
+from bot.runner import PROJECT_ROOT, actions_server_command, child_env
 from bot.settings import get_settings
 
 NOBODY = "http://127.0.0.1:6291/webhook"  # no action server here
@@ -37,10 +37,8 @@ def domain() -> Domain:
 
 
 @pytest.fixture()
-def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "outbox"
-    monkeypatch.setattr(fallback, "OUTBOX_DIR", target)
-    return target
+def outbox(tmp_path: Path) -> Path:
+    return tmp_path / "outbox"
 
 
 def tracker_with_complaint(sender: str, message_id: str) -> DialogueStateTracker:
@@ -59,12 +57,13 @@ def tracker_with_complaint(sender: str, message_id: str) -> DialogueStateTracker
     )
 
 
-async def run(domain: Domain, tracker: DialogueStateTracker, url: str) -> list[object]:
+async def run(
+    domain: Domain, tracker: DialogueStateTracker, url: str, outbox: Path
+) -> list[object]:
     action = RemoteAction("action_register_complaint", EndpointConfig(url))
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
-    return list(
-        await fallback.run_with_fallback(action, CollectingOutputChannel(), nlg, tracker, domain)
-    )
+    runner = fallback.Fallback(RASA_REMOTE_ACTION_RUN, actions_in_process=False, outbox=outbox)
+    return list(await runner.run(action, CollectingOutputChannel(), nlg, tracker, domain))
 
 
 def complaints(url: str, sender: str) -> int:
@@ -76,10 +75,10 @@ async def test_fallback_writes_the_complaint_in_process_once(
     domain: Domain, database: str, outbox: Path
 ) -> None:
     tracker = tracker_with_complaint("fallback-ana", "m-1")
-    events = await run(domain, tracker, NOBODY)
+    events = await run(domain, tracker, NOBODY, outbox)
     tickets = [e.value for e in events if isinstance(e, SlotSet) and e.key == "complaint_ticket"]
     assert tickets and tickets[0]
-    again = await run(domain, tracker, NOBODY)  # the same message, run a second time
+    again = await run(domain, tracker, NOBODY, outbox)  # the same message, run a second time
     assert [e.value for e in again if isinstance(e, SlotSet) and e.key == "complaint_ticket"] \
         == tickets
     assert complaints(database, "fallback-ana") == 1
@@ -90,7 +89,7 @@ async def test_fallback_writes_the_complaint_in_process_once(
 def action_server(database: str) -> Iterator[str]:
     env = dict(child_env(), DATABASE_URL=database)
     process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        actions_server_command(ACTIONS_PORT),
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -123,7 +122,7 @@ async def test_nothing_works_the_customer_gets_an_apology_and_the_outbox_replays
     monkeypatch.setenv("BOT_DB_RETRY_SECONDS", "1")
     get_settings.cache_clear()
     tracker = tracker_with_complaint("fallback-marko", "m-2")
-    events = await run(domain, tracker, NOBODY)
+    events = await run(domain, tracker, NOBODY, outbox)
     assert len(events) == 1 and isinstance(events[0], BotUttered)
     assert events[0].text == fallback.APOLOGIES["hr"]  # in the customer's language
     kept = list(outbox.glob("*.json"))

@@ -23,6 +23,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
 from bot import store
 from bot.ops import fallback, inprocess
+from bot.rasa_patches import RASA_REMOTE_ACTION_RUN
 from bot.runner import PROJECT_ROOT
 from bot.settings import SettingsError, get_settings, load_settings
 from tests.production.test_fallback import tracker_with_complaint as complaint_tracker
@@ -39,17 +40,24 @@ def domain() -> Domain:
 @pytest.fixture()
 def in_process(database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     monkeypatch.setenv("BOT_ACTIONS_IN_PROCESS", "true")
-    monkeypatch.setattr(fallback, "OUTBOX_DIR", tmp_path / "outbox")
     get_settings.cache_clear()
     yield database
     get_settings.cache_clear()
 
 
-async def run(domain: Domain, action_name: str, state: DialogueStateTracker) -> list[Any]:
+@pytest.fixture()
+def outbox(tmp_path: Path) -> Path:
+    return tmp_path / "outbox"
+
+
+async def run(
+    domain: Domain, action_name: str, state: DialogueStateTracker, outbox: Path
+) -> list[Any]:
     action = RemoteAction(action_name, EndpointConfig(NOBODY))
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     channel = CollectingOutputChannel()
-    return list(await fallback.run_with_fallback(action, channel, nlg, state, domain))
+    runner = fallback.Fallback(RASA_REMOTE_ACTION_RUN, actions_in_process=True, outbox=outbox)
+    return list(await runner.run(action, channel, nlg, state, domain))
 
 
 def tickets(events: list[Any]) -> list[str]:
@@ -57,23 +65,25 @@ def tickets(events: list[Any]) -> list[str]:
 
 
 async def test_the_complaint_is_written_here_without_any_action_server(
-    domain: Domain, in_process: str, caplog: pytest.LogCaptureFixture
+    domain: Domain, in_process: str, outbox: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    events = await run(domain, REGISTER, complaint_tracker("inproc-ana", "m-1"))
+    events = await run(domain, REGISTER, complaint_tracker("inproc-ana", "m-1"), outbox)
     assert tickets(events) and tickets(events)[0].startswith("C-")
     assert not [e for e in events if isinstance(e, BotUttered) and e.metadata.get("apology")]
     # the action server was never tried: no failure was logged, nothing waits in the outbox
     assert "action server failed" not in caplog.text
-    assert not (fallback.OUTBOX_DIR.exists() and any(fallback.OUTBOX_DIR.iterdir()))
+    assert not (outbox.exists() and any(outbox.iterdir()))
     with store.session_scope(in_process) as session:
         rows = store.list_complaints(session, sender_id="inproc-ana")
     assert [row.ticket for row in rows] == tickets(events)
 
 
-async def test_a_message_run_twice_is_still_one_complaint(domain: Domain, in_process: str) -> None:
-    first = await run(domain, REGISTER, complaint_tracker("inproc-ivo", "m-7"))
-    second = await run(domain, REGISTER, complaint_tracker("inproc-ivo", "m-7"))
+async def test_a_message_run_twice_is_still_one_complaint(
+    domain: Domain, in_process: str, outbox: Path
+) -> None:
+    first = await run(domain, REGISTER, complaint_tracker("inproc-ivo", "m-7"), outbox)
+    second = await run(domain, REGISTER, complaint_tracker("inproc-ivo", "m-7"), outbox)
     assert tickets(first) and tickets(first) == tickets(second)
     with store.session_scope(in_process) as session:
         assert len(store.list_complaints(session, sender_id="inproc-ivo")) == 1
@@ -88,24 +98,25 @@ class RejectingAction(Action):
 
 
 async def test_a_rejection_reaches_rasa_as_its_own_rejection(
-    domain: Domain, in_process: str, monkeypatch: pytest.MonkeyPatch
+    domain: Domain, in_process: str, outbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     executor = ActionExecutor()
     executor.register_action(RejectingAction())
     monkeypatch.setattr(inprocess, "_executor", executor)
     with pytest.raises(ActionExecutionRejection) as raised:
-        await run(domain, "action_that_rejects", complaint_tracker("inproc-eva", "m-2"))
+        await run(domain, "action_that_rejects", complaint_tracker("inproc-eva", "m-2"), outbox)
     assert raised.value.action_name == "action_that_rejects"
 
 
 async def test_an_action_that_fails_here_apologises_and_keeps_the_call(
-    domain: Domain, in_process: str
+    domain: Domain, in_process: str, outbox: Path
 ) -> None:
-    events = await run(domain, "action_that_does_not_exist", complaint_tracker("inproc-zoe", "m-3"))
+    tracker = complaint_tracker("inproc-zoe", "m-3")
+    events = await run(domain, "action_that_does_not_exist", tracker, outbox)
     assert len(events) == 1 and isinstance(events[0], BotUttered)
     assert events[0].metadata == {"apology": True}
     assert events[0].text == fallback.apology("hr")
-    assert len(list(fallback.OUTBOX_DIR.glob("*.json"))) == 1
+    assert len(list(outbox.glob("*.json"))) == 1
 
 
 @pytest.mark.parametrize(

@@ -135,20 +135,15 @@ def test_rasa_main_adds_the_secrets_or_refuses_an_open_api(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.ops.rasa_main import with_api_secrets
-    from bot.settings import get_settings
 
     monkeypatch.setenv("BOT_SETTINGS_FILE", str(tmp_path / "absent.yml"))
     for name, value in SAFE.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        argv = with_api_secrets(["rasa", "run", "--enable-api"])
-        assert argv[-2:] == ["--auth-token", "t" * 40]
-        assert with_api_secrets(["rasa", "run"]) == ["rasa", "run"]
-        monkeypatch.setenv("BOT_ENV", "local")
-        monkeypatch.delenv("BOT_RASA_AUTH_TOKEN")
-        get_settings.cache_clear()
-        with pytest.raises(SystemExit, match="open"):
-            with_api_secrets(["rasa", "run", "--enable-api"])
-    finally:
-        get_settings.cache_clear()
+    settings = load_settings()
+    argv = with_api_secrets(["rasa", "run", "--enable-api"], settings)
+    assert argv[-2:] == ["--auth-token", "t" * 40]
+    assert with_api_secrets(["rasa", "run"], settings) == ["rasa", "run"]
+    monkeypatch.setenv("BOT_ENV", "local")
+    monkeypatch.delenv("BOT_RASA_AUTH_TOKEN")
+    with pytest.raises(SystemExit, match="open"):
+        with_api_secrets(["rasa", "run", "--enable-api"], load_settings())

@@ -14,11 +14,11 @@ import psutil
 import pytest
 
 from bot import store
-from bot.bench.scripts import COMPLAINT_SCRIPTS, Conversation
 from bot.ops.pubsub import client_manager
 from bot.settings import Settings, SettingsError, load_settings
 from tests.conftest import require_service
 from tests.test_smoke import say
+from tools.bench.scripts import COMPLAINT_SCRIPTS, Conversation
 
 RASA_PORT = 6310
 REDIS_URL = "redis://127.0.0.1:6379/3"

@@ -92,7 +92,7 @@ def kinds(session: Session, complaint: Complaint) -> list[str]:
 
 def test_importing_the_store_and_cli_creates_no_engine() -> None:
     code = (
-        "import bot.store, bot.store.complaints, bot.cli\n"
+        "import bot.store, bot.store.complaints, bot.cli.main\n"
         "from bot.store import db\n"
         "assert db._engines == {} and db._sessionmakers == {}, db._engines\n"
     )

@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import make_url
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store import (
     append_event,
     create_complaint,

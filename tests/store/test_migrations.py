@@ -34,7 +34,7 @@ from bot.store import (
 )
 from bot.store import complaints as repo
 from bot.store.db import alembic_config
-from bot.store.models import include_name
+from bot.store.tables import include_name
 
 PG_ADMIN_URL = os.environ.get(
     "BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

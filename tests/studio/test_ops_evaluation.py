@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.studio import evaluation
+from bot.studio import eval_jobs
 from bot.studio.crossval import Prediction
 from bot.studio.errors import StudioError
 
@@ -36,7 +36,7 @@ stories:
 
 
 def test_per_intent_precision_recall_f1_and_support() -> None:
-    figures = evaluation.per_intent(PREDICTIONS)
+    figures = eval_jobs.per_intent(PREDICTIONS)
     assert figures["greet"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3}
     # goodbye: predicted 3 times, right once -> precision 1/3, recall 1/1, F1 0.5
     assert figures["goodbye"] == {"precision": 0.3333, "recall": 1.0, "f1": 0.5, "support": 1}
@@ -46,7 +46,7 @@ def test_per_intent_precision_recall_f1_and_support() -> None:
 
 def test_the_confusion_matrix_is_a_png(tmp_path: Path) -> None:
     target = tmp_path / "confusion.png"
-    evaluation.draw_confusion(PREDICTIONS, target)
+    eval_jobs.draw_confusion(PREDICTIONS, target)
     head = target.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", head[16:24])
@@ -58,7 +58,7 @@ def test_failing_stories_are_read_from_rasas_file(tmp_path: Path) -> None:
     (tmp_path / "story_report.json").write_text(
         '{"conversation_accuracy": {"accuracy": 0.9, "correct": 18, "total": 20}}'
     )
-    found = evaluation.failing_stories(tmp_path)
+    found = eval_jobs.failing_stories(tmp_path)
     assert found["failed_count"] == 2 and found["total"] == 20
     assert [story["name"] for story in found["failed"]] == [
         "late parcel (tests/stories/test_hr.yml)",
@@ -72,11 +72,11 @@ def test_all_passing_stories(tmp_path: Path) -> None:
     (tmp_path / "failed_test_stories.yml").write_text(
         "# None of the test stories failed - all good!", encoding="utf-8"
     )
-    assert evaluation.failing_stories(tmp_path) == {"failed": [], "failed_count": 0, "total": None}
+    assert eval_jobs.failing_stories(tmp_path) == {"failed": [], "failed_count": 0, "total": None}
 
 
 def test_stages_count_the_folds() -> None:
-    parse = evaluation.stage_parser(3)
+    parse = eval_jobs.stage_parser(3)
     log = [
         "INFO rasa.cli.test - Test model using cross validation.",
         "INFO rasa.engine.training.hooks - Starting to train component 'TfidfIntentClassifier'.",
@@ -96,5 +96,5 @@ def test_stages_count_the_folds() -> None:
 @pytest.mark.parametrize("folds", [0, 1, 11, "5", True, 2.5])
 def test_bad_folds_are_refused(folds: object, tmp_path: Path) -> None:
     with pytest.raises(StudioError) as refused:
-        evaluation.prepare(tmp_path, "tina", folds)  # type: ignore[arg-type]
+        eval_jobs.prepare(tmp_path, "tina", folds)  # type: ignore[arg-type]
     assert refused.value.status == 422

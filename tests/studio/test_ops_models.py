@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import get_settings
-from bot.studio import models
+from bot.studio import model_files
 from bot.studio.errors import StudioError
 
 
@@ -37,33 +37,33 @@ def two_models(trained_model: Path, project: Path) -> tuple[Path, Path]:
 
 def test_list_activate_and_roll_back(two_models: tuple[Path, Path], project: Path) -> None:
     older, newer = two_models
-    listed = models.list_models(project)
+    listed = model_files.list_models(project)
     assert [item["name"] for item in listed] == [newer.name, older.name]
     assert [item["active"] for item in listed] == [True, False]  # nothing activated: newest
     assert listed[0]["rasa_version"] == "3.6.21" and listed[0]["model_id"]
     assert listed[0]["size_bytes"] == newer.stat().st_size
-    assert models.previous_model(project) is None
+    assert model_files.previous_model(project) is None
 
-    models.activate(project, older.name, "tina")
-    assert models.serving_model(project) == older
-    assert [item["active"] for item in models.list_models(project)] == [False, True]
-    models.activate(project, newer.name, "tina")
-    assert models.previous_model(project) == older
-    assert models.rollback(project, "tina") == older
-    assert models.serving_model(project) == older
-    assert models.read_active(project)["activated_by"] == "tina"
-    assert models.rollback(project, "tina") == newer  # and forth again
+    model_files.activate(project, older.name, "tina")
+    assert model_files.serving_model(project) == older
+    assert [item["active"] for item in model_files.list_models(project)] == [False, True]
+    model_files.activate(project, newer.name, "tina")
+    assert model_files.previous_model(project) == older
+    assert model_files.rollback(project, "tina") == older
+    assert model_files.serving_model(project) == older
+    assert model_files.read_active(project)["activated_by"] == "tina"
+    assert model_files.rollback(project, "tina") == newer  # and forth again
 
 
 def test_a_deleted_active_model_falls_back_to_the_newest(
     two_models: tuple[Path, Path], project: Path
 ) -> None:
     older, newer = two_models
-    models.activate(project, older.name, "tina")
+    model_files.activate(project, older.name, "tina")
     older.unlink()
-    assert models.serving_model(project) == newer
+    assert model_files.serving_model(project) == newer
     with pytest.raises(StudioError) as refused:
-        models.rollback(project, "tina")
+        model_files.rollback(project, "tina")
     assert refused.value.status == 409
 
 
@@ -74,9 +74,9 @@ def test_only_listed_model_files_can_be_activated(
     two_models: tuple[Path, Path], project: Path, name: object
 ) -> None:
     with pytest.raises(StudioError) as refused:
-        models.activate(project, name, "tina")
+        model_files.activate(project, name, "tina")
     assert refused.value.status in (404, 422)
-    assert not (project / "models" / models.ACTIVE_FILE).exists()
+    assert not (project / "models" / model_files.ACTIVE_FILE).exists()
 
 
 def test_the_command_line_lists_activates_and_rolls_back(
@@ -93,12 +93,12 @@ def test_the_command_line_lists_activates_and_rolls_back(
         lines = capsys.readouterr().out.splitlines()
         assert lines[1].startswith("* " + newer.name) and lines[2].startswith("  " + older.name)
         assert main(["studio", "activate", older.name]) == 0
-        assert models.serving_model(project) == older
+        assert model_files.serving_model(project) == older
         assert main(["studio", "activate", "nope.tar.gz"]) == 1
         assert "There is no model 'nope.tar.gz'" in capsys.readouterr().err
         assert main(["studio", "activate", newer.name]) == 0
         assert main(["studio", "rollback"]) == 0
-        assert models.serving_model(project) == older
+        assert model_files.serving_model(project) == older
     finally:
         get_settings.cache_clear()
 
@@ -119,16 +119,16 @@ async def test_running_instances_follow_activations_made_elsewhere(
     two_models: tuple[Path, Path], project: Path
 ) -> None:
     older, newer = two_models
-    models.activate(project, older.name, "tina")  # before this instance started: not reloaded
+    model_files.activate(project, older.name, "tina")  # before this instance started: not reloaded
     agent = RecordingAgent()
     app = SimpleNamespace(ctx=SimpleNamespace(agent=agent))
-    follower = asyncio.ensure_future(models.follow_active_model(app, project, interval=0.05))
+    follower = asyncio.ensure_future(model_files.follow_active_model(app, project, interval=0.05))
     try:
         await asyncio.sleep(0.3)
         assert agent.loaded == []
-        models.activate(project, newer.name, "cli")  # e.g. another instance, or the CLI
+        model_files.activate(project, newer.name, "cli")  # e.g. another instance, or the CLI
         await _until(lambda: agent.loaded == [newer.name])
-        models.rollback(project, "cli")
+        model_files.rollback(project, "cli")
         await _until(lambda: agent.loaded == [newer.name, older.name])
         await asyncio.sleep(0.3)
         assert agent.loaded == [newer.name, older.name]  # each activation loaded once

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from rasa.core.agent import Agent
 
-from bot.studio import models
+from bot.studio import model_files
 from tests.web.test_console_api import Console
 
 from .conftest import sign_in
@@ -72,7 +72,7 @@ async def test_train_activate_and_roll_back(
                              json={"model": older.name}, headers=headers) as res:
             assert res.status == 200, await res.text()
             assert (await res.json())["serving"] == older.name
-        assert models.serving_name(agent) == older.name
+        assert model_files.serving_name(agent) == older.name
 
         async with http.post(f"{studio.base}/studio/api/training", json={"force": False},
                              headers=headers) as res:
@@ -103,12 +103,12 @@ async def test_train_activate_and_roll_back(
                              json={"model": new}, headers=headers) as res:
             assert res.status == 200
             assert (await res.json())["serving"] == new
-        assert models.serving_name(agent) == new
-        assert models.serving_model(project).name == new  # what a restart serves
+        assert model_files.serving_name(agent) == new
+        assert model_files.serving_model(project).name == new  # what a restart serves
 
         async with http.post(f"{studio.base}/studio/api/models/rollback",
                              headers=headers) as res:
             assert res.status == 200
             assert (await res.json())["serving"] == older.name
-        assert models.serving_name(agent) == older.name
-        assert models.serving_model(project) == older
+        assert model_files.serving_name(agent) == older.name
+        assert model_files.serving_model(project) == older

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.studio import nlu, responses, stories
-from bot.studio import project as studio_project
+from bot.studio import responses, stories, training_examples
 from bot.studio.errors import StaleVersion, StudioError
 from bot.studio.project import Change, nlu_file, project_files, save, versions
 from bot.studio.yamlio import loads
@@ -87,7 +86,7 @@ def test_a_no_op_save_writes_nothing(project: Path) -> None:
 def test_adding_an_example_with_an_entity_adds_exactly_one_line(project: Path) -> None:
     path = project / nlu_file("hr")
     before = path.read_text(encoding="utf-8")
-    studio_project.add_example(
+    training_examples.add_example(
         project,
         "complain_delivery",
         "paket ORD-12345 još nije stigao nakon mjesec dana",
@@ -102,7 +101,9 @@ def test_adding_an_example_with_an_entity_adds_exactly_one_line(project: Path) -
 def test_a_new_intent_response_and_rule_change_only_their_lines(project: Path) -> None:
     domain_before = (project / "domain.yml").read_text(encoding="utf-8")
     rules_before = (project / "data/rules.yml").read_text(encoding="utf-8")
-    nlu.add_intent(project, "complain_packaging", {"en": ["the box arrived crushed and torn"]})
+    training_examples.add_intent(
+        project, "complain_packaging", {"en": ["the box arrived crushed and torn"]}
+    )
     texts = {
         "en": "Sorry the packaging let you down.",
         "hr": "Žao nam je zbog ambalaže.",
@@ -148,12 +149,14 @@ def test_editing_a_rule_without_changes_keeps_the_file(project: Path) -> None:
 
 
 def test_a_stale_version_is_refused_and_the_first_save_survives(project: Path) -> None:
-    seen = nlu.intent_detail(project, "greet")["versions"]
+    seen = training_examples.intent_detail(project, "greet")["versions"]
     first = seen["data/nlu/en.yml"]
-    nlu.edit_example(project, "greet", "en", "hello", "hello there, anyone home?", None, seen)
+    training_examples.edit_example(
+        project, "greet", "en", "hello", "hello there, anyone home?", None, seen
+    )
     assert versions(project, ["data/nlu/en.yml"])["data/nlu/en.yml"] != first
     with pytest.raises(StaleVersion) as refused:
-        nlu.add_example(project, "greet", "good evening to you all", "en", None, seen)
+        training_examples.add_example(project, "greet", "good evening to you all", "en", None, seen)
     assert refused.value.status == 409
     assert "changed by someone else" in refused.value.message
     text = (project / "data/nlu/en.yml").read_text(encoding="utf-8")
@@ -166,7 +169,7 @@ def test_two_writers_at_once_both_get_their_example_in(project: Path) -> None:
 
     def add(text: str) -> None:
         try:
-            studio_project.add_example(project, "praise", text, "en")
+            training_examples.add_example(project, "praise", text, "en")
         except BaseException as problem:  # pragma: no cover - reported below
             errors.append(problem)
 
@@ -185,7 +188,7 @@ def test_two_writers_at_once_both_get_their_example_in(project: Path) -> None:
 
 
 def test_add_test_story_appends_a_story_rasa_can_read(project: Path) -> None:
-    studio_project.add_test_story(
+    stories.add_test_story(
         project,
         "hr greeting from the review inbox",
         [{"user": "dobar dan", "intent": "greet"}, {"action": "utter_greet"}],
@@ -197,7 +200,7 @@ def test_add_test_story_appends_a_story_rasa_can_read(project: Path) -> None:
         "    intent: greet\n  - action: utter_greet\n"
     )
     with pytest.raises(StudioError) as refused:
-        studio_project.add_test_story(
+        stories.add_test_story(
             project, "broken", [{"user": "x y", "intent": "no_such_intent"}], "hr"
         )
     assert refused.value.status == 422

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.studio import nlu, responses, stories
+from bot.studio import responses, stories, training_examples
 from bot.studio.errors import StudioError
 from bot.studio.validation import validate_project
 
@@ -70,7 +70,7 @@ def test_the_same_example_in_two_intents_is_refused_by_rasa(project: Path) -> No
     assert not report.ok
     assert any("labeled with multiple different intents" in p for p in report.problems)
     with pytest.raises(StudioError) as refused:
-        nlu.add_example(project, "greet", "moja narudzba jos nije dosla", "hr")
+        training_examples.add_example(project, "greet", "moja narudzba jos nije dosla", "hr")
     assert refused.value.status == 409 and "complain_delivery" in refused.value.message
 
 

@@ -21,7 +21,7 @@ from sanic import Sanic
 
 from bot import settings as bot_settings
 from bot.store import append_event, create_agent, create_complaint, session_scope
-from bot.store.models import Agent, StaffToken
+from bot.store.tables import Agent, StaffToken
 from bot.web.auth import SESSION_COOKIE, hash_token
 from bot.web.channel import ComplaintSocketIOInput
 

@@ -4,7 +4,7 @@ through the REST channel, read the complaint rows back.
 For each model (the project's ``config.yml``, Rasa's default configuration) in turn:
 
 1. ``rasa train --force`` on ``data/`` and ``domain.yml`` into the work folder, timed;
-2. the benchmark's stack starter (:func:`bot.bench.stacks.start_ours`): the action server and
+2. the benchmark's stack starter (:func:`tools.bench.stacks.start_ours`): the action server and
    ``rasa run`` as ``make run`` starts them, on a new SQLite database in the work folder, with
    the rate limits off (every customer comes from 127.0.0.1);
 3. every item is one customer with a sender id of its own; its turns are posted one by one
@@ -26,8 +26,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.bench.stacks import Variant, start_ours, stop, train
 from bot.settings import PROJECT_ROOT
+from tools.bench.stacks import Variant, start_ours, stop, train
 from tools.evaluation.metrics import Outcome, Row
 from tools.evaluation.sets import Item
 

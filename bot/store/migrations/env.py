@@ -5,7 +5,7 @@ connection passed by :func:`bot.store.db.migrate` (``config.attributes["connecti
 ``alembic -x url=...``, a non-empty ``sqlalchemy.url`` option, and finally ``DATABASE_URL``
 from :mod:`bot.settings`.
 
-Only the tables of :mod:`bot.store.models` are compared by autogenerate: the database is
+Only the tables of :mod:`bot.store.tables` are compared by autogenerate: the database is
 shared with Rasa's tracker store, whose tables must never show up as "to drop".
 """
 
@@ -17,7 +17,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from bot.store.db import get_engine, resolve_url
-from bot.store.models import Base, include_name
+from bot.store.tables import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01 00:00:00
 
-Constraint and index names follow bot.store.models.NAMING_CONVENTION, spelled out here so the
+Constraint and index names follow bot.store.tables.NAMING_CONVENTION, spelled out here so the
 migration does not depend on the models module.
 """
 

@@ -1,0 +1,167 @@
+"""Every change this project makes to Rasa's and rasa_sdk's own code, installed in one call.
+
+Importing this module changes nothing. :func:`install` is called explicitly where a Rasa server
+starts (:mod:`bot.ops.rasa_main`, which ``python -m bot run`` and the stacks in ``tools/``
+launch); it refuses any Rasa but the version the patches were written against
+(:data:`RASA_VERSION`), because each replaces a private Rasa function whose shape may change.
+
+The patches, each measured under load with py-spy (``docs/benchmarks.md``, "What was
+profiled, what was changed"):
+
+* :func:`validate_action_result` for ``RemoteAction._validate_action_result``;
+* :func:`tracker_engine_kwargs` for ``rasa.core.tracker_store.create_engine_kwargs``;
+* :func:`resolve_event_type` for ``Event.resolve_by_type``;
+* :class:`bot.ops.fallback.Fallback` for ``RemoteAction.run`` (the action-server fallback);
+* :func:`bot.logmask.install`: personal data masked in every log record of the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import Any
+
+import rasa
+import rasa.core.tracker_store
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
+
+from bot import logmask
+from bot.ops.fallback import Fallback
+from bot.settings import Settings
+from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
+
+#: The Rasa release the patches below were written against and measured on.
+RASA_VERSION = "3.6.21"
+
+_INSTALLED = "_complaint_bot_patches_installed"
+
+
+class RasaVersionError(RuntimeError):
+    """The installed Rasa is not the release the patches were written for."""
+
+
+@functools.lru_cache(maxsize=1)
+def _action_result_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validate_action_result(result: dict[str, Any]) -> bool:
+    """Rasa's ``RemoteAction._validate_action_result``, with the validator built once.
+
+    Why: Rasa's ``jsonschema.validate`` re-checked the constant schema on every action call,
+    57 % of the Rasa server's CPU under closed-loop REST load (py-spy); building the validator
+    once took the same load from 2.0 to 6.1 messages/s (docs/benchmarks.md, item 1).
+    """
+    error = best_match(_action_result_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        ". Failed to validate Action server response from API, make sure your response from "
+        "the Action endpoint is valid. For more information about the format visit "
+        "https://rasa.com/docs/rasa/custom-actions"
+    )
+    raise error
+
+
+_rasa_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
+
+
+def _sqlite_connector(path: str) -> Any:
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+    return connect
+
+
+def tracker_engine_kwargs(url: Any) -> dict[str, Any]:
+    """Rasa's ``create_engine`` arguments for the tracker store, plus a pool for SQLite files.
+
+    Why: SQLAlchemy 1.4 gives SQLite files no pool, so Rasa opened a connection (PRAGMAs
+    included) per tracker read and save: about 8 % of the Rasa server's CPU per message
+    (py-spy, docs/benchmarks.md item 3); commits use ``synchronous=NORMAL`` in WAL mode.
+    """
+    kwargs = dict(_rasa_engine_kwargs(url))
+    parsed = make_url(str(url)) if not hasattr(url, "get_backend_name") else url
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        kwargs.update(
+            poolclass=QueuePool,
+            pool_size=2,
+            max_overflow=4,
+            creator=_sqlite_connector(parsed.database),
+        )
+    return kwargs
+
+
+#: Rasa's own ``RemoteAction.run`` (the call to the action server), kept before any patch.
+RASA_REMOTE_ACTION_RUN = RemoteAction.run
+_rasa_resolve_by_type = Event.resolve_by_type
+_event_types: dict[str, type[Event]] = {}
+
+
+def resolve_event_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """Rasa's ``Event.resolve_by_type``, remembering each class it found.
+
+    Why: Rasa walked every ``Event`` subclass for every event it read, 4.5 % of the Rasa
+    server's CPU under load (py-spy, docs/benchmarks.md item 3).
+    """
+    found = _event_types.get(type_name)
+    if found is not None:
+        return found
+    result = _rasa_resolve_by_type(type_name, default)
+    if result is not None and result is not default:
+        _event_types[type_name] = result
+    return result
+
+
+def check_rasa_version(version: str | None = None) -> None:
+    """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
+    found = rasa.__version__ if version is None else version
+    if found != RASA_VERSION:
+        raise RasaVersionError(
+            f"bot.rasa_patches was written for Rasa {RASA_VERSION}, but Rasa {found} is "
+            "installed: check each patch against the new Rasa and update RASA_VERSION"
+        )
+
+
+def install(settings: Settings) -> None:
+    """Install every patch in this process (idempotent); refuses an unknown Rasa version.
+
+    ``settings`` say whether the actions run in this process and where the outbox is.
+    """
+    if getattr(RemoteAction, _INSTALLED, False):
+        return
+    check_rasa_version()
+    logmask.install()
+
+    def _validate(self: RemoteAction, result: dict[str, Any]) -> bool:
+        return validate_action_result(result)
+
+    RemoteAction._validate_action_result = _validate
+    rasa.core.tracker_store.create_engine_kwargs = tracker_engine_kwargs
+    Event.resolve_by_type = staticmethod(resolve_event_type)
+    fallback = Fallback(
+        rasa_run=RASA_REMOTE_ACTION_RUN,
+        actions_in_process=settings.actions_in_process,
+        outbox=settings.outbox_dir,
+    )
+
+    async def _run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> Any:
+        return await fallback.run(self, output_channel, nlg, tracker, domain)
+
+    RemoteAction.run = _run
+    setattr(RemoteAction, _INSTALLED, True)

@@ -1,0 +1,155 @@
+"""Targets, ratios and the Markdown report from a small, hand-made set of figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools.bench.__main__ import main
+from tools.bench.report import chart, markdown, targets
+from tools.bench.run import VARIANTS
+
+
+def _phase(transport: str, shape: str, p95: float, rate: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "transport": transport,
+        "shape": shape,
+        "customers": 20,
+        "closed_loop": shape.startswith("closed"),
+        "messages": 100,
+        "conversations": 20,
+        "seconds": 20.0,
+        "messages_per_second": rate,
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95 * 1.2,
+        "errors": 0,
+        "error_kinds": {},
+        "cpu_ms_per_message": {"rasa": 20.0, "actions": 5.0},
+        "load_1m": 1.5,
+        **extra,
+    }
+
+
+def _ledger(told: int, rows: int) -> dict[str, Any]:
+    return {
+        "ledger": {
+            "conversations": told,
+            "ended_in_complaint": told,
+            "rows": rows,
+            "lost": [] if told == rows else [["bench-x", "C-AAAAAA"]],
+            "unconfirmed": [],
+            "balanced": told == rows,
+        }
+    }
+
+
+def _data() -> dict[str, Any]:
+    ours = {
+        "name": "ours-sqlite",
+        "train_seconds": 50.0,
+        "start_seconds": {"rasa": 12.0, "actions": 3.0},
+        "rss_after_start_mb": {"rasa": 600.0, "actions": 60.0},
+        "peak_rss_mb": {"rasa": 700.0, "actions": 70.0},
+        "phases": [
+            _phase("rest", "paced-20", 120.0, 9.0, **_ledger(10, 10)),
+            _phase("rest", "closed-10", 300.0, 70.0, **_ledger(12, 12)),
+            _phase("socketio", "paced-20", 180.0, 9.0, **_ledger(10, 9)),
+            _phase("socketio", "closed-10", 350.0, 50.0, **_ledger(12, 12)),
+        ],
+    }
+    starter = {
+        "name": "starter",
+        "train_seconds": 200.0,
+        "start_seconds": {"rasa": 33.0, "actions": 3.0},
+        "rss_after_start_mb": {"rasa": 1300.0, "actions": 60.0},
+        "peak_rss_mb": {"rasa": 1400.0, "actions": 60.0},
+        "phases": [
+            _phase("rest", "paced-20", 450.0, 9.0),
+            _phase("rest", "closed-10", 800.0, 30.0),
+            _phase("socketio", "paced-20", 500.0, 9.0),
+            _phase("socketio", "closed-10", 900.0, 31.0),
+        ],
+    }
+    return {
+        "started": "2026-11-23 03:00 UTC",
+        "minutes": 9.5,
+        "cpus": 2,
+        "load_before": [1.0, 1.0, 1.0],
+        "load_after": [2.0, 1.5, 1.0],
+        "stacks": [ours, starter],
+    }
+
+
+def test_targets_met_and_missed() -> None:
+    rows = {target: (measured, met) for target, measured, met in targets(_data())}
+    paced_rest = next(k for k in rows if k.startswith("paced 20, sqlite, rest"))
+    paced_socket = next(k for k in rows if k.startswith("paced 20, sqlite, socketio"))
+    assert rows[paced_rest][1] is True
+    assert rows[paced_socket][1] is False  # p95 180 ms and a lost complaint
+    assert "1 lost" in rows[paced_socket][0]
+    closed_rest = next(k for k in rows if k.startswith("closed loop, sqlite, rest"))
+    closed_socket = next(k for k in rows if k.startswith("closed loop, sqlite, socketio"))
+    assert rows[closed_rest] == ("70.0 vs 30.0 msg/s = 2.33×, 0 errors", True)
+    assert rows[closed_socket][1] is False  # 50 / 31 = 1.61×
+    start = next(k for k in rows if k.startswith("Rasa server, sqlite"))
+    assert rows[start] == ("start 12.0 s, peak RSS 700 MB", True)
+    assert rows["full training ≤ 3 min"] == ("50 s", True)
+
+
+def test_markdown_holds_every_phase_and_the_ratios(tmp_path: Path) -> None:
+    text = markdown(_data(), "make bench", "bench.png", notes="## Notes\n\nprofiled")
+    assert text.count("| ours-sqlite |") == 4 + 4 + 1  # phases, ratios, the process row
+    assert "| ours-sqlite | rest | closed-10 | 2.67× | 2.33× | 1.00× |" in text
+    assert "10 / 9 ✗" in text
+    assert "**not met**" in text
+    assert "make bench" in text and "![p95 latency and throughput](bench.png)" in text
+    assert text.rstrip().endswith("profiled")
+    chart(_data(), tmp_path / "bench.png")
+    assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_variant_without_action_server_reports_its_settings() -> None:
+    data = _data()
+    inproc = {
+        **data["stacks"][0],
+        "name": "ours-sqlite-inproc-2w",
+        "description": "sqlite, actions in the Rasa process, 2 Rasa workers, Redis locks",
+        "start_seconds": {"rasa": 9.0},
+        "rss_after_start_mb": {"rasa": 1500.0},
+        "peak_rss_mb": {"rasa": 1600.0},
+        "peak_pss_mb": {"rasa": 1100.0},
+        "processes": {"rasa": 3},
+    }
+    data["stacks"].insert(1, inproc)
+    text = markdown(data, "make bench")
+    assert (
+        "| ours-sqlite-inproc-2w | 50.0 | 9.0 | – | 1500 / 1600 | 1100 | – | sqlite, actions in "
+        "the "
+        "Rasa process, 2 Rasa workers, Redis locks |"
+    ) in text
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    assert rows["Rasa server, sqlite-inproc-2w: start ≤ 20 s, RSS ≤ 1 GB"] == (
+        "start 9.0 s, peak RSS 1600 MB over 3 processes, PSS 1100 MB",
+        False,
+    )
+    data["stacks"][1]["peak_pss_mb"] = {"rasa": 900.0}
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    assert rows["Rasa server, sqlite-inproc-2w: start ≤ 20 s, RSS ≤ 1 GB"][1] is True
+
+
+def test_variants_name_their_settings() -> None:
+    names = [variant.name for variant in VARIANTS]
+    assert names[0] == "ours-sqlite" and len(set(names)) == len(names)
+    assert VARIANTS[0].description == "sqlite, action server, 1 worker"
+    two = next(v for v in VARIANTS if v.workers == 2 and v.database == "sqlite")
+    assert two.actions_in_process and "2 Rasa workers, Redis locks" in two.description
+
+
+def test_an_unknown_variant_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--variant", "ours-nonsense", "--no-starter"])
+    assert exit_.value.code != 0
+    assert "unknown variant ours-nonsense" in capsys.readouterr().err

@@ -1,0 +1,308 @@
+"""The whole benchmark: train both bots, then for each stack start it, warm it up, run every
+load shape over REST and over socket.io, check the complaints, sample memory, stop it."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tools.bench import ledger as ledger_module
+from tools.bench import stacks
+from tools.bench.clients import Client, RestClient, SocketIOClient
+from tools.bench.load import Calibration, PhaseResult, Shape, run_phase, warm_up
+from tools.bench.rss import RssSampler, tree_cpu_seconds, tree_rss, tree_size
+from tools.bench.scripts import OUR_SCRIPTS, STARTER_SCRIPTS, Script
+
+TRANSPORTS = ("rest", "socketio")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: the shapes, which stacks, the ports."""
+
+    shapes: tuple[Shape, ...]
+    postgres: bool = True
+    starter: bool = True
+    transports: tuple[str, ...] = TRANSPORTS
+    port_base: int = 6500
+    #: Shapes run on PostgreSQL too (by name); the others only on SQLite.
+    postgres_shapes: tuple[str, ...] = ()
+    seed: int = 1
+    #: A trained model to use instead of training ours (training time then not measured).
+    model: Path | None = None
+    #: The ways our stack runs, each benchmarked in turn (PostgreSQL ones unless ``postgres``
+    #: is off).
+    variants: tuple[stacks.Variant, ...] = ()
+
+
+#: Our stack as ``make run`` starts it, then the speed settings one by one.
+VARIANTS: tuple[stacks.Variant, ...] = (
+    stacks.Variant("ours-sqlite"),
+    stacks.Variant("ours-sqlite-inproc", actions_in_process=True),
+    stacks.Variant("ours-sqlite-inproc-2w", actions_in_process=True, workers=2),
+    stacks.Variant("ours-postgres", database="postgres"),
+    stacks.Variant("ours-postgres-inproc-2w", "postgres", actions_in_process=True, workers=2),
+)
+
+
+def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
+    paced, closed = (8.0, 6.0) if quick else (20.0, 15.0)
+    return (
+        Shape("paced-20", 20, paced, (1.0, 3.0)),
+        Shape("paced-100", 100, paced, (1.0, 3.0)),
+        Shape(f"closed-{closed_customers}", closed_customers, closed),
+    )
+
+
+@dataclass
+class StackResult:
+    name: str
+    train_seconds: float | None = None
+    #: How the stack runs (our variants: database, actions, workers).
+    description: str = ""
+    start_seconds: dict[str, float] = field(default_factory=dict)
+    rss_after_start_mb: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    peak_pss_mb: dict[str, float] = field(default_factory=dict)
+    #: Processes in each tree once started (a Rasa server with 2 workers: 3).
+    processes: dict[str, int] = field(default_factory=dict)
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    warm_up_errors: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _client_factory(
+    transport: str, base_url: str, session: aiohttp.ClientSession, tag: str
+) -> Callable[[], Client]:
+    if transport == "rest":
+        return lambda: RestClient(session, base_url, tag)
+    per_socket = tag.startswith("bench-starter")  # Rasa's own socket.io channel
+    return lambda: SocketIOClient(session, base_url, socket_per_conversation=per_socket)
+
+
+async def settle(pids: dict[str, int], idle_share: float = 0.15, longest: float = 30.0) -> None:
+    """Wait until the servers have worked off the previous phase (together below
+    ``idle_share`` of a core for half a second), so that each phase starts on idle servers."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = sum(tree_cpu_seconds(pid) for pid in pids.values())
+        await asyncio.sleep(0.5)
+        if sum(tree_cpu_seconds(pid) for pid in pids.values()) - before < idle_share * 0.5:
+            return
+
+
+async def _run_stack_phases(
+    stack: stacks.Stack,
+    scripts: Sequence[Script],
+    plan: Plan,
+    phase_shapes: Sequence[Shape],
+    result: StackResult,
+    log: Callable[[str], None],
+) -> None:
+    calibration: Calibration = {}
+    timeout = aiohttp.ClientTimeout(total=30)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        warm = await warm_up(
+            _client_factory("rest", stack.base_url, session, f"bench-{stack.name}-warm"),
+            scripts,
+            calibration,
+            seed=plan.seed,
+        )
+        result.warm_up_errors = dict(warm.stats.errors)
+        if warm.stats.errors:
+            log(f"  warm-up errors: {warm.stats.errors}")
+        for transport in plan.transports:
+            for number, shape in enumerate(phase_shapes):
+                tag = f"bench-{stack.name}-{transport}-{shape.name}"
+                log(
+                    f"  {transport} {shape.name}: "
+                    f"{shape.customers} customers, {shape.seconds:.0f} s"
+                )
+                await settle(stack.pids)
+                cpu_before = {name: tree_cpu_seconds(pid) for name, pid in stack.pids.items()}
+                with RssSampler(stack.pids) as sampler:
+                    phase: PhaseResult = await run_phase(
+                        shape,
+                        transport,
+                        _client_factory(transport, stack.base_url, session, tag),
+                        scripts,
+                        calibration,
+                        seed=plan.seed + number,
+                    )
+                cpu = {
+                    name: tree_cpu_seconds(pid) - cpu_before[name]
+                    for name, pid in stack.pids.items()
+                }
+                for name, peak in sampler.peaks.items():
+                    mb = peak / 2**20
+                    result.peak_rss_mb[name] = max(result.peak_rss_mb.get(name, 0.0), mb)
+                for name, peak in sampler.pss_peaks.items():
+                    mb = peak / 2**20
+                    result.peak_pss_mb[name] = max(result.peak_pss_mb.get(name, 0.0), mb)
+                entry: dict[str, Any] = {
+                    "transport": transport,
+                    "shape": shape.name,
+                    "customers": shape.customers,
+                    "closed_loop": shape.closed_loop,
+                    **phase.stats.summary(),
+                    "completed_complaints": phase.stats.completed_complaints,
+                    "load_1m": round(os.getloadavg()[0], 2),
+                    "cpu_ms_per_message": {
+                        name: round(1000 * seconds / max(phase.stats.messages, 1), 1)
+                        for name, seconds in cpu.items()
+                    },
+                    "peak_rss_mb": {
+                        name: round(peak / 2**20, 1) for name, peak in sampler.peaks.items()
+                    },
+                }
+                if stack.database_url is not None:
+                    ledger = await asyncio.get_running_loop().run_in_executor(
+                        None, ledger_module.check, stack.database_url, phase.records
+                    )
+                    entry["ledger"] = {
+                        "conversations": ledger.conversations,
+                        "ended_in_complaint": ledger.ended_in_complaint,
+                        "rows": ledger.rows,
+                        "lost": [list(item) for item in ledger.lost],
+                        "unconfirmed": [list(item) for item in ledger.unconfirmed],
+                        "balanced": ledger.balanced,
+                    }
+                result.phases.append(entry)
+                log(
+                    "    p50 {p50_ms} ms, p95 {p95_ms} ms, p99 {p99_ms} ms, {messages_per_second} "
+                    "msg/s, {messages} messages, errors {errors} {error_kinds}".format(**entry)
+                    + (
+                        f", complaints {entry['ledger']['ended_in_complaint']} told / "
+                        f"{entry['ledger']['rows']} stored"
+                        if "ledger" in entry
+                        else ""
+                    )
+                )
+
+
+def _bench_stack(
+    start: Callable[[], stacks.Stack],
+    scripts: Sequence[Script],
+    plan: Plan,
+    phase_shapes: Sequence[Shape],
+    result: StackResult,
+    log: Callable[[str], None],
+) -> None:
+    log(f"starting {result.name}")
+    stack = start()
+    try:
+        result.start_seconds = {name: round(s, 2) for name, s in stack.start_seconds.items()}
+        result.rss_after_start_mb = {
+            name: round(tree_rss(pid) / 2**20, 1) for name, pid in stack.pids.items()
+        }
+        result.processes = {name: tree_size(pid) for name, pid in stack.pids.items()}
+        log(f"  up: start {result.start_seconds} s, RSS {result.rss_after_start_mb} MB")
+        asyncio.run(_run_stack_phases(stack, scripts, plan, phase_shapes, result, log))
+    finally:
+        stacks.stop(stack)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def run(plan: Plan, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the benchmark and return every figure as JSON-friendly data."""
+    started = time.time()
+    load_before = os.getloadavg()
+    results: list[StackResult] = []
+    with tempfile.TemporaryDirectory(prefix="cb-bench-") as temp:
+        workdir = Path(temp)
+        our_train: float | None = None
+        if plan.model is not None:
+            model = plan.model
+        else:
+            log("training our model")
+            model, our_train = stacks.train_ours(workdir)
+            log(f"  {our_train:.1f} s")
+        starter_model: Path | None = None
+        starter_dir = workdir / "starter"
+        starter_train = None
+        if plan.starter:
+            log("training Rasa's starter bot (rasa init)")
+            stacks.scaffold_starter(starter_dir)
+            starter_model, starter_train = stacks.train_starter(starter_dir)
+            log(f"  {starter_train:.1f} s")
+
+        for number, variant in enumerate(plan.variants or VARIANTS):
+            if variant.database == "postgres" and not plan.postgres:
+                continue
+            result = StackResult(
+                variant.name, train_seconds=_round(our_train), description=variant.description
+            )
+            results.append(result)
+            slot = VARIANTS.index(variant) if variant in VARIANTS else number
+            port = plan.port_base + 100 + 10 * slot
+            if variant.database == "sqlite":
+                url = f"sqlite:///{workdir / f'{variant.name}.db'}"
+                try:
+                    _bench_stack(
+                        functools.partial(stacks.start_ours, variant, model, url, port, workdir),
+                        OUR_SCRIPTS,
+                        plan,
+                        plan.shapes,
+                        result,
+                        log,
+                    )
+                except stacks.StackError as error:  # reported; the other stacks still run
+                    result.error = str(error)
+                    log(f"  {variant.name} not run: {error}")
+                continue
+            pg_shapes = [
+                s for s in plan.shapes if not plan.postgres_shapes or s.name in plan.postgres_shapes
+            ]
+            try:
+                with stacks.postgres_database() as pg_url:
+                    _bench_stack(
+                        functools.partial(
+                            stacks.start_ours, variant, model, pg_url, port, workdir
+                        ),
+                        OUR_SCRIPTS,
+                        plan,
+                        pg_shapes,
+                        result,
+                        log,
+                    )
+            except Exception as error:  # PostgreSQL is optional: report, do not abort
+                result.error = f"{type(error).__name__}: {error}"
+                log(f"  PostgreSQL skipped: {result.error}")
+        if plan.starter and starter_model is not None:
+            starter = StackResult("starter", train_seconds=round(starter_train or 0.0, 1))
+            results.append(starter)
+            _bench_stack(
+                lambda: stacks.start_starter(starter_dir, starter_model, plan.port_base + 20),
+                STARTER_SCRIPTS,
+                plan,
+                plan.shapes,
+                starter,
+                log,
+            )
+    return {
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "minutes": round((time.time() - started) / 60, 1),
+        "cpus": os.cpu_count(),
+        "load_before": [round(value, 2) for value in load_before],
+        "load_after": [round(value, 2) for value in os.getloadavg()],
+        "stacks": [result.__dict__ for result in results],
+    }
+
+
+def save_json(data: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

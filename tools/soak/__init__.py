@@ -1,0 +1,1 @@
+"""The soak test (``python -m tools.soak``, ``make soak``): see :mod:`tools.soak.run`."""
