@@ -42,6 +42,8 @@ STAFF_BLUEPRINTS: tuple[Blueprint, ...] = (
     studio_routes,
     studio_ops_routes,
 )
+for _blueprint in STAFF_BLUEPRINTS:  # refusals (ApiError) and anything else: JSON
+    _blueprint.exception(Exception)(json_error)
 
 
 def staff_context(app: Sanic, settings: Settings) -> None:
@@ -62,7 +64,6 @@ def staff_blueprint(settings: Settings) -> BlueprintGroup:
     async def _settings(app: Sanic, _loop: Any) -> None:
         staff_context(app, settings)
 
-    setup.exception(Exception)(json_error)
     return Blueprint.group(setup, *STAFF_BLUEPRINTS)
 
 
