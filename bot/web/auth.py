@@ -36,9 +36,9 @@ from sanic.response import HTTPResponse
 
 from bot.settings import Settings
 from bot.store import Agent, authenticate, session_scope
+from bot.store.blocking import run_db
 from bot.store.db import StoreError
 from bot.store.models import StaffToken, utcnow
-from bot.web.blocking import run_db
 from bot.web.errors import ApiError
 from bot.web.forms import parse
 from bot.web.ratelimit import client_ip, rate_limits_of, retry_after

@@ -53,7 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import handoff, logmask, speedups
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
-from bot.web.blocking import run_db
+from bot.store.blocking import run_db
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
 

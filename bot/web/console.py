@@ -39,6 +39,7 @@ from bot.store import (
     set_on_duty,
     set_status,
 )
+from bot.store.blocking import run_db
 from bot.store.db import StoreError
 from bot.store.erasure import erase_customer, export_customer
 from bot.store.models import Agent
@@ -53,7 +54,6 @@ from bot.web.auth import (
     json_body,
     principal_of,
 )
-from bot.web.blocking import run_db
 from bot.web.errors import ApiError
 from bot.web.forms import parse, query_of
 

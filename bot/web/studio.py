@@ -52,11 +52,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.store.blocking import run_db
 from bot.studio import nlu, responses, stories
 from bot.studio.errors import StudioError
 from bot.studio.validation import validate_project
 from bot.web.auth import TRAINER_ROLES, Handler, Principal, json_body, principal_of
-from bot.web.blocking import run_db
 from bot.web.console import _PAGE_HEADERS, api, read_file
 from bot.web.errors import ApiError
 from bot.web.forms import Model, parse

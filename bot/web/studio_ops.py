@@ -24,11 +24,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.store.blocking import run_db
 from bot.studio import analytics, evaluation, models, review, training
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobStore, cancel
 from bot.web.auth import TRAINER_ROLES, Principal, database_url
-from bot.web.blocking import run_db
 from bot.web.console import read_file
 from bot.web.errors import ApiError
 from bot.web.forms import query_of

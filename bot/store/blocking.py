@@ -1,4 +1,4 @@
-"""The one way async web code reaches blocking work.
+"""The one way async code (the web routes, live hand-off) reaches blocking work.
 
 Database sessions, password hashing and file reads would stall the event loop that also
 answers customers; :func:`run_db` runs them in the loop's default thread pool instead.
