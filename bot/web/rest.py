@@ -26,12 +26,13 @@ from typing import Any, Optional
 
 import rasa.utils.endpoints
 from pydantic import BaseModel
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import Settings, get_settings
 from bot.store.models import SENDER_ID_LENGTH
 from bot.web.auth import json_body
 from bot.web.channel import (
@@ -73,19 +74,25 @@ class RestMessage(BaseModel):
 class ValidatingRestInput(RestInput):
     """Rasa's REST channel with validated payloads, handoff routing and rate limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
         self._rate_limits: RateLimits | None = None
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Built once by ``rasa run``: the server's entry point for this channel's settings."""
+        return cls(get_settings())
+
     @property
     def rate_limits(self) -> RateLimits:
         if self._rate_limits is None:
-            from bot.settings import get_settings
-
-            self._rate_limits = RateLimits(get_settings())
+            if self._settings is None:
+                raise RuntimeError("ValidatingRestInput needs settings or rate limits")
+            self._rate_limits = RateLimits(self._settings)
         return self._rate_limits
 
     async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]]:
