@@ -98,8 +98,8 @@ class ValidatingRestInput(RestInput):
     async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]]:
         """(sender, text, metadata) of a valid request; raises the refusal."""
         payload = json_body(request)  # 400 not a JSON object, 413 over 64 KB
-        sender = check_sender(payload.get("sender"))
         body = parse(RestMessage, payload, "Field 'metadata' must be a JSON object.")
+        sender = check_sender(body.sender)
         metadata = parse_metadata(body.metadata)
         text = body.message
         problem = validate_message(text)

@@ -365,7 +365,7 @@ async def stories_list(request: Request, principal: Principal) -> HTTPResponse:
 @studio_api
 async def story_add(request: Request, principal: Principal) -> HTTPResponse:
     body = json_body(request)  # the story itself: bot.studio.stories checks every part
-    versions = parse(Versioned, {"versions": body.get("versions")}).versions
+    versions = parse(Versioned, body).versions
     root = project_root(request.app)
     return await _saved(lambda: stories.create(root, body, versions), status=201)
 
@@ -376,7 +376,7 @@ async def story_update(
     request: Request, principal: Principal, kind: str, index: int
 ) -> HTTPResponse:
     body = json_body(request)  # the story itself: bot.studio.stories checks every part
-    versions = parse(Versioned, {"versions": body.get("versions")}).versions
+    versions = parse(Versioned, body).versions
     root = project_root(request.app)
     return await _saved(lambda: stories.update(root, kind, index, body, versions))
 
