@@ -10,7 +10,6 @@ expiry silently un-pauses a paused tracker: even un-paused, the bot never sees t
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -19,6 +18,7 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, Conversa
 from bot import store
 from bot.dialogue.turn import clean_text
 from bot.settings import get_settings
+from bot.store.blocking import run_db
 from bot.store.retry import retry_db
 from bot.store.tables import Complaint
 
@@ -149,8 +149,7 @@ async def send_agent_message(app: Any, ticket: str, agent: str, text: str) -> No
             return complaint.sender_id, staff.display_name if staff is not None else agent
 
     # Kept first (waiting out a brief database outage off the event loop), then delivered.
-    loop = asyncio.get_running_loop()
-    sender_id, name = await loop.run_in_executor(None, retry_db, keep)
+    sender_id, name = await run_db(retry_db, keep)
     await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
 
 

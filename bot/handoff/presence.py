@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import store
 from bot.handoff import _holder_of
 from bot.settings import get_settings
+from bot.store.blocking import run_db
 from bot.store.tables import Agent, Complaint
 
 logger = logging.getLogger(__name__)
@@ -68,12 +69,11 @@ def release_abandoned(
 
 async def watch(app: Any, interval: float | None = None) -> None:
     """Run :func:`release_abandoned` every few seconds while the server runs."""
-    loop = asyncio.get_running_loop()
     while True:
         seconds = get_settings().agent_disconnect_seconds
         await asyncio.sleep(interval if interval is not None else max(1.0, min(10.0, seconds / 4)))
         try:
-            await loop.run_in_executor(None, release_abandoned)
+            await run_db(release_abandoned)
         except SQLAlchemyError as error:  # the database is away; try again next round
             logger.warning("could not check agent presence: %s", error)
 

@@ -21,18 +21,26 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from string import Template
 from typing import Any
 
-from sanic import Sanic, response
+from pydantic import BaseModel, StrictStr
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import get_settings
+from bot.settings import Settings
 from bot.store import Agent, authenticate, session_scope
+from bot.store.blocking import run_db
 from bot.store.db import StoreError
 from bot.store.tables import StaffToken, utcnow
+from bot.web.errors import ApiError
+from bot.web.forms import parse
 from bot.web.ratelimit import client_ip, rate_limits_of, retry_after
 
 logger = logging.getLogger(__name__)
@@ -56,8 +64,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def settings_of(app: Sanic) -> Settings:
+    """The settings the server was started with (put on ``app.ctx`` once, by the staff app)."""
+    settings: Settings = app.ctx.settings
+    return settings
+
+
 def database_url(app: Sanic) -> str | None:
-    """The database the console uses: ``app.ctx.console_database_url`` or ``DATABASE_URL``."""
+    """The database the staff app uses: ``app.ctx.console_database_url``, set once when the
+    staff app starts (from the settings unless a test set it first)."""
     return getattr(app.ctx, "console_database_url", None)
 
 
@@ -83,7 +98,8 @@ class Principal:
 
 
 def error(status: int, message: str, **extra: Any) -> HTTPResponse:
-    return response.json({"error": message, "status": status, **extra}, status=status)
+    """The JSON refusal itself, for the few places that answer rather than raise."""
+    return ApiError(status, message, **extra).response()
 
 
 # --------------------------------------------------------------------------- tokens
@@ -141,19 +157,25 @@ def _lookup(url: str | None, token: str, kind: str) -> Principal | None:
         )
 
 
-def principal_of(request: Request) -> Principal | None:
-    """Who sent ``request``: a bearer token first, else the console session cookie."""
-    url = database_url(request.app)
-    header = request.headers.get("authorization", "")
+def _principal_sync(url: str | None, header: str, cookie: str | None) -> Principal | None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             return None
         return _lookup(url, token.strip(), "api")
-    cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         return _lookup(url, cookie, "session")
     return None
+
+
+async def principal_of(request: Request) -> Principal | None:
+    """Who sent ``request``: a bearer token first, else the console session cookie (looked
+    up off the event loop)."""
+    header = request.headers.get("authorization", "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not header and not cookie:
+        return None
+    return await run_db(_principal_sync, database_url(request.app), header, cookie)
 
 
 def csrf_ok(request: Request, principal: Principal, form_value: str | None = None) -> bool:
@@ -166,71 +188,60 @@ def csrf_ok(request: Request, principal: Principal, form_value: str | None = Non
     return bool(sent and expected) and hmac.compare_digest(sent, expected)
 
 
-def require(request: Request, roles: tuple[str, ...] = AGENT_ROLES) -> Principal | HTTPResponse:
-    """The principal, or the JSON refusal: 401 signed out, 403 wrong role or missing CSRF."""
-    principal = principal_of(request)
+def check_role(request: Request, principal: Principal | None, roles: tuple[str, ...]) -> Principal:
+    """``principal`` if it may make ``request``; else raise 401 signed out, 403 wrong role or
+    missing CSRF token."""
     if principal is None:
-        return error(401, "Sign in first: send a bearer token or the console session cookie.")
+        raise ApiError(401, "Sign in first: send a bearer token or the console session cookie.")
     if principal.role not in roles:
-        return error(403, f"Your role ({principal.role}) may not use this.")
+        raise ApiError(403, f"Your role ({principal.role}) may not use this.")
     if request.method in UNSAFE_METHODS and not csrf_ok(request, principal):
-        return error(403, "Missing or wrong X-CSRF-Token header.")
+        raise ApiError(403, "Missing or wrong X-CSRF-Token header.")
     return principal
 
 
-def json_body(request: Request) -> dict[str, Any] | HTTPResponse:
-    """The request's JSON object, or a 400/413 refusal."""
+async def authorised(request: Request, roles: tuple[str, ...] = AGENT_ROLES) -> Principal:
+    """The signed-in principal of ``request`` with one of ``roles`` (see :func:`check_role`)."""
+    return check_role(request, await principal_of(request), roles)
+
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def require(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
+    """Decorate a route: it is called as ``handler(request, principal, ...)`` once the
+    principal is signed in with one of ``roles`` (and sent the CSRF token on unsafe methods)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            principal = await authorised(request, roles)
+            return await handler(request, principal, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; raises 413 too large, 400 not a JSON object."""
     body = request.body or b""
     if len(body) > MAX_BODY_BYTES:
-        return error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     if not body.strip():
         return {}
     try:
         value = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return error(400, "The request body is not valid JSON.")
+        raise ApiError(400, "The request body is not valid JSON.") from None
     if not isinstance(value, dict):
-        return error(400, "The request body must be a JSON object.")
+        raise ApiError(400, "The request body must be a JSON object.")
     return value
 
 
 # --------------------------------------------------------------------------- sign-in pages
 
-_LOGIN_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Agent console – sign in</title>
-<link rel="stylesheet" href="/console/login.css">
-</head>
-<body class="login">
-<main>
-<h1>Agent console</h1>
-{message}
-<form method="post" action="/console/login">
-<input type="hidden" name="csrf_token" value="{csrf}">
-<input type="hidden" name="next" value="{next}">
-<label>Username <input name="username" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"
- required></label>
-<button type="submit">Sign in</button>
-</form>
-</main>
-</body>
-</html>
-"""
-
-_LOGIN_CSS = """body.login { font-family: system-ui, sans-serif; background: #f2f4f7;
-  color: #1d2733; }
-main { max-width: 22rem; margin: 5rem auto; background: #fff; padding: 2rem;
-  border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); }
-label { display: block; margin: .8rem 0; }
-input { display: block; width: 100%; box-sizing: border-box; padding: .5rem; margin-top: .2rem; }
-button { padding: .5rem 1.2rem; background: #0b5cad; color: #fff; border: 0; border-radius: 4px; }
-.error { color: #a4001d; }
-"""
-
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -238,6 +249,8 @@ _SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
     "Referrer-Policy": "same-origin",
 }
+
+auth_routes = Blueprint("staff_auth")
 
 
 def _set_cookie(resp: HTTPResponse, request: Request, name: str, value: str, max_age: int) -> None:
@@ -247,7 +260,7 @@ def _set_cookie(resp: HTTPResponse, request: Request, name: str, value: str, max
     cookie["samesite"] = "Strict"
     cookie["path"] = "/"
     cookie["max-age"] = max_age
-    if is_https(request) or get_settings().is_production:
+    if is_https(request) or settings_of(request.app).is_production:
         cookie["secure"] = True
 
 
@@ -266,14 +279,33 @@ def landing_page(role: str | None, next_path: str | None) -> str:
     return safe_next(next_path) or ("/studio" if role == "trainer" else "/console")
 
 
-def _login_page(
+def page_title(next_path: str | None) -> str:
+    """The sign-in page's title, from where the user is going."""
+    target = safe_next(next_path) or ""
+    if target.startswith("/studio"):
+        return "Trainer studio"
+    if target.startswith("/console"):
+        return "Agent console"
+    return "Staff sign-in"
+
+
+def _read_template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+async def _login_page(
     request: Request, message: str = "", status: int = 200, next_path: str | None = None
 ) -> HTTPResponse:
     csrf = secrets.token_hex(32)
-    notice = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
-    page = _LOGIN_PAGE.format(
-        message=notice, csrf=html.escape(csrf), next=html.escape(safe_next(next_path) or "")
-    )
+    template = Template(await run_db(_read_template, "login.html"))
+    values = {
+        "title": page_title(next_path),
+        "message": message,
+        "hidden": "" if message else " hidden",
+        "csrf": csrf,
+        "next": safe_next(next_path) or "",
+    }
+    page = template.substitute({key: html.escape(value) for key, value in values.items()})
     resp = response.html(page, status=status, headers=dict(_SECURITY_HEADERS))
     _set_cookie(resp, request, LOGIN_CSRF_COOKIE, csrf, 3600)
     return resp
@@ -286,94 +318,98 @@ async def _sign_in_wait(request: Request, username: str) -> float | None:
     )
 
 
+def _authenticate(url: str | None, username: str, password: str) -> tuple[int, str] | None:
+    """(agent id, role) when the password is right (argon2: call it off the loop)."""
+    try:
+        with session_scope(url) as session:
+            agent = authenticate(session, username, password)
+            return (agent.id, agent.role) if agent is not None else None
+    except StoreError:
+        return None
+
+
+@auth_routes.route("/console/login", methods=["GET"])
 async def login_form(request: Request) -> HTTPResponse:
-    return _login_page(request, next_path=request.args.get("next"))
+    return await _login_page(request, next_path=request.args.get("next"))
 
 
+@auth_routes.route("/console/login.css", methods=["GET"])
 async def login_css(_: Request) -> HTTPResponse:
-    return response.text(_LOGIN_CSS, content_type="text/css; charset=utf-8")
+    css = await run_db(_read_template, "login.css")
+    return response.text(css, content_type="text/css; charset=utf-8")
 
 
+@auth_routes.route("/console/login", methods=["POST"])
 async def login_submit(request: Request) -> HTTPResponse:
     if len(request.body or b"") > MAX_BODY_BYTES:
-        return _login_page(request, LOGIN_FAILED, status=413)
+        return await _login_page(request, LOGIN_FAILED, status=413)
     form = request.form or {}
     next_path = form.get("next")
     sent = form.get("csrf_token") or ""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not (sent and expected and hmac.compare_digest(sent, expected)):
-        return _login_page(
+        return await _login_page(
             request, "The form expired. Please sign in again.", status=403, next_path=next_path
         )
     username = (form.get("username") or "").strip().lower()
     password = form.get("password") or ""
     wait = await _sign_in_wait(request, username)
     if wait is not None:
-        resp = _login_page(request, TOO_MANY, status=429, next_path=next_path)
+        resp = await _login_page(request, TOO_MANY, status=429, next_path=next_path)
         resp.headers["Retry-After"] = retry_after(wait)
         return resp
     url = database_url(request.app)
-    try:
-        with session_scope(url) as session:
-            agent = authenticate(session, username, password)
-            agent_id = agent.id if agent is not None else None
-            role = agent.role if agent is not None else None
-    except StoreError:
-        agent_id = role = None
-    if agent_id is None:
-        return _login_page(request, LOGIN_FAILED, status=401, next_path=next_path)
-    token, _, _ = issue_token(url, agent_id, "session")
+    found = await run_db(_authenticate, url, username, password)
+    if found is None:
+        return await _login_page(request, LOGIN_FAILED, status=401, next_path=next_path)
+    agent_id, role = found
+    token, _, _ = await run_db(issue_token, url, agent_id, "session")
     resp = response.redirect(landing_page(role, next_path), status=303)
     _set_cookie(resp, request, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
     del resp.cookies[LOGIN_CSRF_COOKIE]
     return resp
 
 
+@auth_routes.route("/console/logout", methods=["POST"])
 async def logout(request: Request) -> HTTPResponse:
-    principal = principal_of(request)
+    principal = await principal_of(request)
     if principal is not None and principal.via == "session":
         form_value = (request.form or {}).get("csrf_token") if request.form else None
         if not csrf_ok(request, principal, form_value):
-            return error(403, "Missing or wrong CSRF token.")
-        revoke_token(database_url(request.app), request.cookies.get(SESSION_COOKIE, ""))
+            raise ApiError(403, "Missing or wrong CSRF token.")
+        token = request.cookies.get(SESSION_COOKIE, "")
+        await run_db(revoke_token, database_url(request.app), token)
     resp = response.redirect("/console/login", status=303)
     del resp.cookies[SESSION_COOKIE]
     return resp
 
 
+class TokenRequest(BaseModel):
+    """``POST /api/tokens``: the staff member's credentials."""
+
+    username: StrictStr
+    password: StrictStr
+
+
+@auth_routes.route("/api/tokens", methods=["POST"])
 async def issue_api_token(request: Request) -> HTTPResponse:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        return body
-    username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        return error(422, "Send a JSON object with string fields username and password.")
-    wait = await _sign_in_wait(request, username.strip().lower())
+    credentials = parse(
+        TokenRequest,
+        json_body(request),
+        "Send a JSON object with string fields username and password.",
+    )
+    username = credentials.username.strip().lower()
+    wait = await _sign_in_wait(request, username)
     if wait is not None:
-        refused = error(429, TOO_MANY)
-        refused.headers["Retry-After"] = retry_after(wait)
-        return refused
+        raise ApiError(429, TOO_MANY, headers={"Retry-After": retry_after(wait)})
     url = database_url(request.app)
-    try:
-        with session_scope(url) as session:
-            agent = authenticate(session, username.strip().lower(), password)
-            agent_id = agent.id if agent is not None else None
-            role = agent.role if agent is not None else None
-    except StoreError:
-        agent_id = role = None
-    if agent_id is None:
-        return error(401, LOGIN_FAILED)
-    token, _, expires = issue_token(url, agent_id, "api")
+    found = await run_db(_authenticate, url, username, credentials.password)
+    if found is None:
+        raise ApiError(401, LOGIN_FAILED)
+    agent_id, role = found
+    token, _, expires = await run_db(issue_token, url, agent_id, "api")
     return response.json(
         {"token": token, "token_type": "Bearer", "expires_at": expires, "role": role},
         status=201,
         headers={"Cache-Control": "no-store"},
     )
-
-
-def add_auth_routes(app: Sanic) -> None:
-    app.add_route(login_form, "/console/login", methods=["GET"], name="console_login_form")
-    app.add_route(login_submit, "/console/login", methods=["POST"], name="console_login")
-    app.add_route(login_css, "/console/login.css", methods=["GET"], name="console_login_css")
-    app.add_route(logout, "/console/logout", methods=["POST"], name="console_logout")
-    app.add_route(issue_api_token, "/api/tokens", methods=["POST"], name="console_api_tokens")

@@ -18,15 +18,15 @@ such as rasa-webchat keep working, with these differences:
   refused with a polite bot message instead of an exception;
 * the blueprint also serves the widget: ``/widget/widget.js``, ``/widget/widget.css``,
   ``/widget/socket.io.js`` (the socket.io client from ``node_modules``, installed by
-  ``make setup``) and a demo page ``/widget/demo``.
+  ``make setup``) and a demo page ``/widget/demo`` (``templates/widget_demo.html``).
+  The staff app (console, studio, sign-in, ``/api``) is a channel of its own:
+  :class:`bot.web.staff.StaffApp`.
 
 Used in ``credentials.yml`` as ``bot.web.channel.ComplaintSocketIOInput``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import hashlib
 import hmac
 import html
@@ -38,6 +38,7 @@ import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import rasa.core.channels.channel
@@ -52,6 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import handoff
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.store.blocking import run_db
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
@@ -63,6 +65,7 @@ logger = logging.getLogger(__name__)
 MAX_SOCKET_PAYLOAD = 2 * 1024 * 1024
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The socket.io browser client, installed by ``make setup`` (``npm install socket.io-client``).
 SOCKETIO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.js"
 
@@ -206,41 +209,28 @@ _STATIC_FILES: dict[str, tuple[Path, str]] = {
     "socket.io.js": (SOCKETIO_CLIENT, "application/javascript; charset=utf-8"),
 }
 
-_DEMO_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Complaint bot – widget demo</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 44rem; margin: 3rem auto;
-  padding: 0 1rem; color: #1d2733; line-height: 1.5; }}
-pre {{ background: #f2f4f7; padding: 1rem; border-radius: 6px; white-space: pre-wrap;
-  word-break: break-all; }}
-</style>
-</head>
-<body>
-<h1>Complaint bot – website widget</h1>
-<p>Add this one line to any page to show the chat bubble:</p>
-<pre><code>{snippet_text}</code></pre>
-<p>The bubble in the bottom-right corner of this page is that line at work.</p>
-{snippet}
-</body>
-</html>
-"""
+
+def _widget_src(request: Request) -> str:
+    return f"{request.scheme}://{request.host}/widget/widget.js"
 
 
 def _embed_snippet(request: Request) -> str:
-    src = f"{request.scheme}://{request.host}/widget/widget.js"
     return (
-        f'<script src="{html.escape(src)}" data-title="Customer care" '
+        f'<script src="{html.escape(_widget_src(request))}" data-title="Customer care" '
         'data-color="#0b5cad" async></script>'
     )
 
 
+def _demo_page(src: str, snippet: str) -> str:
+    """The widget's demo page, from ``templates/widget_demo.html`` (values HTML-escaped)."""
+    template = Template((TEMPLATES / "widget_demo.html").read_text(encoding="utf-8"))
+    return template.substitute(src=html.escape(src), snippet_text=html.escape(snippet))
+
+
 async def _static(name: str) -> HTTPResponse:
     path, content_type = _STATIC_FILES[name]
-    if not path.is_file():
+    data = await run_db(lambda: path.read_bytes() if path.is_file() else None)
+    if data is None:
         logger.warning("widget file %s is missing (run `make setup`)", path)
         return response.text(
             f"/* {name} is not installed; run `make setup` */",
@@ -248,7 +238,7 @@ async def _static(name: str) -> HTTPResponse:
             content_type=content_type,
         )
     return response.raw(
-        path.read_bytes(),
+        data,
         content_type=content_type,
         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
     )
@@ -267,8 +257,7 @@ def add_widget_routes(app: Sanic) -> None:
         return await _static("socket.io.js")
 
     async def demo(request: Request) -> HTTPResponse:
-        snippet = _embed_snippet(request)
-        page = _DEMO_PAGE.format(snippet_text=html.escape(snippet), snippet=snippet)
+        page = await run_db(_demo_page, _widget_src(request), _embed_snippet(request))
         return response.html(page, headers={"Cache-Control": "no-cache"})
 
     app.add_route(widget_js, "/widget/widget.js", methods=["GET"], name="complaint_widget_js")
@@ -286,22 +275,12 @@ class WidgetSocketBlueprint(SocketBlueprint):
         super().register(app, options)
         add_widget_routes(app)
         install_error_handler(app)  # whatever escapes a route: JSON, never a traceback
-        from bot.web.console import add_console_routes  # the agent console and its API
-
-        add_console_routes(app)
         # bot.handoff reaches the customers' sockets through these.
         app.ctx.complaint_sio = self.ctx.sio
         app.ctx.complaint_bot_event = getattr(self.ctx, "bot_message_event", "bot_uttered")
 
 
 # --------------------------------------------------------------------------- the channel
-
-
-async def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
-    """Database work off the server's event loop."""
-    return await asyncio.get_running_loop().run_in_executor(
-        None, functools.partial(function, *args)
-    )
 
 
 async def _maybe_await(value: object) -> None:
@@ -462,9 +441,9 @@ class ComplaintSocketIOInput(SocketIOInput):
         during a handoff: better a message the bot ignores than one that is lost.
         """
         try:
-            if not await _in_thread(handoff.with_person, sender_id):
+            if not await run_db(handoff.with_person, sender_id):
                 return False
-            await _in_thread(handoff.record_customer_message, sender_id, text)
+            await run_db(handoff.record_customer_message, sender_id, text)
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)
             return False

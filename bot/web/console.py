@@ -1,25 +1,26 @@
 """The agent console (``/console``) and its JSON API (``/api/``).
 
-Registered on the Rasa server by :class:`bot.web.channel.WidgetSocketBlueprint` through
-:func:`add_console_routes`. Every API route answers JSON: 401 signed out, 403 wrong role or
+One blueprint, :data:`console_routes`, mounted by the staff app (:mod:`bot.web.staff`).
+Every API route answers JSON: 401 signed out, 403 wrong role or
 missing CSRF token, 400/404/409/413/422 for bad input, never a traceback.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from sanic import Sanic, response
+from pydantic import BaseModel, ConstrainedStr, StrictBool, StrictStr, conint, validator
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import or_, select
 
+from bot import handoff
 from bot.handoff.presence import start_watch as start_presence_watch
 from bot.handoff.presence import stop_watch as stop_presence_watch
 from bot.store import (
@@ -37,7 +38,9 @@ from bot.store import (
     set_on_duty,
     set_status,
 )
+from bot.store.blocking import run_db
 from bot.store.db import StoreError
+from bot.store.erasure import erase_customer, export_customer
 from bot.store.retry import is_transient, retry_db_async
 from bot.store.tables import Agent
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_REPLY_CHARS
@@ -45,14 +48,15 @@ from bot.text.clean import remove_controls
 from bot.web.auth import (
     AGENT_ROLES,
     SESSION_COOKIE,
+    Handler,
     Principal,
-    add_auth_routes,
+    authorised,
     database_url,
-    error,
     json_body,
     principal_of,
-    require,
 )
+from bot.web.errors import ApiError
+from bot.web.forms import parse, query_of
 
 logger = logging.getLogger(__name__)
 
@@ -69,55 +73,128 @@ _ASSETS: dict[str, str] = {
     "canned.json": "application/json; charset=utf-8",
 }
 
-Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
+console_routes = Blueprint("staff_console")
 
 
 # --------------------------------------------------------------------------- helpers
 
 
+def _sign_in(url: str | None, principal: Principal) -> None:
+    """Mark the agent seen: the console's heartbeat."""
+    with session_scope(url) as session:
+        agent = session.get(Agent, principal.agent_id)
+        if agent is not None:
+            mark_seen(session, agent)
+
+
 def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
-    """Authenticate, check the role (and CSRF), mark the agent seen, map errors to JSON."""
+    """Authenticate, check the role (and CSRF), mark the agent seen, map errors to JSON:
+    :class:`ApiError` as it is, a store refusal as 422, a database outage as 503."""
 
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            async def sign_in() -> Principal | HTTPResponse:
-                principal = require(request, roles)
-                if isinstance(principal, HTTPResponse):
-                    return principal
-                with session_scope(database_url(request.app)) as session:
-                    agent = session.get(Agent, principal.agent_id)
-                    if agent is not None:
-                        mark_seen(session, agent)  # the console's heartbeat
+            async def sign_in() -> Principal:
+                principal = await authorised(request, roles)
+                await run_db(_sign_in, database_url(request.app), principal)
                 return principal
 
             try:
                 # A briefly unavailable database delays the call instead of failing it.
                 principal = await retry_db_async(sign_in)
-                if isinstance(principal, HTTPResponse):
-                    return principal
                 return await handler(request, principal, *args, **kwargs)
+            except ApiError:
+                raise
             except StoreError as problem:
-                return error(422, str(problem))
+                raise ApiError(422, str(problem)) from None
             except Exception as problem:  # never a traceback to the client
                 if is_transient(problem):
                     logger.warning("database unavailable on %s %s", request.method, request.path)
-                    return error(503, "The database is unavailable; please try again shortly.")
+                    raise ApiError(
+                        503, "The database is unavailable; please try again shortly."
+                    ) from None
                 logger.exception("console API error on %s %s", request.method, request.path)
-                return error(500, "Internal error; the problem has been logged.")
+                raise ApiError(500, "Internal error; the problem has been logged.") from None
 
         return wrapper
 
     return decorate
 
 
-def _text(body: dict[str, Any], field: str, max_chars: int) -> str | HTTPResponse:
-    value = body.get(field)
-    if not isinstance(value, str) or not value.strip():
-        return error(422, f"Field {field!r} must be a non-empty string.")
-    if len(value) > max_chars:
-        return error(413, f"Field {field!r} is longer than {max_chars} characters.")
-    return remove_controls(value)
+def _clean(value: str) -> str:
+    return remove_controls(value).strip()
+
+
+class _Text(ConstrainedStr):
+    strict = True
+
+
+class ReplyText(_Text):
+    max_length = MAX_REPLY_CHARS
+
+
+class NoteText(_Text):
+    max_length = MAX_NOTE_CHARS
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return _clean(value)
+
+
+class ReplyRequest(BaseModel):
+    text: ReplyText
+    _text = validator("text", allow_reuse=True)(_not_blank)
+
+
+class NoteRequest(BaseModel):
+    text: NoteText
+    _text = validator("text", allow_reuse=True)(_not_blank)
+
+
+class ResolveRequest(BaseModel):
+    note: NoteText
+    _note = validator("note", allow_reuse=True)(_not_blank)
+
+
+class DutyRequest(BaseModel):
+    on_duty: StrictBool
+
+
+class ReassignRequest(BaseModel):
+    username: StrictStr
+
+    @validator("username")
+    def _username(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be a non-empty string")
+        return value.strip().lower()
+
+
+class QueryText(ConstrainedStr):
+    max_length = MAX_QUERY_CHARS
+
+
+class ComplaintsQuery(BaseModel):
+    """``GET /api/complaints``: filters and the page size."""
+
+    sender_id: str | None = None
+    status: str | None = None
+    q: QueryText = QueryText("")
+    limit: conint(ge=1, le=MAX_LIMIT) = DEFAULT_LIMIT  # type: ignore[valid-type]
+
+    @validator("status")
+    def _status(cls, value: str | None) -> str | None:
+        if value and value not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        return value or None
+
+    @validator("limit", pre=True)
+    def _limit(cls, value: object) -> object:
+        if isinstance(value, str) and not value.isdigit():
+            raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        return value
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -138,32 +215,31 @@ def _queue_item(complaint: Complaint, now: datetime) -> dict[str, Any]:
     return item
 
 
-async def _handoff(name: str, app: Sanic, *args: str) -> HTTPResponse | None:
-    """Call ``bot.handoff.<name>``; a refusal response, or None when it worked."""
+async def _handoff(name: str, app: Sanic, *args: str) -> None:
+    """Call ``bot.handoff.<name>``; raises the refusal when it cannot."""
     try:
-        import bot.handoff as handoff
-    except ImportError:
-        return error(503, "Live hand-off is not available on this server.")
-    function = getattr(handoff, name, None)
-    if function is None:
-        return error(503, f"Live hand-off has no {name}().")
-    try:
-        await function(app, *args)
+        await getattr(handoff, name)(app, *args)
     except LookupError:
-        return error(404, "No complaint with that ticket.")
+        raise ApiError(404, "No complaint with that ticket.") from None
     except ValueError as problem:
-        return error(409, str(problem) or "The complaint is not in a state that allows this.")
-    return None
+        raise ApiError(
+            409, str(problem) or "The complaint is not in a state that allows this."
+        ) from None
 
 
 # --------------------------------------------------------------------------- API routes
 
 
+def _on_duty(url: str | None, agent_id: int) -> bool:
+    with session_scope(url) as session:
+        agent = session.get(Agent, agent_id)
+        return bool(agent.on_duty) if agent is not None else False
+
+
+@console_routes.route("/api/me", methods=["GET"])
 @api()
 async def me(request: Request, principal: Principal) -> HTTPResponse:
-    with session_scope(database_url(request.app)) as session:
-        agent = session.get(Agent, principal.agent_id)
-        on_duty = bool(agent.on_duty) if agent is not None else False
+    on_duty = await run_db(_on_duty, database_url(request.app), principal.agent_id)
     return response.json(
         {
             "username": principal.username,
@@ -176,77 +252,62 @@ async def me(request: Request, principal: Principal) -> HTTPResponse:
     )
 
 
+def _set_duty(url: str | None, agent_id: int, value: bool) -> None:
+    with session_scope(url) as session:
+        agent = session.get(Agent, agent_id)
+        if agent is None:
+            raise ApiError(404, "Your account no longer exists.")
+        set_on_duty(session, agent, value)
+
+
+@console_routes.route("/api/me/duty", methods=["POST"])
 @api()
 async def duty(request: Request, principal: Principal) -> HTTPResponse:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        return body
-    value = body.get("on_duty")
-    if not isinstance(value, bool):
-        return error(422, "Field 'on_duty' must be true or false.")
-    with session_scope(database_url(request.app)) as session:
-        agent = session.get(Agent, principal.agent_id)
-        if agent is None:
-            return error(404, "Your account no longer exists.")
-        set_on_duty(session, agent, value)
-    return response.json({"username": principal.username, "on_duty": value})
+    body = parse(DutyRequest, json_body(request), "Field 'on_duty' must be true or false.")
+    await run_db(_set_duty, database_url(request.app), principal.agent_id, body.on_duty)
+    return response.json({"username": principal.username, "on_duty": body.on_duty})
 
 
-@api()
-async def complaints(request: Request, principal: Principal) -> HTTPResponse:
-    args = request.args
+def _find_complaints(url: str | None, filters: ComplaintsQuery) -> list[dict[str, Any]]:
     query = select(Complaint)
-    sender_id = args.get("sender_id")
-    if sender_id:
-        query = query.where(Complaint.sender_id == sender_id)
-    status = args.get("status")
-    if status:
-        if status not in STATUSES:
-            return error(422, f"status must be one of {', '.join(STATUSES)}.")
-        query = query.where(Complaint.status == status)
-    q = (args.get("q") or "").strip()
-    if len(q) > MAX_QUERY_CHARS:
-        return error(413, f"q is longer than {MAX_QUERY_CHARS} characters.")
+    if filters.sender_id:
+        query = query.where(Complaint.sender_id == filters.sender_id)
+    if filters.status:
+        query = query.where(Complaint.status == filters.status)
+    q = filters.q.strip()
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        Complaint.ticket,
-                        Complaint.description,
-                        Complaint.contact,
-                        Complaint.order_ref,
-                    )
-                )
-            )
-        )
-    raw_limit = args.get("limit")
-    limit = DEFAULT_LIMIT
-    if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            return error(422, f"limit must be a whole number from 1 to {MAX_LIMIT}.")
-        limit = int(raw_limit)
-    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(limit)
-    with session_scope(database_url(request.app)) as session:
-        rows = [complaint_to_dict(row) for row in session.execute(query).scalars()]
-    return response.json(rows)
+        columns = (Complaint.ticket, Complaint.description, Complaint.contact, Complaint.order_ref)
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(filters.limit)
+    with session_scope(url) as session:
+        return [complaint_to_dict(row) for row in session.execute(query).scalars()]
 
 
+@console_routes.route("/api/complaints", methods=["GET"])
 @api()
-async def queue(request: Request, principal: Principal) -> HTTPResponse:
+async def complaints(request: Request, principal: Principal) -> HTTPResponse:
+    filters = parse(ComplaintsQuery, query_of(request.args))
+    return response.json(await run_db(_find_complaints, database_url(request.app), filters))
+
+
+def _queue(url: str | None) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
-    with session_scope(database_url(request.app)) as session:
+    with session_scope(url) as session:
         rows = list(
             session.execute(
                 select(Complaint).where(Complaint.status.in_(ACTIVE_STATUSES))
             ).scalars()
         )
         rows.sort(key=lambda c: (c.status != "escalated", -c.severity, c.due_at, c.id))
-        items = [_queue_item(row, now) for row in rows]
-    return response.json(items)
+        return [_queue_item(row, now) for row in rows]
+
+
+@console_routes.route("/api/queue", methods=["GET"])
+@api()
+async def queue(request: Request, principal: Principal) -> HTTPResponse:
+    return response.json(await run_db(_queue, database_url(request.app)))
 
 
 async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -278,12 +339,10 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
     return turns, None
 
 
-@api()
-async def complaint_detail(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    with session_scope(database_url(request.app)) as session:
-        complaint = get_by_ticket(session, ticket)
-        if complaint is None:
-            return error(404, "No complaint with that ticket.")
+def _detail(url: str | None, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any], str]:
+    """(complaint, events, agent and held customer turns, sender id) of ``ticket``."""
+    with session_scope(url) as session:
+        complaint = _load(session, ticket)
         data = complaint_to_dict(complaint)
         data["assigned_agent"] = complaint.assigned_agent
         data.update(deadline_info(complaint, datetime.now(timezone.utc)))
@@ -310,7 +369,15 @@ async def complaint_detail(request: Request, principal: Principal, ticket: str) 
             for entry in events
             if entry.kind == "message_customer"
         ]
-        sender_id = complaint.sender_id
+        return data, event_dicts, agent_turns, complaint.sender_id
+
+
+@console_routes.route("/api/complaints/<ticket:str>", methods=["GET"])
+@api()
+async def complaint_detail(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
+    data, event_dicts, agent_turns, sender_id = await run_db(
+        _detail, database_url(request.app), ticket
+    )
     turns, problem = await _transcript(request.app, sender_id)
     transcript = sorted(turns + agent_turns, key=lambda turn: turn["at"] or "")
     return response.json(
@@ -323,144 +390,133 @@ async def complaint_detail(request: Request, principal: Principal, ticket: str) 
     )
 
 
-def _load(session: Any, ticket: str) -> Complaint | HTTPResponse:
+def _load(session: Any, ticket: str) -> Complaint:
     complaint = get_by_ticket(session, ticket)
     if complaint is None:
-        return error(404, "No complaint with that ticket.")
+        raise ApiError(404, "No complaint with that ticket.")
     return complaint
 
 
+@console_routes.route("/api/complaints/<ticket:str>/claim", methods=["POST"])
 @api()
 async def claim(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    refused = await _handoff("take_over", request.app, ticket, principal.username)
-    return refused or response.json({"ticket": ticket, "claimed_by": principal.username})
+    await _handoff("take_over", request.app, ticket, principal.username)
+    return response.json({"ticket": ticket, "claimed_by": principal.username})
 
 
+@console_routes.route("/api/complaints/<ticket:str>/reply", methods=["POST"])
 @api()
 async def reply(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        return body
-    text = _text(body, "text", MAX_REPLY_CHARS)
-    if isinstance(text, HTTPResponse):
-        return text
-    refused = await _handoff("send_agent_message", request.app, ticket, principal.username, text)
-    return refused or response.json({"ticket": ticket, "sent": True})
+    body = parse(ReplyRequest, json_body(request))
+    await _handoff("send_agent_message", request.app, ticket, principal.username, body.text)
+    return response.json({"ticket": ticket, "sent": True})
 
 
+@console_routes.route("/api/complaints/<ticket:str>/hand-back", methods=["POST"])
 @api()
 async def hand_back(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    refused = await _handoff("hand_back", request.app, ticket, principal.username)
-    return refused or response.json({"ticket": ticket, "handed_back": True})
+    await _handoff("hand_back", request.app, ticket, principal.username)
+    return response.json({"ticket": ticket, "handed_back": True})
 
 
+def _add_note(url: str | None, ticket: str, actor: str, text: str) -> str:
+    with session_scope(url) as session:
+        complaint = _load(session, ticket)
+        append_event(session, complaint, "note", actor, {"text": text})
+        return complaint.ticket
+
+
+@console_routes.route("/api/complaints/<ticket:str>/note", methods=["POST"])
 @api()
 async def note(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        return body
-    text = _text(body, "text", MAX_NOTE_CHARS)
-    if isinstance(text, HTTPResponse):
-        return text
-    with session_scope(database_url(request.app)) as session:
-        complaint = _load(session, ticket)
-        if isinstance(complaint, HTTPResponse):
-            return complaint
-        append_event(session, complaint, "note", principal.actor, {"text": text})
-        return response.json({"ticket": complaint.ticket, "noted": True}, status=201)
+    body = parse(NoteRequest, json_body(request))
+    noted = await run_db(_add_note, database_url(request.app), ticket, principal.actor, body.text)
+    return response.json({"ticket": noted, "noted": True}, status=201)
 
 
-@api()
-async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        return body
-    username = body.get("username")
-    if not isinstance(username, str) or not username.strip():
-        return error(422, "Field 'username' must be a non-empty string.")
-    with session_scope(database_url(request.app)) as session:
+def _reassign(url: str | None, ticket: str, actor: str, username: str) -> dict[str, Any]:
+    with session_scope(url) as session:
         complaint = _load(session, ticket)
-        if isinstance(complaint, HTTPResponse):
-            return complaint
-        target = get_agent(session, username.strip().lower())
+        target = get_agent(session, username)
         if target is None or not target.active or target.role not in AGENT_ROLES:
-            return error(422, "There is no active agent with that username.")
+            raise ApiError(422, "There is no active agent with that username.")
         if complaint.status == "closed":
-            return error(409, "The complaint is closed.")
+            raise ApiError(409, "The complaint is closed.")
         previous = complaint.assigned_agent
         complaint.assigned_agent = target.username
         append_event(
-            session,
-            complaint,
-            "reassigned",
-            principal.actor,
-            {"from": previous, "to": target.username},
+            session, complaint, "reassigned", actor, {"from": previous, "to": target.username}
         )
-        return response.json({"ticket": complaint.ticket, "assigned_agent": target.username})
+        return {"ticket": complaint.ticket, "assigned_agent": target.username}
 
 
-async def _move(request: Request, principal: Principal, ticket: str, status: str) -> HTTPResponse:
-    note_text: str | None = None
-    if status == "resolved":
-        body = json_body(request)
-        if isinstance(body, HTTPResponse):
-            return body
-        checked = _text(body, "note", MAX_NOTE_CHARS)
-        if isinstance(checked, HTTPResponse):
-            return checked
-        note_text = checked
-    with session_scope(database_url(request.app)) as session:
+@console_routes.route("/api/complaints/<ticket:str>/reassign", methods=["POST"])
+@api()
+async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
+    body = parse(
+        ReassignRequest, json_body(request), "Field 'username' must be a non-empty string."
+    )
+    url = database_url(request.app)
+    return response.json(await run_db(_reassign, url, ticket, principal.actor, body.username))
+
+
+def _set_status(
+    url: str | None, ticket: str, status: str, actor: str, note_text: str | None
+) -> dict[str, Any]:
+    with session_scope(url) as session:
         complaint = _load(session, ticket)
-        if isinstance(complaint, HTTPResponse):
-            return complaint
         try:
-            set_status(session, complaint, status, principal.actor, note_text)
+            set_status(session, complaint, status, actor, note_text)
         except StoreError as problem:
-            return error(409, str(problem))
-        return response.json(complaint_to_dict(complaint))
+            raise ApiError(409, str(problem)) from None
+        return complaint_to_dict(complaint)
 
 
+@console_routes.route("/api/complaints/<ticket:str>/resolve", methods=["POST"])
 @api()
 async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    return await _move(request, principal, ticket, "resolved")
+    body = parse(ResolveRequest, json_body(request))
+    url = database_url(request.app)
+    moved = await run_db(_set_status, url, ticket, "resolved", principal.actor, body.note)
+    return response.json(moved)
 
 
+@console_routes.route("/api/complaints/<ticket:str>/close", methods=["POST"])
 @api()
 async def close(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    return await _move(request, principal, ticket, "closed")
+    url = database_url(request.app)
+    return response.json(await run_db(_set_status, url, ticket, "closed", principal.actor, None))
 
 
+@console_routes.route("/api/customers/<sender_id:str>/export", methods=["GET"])
 @api(roles=("admin",))
 async def customer_export(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
-    from bot.store.erasure import export_customer
-
-    data = export_customer(sender_id, database_url(request.app))
+    data = await run_db(export_customer, sender_id, database_url(request.app))
     if not any(data["tables"].values()):
-        return error(404, "Nothing is stored about that customer.")
+        raise ApiError(404, "Nothing is stored about that customer.")
     return response.json(data, headers={"Cache-Control": "no-store"})
 
 
+@console_routes.route("/api/customers/<sender_id:str>", methods=["DELETE"])
 @api(roles=("admin",))
 async def customer_erase(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
-    from bot.store.erasure import erase_customer
-
-    receipt = erase_customer(sender_id, principal.actor, database_url(request.app))
+    receipt = await run_db(erase_customer, sender_id, principal.actor, database_url(request.app))
     if not receipt.total:
-        return error(404, "Nothing is stored about that customer.")
+        raise ApiError(404, "Nothing is stored about that customer.")
     return response.json(receipt.as_dict())
 
 
 # --------------------------------------------------------------------------- console pages
 
 
-def _console_refusal(request: Request) -> HTTPResponse | None:
-    principal = principal_of(request)
+async def _console_refusal(request: Request) -> HTTPResponse | None:
+    principal = await principal_of(request)
+    if principal is None and request.path == "/console":
+        return response.redirect("/console/login", status=303)
     if principal is None:
-        if request.path == "/console":
-            return response.redirect("/console/login", status=303)
-        return error(401, "Sign in first.")
+        raise ApiError(401, "Sign in first.")
     if principal.role not in AGENT_ROLES:
-        return error(403, f"Your role ({principal.role}) may not use the agent console.")
+        raise ApiError(403, f"Your role ({principal.role}) may not use the agent console.")
     return None
 
 
@@ -473,60 +529,41 @@ _PAGE_HEADERS = {
 }
 
 
+def read_file(path: Path) -> bytes | None:
+    """The bytes of ``path``, or None when it is not a file (call it through run_db)."""
+    return path.read_bytes() if path.is_file() else None
+
+
+@console_routes.route("/console", methods=["GET"])
 async def console_page(request: Request) -> HTTPResponse:
-    refused = _console_refusal(request)
+    refused = await _console_refusal(request)
     if refused is not None:
         return refused
-    page = (CONSOLE_DIR / "index.html").read_bytes()
+    page = await run_db(read_file, CONSOLE_DIR / "index.html")
+    if page is None:
+        raise ApiError(404, "No such console file.")
     return response.raw(page, content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
 
 
+@console_routes.route("/console/static/<name:str>", methods=["GET"])
 async def console_asset(request: Request, name: str) -> HTTPResponse:
-    refused = _console_refusal(request)
-    if refused is not None:
-        return refused
+    await _console_refusal(request)
     content_type = _ASSETS.get(name)
-    path = CONSOLE_DIR / name
-    if content_type is None or not path.is_file():
-        return error(404, "No such console file.")
-    return response.raw(path.read_bytes(), content_type=content_type, headers=_PAGE_HEADERS)
+    data = await run_db(read_file, CONSOLE_DIR / name) if content_type is not None else None
+    if content_type is None or data is None:
+        raise ApiError(404, "No such console file.")
+    return response.raw(data, content_type=content_type, headers=_PAGE_HEADERS)
 
 
-#: (handler, path, methods) of every console and API route; tests walk this list.
-API_ROUTES: list[tuple[Handler, str, str]] = [
-    (me, "/api/me", "GET"),
-    (duty, "/api/me/duty", "POST"),
-    (complaints, "/api/complaints", "GET"),
-    (queue, "/api/queue", "GET"),
-    (complaint_detail, "/api/complaints/<ticket:str>", "GET"),
-    (claim, "/api/complaints/<ticket:str>/claim", "POST"),
-    (reply, "/api/complaints/<ticket:str>/reply", "POST"),
-    (note, "/api/complaints/<ticket:str>/note", "POST"),
-    (reassign, "/api/complaints/<ticket:str>/reassign", "POST"),
-    (resolve, "/api/complaints/<ticket:str>/resolve", "POST"),
-    (close, "/api/complaints/<ticket:str>/close", "POST"),
-    (hand_back, "/api/complaints/<ticket:str>/hand-back", "POST"),
-    (customer_export, "/api/customers/<sender_id:str>/export", "GET"),
-    (customer_erase, "/api/customers/<sender_id:str>", "DELETE"),
-]
-CONSOLE_ROUTES: list[tuple[Handler, str, str]] = [
-    (console_page, "/console", "GET"),
-    (console_asset, "/console/static/<name:str>", "GET"),
-]
+@console_routes.listener("after_server_start")
+async def _start_presence_watch(app: Sanic, loop: Any) -> None:
+    """Conversations of agents whose console went away go back to the queue."""
+    await start_presence_watch(app, loop)
 
 
-def add_console_routes(app: Sanic) -> None:
-    """Serve the sign-in pages, the console and the JSON API on ``app``."""
-    add_auth_routes(app)
-    for handler, path, method in API_ROUTES + CONSOLE_ROUTES:
-        name = "console_" + re.sub(r"[^a-z0-9]+", "_", f"{method} {path}".lower()).strip("_")
-        app.add_route(handler, path, methods=[method], name=name)
-    # Conversations of agents whose console went away go back to the queue.
-    app.register_listener(start_presence_watch, "after_server_start")
-    app.register_listener(stop_presence_watch, "before_server_stop")
-    from bot.web.studio import add_studio_routes  # the trainer studio
-
-    add_studio_routes(app)
+@console_routes.listener("before_server_stop")
+async def _stop_presence_watch(app: Sanic, loop: Any) -> None:
+    await stop_presence_watch(app, loop)
 
 
-__all__ = ["API_ROUTES", "CONSOLE_ROUTES", "SESSION_COOKIE", "add_console_routes"]
+__all__ = ["SESSION_COOKIE", "console_routes"]

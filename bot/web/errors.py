@@ -1,7 +1,8 @@
-"""The last line of defence: any error that escapes a route becomes a short JSON answer.
+"""Errors of the web routes, turned into JSON in one place.
 
-Routes refuse bad input themselves (JSON 4xx, see :mod:`bot.web.auth` and
-:mod:`bot.web.rest`). Whatever still escapes is answered here: Sanic's own request errors
+Handlers refuse a request by raising :class:`ApiError` (status, message, extra fields);
+:func:`json_error` answers it as ``{"error": message, "status": status, **extra}``. Whatever
+else escapes is answered here too: Sanic's own request errors
 (malformed body, unknown URL, wrong method, too large) keep their 4xx status, anything else is
 a 500 that names no code, file or exception; the details go to the log only.
 """
@@ -9,6 +10,7 @@ a 500 that names no code, file or exception; the details go to the log only.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
@@ -18,7 +20,30 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 
+class ApiError(Exception):
+    """A refusal of a request: answered as JSON with ``status`` by :func:`json_error`."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.extra = extra
+
+    def response(self) -> HTTPResponse:
+        body = {"error": self.message, "status": self.status, **self.extra}
+        return response.json(body, status=self.status, headers=self.headers)
+
+
 def json_error(request: Request, exception: Exception) -> HTTPResponse:
+    if isinstance(exception, ApiError):
+        return exception.response()
     status = (
         getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
     )

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from sanic.request import Request
 
-from bot.settings import RateLimit, Settings, get_settings
+from bot.settings import RateLimit, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +120,10 @@ def client_ip(request: Request) -> str:
 
 
 def rate_limits_of(app: Any) -> RateLimits:
-    """The app's :class:`RateLimits`, made from the settings on first use."""
+    """The app's :class:`RateLimits`, made on first use from the settings the staff app put on
+    ``app.ctx.settings``."""
     limits = getattr(app.ctx, "rate_limits", None)
     if limits is None:
-        limits = RateLimits(get_settings())
+        limits = RateLimits(app.ctx.settings)
         app.ctx.rate_limits = limits
     return limits

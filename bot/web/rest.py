@@ -22,17 +22,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Optional
 
 import rasa.utils.endpoints
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from pydantic import BaseModel
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import Settings, get_settings
 from bot.store.tables import SENDER_ID_LENGTH
-from bot.web.auth import error, json_body
+from bot.web.auth import json_body
 from bot.web.channel import (
     ComplaintSocketIOInput,
     clean_message,
@@ -41,6 +43,8 @@ from bot.web.channel import (
     refusal,
     validate_message,
 )
+from bot.web.errors import ApiError, json_error
+from bot.web.forms import parse
 from bot.web.ratelimit import RateLimits, client_ip, retry_after
 
 logger = logging.getLogger(__name__)
@@ -48,64 +52,74 @@ logger = logging.getLogger(__name__)
 _PROBLEM_STATUS = {"not_text": 422, "empty": 422, "too_long": 413}
 
 
-def check_sender(value: object) -> str | HTTPResponse:
-    """A usable sender id, or the refusal."""
+def check_sender(value: object) -> str:
+    """A usable sender id; raises the refusal."""
     if not isinstance(value, str) or not value.strip():
-        return error(422, "Field 'sender' must be a non-empty string.")
+        raise ApiError(422, "Field 'sender' must be a non-empty string.")
     if len(value) > SENDER_ID_LENGTH or clean_message(value) != value or "\n" in value:
-        return error(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
+        raise ApiError(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
     if is_session_id(value):
-        return error(403, "That sender id belongs to a website conversation.")
+        raise ApiError(403, "That sender id belongs to a website conversation.")
     return value
+
+
+class RestMessage(BaseModel):
+    """Rasa's REST payload; ``sender`` and ``message`` are checked as the widget checks them."""
+
+    sender: Any = None
+    message: Any = None
+    metadata: Optional[dict[str, Any]] = None  # noqa: UP045 (pydantic reads it at run time)
 
 
 class ValidatingRestInput(RestInput):
     """Rasa's REST channel with validated payloads, handoff routing and rate limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
         self._rate_limits: RateLimits | None = None
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Built once by ``rasa run``: the server's entry point for this channel's settings."""
+        return cls(get_settings())
+
     @property
     def rate_limits(self) -> RateLimits:
         if self._rate_limits is None:
-            from bot.settings import get_settings
-
-            self._rate_limits = RateLimits(get_settings())
+            if self._settings is None:
+                raise RuntimeError("ValidatingRestInput needs settings or rate limits")
+            self._rate_limits = RateLimits(self._settings)
         return self._rate_limits
 
-    async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]] | HTTPResponse:
-        """(sender, text, metadata) of a valid request, else the refusal."""
+    async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]]:
+        """(sender, text, metadata) of a valid request; raises the refusal."""
         payload = json_body(request)  # 400 not a JSON object, 413 over 64 KB
-        if isinstance(payload, HTTPResponse):
-            return payload
-        sender = check_sender(payload.get("sender"))
-        if isinstance(sender, HTTPResponse):
-            return sender
-        raw_metadata = payload.get("metadata")
-        if raw_metadata is not None and not isinstance(raw_metadata, dict):
-            return error(422, "Field 'metadata' must be a JSON object.")
-        metadata = parse_metadata(raw_metadata)
-        text = payload.get("message")
+        body = parse(RestMessage, payload, "Field 'metadata' must be a JSON object.")
+        sender = check_sender(body.sender)
+        metadata = parse_metadata(body.metadata)
+        text = body.message
         problem = validate_message(text)
         if problem is not None:
             message = refusal(problem, metadata.get("language"))
-            return error(_PROBLEM_STATUS[problem], message, problem=problem)
+            raise ApiError(_PROBLEM_STATUS[problem], message, problem=problem)
         assert isinstance(text, str)
         wait = await self.rate_limits.check_all(
             ("rest_message_sender", sender), ("rest_message_ip", client_ip(request))
         )
         if wait is not None:
-            resp = error(429, refusal("too_fast", metadata.get("language")))
-            resp.headers["Retry-After"] = retry_after(wait)
-            return resp
+            language = metadata.get("language")
+            raise ApiError(
+                429, refusal("too_fast", language), headers={"Retry-After": retry_after(wait)}
+            )
         return sender, clean_message(text).strip(), metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("custom_webhook_ValidatingRestInput", __name__)
+        webhook.exception(Exception)(json_error)  # refusals (ApiError) and the rest: JSON
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -113,10 +127,7 @@ class ValidatingRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
-            checked = await self._check(request)
-            if isinstance(checked, HTTPResponse):
-                return checked
-            sender, text, metadata = checked
+            sender, text, metadata = await self._check(request)
             if await ComplaintSocketIOInput.held_by_person(sender, text):
                 return response.json([])
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
@@ -135,7 +146,7 @@ class ValidatingRestInput(RestInput):
                 logger.error("the REST message of %s timed out", sender)
             except Exception:
                 logger.exception("the REST message of %s failed", sender)
-                return error(503, "The assistant could not answer; please try again.")
+                raise ApiError(503, "The assistant could not answer; please try again.") from None
             return response.json(collector.messages)
 
         return webhook

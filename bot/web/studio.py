@@ -1,6 +1,6 @@
 """The trainer studio (``/studio``): pages and JSON API for editing the Rasa project.
 
-Registered from :func:`bot.web.console.add_console_routes` through :func:`add_studio_routes`.
+One blueprint, :data:`studio_routes`, mounted by the staff app (:mod:`bot.web.staff`).
 
 Contract for the studio's pages (this module serves the editing half; ``bot/web/studio_ops.py``
 serves training, evaluation, review and analytics):
@@ -24,10 +24,11 @@ serves training, evaluation, review and analytics):
 * **JSON API.** Routes live under ``/studio/api/``. Decorate handlers with :func:`studio_api`:
   it checks the sign-in and the trainer role (401/403, CSRF on unsafe methods), turns a raised
   :class:`bot.studio.errors.StudioError` into ``{"error", "status", ...details}`` with its
-  status, and any other exception into a logged 500 without a traceback. Bodies are read with
-  :func:`bot.web.auth.json_body` (64 KiB limit).
-* **Project.** :func:`project_root` is the Rasa project being edited (``app.ctx.studio_project_dir``
-  in tests, else ``BOT_PROJECT_DIR``).
+  status, and any other exception into a logged 500 without a traceback. Bodies are read into
+  pydantic models with :func:`bot.web.forms.parse` (64 KiB limit).
+* **Project.** :func:`project_root` is the Rasa project being edited
+  (``app.ctx.studio_project_dir``, set from the settings when the staff app starts unless
+  a test set it first).
 * **Evaluation results.** The intents page reads per-intent figures from
   ``<project>/var/studio/evaluations/latest.json`` written by studio-ops:
   ``{"finished_at": ISO, "intents": {"<intent>": {"precision": f, "recall": f, "f1": f,
@@ -36,8 +37,6 @@ serves training, evaluation, review and analytics):
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import logging
 import re
 import threading
@@ -45,27 +44,23 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 from urllib.parse import quote
 
-from sanic import Sanic, response
+from pydantic import BaseModel, StrictInt, StrictStr
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import get_settings
+from bot.store.blocking import run_db
 from bot.studio import responses, stories
 from bot.studio import training_examples as nlu
 from bot.studio.errors import StudioError
 from bot.studio.validation import validate_project
-from bot.web.auth import (
-    MAX_BODY_BYTES,
-    TRAINER_ROLES,
-    Principal,
-    error,
-    json_body,
-    principal_of,
-)
-from bot.web.console import _PAGE_HEADERS, Handler, api
+from bot.web.auth import TRAINER_ROLES, Handler, Principal, json_body, principal_of
+from bot.web.console import _PAGE_HEADERS, api, read_file
+from bot.web.errors import ApiError
+from bot.web.forms import Model, parse
 
 logger = logging.getLogger(__name__)
 
@@ -89,31 +84,38 @@ _ASSET_TYPES = {
 }
 _ASSET_RE = re.compile(r"[a-z][a-z0-9_\-]*\.(js|css|svg|png)")
 
+studio_routes = Blueprint("staff_studio")
+
 
 def project_root(app: Sanic) -> Path:
-    """The Rasa project the studio edits."""
-    configured = getattr(app.ctx, "studio_project_dir", None)
-    return Path(configured) if configured else Path(get_settings().project_dir)
+    """The Rasa project the studio edits (set once when the staff app starts)."""
+    return Path(app.ctx.studio_project_dir)
 
 
-def studio_api(handler: Handler) -> Handler:
-    """A studio JSON route: trainer sign-in checked, :class:`StudioError` mapped to JSON."""
+def studio_api(handler: Handler, roles: tuple[str, ...] = TRAINER_ROLES) -> Handler:
+    """A studio JSON route: sign-in and role checked, :class:`StudioError` raised as
+    :class:`ApiError`."""
 
     @wraps(handler)
     async def mapped(request: Request, principal: Principal, *args: Any, **kwargs: Any) -> Any:
         try:
             return await handler(request, principal, *args, **kwargs)
         except StudioError as problem:
-            return error(problem.status, problem.message, **problem.details)
+            raise ApiError(problem.status, problem.message, **problem.details) from None
 
-    return api(TRAINER_ROLES)(mapped)
+    return api(roles)(mapped)
+
+
+def body_of(request: Request, model: type[Model]) -> Model:
+    """The request's JSON body as ``model`` (400/413/422 when it is not one)."""
+    return parse(model, json_body(request))
 
 
 # --------------------------------------------------------------------------- pages
 
 
-def _page_refusal(request: Request, page: str) -> HTTPResponse | None:
-    principal = principal_of(request)
+async def _page_refusal(request: Request, page: str) -> HTTPResponse | None:
+    principal = await principal_of(request)
     if principal is None:
         return response.redirect(
             "/console/login?next=" + quote(f"/studio/{page}", safe="/"), status=303
@@ -127,35 +129,38 @@ def _page_refusal(request: Request, page: str) -> HTTPResponse | None:
     return None
 
 
+@studio_routes.route("/studio", methods=["GET"])
 async def studio_home(request: Request) -> HTTPResponse:
     first = PAGES[0][0]
-    return _page_refusal(request, first) or response.redirect(f"/studio/{first}", status=303)
+    refused = await _page_refusal(request, first)
+    return refused or response.redirect(f"/studio/{first}", status=303)
 
 
+@studio_routes.route("/studio/<page:str>", methods=["GET"])
 async def studio_page(request: Request, page: str) -> HTTPResponse:
-    path = STUDIO_DIR / f"{page}.html"
-    if page not in dict(PAGES) or not path.is_file():
-        return error(404, "No such studio page.")
-    refused = _page_refusal(request, page)
+    if page not in dict(PAGES):
+        raise ApiError(404, "No such studio page.")
+    refused = await _page_refusal(request, page)
     if refused is not None:
         return refused
-    return response.raw(
-        path.read_bytes(), content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS
-    )
+    html = await run_db(read_file, STUDIO_DIR / f"{page}.html")
+    if html is None:
+        raise ApiError(404, "No such studio page.")
+    return response.raw(html, content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
 
 
+@studio_routes.route("/studio/static/<name:str>", methods=["GET"])
 async def studio_asset(request: Request, name: str) -> HTTPResponse:
-    principal = principal_of(request)
+    principal = await principal_of(request)
     if principal is None:
-        return error(401, "Sign in first.")
+        raise ApiError(401, "Sign in first.")
     if principal.role not in TRAINER_ROLES:
-        return error(403, f"Your role ({principal.role}) may not use the trainer studio.")
+        raise ApiError(403, f"Your role ({principal.role}) may not use the trainer studio.")
     path = STUDIO_DIR / name
-    if not _ASSET_RE.fullmatch(name) or not path.is_file():
-        return error(404, "No such studio file.")
-    return response.raw(
-        path.read_bytes(), content_type=_ASSET_TYPES[path.suffix], headers=_PAGE_HEADERS
-    )
+    data = await run_db(read_file, path) if _ASSET_RE.fullmatch(name) else None
+    if data is None:
+        raise ApiError(404, "No such studio file.")
+    return response.raw(data, content_type=_ASSET_TYPES[path.suffix], headers=_PAGE_HEADERS)
 
 
 _WARMED: set[Path] = set()
@@ -177,6 +182,7 @@ def _warm_up(root: Path) -> None:
     threading.Thread(target=run, name="studio-warm-up", daemon=True).start()
 
 
+@studio_routes.route("/studio/api/me", methods=["GET"])
 @studio_api
 async def me(request: Request, principal: Principal) -> HTTPResponse:
     _warm_up(project_root(request.app))
@@ -194,31 +200,55 @@ async def me(request: Request, principal: Principal) -> HTTPResponse:
 
 # --------------------------------------------------------------------------- editing API
 
-
-def _versions(body: dict[str, Any]) -> dict[str, str] | None:
-    value = body.get("versions")
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise StudioError("versions must be an object of file names and versions.")
-    return value
+Versions = Optional[dict[StrictStr, StrictStr]]  # noqa: UP045 (a runtime alias for pydantic)
 
 
-def _body(request: Request) -> dict[str, Any]:
-    body = json_body(request)
-    if isinstance(body, HTTPResponse):
-        if body.status == 413:
-            raise StudioError(f"The request is larger than {MAX_BODY_BYTES} bytes.", status=413)
-        raise StudioError("The request body must be a JSON object.", status=400)
-    return body
+class Versioned(BaseModel):
+    """Every edit: the versions of the files the editor last read (stale edits get 409)."""
+
+    versions: Versions = None
+
+
+class IntentRequest(Versioned):
+    name: Any = None
+    language: StrictStr = "en"
+    example: Any = None
+
+
+class ExampleRequest(Versioned):
+    language: StrictStr
+    text: Any = None
+    entities: Any = None
+
+
+class ExampleEdit(ExampleRequest):
+    old: Any = None
+
+
+class ResponseRequest(Versioned):
+    name: Any = None
+    texts: dict[str, Any] | None = None
+
+
+class ResponseEdit(Versioned):
+    language: StrictStr
+    text: Any = None
+    case: Any = None
+    index: StrictInt | None = None
+
+
+class VariantDelete(Versioned):
+    index: Any = None
+
+
+class StoryDelete(Versioned):
+    name: Any = None
 
 
 async def _saved(call: Callable[[], tuple[Any, dict[str, str]]], status: int = 200) -> HTTPResponse:
     """Run a save off the event loop (validation takes a second); answer with its result."""
     started = time.perf_counter()
-    result, new_versions = await asyncio.to_thread(call)
+    result, new_versions = await run_db(call)
     seconds = round(time.perf_counter() - started, 3)
     return response.json(
         {"result": result, "versions": new_versions, "seconds": seconds}, status=status
@@ -226,192 +256,144 @@ async def _saved(call: Callable[[], tuple[Any, dict[str, str]]], status: int = 2
 
 
 async def _read(call: Callable[[], Any]) -> HTTPResponse:
-    return response.json(await asyncio.to_thread(call), headers={"Cache-Control": "no-store"})
+    return response.json(await run_db(call), headers={"Cache-Control": "no-store"})
 
 
+@studio_routes.route("/studio/api/intents", methods=["GET"])
 @studio_api
 async def intents_list(request: Request, principal: Principal) -> HTTPResponse:
-    return await _read(lambda: nlu.list_intents(project_root(request.app)))
+    root = project_root(request.app)
+    return await _read(lambda: nlu.list_intents(root))
 
 
+@studio_routes.route("/studio/api/intents/<name:str>", methods=["GET"])
 @studio_api
 async def intent_get(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    return await _read(lambda: nlu.intent_detail(project_root(request.app), name))
+    root = project_root(request.app)
+    return await _read(lambda: nlu.intent_detail(root, name))
 
 
+@studio_routes.route("/studio/api/intents", methods=["POST"])
 @studio_api
 async def intent_add(request: Request, principal: Principal) -> HTTPResponse:
-    body = _body(request)
-    language, example = body.get("language", "en"), body.get("example")
-    examples = {language: [example]} if example not in (None, "") else {}
+    body = body_of(request, IntentRequest)
+    examples = {body.language: [body.example]} if body.example not in (None, "") else {}
     root = project_root(request.app)
     return await _saved(
-        lambda: nlu.add_intent(root, body.get("name"), examples, _versions(body)), status=201
+        lambda: nlu.add_intent(root, body.name, examples, body.versions), status=201
     )
 
 
+@studio_routes.route("/studio/api/intents/<name:str>/examples", methods=["POST"])
 @studio_api
 async def example_add(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, ExampleRequest)
     root = project_root(request.app)
     return await _saved(
-        lambda: nlu.add_example(
-            root,
-            name,
-            body.get("text"),
-            str(body.get("language")),
-            body.get("entities"),
-            _versions(body),
-        ),
+        lambda: nlu.add_example(root, name, body.text, body.language, body.entities, body.versions),
         status=201,
     )
 
 
+@studio_routes.route("/studio/api/intents/<name:str>/examples", methods=["PUT"])
 @studio_api
 async def example_edit(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, ExampleEdit)
     root = project_root(request.app)
     return await _saved(
         lambda: nlu.edit_example(
-            root,
-            name,
-            str(body.get("language")),
-            body.get("old"),
-            body.get("text"),
-            body.get("entities"),
-            _versions(body),
+            root, name, body.language, body.old, body.text, body.entities, body.versions
         )
     )
 
 
+@studio_routes.route("/studio/api/intents/<name:str>/examples/delete", methods=["POST"])
 @studio_api
 async def example_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, ExampleRequest)
     root = project_root(request.app)
     return await _saved(
-        lambda: nlu.delete_example(
-            root, name, str(body.get("language")), body.get("text"), _versions(body)
-        )
+        lambda: nlu.delete_example(root, name, body.language, body.text, body.versions)
     )
 
 
+@studio_routes.route("/studio/api/responses", methods=["GET"])
 @studio_api
 async def responses_list(request: Request, principal: Principal) -> HTTPResponse:
-    return await _read(lambda: responses.list_responses(project_root(request.app)))
+    root = project_root(request.app)
+    return await _read(lambda: responses.list_responses(root))
 
 
+@studio_routes.route("/studio/api/responses", methods=["POST"])
 @studio_api
 async def response_add(request: Request, principal: Principal) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, ResponseRequest)
     root = project_root(request.app)
     return await _saved(
-        lambda: responses.add_response(
-            root, body.get("name"), body.get("texts") or {}, _versions(body)
-        ),
+        lambda: responses.add_response(root, body.name, body.texts or {}, body.versions),
         status=201,
     )
 
 
+@studio_routes.route("/studio/api/responses/<name:str>", methods=["PUT"])
 @studio_api
 async def response_set(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, ResponseEdit)
     root = project_root(request.app)
-    index = body.get("index")
-    if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
-        raise StudioError("index must be a whole number.")
     return await _saved(
         lambda: responses.set_response(
-            root,
-            name,
-            str(body.get("language")),
-            body.get("text"),
-            body.get("case"),
-            index,
-            _versions(body),
+            root, name, body.language, body.text, body.case, body.index, body.versions
         )
     )
 
 
+@studio_routes.route("/studio/api/responses/<name:str>/delete", methods=["POST"])
 @studio_api
 async def response_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, VariantDelete)
     root = project_root(request.app)
-    return await _saved(
-        lambda: responses.delete_variant(root, name, body.get("index"), _versions(body))
-    )
+    return await _saved(lambda: responses.delete_variant(root, name, body.index, body.versions))
 
 
+@studio_routes.route("/studio/api/stories", methods=["GET"])
 @studio_api
 async def stories_list(request: Request, principal: Principal) -> HTTPResponse:
-    return await _read(lambda: stories.list_stories(project_root(request.app)))
+    root = project_root(request.app)
+    return await _read(lambda: stories.list_stories(root))
 
 
+@studio_routes.route("/studio/api/stories", methods=["POST"])
 @studio_api
 async def story_add(request: Request, principal: Principal) -> HTTPResponse:
-    body = _body(request)
+    body = json_body(request)  # the story itself: bot.studio.stories checks every part
+    versions = parse(Versioned, body).versions
     root = project_root(request.app)
-    return await _saved(lambda: stories.create(root, body, _versions(body)), status=201)
+    return await _saved(lambda: stories.create(root, body, versions), status=201)
 
 
+@studio_routes.route("/studio/api/stories/<kind:str>/<index:int>", methods=["PUT"])
 @studio_api
 async def story_update(
     request: Request, principal: Principal, kind: str, index: int
 ) -> HTTPResponse:
-    body = _body(request)
+    body = json_body(request)  # the story itself: bot.studio.stories checks every part
+    versions = parse(Versioned, body).versions
     root = project_root(request.app)
-    return await _saved(lambda: stories.update(root, kind, index, body, _versions(body)))
+    return await _saved(lambda: stories.update(root, kind, index, body, versions))
 
 
+@studio_routes.route("/studio/api/stories/<kind:str>/<index:int>/delete", methods=["POST"])
 @studio_api
 async def story_delete(
     request: Request, principal: Principal, kind: str, index: int
 ) -> HTTPResponse:
-    body = _body(request)
+    body = body_of(request, StoryDelete)
     root = project_root(request.app)
-    return await _saved(
-        lambda: stories.delete(root, kind, index, body.get("name"), _versions(body))
-    )
+    return await _saved(lambda: stories.delete(root, kind, index, body.name, body.versions))
 
 
+@studio_routes.route("/studio/api/validate", methods=["POST"])
 @studio_api
 async def validate(request: Request, principal: Principal) -> HTTPResponse:
-    report = await asyncio.to_thread(validate_project, project_root(request.app))
+    report = await run_db(validate_project, project_root(request.app))
     return response.json(report.as_dict(), status=200 if report.ok else 422)
-
-
-#: (handler, path, method) of every studio route; tests walk this list.
-STUDIO_ROUTES: list[tuple[Callable[..., Any], str, str]] = [
-    (studio_home, "/studio", "GET"),
-    (studio_page, "/studio/<page:str>", "GET"),
-    (studio_asset, "/studio/static/<name:str>", "GET"),
-    (me, "/studio/api/me", "GET"),
-    (intents_list, "/studio/api/intents", "GET"),
-    (intent_add, "/studio/api/intents", "POST"),
-    (intent_get, "/studio/api/intents/<name:str>", "GET"),
-    (example_add, "/studio/api/intents/<name:str>/examples", "POST"),
-    (example_edit, "/studio/api/intents/<name:str>/examples", "PUT"),
-    (example_delete, "/studio/api/intents/<name:str>/examples/delete", "POST"),
-    (responses_list, "/studio/api/responses", "GET"),
-    (response_add, "/studio/api/responses", "POST"),
-    (response_set, "/studio/api/responses/<name:str>", "PUT"),
-    (response_delete, "/studio/api/responses/<name:str>/delete", "POST"),
-    (stories_list, "/studio/api/stories", "GET"),
-    (story_add, "/studio/api/stories", "POST"),
-    (story_update, "/studio/api/stories/<kind:str>/<index:int>", "PUT"),
-    (story_delete, "/studio/api/stories/<kind:str>/<index:int>/delete", "POST"),
-    (validate, "/studio/api/validate", "POST"),
-]
-
-
-def add_studio_routes(app: Sanic) -> None:
-    """Serve the studio's pages and editing API, and studio-ops' routes when present."""
-    for handler, path, method in STUDIO_ROUTES:
-        name = "studio_" + re.sub(r"[^a-z0-9]+", "_", f"{method} {path}".lower()).strip("_")
-        app.add_route(handler, path, methods=[method], name=name)
-    try:
-        ops = importlib.import_module("bot.web.studio_ops")
-    except ModuleNotFoundError as missing:
-        if missing.name != "bot.web.studio_ops":
-            raise
-        return
-    ops.add_studio_ops_routes(app)

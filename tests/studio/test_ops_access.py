@@ -8,7 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.web.studio_ops import STUDIO_OPS_ROUTES
+from bot.web.studio_ops import studio_ops_routes
+from tests.web.staff_routes import routes_of
 from tests.web.test_console_api import Console
 
 from .conftest import sign_in
@@ -29,11 +30,11 @@ async def _status(http: aiohttp.ClientSession, method: str, url: str, **kwargs: 
 
 async def test_signed_out_is_401_and_agents_are_403(studio: Console) -> None:
     async with studio.client() as http:
-        for _, path, method in STUDIO_OPS_ROUTES:
+        for _, path, method in routes_of(studio_ops_routes):
             assert await _status(http, method, studio.base + _concrete(path)) == 401, path
     async with studio.client() as http:
         csrf = await _agent_session(studio, http)
-        for _, path, method in STUDIO_OPS_ROUTES:
+        for _, path, method in routes_of(studio_ops_routes):
             if path.startswith("/api/review/"):
                 continue
             status = await _status(
@@ -49,7 +50,7 @@ async def _agent_session(studio: Console, http: aiohttp.ClientSession) -> str:
 async def test_state_changes_need_the_csrf_token(studio: Console) -> None:
     async with studio.client() as http:
         await sign_in(studio, http, "tina")
-        for _, path, method in STUDIO_OPS_ROUTES:
+        for _, path, method in routes_of(studio_ops_routes):
             if method == "POST":
                 status = await _status(http, method, studio.base + _concrete(path), json={})
                 assert status == 403, path

@@ -10,12 +10,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.web.studio import STUDIO_ROUTES
+from bot.web.studio import studio_routes
+from tests.web.staff_routes import routes_of
 from tests.web.test_console_api import Console
 
 from .conftest import sign_in
 
-API_ROUTES = [(path, method) for _, path, method in STUDIO_ROUTES if "/api/" in path]
+API_ROUTES = [(path, method) for _, path, method in routes_of(studio_routes) if "/api/" in path]
 WRITE_ROUTES = [
     (path, method) for path, method in API_ROUTES if method != "GET" and "validate" not in path
 ]

@@ -7,12 +7,13 @@ import re
 import aiohttp
 import pytest
 
-from bot.web.console import API_ROUTES, CONSOLE_ROUTES
+from bot.web.console import console_routes
+from tests.web.staff_routes import routes_of
 from tests.web.test_console_api import Console, console  # noqa: F401  (fixture)
 
 #: Routes anyone may call: the sign-in form, its stylesheet, sign-out, token issuing.
 PUBLIC = {"/console/login", "/console/login.css", "/console/logout", "/api/tokens"}
-ALL_ROUTES = [(path, method) for _, path, method in API_ROUTES + CONSOLE_ROUTES]
+ALL_ROUTES = [(path, method) for _, path, method in routes_of(console_routes)]
 
 
 def _concrete(path: str, ticket: str) -> str:
@@ -23,10 +24,11 @@ def _concrete(path: str, ticket: str) -> str:
 def test_every_console_and_api_route_is_walked() -> None:
     from sanic import Sanic
 
-    from bot.web.console import add_console_routes
+    from bot.settings import get_settings
+    from bot.web.staff import staff_blueprint
 
     app = Sanic("console_access_walk")
-    add_console_routes(app)
+    app.blueprint(staff_blueprint(get_settings()))
     registered = {
         "/" + route.path.strip("/")
         for route in app.router.routes

@@ -24,6 +24,7 @@ from bot.store import append_event, create_agent, create_complaint, session_scop
 from bot.store.tables import Agent, StaffToken
 from bot.web.auth import SESSION_COOKIE, hash_token
 from bot.web.channel import ComplaintSocketIOInput
+from bot.web.staff import StaffApp
 
 PASSWORD = "correct horse battery"
 SENDER = "sender-1"
@@ -133,7 +134,8 @@ async def console(
     await store.save(tracker)
 
     channel = ComplaintSocketIOInput(session_persistence=True, secret_key="k" * 40)
-    app = configure_app([channel], enable_api=False, use_uvloop=False)
+    staff = StaffApp(bot_settings.get_settings())
+    app = configure_app([channel, staff], enable_api=False, use_uvloop=False)
     app.ctx.console_database_url = sqlite_url
     app.ctx.agent = FakeAgent(store)
     port = _free_port()

@@ -36,10 +36,12 @@ TIMEOUT_MS = 60_000
 SERVER = """
 import sys
 from rasa.core.run import configure_app
+from bot.settings import get_settings
 from bot.web.channel import ComplaintSocketIOInput
+from bot.web.staff import StaffApp
 
 channel = ComplaintSocketIOInput(session_persistence=True, secret_key="s" * 40)
-app = configure_app([channel], enable_api=False, use_uvloop=False)
+app = configure_app([channel, StaffApp(get_settings())], enable_api=False, use_uvloop=False)
 app.run(host="127.0.0.1", port=int(sys.argv[1]), workers=1, access_log=False)
 """
 RESPONSE_TEXTS = {
