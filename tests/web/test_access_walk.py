@@ -168,10 +168,11 @@ async def test_production_mode_marks_cookies_secure_even_behind_plain_http(
 ) -> None:
     from dataclasses import replace
 
+    from bot.settings import get_settings
     from bot.web import auth
 
-    production = replace(auth.get_settings(), env="production")
-    monkeypatch.setattr(auth, "get_settings", lambda: production)
+    production = replace(get_settings(), env="production")
+    monkeypatch.setattr(auth, "settings_of", lambda app: production)
     server, _ = console
     async with server.client() as http, http.get(f"{server.base}/console/login") as res:
         raw = _cookie(res.headers.getall("Set-Cookie"), "console_login_csrf")
