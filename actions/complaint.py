@@ -184,7 +184,7 @@ class ActionNotUnderstood(Action):
         failed = int(tracker.get_slot("failed_understandings") or 0) + 1
         config = settings()
         turn = turn_from_tracker(tracker)
-        reasons = service.urgent_reasons(turn)
+        reasons = service.urgent_reasons(turn, config)
         if failed >= config.escalation.max_failed_understandings:
             reasons = (*reasons, "not_understood")
         if not reasons:

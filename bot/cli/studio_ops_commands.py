@@ -242,11 +242,12 @@ def cmd_analytics(args: argparse.Namespace) -> int:
         analytics.parse_filters,
         {"from": args.start, "to": args.end, "language": args.language,
          "category": args.category},
+        args.settings,
     )
     if args.csv:
-        rows = analytics.complaint_rows(filters, args.settings.database_url)
+        rows = analytics.complaint_rows(filters, args.settings)
         sys.stdout.write(analytics.to_csv(rows))
         return 0
-    figures = analytics.summary(filters, args.settings.database_url)
+    figures = analytics.summary(filters, args.settings)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0

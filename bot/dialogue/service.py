@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import policy, store
 from bot.dialogue.turn import Turn, clean_text
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from bot.store.tables import Complaint
 
 #: complaint_step values, see domain.yml and data/rules.yml.
@@ -115,7 +115,7 @@ def _own_complaint(session: store.Session, turn: Turn) -> Complaint | None:
     return complaint if complaint.status in store.ACTIVE_STATUSES else None
 
 
-def urgent_reasons(turn: Turn) -> tuple[str, ...]:
+def urgent_reasons(turn: Turn, settings: Settings) -> tuple[str, ...]:
     """Reasons a message must go to a person even though the bot did not understand it.
 
     A message like "my lawyer will contact you" may not match any intent, but the policy's
@@ -124,7 +124,7 @@ def urgent_reasons(turn: Turn) -> tuple[str, ...]:
     decision = policy.assess(
         _signals(turn),
         policy.ConversationContext(previous_anger=turn.previous_anger),
-        get_settings(),
+        settings,
     )
     return tuple(r for r in decision.reasons if r != "not_understood")
 

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import store
-from bot.settings import get_settings
+from bot.settings import Settings
 from bot.store.tables import LANGUAGES, Complaint
 from bot.studio.errors import StudioError
 
@@ -71,7 +71,7 @@ def _day(value: object, name: str) -> date | None:
         raise StudioError(f"{name} must be a date like 2024-05-01.", status=422) from None
 
 
-def parse_filters(args: dict[str, Any]) -> Filters:
+def parse_filters(args: dict[str, Any], settings: Settings) -> Filters:
     """Filters from query parameters ``from``, ``to``, ``language``, ``category`` (4xx-safe)."""
     start, end = _day(args.get("from"), "from"), _day(args.get("to"), "to")
     if start and end and start > end:
@@ -82,15 +82,15 @@ def parse_filters(args: dict[str, Any]) -> Filters:
     if language is not None and language not in LANGUAGES:
         raise StudioError(f"language must be one of {', '.join(LANGUAGES)}.", status=422)
     category = args.get("category") or None
-    slugs = get_settings().category_slugs
+    slugs = settings.category_slugs
     if category is not None and category not in slugs:
         raise StudioError(f"category must be one of {', '.join(slugs)}.", status=422)
     return Filters(start, end, language, category)
 
 
-def _zone() -> ZoneInfo:
+def _zone(settings: Settings) -> ZoneInfo:
     try:
-        return ZoneInfo(get_settings().timezone)
+        return ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
@@ -125,12 +125,14 @@ def _row(complaint: Complaint, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
 
 
 def complaint_rows(
-    filters: Filters, database_url: str | None = None, now: datetime | None = None
+    filters: Filters, settings: Settings, database_url: str | None = None,
+    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per complaint matching ``filters``, oldest first."""
-    zone = _zone()
+    """One row per complaint matching ``filters``, oldest first, from ``database_url`` (the
+    settings' database by default), with days in the settings' time zone."""
+    zone = _zone(settings)
     moment = now or datetime.now(timezone.utc)
-    with store.session_scope(database_url) as session:
+    with store.session_scope(database_url or settings.database_url) as session:
         query = session.query(Complaint)
         if filters.start:
             query = query.filter(
@@ -180,10 +182,11 @@ def _days(rows: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
 
 
 def summary(
-    filters: Filters, database_url: str | None = None, now: datetime | None = None
+    filters: Filters, settings: Settings, database_url: str | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Every figure the analytics page shows."""
-    rows = complaint_rows(filters, database_url, now)
+    rows = complaint_rows(filters, settings, database_url, now)
     escalated = [row for row in rows if row["escalated"]]
     reasons: dict[str, int] = {}
     for row in escalated:
@@ -210,7 +213,7 @@ def summary(
         "deadlines": deadlines,
         "first_human_reply": _spread(replies),
         "resolution": _spread(resolutions),
-        "categories": list(get_settings().category_slugs),
+        "categories": list(settings.category_slugs),
         "languages": list(LANGUAGES),
     }
 

@@ -30,7 +30,7 @@ from bot.studio import eval_jobs as evaluation
 from bot.studio import model_files as models
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobStore, cancel
-from bot.web.auth import TRAINER_ROLES, Principal, database_url
+from bot.web.auth import TRAINER_ROLES, Principal, database_url, settings_of
 from bot.web.console import read_file
 from bot.web.errors import ApiError
 from bot.web.forms import query_of
@@ -307,20 +307,27 @@ correction = studio_ops_routes.route("/api/review/corrections", methods=["POST"]
 
 
 def _filters(request: Request) -> analytics.Filters:
-    return analytics.parse_filters(query_of(request.args))
+    return analytics.parse_filters(query_of(request.args), settings_of(request.app))
 
 
 @studio_ops_routes.route("/studio/api/analytics", methods=["GET"])
 @studio_api
 async def analytics_summary(request: Request, principal: Principal) -> HTTPResponse:
-    figures = await run_db(analytics.summary, _filters(request), database_url(request.app))
+    figures = await run_db(
+        analytics.summary, _filters(request), settings_of(request.app), database_url(request.app)
+    )
     return response.json(figures, headers=_NO_STORE)
 
 
 @studio_ops_routes.route("/studio/api/analytics.csv", methods=["GET"])
 @studio_api
 async def analytics_csv(request: Request, principal: Principal) -> HTTPResponse:
-    rows = await run_db(analytics.complaint_rows, _filters(request), database_url(request.app))
+    rows = await run_db(
+        analytics.complaint_rows,
+        _filters(request),
+        settings_of(request.app),
+        database_url(request.app),
+    )
     return response.text(
         analytics.to_csv(rows),
         content_type="text/csv; charset=utf-8",

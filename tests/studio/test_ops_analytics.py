@@ -17,6 +17,7 @@ from tests.web.test_console_api import Console
 from .conftest import sign_in
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+SETTINGS = get_settings()
 DAY = timedelta(days=1)
 
 
@@ -82,7 +83,7 @@ def seeded(database: str) -> dict[str, str]:
 
 
 def test_figures_on_a_seeded_database(seeded: dict[str, str], database: str) -> None:
-    figures = analytics.summary(analytics.Filters(), database, now=NOW)
+    figures = analytics.summary(analytics.Filters(), SETTINGS, database, now=NOW)
     assert figures["total"] == 5
     assert figures["per_category"] == {"delivery": 3, "billing": 1, "technical": 1}
     assert figures["per_language"] == {"en": 2, "hr": 2, "sr": 1}
@@ -104,14 +105,17 @@ def test_figures_on_a_seeded_database(seeded: dict[str, str], database: str) -> 
 
 
 def test_filters(seeded: dict[str, str], database: str) -> None:
-    hr = analytics.summary(analytics.Filters(language="hr"), database, now=NOW)
+    hr = analytics.summary(analytics.Filters(language="hr"), SETTINGS, database, now=NOW)
     assert hr["total"] == 2 and hr["escalation"]["rate"] == 1.0
-    delivery_en = analytics.parse_filters({"language": "en", "category": "delivery"})
-    assert analytics.summary(delivery_en, database, now=NOW)["total"] == 2
-    one_day = analytics.parse_filters({"from": "2026-03-09", "to": "2026-03-09"})
-    assert [r["ticket"] for r in analytics.complaint_rows(one_day, database, NOW)] == [seeded["c"]]
-    empty = analytics.summary(analytics.parse_filters({"from": "2025-01-01", "to": "2025-01-03"}),
-                              database, now=NOW)
+    delivery_en = analytics.parse_filters({"language": "en", "category": "delivery"}, SETTINGS)
+    assert analytics.summary(delivery_en, SETTINGS, database, now=NOW)["total"] == 2
+    one_day = analytics.parse_filters({"from": "2026-03-09", "to": "2026-03-09"}, SETTINGS)
+    rows = analytics.complaint_rows(one_day, SETTINGS, database, NOW)
+    assert [r["ticket"] for r in rows] == [seeded["c"]]
+    empty = analytics.summary(
+        analytics.parse_filters({"from": "2025-01-01", "to": "2025-01-03"}, SETTINGS),
+        SETTINGS, database, now=NOW,
+    )
     assert empty["total"] == 0 and empty["escalation"]["rate"] is None
     assert [d["complaints"] for d in empty["per_day"]] == [0, 0, 0]
 
@@ -123,14 +127,14 @@ def test_filters(seeded: dict[str, str], database: str) -> None:
 )
 def test_bad_filters_are_refused(args: dict[str, str], database: str) -> None:
     with pytest.raises(StudioError) as refused:
-        analytics.parse_filters(args)
+        analytics.parse_filters(args, SETTINGS)
     assert refused.value.status == 422
 
 
 def test_csv_has_a_row_per_complaint_and_defuses_formulas(
     seeded: dict[str, str], database: str
 ) -> None:
-    text = analytics.to_csv(analytics.complaint_rows(analytics.Filters(), database, NOW))
+    text = analytics.to_csv(analytics.complaint_rows(analytics.Filters(), SETTINGS, database, NOW))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["ticket"] for row in rows] == [seeded[k] for k in "abcde"]
     first = rows[0]

@@ -27,12 +27,16 @@ GRACE_SECONDS = 20.0
 @dataclass(frozen=True)
 class Shape:
     """A load shape: ``customers`` at once for ``seconds``, pausing ``pause`` (min, max)
-    seconds between messages, or not at all (closed loop) when ``pause`` is ``None``."""
+    seconds between messages, or not at all (closed loop) when ``pause`` is ``None``;
+    ``consoles`` agents' consoles polling meanwhile, compared with the shape ``baseline``
+    (the same customers without them)."""
 
     name: str
     customers: int
     seconds: float
     pause: tuple[float, float] | None = None
+    consoles: int = 0
+    baseline: str | None = None
 
     @property
     def closed_loop(self) -> bool:

@@ -13,6 +13,8 @@ THROUGHPUT_RATIO_TARGET = 2.0
 START_TARGET_S = 20.0
 RSS_TARGET_MB = 1024.0
 TRAIN_TARGET_S = 180.0
+#: Agents' consoles polling may slow customers' p95 by at most this share.
+CONSOLES_P95_SLOWDOWN = 0.10
 
 Data = dict[str, Any]
 
@@ -72,6 +74,7 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
         if not stack["name"].startswith("ours") or stack.get("error"):
             continue
         label = stack["name"].removeprefix("ours-")
+        rows += _console_rows(stack, label)
         for phase in stack["phases"]:
             if phase["shape"] != "paced-20":
                 continue
@@ -140,6 +143,31 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                 "full training ≤ 3 min",
                 f"{ours['train_seconds']:.0f} s",
                 ours["train_seconds"] <= TRAIN_TARGET_S,
+            )
+        )
+    return rows
+
+
+def _console_rows(stack: Data, label: str) -> list[tuple[str, str, bool | None]]:
+    """Customers' p95 with agents' consoles polling against the same customers without."""
+    rows: list[tuple[str, str, bool | None]] = []
+    for phase in stack["phases"]:
+        consoles = phase.get("consoles")
+        if not consoles:
+            continue
+        base = _phase(stack, phase["transport"], phase.get("baseline") or "")
+        slowdown = _ratio(phase["p95_ms"], base["p95_ms"] if base else None)
+        rows.append(
+            (
+                f"{consoles['count']} consoles polling, {label}, {phase['transport']}: "
+                f"customers' p95 within {CONSOLES_P95_SLOWDOWN:.0%} of the run without",
+                f"p95 {_fmt(phase['p95_ms'], 0)} ms vs {_fmt(base['p95_ms'] if base else None, 0)}"
+                f" ms without = {_fmt(slowdown, 2, '×')}; console requests "
+                f"{consoles['requests']}, p95 {_fmt(consoles['p95_ms'], 0)} ms, "
+                f"{consoles['errors']} errors",
+                None
+                if slowdown is None
+                else slowdown <= 1 + CONSOLES_P95_SLOWDOWN and consoles["errors"] == 0,
             )
         )
     return rows

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from tools.bench import consoles as consoles_module
 from tools.bench import ledger as ledger_module
 from tools.bench import stacks
 from tools.bench.clients import Client, RestClient, SocketIOClient
@@ -59,6 +60,7 @@ def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
     paced, closed = (8.0, 6.0) if quick else (20.0, 15.0)
     return (
         Shape("paced-20", 20, paced, (1.0, 3.0)),
+        Shape("paced-20-consoles-5", 20, paced, (1.0, 3.0), consoles=5, baseline="paced-20"),
         Shape("paced-100", 100, paced, (1.0, 3.0)),
         Shape(f"closed-{closed_customers}", closed_customers, closed),
     )
@@ -122,8 +124,24 @@ async def _run_stack_phases(
         result.warm_up_errors = dict(warm.stats.errors)
         if warm.stats.errors:
             log(f"  warm-up errors: {warm.stats.errors}")
+        console_cookies: list[str] = []
+        if stack.database_url is not None and any(s.consoles for s in phase_shapes):
+            console_cookies = await asyncio.get_running_loop().run_in_executor(
+                None,
+                consoles_module.sign_in_agents,
+                stack.database_url,
+                max(s.consoles for s in phase_shapes),
+                stack.name,
+            )
+        names = [s.name for s in phase_shapes]
         for transport in plan.transports:
             for number, shape in enumerate(phase_shapes):
+                if shape.consoles and not console_cookies:
+                    continue  # a bot without our staff app (the starter bot)
+                # the same customers as the baseline shape, so that only the consoles differ
+                seed = plan.seed + (
+                    names.index(shape.baseline) if shape.baseline in names else number
+                )
                 tag = f"bench-{stack.name}-{transport}-{shape.name}"
                 log(
                     f"  {transport} {shape.name}: "
@@ -131,15 +149,22 @@ async def _run_stack_phases(
                 )
                 await settle(stack.pids)
                 cpu_before = {name: tree_cpu_seconds(pid) for name, pid in stack.pids.items()}
-                with RssSampler(stack.pids) as sampler:
-                    phase: PhaseResult = await run_phase(
-                        shape,
-                        transport,
-                        _client_factory(transport, stack.base_url, session, tag),
-                        scripts,
-                        calibration,
-                        seed=plan.seed + number,
-                    )
+                consoles = consoles_module.Consoles(
+                    session, stack.base_url, console_cookies[: shape.consoles]
+                )
+                consoles.start()
+                try:
+                    with RssSampler(stack.pids) as sampler:
+                        phase: PhaseResult = await run_phase(
+                            shape,
+                            transport,
+                            _client_factory(transport, stack.base_url, session, tag),
+                            scripts,
+                            calibration,
+                            seed=seed,
+                        )
+                finally:
+                    await consoles.stop()
                 cpu = {
                     name: tree_cpu_seconds(pid) - cpu_before[name]
                     for name, pid in stack.pids.items()
@@ -166,6 +191,9 @@ async def _run_stack_phases(
                         name: round(peak / 2**20, 1) for name, peak in sampler.peaks.items()
                     },
                 }
+                if shape.consoles:
+                    entry["consoles"] = {"count": shape.consoles, **consoles.stats.summary()}
+                    entry["baseline"] = shape.baseline
                 if stack.database_url is not None:
                     ledger = await asyncio.get_running_loop().run_in_executor(
                         None, ledger_module.check, stack.database_url, phase.records

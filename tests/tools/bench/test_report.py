@@ -99,6 +99,30 @@ def test_targets_met_and_missed() -> None:
     assert rows["full training ≤ 3 min"] == ("50 s", True)
 
 
+def test_consoles_polling_is_judged_against_the_same_customers_without() -> None:
+    data = _data()
+    consoles = {"count": 5, "requests": 60, "p95_ms": 40.0, "errors": 0, "error_kinds": {}}
+    ours = data["stacks"][0]["phases"]
+    ours.append(
+        _phase("rest", "paced-20-consoles-5", 126.0, 9.0, consoles=consoles, baseline="paced-20")
+    )
+    ours.append(
+        _phase(
+            "socketio", "paced-20-consoles-5", 250.0, 9.0, consoles=consoles, baseline="paced-20"
+        )
+    )
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    rest = next(k for k in rows if k.startswith("5 consoles polling, sqlite, rest"))
+    socket = next(k for k in rows if k.startswith("5 consoles polling, sqlite, socketio"))
+    assert rows[rest] == (
+        "p95 126 ms vs 120 ms without = 1.05×; console requests 60, p95 40 ms, 0 errors",
+        True,
+    )
+    assert rows[socket][1] is False  # 250 / 180 = 1.39×
+    text = markdown(data, "make bench", None)
+    assert "| ours-sqlite | rest | paced-20-consoles-5 |" in text
+
+
 def test_markdown_holds_every_phase_and_the_ratios(tmp_path: Path) -> None:
     text = markdown(_data(), "make bench", "bench.png", notes="## Notes\n\nprofiled")
     assert text.count("| ours-sqlite |") == 4 + 4 + 1  # phases, ratios, the process row

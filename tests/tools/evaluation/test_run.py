@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot import store
+from tests.tools.local_http import local_server
 from tools.evaluation import run
 from tools.evaluation.run import read_rows, replay, send
 from tools.evaluation.sets import CONVERSATION, MESSAGE, Item
@@ -22,15 +23,8 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "FIRST_PAUSE", 0.01)
 
 
-async def _server(handler: Any) -> tuple[web.AppRunner, str]:
-    app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+def _webhook(handler: Any) -> list[web.RouteDef]:
+    return [web.post("/webhooks/rest/webhook", handler)]
 
 
 async def test_replay_sends_turns_in_order_and_retries_429_and_5xx() -> None:
@@ -47,15 +41,12 @@ async def test_replay_sends_turns_in_order_and_retries_429_and_5xx() -> None:
             [{"recipient_id": body["sender"], "text": f"re: {body['message']}"}, {"image": "x"}]
         )
 
-    runner, base = await _server(webhook)
-    try:
+    async with local_server(_webhook(webhook)) as base:
         senders = {
             "s1": Item("a", "hr", CONVERSATION, ("bok", "busy", "hvala"), False),
             "s2": Item("a", "hr", MESSAGE, ("paket kasni",), True, "delivery"),
         }
         results = await replay(base, senders, concurrency=2)
-    finally:
-        await runner.cleanup()
     assert results["s1"] == ((("re: bok",), ("re: busy",), ("re: hvala",)), ())
     assert results["s2"] == ((("re: paket kasni",),), ())
     assert [m for s, m in seen if s == "s1"] == ["bok", "busy", "hvala"]
@@ -69,12 +60,8 @@ async def test_send_gives_up_with_the_last_error() -> None:
         return web.Response(status=422)
 
     for handler, error in ((webhook, "HTTP 500"), (refused, "HTTP 422")):
-        runner, base = await _server(handler)
-        try:
-            async with aiohttp.ClientSession() as session:
-                said, failure = await send(session, f"{base}/webhooks/rest/webhook", "s", "x")
-        finally:
-            await runner.cleanup()
+        async with local_server(_webhook(handler)) as base, aiohttp.ClientSession() as session:
+            said, failure = await send(session, f"{base}/webhooks/rest/webhook", "s", "x")
         assert said == () and failure == error
 
 
