@@ -7,6 +7,7 @@ missing CSRF token, 400/404/409/413/422 for bad input, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -317,7 +318,9 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
     if store is None:
         return [], "The conversation store is not available."
     try:
-        tracker = await store.retrieve(sender_id)
+        # Rasa's tracker stores are async in name only (synchronous SQL or Redis inside), so
+        # the read runs on a worker thread with a loop of its own, not on the customers' loop.
+        tracker = await run_db(asyncio.run, store.retrieve(sender_id))
     except Exception:
         logger.exception("could not load the tracker of %s", sender_id)
         return [], "The conversation could not be loaded."
