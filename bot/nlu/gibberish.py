@@ -52,6 +52,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.text.lemmas import LEMMA_RULES, fast_fold, lemma_index
 
 logger = logging.getLogger(__name__)
@@ -235,8 +236,6 @@ class NothingToUnderstand(GraphComponent, IntentClassifier):
 
     @staticmethod
     def required_components() -> list[type]:
-        from bot.nlu.lemma_tokenizer import LemmaTokenizer
-
         return [LemmaTokenizer]
 
     def __init__(

@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer
 
+from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.text.fold import fold
 
 logger = logging.getLogger(__name__)
@@ -74,8 +75,6 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def required_components() -> list[type]:
-        from bot.nlu.lemma_tokenizer import LemmaTokenizer
-
         return [LemmaTokenizer]
 
     def __init__(

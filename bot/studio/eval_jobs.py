@@ -83,10 +83,10 @@ def draw_confusion(predictions: list[Prediction], target: Path) -> None:
     """A confusion-matrix picture (rows: true intent, columns: predicted) as PNG."""
     # heavy, optional: matplotlib and scikit-learn only when a picture is drawn
     import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from sklearn.metrics import confusion_matrix
+
+    matplotlib.use("Agg")  # no screen: draw to files
 
     counts: dict[str, int] = {}
     for p in predictions:

@@ -247,6 +247,7 @@ _FILLERS = [
 
 @lru_cache(maxsize=1)
 def _order_matcher() -> tuple[Language, Matcher]:
+    # heavy: importing spaCy takes seconds; processes that never parse order numbers skip it
     import spacy
     from spacy.matcher import Matcher
 
@@ -268,6 +269,7 @@ def _order_matcher() -> tuple[Language, Matcher]:
 
 
 def _order_refs(text: str) -> list[EntitySpan]:
+    # heavy: spaCy, as in _order_matcher
     from spacy.tokens import Doc
 
     nlp, matcher = _order_matcher()

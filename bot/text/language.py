@@ -555,6 +555,7 @@ def _lexicon_family(word: str) -> str | None:
     """
     if len(word) < 3:
         return None
+    # heavy: simplemma loads its lexicons on import; only uncertain words need it
     from simplemma import is_known
 
     in_bcs = is_known(word, lang="hbs")

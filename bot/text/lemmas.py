@@ -270,6 +270,7 @@ def _choose(group: list[str]) -> int:
 
 def lookups_path(lang: str) -> Path:
     """The installed spacy-lookups-data lemma table of ``lang`` (never downloaded)."""
+    # heavy: spaCy's lookups package; only building a pipeline needs it
     import spacy_lookups_data
 
     data = Path(spacy_lookups_data.__file__).parent / "data"
@@ -357,6 +358,7 @@ def lemma_of(word: str, language: str) -> str:
 
 
 def _make_table_class() -> type:
+    # heavy: importing spaCy takes seconds; only building a pipeline needs it
     from spacy.lookups import Table
 
     class FoldedLookupTable(Table):
@@ -385,6 +387,7 @@ def _make_table_class() -> type:
 @cache
 def pipeline(language: str) -> Language:
     """The blank spaCy pipeline with the folded lookup lemmatizer for ``language``."""
+    # heavy: importing spaCy takes seconds; only the NLU pipeline needs it
     import spacy
     from spacy.lookups import Lookups
 
