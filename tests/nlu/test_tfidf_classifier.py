@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -14,7 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language_detector import LanguageDetector
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
-from bot.nlu.tfidf_classifier import TfidfIntentClassifier
+from bot.nlu.tfidf_classifier import TfidfIntentClassifier, message_views, predict_proba
 
 EXAMPLES = {
     "complain_delivery": [
@@ -102,3 +103,20 @@ def test_untrained_component_predicts_nothing(tmp_path: Path) -> None:
     message = Message(data={TEXT: "hello"})
     classifier.process([message])
     assert message.get(INTENT) is None
+
+
+def test_the_direct_prediction_equals_the_pipelines_own(
+    trained: tuple[LocalModelStorage, Resource, ExecutionContext], tmp_path: Path
+) -> None:
+    storage, resource, context = trained
+    loaded = TfidfIntentClassifier.load({}, storage, resource, context)
+    assert loaded.pipeline is not None
+    messages = [Message(data={TEXT: text}) for text in ("paket kasni", "hello", "Пакет", "?")]
+    _prepare(messages, tmp_path)
+    views = [message_views(message) for message in messages]
+    classifier = loaded.pipeline.named_steps["classifier"]
+    assert classifier.coef_.T.flags["C_CONTIGUOUS"]  # no copy of the weights per message
+    direct = predict_proba(loaded.pipeline, views)
+    assert direct.shape == (4, len(EXAMPLES))
+    classifier.coef_ = numpy.ascontiguousarray(classifier.coef_)  # as scikit-learn fits it
+    assert numpy.allclose(direct, loaded.pipeline.predict_proba(views), rtol=0, atol=1e-12)
