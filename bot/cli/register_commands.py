@@ -52,10 +52,16 @@ def render_csv(rows: list[dict[str, str]]) -> str:
     return out.getvalue()
 
 
+def _short_when(iso: str) -> str:
+    """``2026-12-04T15:00:00+01:00`` as ``2026-12-04 15:00`` (the page names the zone)."""
+    return iso[:16].replace("T", " ")
+
+
 def render_html(rows: list[dict[str, str]], **context: object) -> str:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
     )
+    environment.filters["when"] = _short_when
     return environment.get_template("register.html").render(entries=rows, **context)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from bot.cli.main import main
+from bot.dialogue.deadlines import complaint_clocks
 from bot.policy.clocks import business_calendar, compute_clocks, get_jurisdiction
 from bot.settings import SettingsError, get_settings, load_settings
 from bot.store import (
@@ -315,21 +316,22 @@ def test_register_export_html_is_printable_and_escaped(
     for value in (
         "2026-000002",
         tickets[1],
-        "2026-12-01T00:10:00+01:00",
+        "2026-12-01 00:10",
         "web-7",
         "ana@example.com",
         "product_quality / ORD-77",
         "refund — novac nazad",
-        "2026-12-09T23:59:59+01:00",
-        "2026-12-16T23:59:59+01:00",
-        "2026-12-06T10:00:00+01:00",
+        "2026-12-09 23:59",
+        "2026-12-16 23:59",
+        "2026-12-06 10:00",
         "refused",
-        "2026-12-05T10:00:00+01:00",
+        "2026-12-05 10:00",
         "yes",
-        "2026-12-30T12:00:00+01:00",
+        "2026-12-30 12:00",
         "2026-000003",
     ):
         assert f">{value}<" in html, value
+    assert "times in Europe/Belgrade" in html
     assert tickets[0] not in html and tickets[3] not in html
 
 
@@ -378,3 +380,23 @@ def test_jurisdiction_and_calendar_settings(tmp_path: Path) -> None:
         settings_file.write_text(bad, encoding="utf-8")
         with pytest.raises(SettingsError, match="business_calendar"):
             load_settings({}, settings_file)
+
+
+def test_settings_drive_the_clocks(tmp_path: Path) -> None:
+    received = datetime(2026, 12, 4, 15, 0, tzinfo=ZAGREB)  # a Friday
+    absent = tmp_path / "absent.yml"
+    none = complaint_clocks(load_settings({}, absent), received)
+    assert none.sla_due_at == received + timedelta(hours=24)  # today's behaviour: Saturday
+    assert none.statutory_answer_due_at is None and not none.register_number_required
+    hr = complaint_clocks(load_settings({"BOT_JURISDICTION": "hr"}, absent), received)
+    assert hr.sla_due_at == datetime(2026, 12, 9, 15, 0, tzinfo=ZAGREB)
+    settings_file = tmp_path / "bot.yml"
+    settings_file.write_text(
+        "jurisdiction: rs\ntimezone: Europe/Belgrade\nresponse_deadline_hours: 4\n"
+        "business_calendar: {opens: '09:00', closes: '17:00', extra_holidays: [2026-12-07]}\n",
+        encoding="utf-8",
+    )
+    rs = complaint_clocks(load_settings({}, settings_file), received)
+    # 2 h on Friday (15-17), Monday 7th closed, 2 h on Tuesday from 09:00.
+    assert rs.sla_due_at == datetime(2026, 12, 8, 11, 0, tzinfo=BELGRADE)
+    assert rs.register_number_required and rs.extensions_allowed == 1
