@@ -222,8 +222,10 @@ def business_calendar(
         extra_holidays=frozenset(extra_holidays),
     )
     calendar.zone()
-    if calendar.holiday_country:
-        _public_holidays(calendar.holiday_country, 2026)
+    if calendar.holiday_country and (
+        calendar.holiday_country not in holidays_package.list_supported_countries()
+    ):
+        raise ClockError(f"the holidays package has no calendar for {country!r}")
     return calendar
 
 

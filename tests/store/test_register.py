@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -400,3 +401,32 @@ def test_settings_drive_the_clocks(tmp_path: Path) -> None:
     # 2 h on Friday (15-17), Monday 7th closed, 2 h on Tuesday from 09:00.
     assert rs.sla_due_at == datetime(2026, 12, 8, 11, 0, tzinfo=BELGRADE)
     assert rs.register_number_required and rs.extensions_allowed == 1
+
+
+def test_concurrent_writers_get_distinct_consecutive_numbers(url: str) -> None:
+    received = datetime(2026, 6, 1, 10, 0, tzinfo=BELGRADE)
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for index in range(5):
+                with session_scope(url) as session:
+                    new_complaint(
+                        session,
+                        "rs",
+                        received + timedelta(minutes=index),
+                        BELGRADE,
+                        sender_id=f"web-{worker}-{index}",
+                    )
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with session_scope(url) as session:
+        numbers = sorted(number for (number,) in session.query(Complaint.register_number))
+    assert numbers == [f"2026-{n:06d}" for n in range(1, 21)]
