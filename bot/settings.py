@@ -3,7 +3,8 @@
 * ``BOT_SETTINGS_FILE`` names the YAML file (default: ``bot.yml`` in the working directory; a
   missing file is fine, a malformed one is an error).
 * Environment variables override the file: ``DATABASE_URL``, ``BOT_ENV``, ``BOT_SECRET_KEY``,
-  ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``, ``BOT_HOST``,
+  ``BOT_RESPONSE_DEADLINE_HOURS``, ``BOT_TICKET_PREFIX``, ``BOT_TIMEZONE``, ``BOT_JURISDICTION``,
+  ``BOT_HOST``,
   ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``, ``BOT_PROJECT_DIR``;
   production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
   ``BOT_EVENT_QUEUE``, ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,12 @@ BUILTIN_CATEGORIES: tuple[str, ...] = (
     "safety",
     "other",
 )
+
+
+#: Jurisdictions whose consumer law sets the complaint clocks (``bot/policy/jurisdictions.yml``);
+#: ``none`` keeps the company's own round-the-clock SLA only.
+JURISDICTIONS: tuple[str, ...] = ("none", "hr", "rs", "ba")
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class SettingsError(ValueError):
@@ -94,6 +102,18 @@ class EscalationSettings:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """``business_calendar:`` in bot.yml; ``None`` keeps the jurisdiction's default."""
+
+    working_days: tuple[str, ...] | None = None
+    opens: str | None = None
+    closes: str | None = None
+    #: A country code for public holidays, ``none``, or ``None`` for the jurisdiction's.
+    holidays: str | None = None
+    extra_holidays: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the framework, immutable once read."""
 
@@ -103,6 +123,10 @@ class Settings:
     response_deadline_hours: int = 24
     ticket_prefix: str = "C"
     timezone: str = "Europe/Zagreb"
+    #: Whose consumer law sets the statutory complaint deadlines (:data:`JURISDICTIONS`).
+    jurisdiction: str = "none"
+    #: The business calendar the company's own SLA counts in (see :mod:`bot.policy.clocks`).
+    business_calendar: CalendarSettings = field(default_factory=CalendarSettings)
     categories: tuple[CategorySettings, ...] = ()
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
     host: str = "127.0.0.1"
@@ -296,6 +320,46 @@ def _escalation(raw: Any) -> EscalationSettings:
     )
 
 
+def _hh_mm(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    hours, colon, minutes = text.partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise SettingsError(f"{name} must look like 08:00, got {value!r}")
+    if not (int(hours) * 60 + int(minutes) <= 24 * 60 and int(minutes) < 60):
+        raise SettingsError(f"{name} must be between 00:00 and 24:00, got {value!r}")
+    return text
+
+
+def _business_calendar(raw: Any) -> CalendarSettings:
+    if raw is None:
+        return CalendarSettings()
+    if not isinstance(raw, dict):
+        raise SettingsError("business_calendar must be a mapping")
+    days = raw.get("working_days")
+    if days is not None:
+        if not isinstance(days, list) or not days:
+            raise SettingsError("business_calendar.working_days must be a list such as [mon, tue]")
+        days = tuple(str(day).strip().lower()[:3] for day in days)
+        unknown = [day for day in days if day not in WEEKDAY_NAMES]
+        if unknown:
+            raise SettingsError(f"business_calendar.working_days: unknown days {unknown}")
+    holidays = raw.get("holidays")
+    if holidays is not None and not (isinstance(holidays, str) and holidays.strip()):
+        raise SettingsError("business_calendar.holidays must be a country code or none")
+    extra = raw.get("extra_holidays") or []
+    if not isinstance(extra, list) or not all(isinstance(day, date) for day in extra):
+        raise SettingsError("business_calendar.extra_holidays must be a list of dates (2026-12-24)")
+    return CalendarSettings(
+        working_days=days,
+        opens=_hh_mm("business_calendar.opens", raw.get("opens")),
+        closes=_hh_mm("business_calendar.closes", raw.get("closes")),
+        holidays=holidays.strip().lower() if isinstance(holidays, str) else None,
+        extra_holidays=tuple(extra),
+    )
+
+
 def _rate_limit(name: str, value: Any) -> RateLimit:
     """``"5/300"`` or ``{count: 5, seconds: 300}``."""
     count: Any
@@ -346,6 +410,10 @@ def load_settings(
         ),
         ticket_prefix=str(env.get("BOT_TICKET_PREFIX", data.get("ticket_prefix", "C"))),
         timezone=str(env.get("BOT_TIMEZONE", data.get("timezone", "Europe/Zagreb"))),
+        jurisdiction=str(env.get("BOT_JURISDICTION", data.get("jurisdiction", "none")))
+        .strip()
+        .lower(),
+        business_calendar=_business_calendar(data.get("business_calendar")),
         categories=_categories(data.get("categories")),
         escalation=_escalation(data.get("escalation")),
         host=str(env.get("BOT_HOST", data.get("host", "127.0.0.1"))),
@@ -388,6 +456,10 @@ def load_settings(
     )
     if settings.env not in ("local", "test", "production"):
         raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")
+    if settings.jurisdiction not in JURISDICTIONS:
+        raise SettingsError(
+            f"jurisdiction must be one of {', '.join(JURISDICTIONS)}, not {settings.jurisdiction!r}"
+        )
     if not settings.database_url:
         settings = replace(settings, database_url=default_database_url())
     if settings.rasa_workers > 1 and not settings.redis_url.startswith(("redis://", "rediss://")):

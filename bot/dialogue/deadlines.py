@@ -1,10 +1,21 @@
-"""The promised deadline, worded for the customer's language and script."""
+"""The promised deadline: computed from the settings' jurisdiction and business calendar, and
+worded for the customer's language and script."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from babel.dates import format_datetime, get_timezone
+
+from bot.policy.clocks import (
+    BusinessCalendar,
+    ComplaintClocks,
+    business_calendar,
+    compute_clocks,
+    get_jurisdiction,
+)
+from bot.settings import CalendarSettings, Settings
 
 _LOCALES = {
     ("en", "latin"): "en_GB",
@@ -25,3 +36,27 @@ def format_deadline(due_at: datetime, language: str, script: str, timezone: str)
     locale = _LOCALES.get((language, script), "en_GB")
     pattern = _PATTERNS.get(language, _BCS_PATTERN)
     return str(format_datetime(due_at, pattern, tzinfo=get_timezone(timezone), locale=locale))
+
+
+@lru_cache(maxsize=8)
+def _calendar(jurisdiction: str, timezone: str, config: CalendarSettings) -> BusinessCalendar:
+    return business_calendar(
+        get_jurisdiction(jurisdiction),
+        timezone,
+        working_days=config.working_days,
+        opens=config.opens,
+        closes=config.closes,
+        holidays=config.holidays,
+        extra_holidays=config.extra_holidays,
+    )
+
+
+def complaint_clocks(settings: Settings, received_at: datetime) -> ComplaintClocks:
+    """The SLA and statutory clocks of a complaint received at ``received_at``."""
+    calendar = _calendar(settings.jurisdiction, settings.timezone, settings.business_calendar)
+    return compute_clocks(
+        get_jurisdiction(settings.jurisdiction),
+        settings.response_deadline_hours,
+        calendar,
+        received_at,
+    )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 
 from bot import policy, store
+from bot.dialogue.deadlines import complaint_clocks
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
 from bot.store.tables import Complaint
@@ -139,7 +140,8 @@ def _create(
     reasons: tuple[str, ...],
     origin_key: str | None = None,
 ) -> Complaint:
-    """A new complaint row from this turn, with the deadline promised by the settings."""
+    """A new complaint row from this turn, with the clocks of the settings' jurisdiction."""
+    now = datetime.now(timezone.utc)
     return store.create_complaint(
         session,
         sender_id=turn.sender_id,
@@ -156,6 +158,8 @@ def _create(
         deadline_hours=settings.response_deadline_hours,
         prefix=settings.ticket_prefix,
         origin_key=origin_key,
+        now=now,
+        clocks=complaint_clocks(settings, now),
     )
 
 

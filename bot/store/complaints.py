@@ -29,7 +29,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.policy.clocks import ComplaintClocks
 from bot.store.db import StoreError
+from bot.store.register_numbers import apply_clocks
 from bot.store.tables import (
     ACTIVE_STATUSES,
     ACTOR_LENGTH,
@@ -268,11 +270,13 @@ def create_complaint(
     prefix: str,
     now: datetime | None = None,
     origin_key: str | None = None,
+    clocks: ComplaintClocks | None = None,
 ) -> Complaint:
     """Register a complaint under a new unique ticket and log ``created`` (and ``escalated``).
 
     With escalation reasons the complaint starts ``escalated``; ``due_at`` is
-    ``deadline_hours`` after creation.
+    ``deadline_hours`` after creation, or the SLA due time of ``clocks``, which also sets the
+    statutory deadlines and, where the law asks for one, the register number.
     """
     created = _moment(now)
     if isinstance(deadline_hours, bool) or not isinstance(deadline_hours, (int, float)):
@@ -300,10 +304,12 @@ def create_complaint(
         "escalation_reasons": reasons,
         "created_at": created,
         "updated_at": created,
-        "due_at": created + timedelta(hours=deadline_hours),
+        "due_at": clocks.sla_due_at if clocks else created + timedelta(hours=deadline_hours),
         "origin_key": _optional_identifier("origin_key", origin_key, ORIGIN_KEY_LENGTH),
     }
     complaint = _insert_with_unique_ticket(session, ticket_prefix, fields)
+    if clocks is not None:
+        apply_clocks(session, complaint, clocks)
     created_data: dict[str, Any] = {
         "category": complaint.category,
         "severity": complaint.severity,

@@ -57,6 +57,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "message_agent",
     "note",
 )
+#: How a complaint was answered, for the register (validated in Python only).
+OUTCOMES: tuple[str, ...] = ("accepted", "partially_accepted", "refused", "withdrawn")
 MIN_SEVERITY = 1
 MAX_SEVERITY = 4
 
@@ -70,6 +72,7 @@ SLUG_LENGTH = 64
 ORDER_REF_LENGTH = 128
 CONTACT_LENGTH = 255
 ACTOR_LENGTH = 255
+REGISTER_NUMBER_LENGTH = 32
 MAX_DESCRIPTION_CHARS = 10_000
 MAX_RESOLUTION_TEXT_CHARS = 2_000
 
@@ -158,6 +161,21 @@ class Complaint(Base):
     #: The customer message that created the complaint (sender id and Rasa message id), so an
     #: action run twice (action server restarted, fallback, outbox replay) writes it once.
     origin_key = Column(String(ORIGIN_KEY_LENGTH), nullable=True, unique=True, index=True)
+    # The complaint register (see bot.store.register and docs/jurisdictions.md). ``due_at`` above
+    # stays the company's own SLA; these are the law's clocks.
+    jurisdiction = Column(String(8), nullable=True)
+    #: Sequential per year (``2026-000123``) where the law asks for a register number.
+    register_number = Column(
+        String(REGISTER_NUMBER_LENGTH), nullable=True, unique=True, index=True
+    )
+    statutory_answer_due_at = Column(UTCDateTime, nullable=True)
+    statutory_resolution_due_at = Column(UTCDateTime, nullable=True)
+    extended_at = Column(UTCDateTime, nullable=True)
+    extension_consent = Column(Boolean, nullable=True)
+    extension_due_at = Column(UTCDateTime, nullable=True)
+    answered_at = Column(UTCDateTime, nullable=True)
+    answer_text = Column(Text, nullable=True)
+    outcome = Column(String(32), nullable=True)
 
     events = relationship(
         "ComplaintEvent",
