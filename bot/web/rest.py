@@ -81,14 +81,15 @@ def normalise_sender(value: str) -> str:
 def check_sender(value: object) -> str:
     """A usable sender id; raises the refusal. Normalised before the widget-id check, so a
     padded or look-alike widget id is refused like the id itself."""
-    if not isinstance(value, str) or not normalise_sender(value):
+    canonical = normalise_sender(value) if isinstance(value, str) else ""
+    if not isinstance(value, str) or not canonical:
         raise ApiError(422, "Field 'sender' must be a non-empty string.")
-    if is_session_id(normalise_sender(value)):
+    if is_session_id(canonical):
         raise ApiError(403, "That sender id belongs to a website conversation.")
     if (
         len(value) > SENDER_ID_LENGTH
         or clean_message(value) != value
-        or normalise_sender(value) != value
+        or canonical != value
         or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value)
     ):
         raise ApiError(
