@@ -6,6 +6,8 @@ changed; we call it every time and let it decide.
 
 from __future__ import annotations
 
+import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -47,19 +50,38 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
     return config
 
 
+#: The action server's token as Rasa reads it from endpoints.yml: Rasa substitutes the
+#: environment variable, so the secret is never written to the file.
+ACTIONS_TOKEN_HEADER = {"Authorization": "Bearer ${BOT_ACTIONS_TOKEN}"}
+
+
+def actions_address(settings: Settings) -> str:
+    """Where this machine reaches the action server (loopback when it binds every interface)."""
+    return "127.0.0.1" if settings.actions_host in ("", "0.0.0.0", "::") else settings.actions_host
+
+
 def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml") -> Path:
     """endpoints.yml with the action server, the tracker store and, in production, the Redis
-    lock store and the RabbitMQ event broker (see :mod:`bot.ops.endpoints`)."""
+    lock store and the RabbitMQ event broker (see :mod:`bot.ops.endpoints`).
+
+    With ``actions_token`` set, Rasa sends it on every action call, read from the
+    ``BOT_ACTIONS_TOKEN`` environment variable of the Rasa process. The file holds database
+    and broker passwords, so only its owner may read it (mode 0600).
+    """
     yaml = YAML()
     endpoints = yaml.load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"] = {
         "url": settings.action_endpoint_url
-        or f"http://{settings.host}:{settings.actions_port}/webhook"
+        or f"http://{actions_address(settings)}:{settings.actions_port}/webhook"
     }
+    if settings.actions_token:
+        endpoints["action_endpoint"]["headers"] = dict(ACTIONS_TOKEN_HEADER)
     endpoints["tracker_store"] = tracker_store_config(settings.database_url)
     endpoints.update(production_endpoints(settings, endpoints["tracker_store"]))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as handle:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         yaml.dump(endpoints, handle)
     return target
 
@@ -139,10 +161,23 @@ def create_tracker_tables(database_url: str) -> None:
     SQLTrackerStore.Base.metadata.create_all(get_engine(database_url))
 
 
+def with_actions_token(settings: Settings) -> Settings:
+    """``settings`` with an action-server token: the configured one, else a new one for this
+    run (development; production refuses to start without one)."""
+    if settings.actions_token:
+        return settings
+    return replace(settings, actions_token=secrets.token_urlsafe(32))
+
+
 def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[bytes]]:
     """Start the action server (unless the actions run in the Rasa process) and the Rasa
-    server; return once they answer."""
-    env = {**child_env(), "DATABASE_URL": settings.database_url}
+    server; return once they answer. Both get the action server's token in the environment."""
+    settings = with_actions_token(settings)
+    env = {
+        **child_env(),
+        "DATABASE_URL": settings.database_url,
+        "BOT_ACTIONS_TOKEN": settings.actions_token,
+    }
     # one file per port: stacks started side by side must not read each other's endpoints
     endpoints = write_endpoints(settings, VAR_DIR / f"endpoints-{settings.rasa_port}.yml")
     if settings.rasa_workers > 1:
@@ -152,7 +187,8 @@ def start_servers(settings: Settings, model: Path) -> list[subprocess.Popen[byte
         actions = subprocess.Popen(
             actions_server_command(settings.actions_port), cwd=PROJECT_ROOT, env=env
         )
-        checks.append((f"http://{settings.host}:{settings.actions_port}/health", actions))
+        address = actions_address(settings)
+        checks.append((f"http://{address}:{settings.actions_port}/health", actions))
     rasa = subprocess.Popen(
         rasa_server_command(settings, model, endpoints),
         cwd=PROJECT_ROOT,

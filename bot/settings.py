@@ -8,7 +8,8 @@
   ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``, ``BOT_PROJECT_DIR``;
   production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
   ``BOT_EVENT_QUEUE``, ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``,
-  ``BOT_DB_RETRY_SECONDS``.
+  ``BOT_DB_RETRY_SECONDS``, ``BOT_ACTIONS_HOST``, ``BOT_ACTIONS_TOKEN``, ``BOT_REST_TOKEN``,
+  ``BOT_REST_PUBLIC``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -67,6 +68,7 @@ RATE_LIMIT_DEFAULTS: dict[str, RateLimit] = {
     "rest_message_sender": RateLimit(30, 60),
     "rest_message_ip": RateLimit(120, 60),
     "login_ip": RateLimit(20, 300),
+    #: per username from one address: strangers elsewhere cannot lock an agent out
     "login_user": RateLimit(10, 300),
 }
 
@@ -132,6 +134,13 @@ class Settings:
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
+    #: The address the action server binds to: loopback unless it must be reached from
+    #: another machine (then also behind a firewall; every call needs ``actions_token``).
+    actions_host: str = "127.0.0.1"
+    #: Shared secret Rasa sends with every action call (``Authorization: Bearer``); the
+    #: action server refuses calls without it. ``python -m bot run`` makes one per run when
+    #: none is set; production refuses to start without one.
+    actions_token: str = ""
     web_port: int = 8000
     #: The Rasa project the trainer studio edits (domain.yml, config.yml, data/, tests/stories).
     project_dir: Path = PROJECT_ROOT
@@ -146,6 +155,11 @@ class Settings:
     rasa_auth_token: str = ""
     #: Secret for JWTs on Rasa's HTTP API (``rasa run --jwt-secret``).
     rasa_jwt_secret: str = ""
+    #: Bearer token a trusted back end sends to the REST channel (``Authorization: Bearer``);
+    #: when set, calls without it are refused and limits count per sender, not per address.
+    rest_token: str = ""
+    #: Production only: allow a public REST channel without ``rest_token`` (explicit opt-in).
+    rest_public: bool = False
     #: Where Rasa calls the actions (default: the action server on ``actions_port``), e.g. an
     #: nginx upstream in front of several action servers.
     action_endpoint_url: str = ""
@@ -421,6 +435,12 @@ def load_settings(
         actions_port=_as_int(
             "actions_port", env.get("BOT_ACTIONS_PORT", data.get("actions_port", 5055)), 1
         ),
+        actions_host=str(env.get("BOT_ACTIONS_HOST") or data.get("actions_host") or "127.0.0.1"),
+        actions_token=str(env.get("BOT_ACTIONS_TOKEN") or data.get("actions_token") or ""),
+        rest_token=str(env.get("BOT_REST_TOKEN") or data.get("rest_token") or ""),
+        rest_public=_as_bool(
+            "rest_public", env.get("BOT_REST_PUBLIC", data.get("rest_public", False))
+        ),
         web_port=_as_int("web_port", env.get("BOT_WEB_PORT", data.get("web_port", 8000)), 1),
         project_dir=Path(env.get("BOT_PROJECT_DIR") or data.get("project_dir") or PROJECT_ROOT),
         rate_limits=_rate_limits(data.get("rate_limits"), env.get("BOT_RATE_LIMITS")),
@@ -473,25 +493,56 @@ def load_settings(
 
 
 def _refuse_unsafe_production(settings: Settings) -> None:
-    if settings.secret_key == DEFAULT_SECRET_KEY or len(settings.secret_key) < 32:
-        raise SettingsError(
-            "production mode refuses the default or a short BOT_SECRET_KEY (32+ characters)"
-        )
-    if settings.database_url.startswith("sqlite"):
-        raise SettingsError("production mode refuses SQLite: set DATABASE_URL to PostgreSQL")
-    if not settings.rasa_jwt_secret and len(settings.rasa_auth_token) < 32:
-        raise SettingsError(
+    """Raise the first refusal that applies to ``settings`` in production mode."""
+    short = 32  # the least length of a secret
+    refusals: list[tuple[bool, str]] = [
+        (
+            settings.secret_key == DEFAULT_SECRET_KEY or len(settings.secret_key) < short,
+            "production mode refuses the default or a short BOT_SECRET_KEY (32+ characters)",
+        ),
+        (
+            settings.database_url.startswith("sqlite"),
+            "production mode refuses SQLite: set DATABASE_URL to PostgreSQL",
+        ),
+        (
+            not settings.rasa_jwt_secret and len(settings.rasa_auth_token) < short,
             "production mode refuses an open Rasa HTTP API: set BOT_RASA_AUTH_TOKEN "
-            "(32+ characters) or BOT_RASA_JWT_SECRET"
-        )
-    if settings.rasa_jwt_secret and len(settings.rasa_jwt_secret) < 32:
-        raise SettingsError("production mode refuses a short BOT_RASA_JWT_SECRET (32+ characters)")
-    if not settings.redis_url.startswith(("redis://", "rediss://")):
-        raise SettingsError("production mode needs REDIS_URL (redis://...) for the lock store")
-    if not settings.rabbitmq_url.startswith(("amqp://", "amqps://")):
-        raise SettingsError("production mode needs RABBITMQ_URL (amqp://...) for the event broker")
-    if DEFAULT_SECRET_KEY in (settings.rasa_auth_token, settings.rasa_jwt_secret):
-        raise SettingsError("production mode refuses the default secret as a Rasa token")
+            "(32+ characters) or BOT_RASA_JWT_SECRET",
+        ),
+        (
+            bool(settings.rasa_jwt_secret) and len(settings.rasa_jwt_secret) < short,
+            "production mode refuses a short BOT_RASA_JWT_SECRET (32+ characters)",
+        ),
+        (
+            not settings.redis_url.startswith(("redis://", "rediss://")),
+            "production mode needs REDIS_URL (redis://...) for the lock store",
+        ),
+        (
+            not settings.rabbitmq_url.startswith(("amqp://", "amqps://")),
+            "production mode needs RABBITMQ_URL (amqp://...) for the event broker",
+        ),
+        (
+            DEFAULT_SECRET_KEY in (settings.rasa_auth_token, settings.rasa_jwt_secret),
+            "production mode refuses the default secret as a Rasa token",
+        ),
+        (
+            not settings.actions_in_process and len(settings.actions_token) < short,
+            "production mode refuses an action server without BOT_ACTIONS_TOKEN "
+            "(32+ characters), the secret Rasa sends with every action call",
+        ),
+        (
+            bool(settings.rest_token) and len(settings.rest_token) < short,
+            "production mode refuses a short BOT_REST_TOKEN (32+ characters)",
+        ),
+        (
+            not settings.rest_token and not settings.rest_public,
+            "production mode refuses a public, unauthenticated REST channel: set "
+            "BOT_REST_TOKEN for the trusted back end, or BOT_REST_PUBLIC=true to allow it",
+        ),
+    ]
+    for refused, message in refusals:
+        if refused:
+            raise SettingsError(message)
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ ENTRY_POINTS: frozenset[str] = frozenset(
         "bot/settings.py",  # defines it
         "bot/cli/main.py",  # the command line
         "bot/ops/rasa_main.py",  # the Rasa server
+        "bot/ops/actions_main.py",  # the action server (its address and token)
         "bot/web/staff.py",  # the staff channel's factory (Rasa builds channels from credentials)
         "actions/common.py",  # the action server (rasa_sdk calls the actions)
     }

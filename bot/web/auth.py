@@ -312,9 +312,12 @@ async def _login_page(
 
 
 async def _sign_in_wait(request: Request, username: str) -> float | None:
-    """Count a sign-in attempt per IP and per username: seconds to wait, or None."""
+    """Count a sign-in attempt per address, and per username *from that address*: seconds to
+    wait, or None. A stranger guessing an agent's password elsewhere cannot lock the agent
+    out; guesses from one address are limited either way."""
+    address = client_ip(request)
     return await rate_limits_of(request.app).check_all(
-        ("login_ip", client_ip(request)), ("login_user", username[:150])
+        ("login_ip", address), ("login_user", f"{username[:150]}@{address}")
     )
 
 

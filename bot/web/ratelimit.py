@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import OrderedDict
 from typing import Any, Protocol
 
 from sanic.request import Request
@@ -22,8 +23,10 @@ from bot.settings import RateLimit, Settings
 
 logger = logging.getLogger(__name__)
 
-#: The in-memory limiter forgets expired windows once it holds this many keys.
+#: The in-memory limiter forgets expired windows once it holds this many keys...
 _PRUNE_AT = 10_000
+#: ...and never holds more than this many: beyond it the least recently hit are dropped.
+_MAX_KEYS = 100_000
 
 
 class Limiter(Protocol):
@@ -38,20 +41,42 @@ def _window(limit: RateLimit, now: float) -> tuple[int, float]:
 
 
 class MemoryLimiter:
-    """Counts in this process: right for one server process (the embedded default)."""
+    """Counts in this process: right for one server process (the embedded default).
 
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, str], tuple[int, int]] = {}
+    Each count remembers when its own window ends, so pruning for a 60 s limit leaves the
+    300 s sign-in counts alone. Memory is bounded: past ``max_keys`` the least recently hit
+    keys are forgotten first.
+    """
+
+    def __init__(self, max_keys: int = _MAX_KEYS, prune_at: int = _PRUNE_AT) -> None:
+        #: (limit name, key) -> (end of its window, hits in it), least recently hit first.
+        self._counts: OrderedDict[tuple[str, str], tuple[float, int]] = OrderedDict()
+        self._max_keys = max_keys
+        self._prune_at = prune_at
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def _prune(self, now: float) -> None:
+        """Forget the windows that have ended, each by its own limit's length."""
+        for key in [key for key, (end, _) in self._counts.items() if end <= now]:
+            del self._counts[key]
+        # Next prune when the live keys have doubled: pruning stays linear overall.
+        self._prune_at = max(self._prune_at, 2 * len(self._counts))
 
     async def hit(self, name: str, key: str, limit: RateLimit) -> float | None:
         if limit.count <= 0:
             return None
-        index, left = _window(limit, time.time())
-        if len(self._counts) >= _PRUNE_AT:
-            self._counts = {k: v for k, v in self._counts.items() if v[0] >= index}
-        window, count = self._counts.get((name, key), (index, 0))
-        count = count + 1 if window == index else 1
-        self._counts[(name, key)] = (index, count)
+        now = time.time()
+        index, left = _window(limit, now)
+        end = float((index + 1) * limit.seconds)
+        if len(self._counts) >= self._prune_at:
+            self._prune(now)
+        window_end, count = self._counts.pop((name, key), (end, 0))
+        count = count + 1 if window_end == end else 1
+        self._counts[(name, key)] = (end, count)
+        while len(self._counts) > self._max_keys:
+            self._counts.popitem(last=False)
         return None if count <= limit.count else left
 
 

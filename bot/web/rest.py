@@ -10,9 +10,17 @@ in, a JSON list of bot messages out, ``?stream=true`` for a stream), but:
   language, control characters are removed;
 * while a person holds the conversation (live handoff), the message is kept for the agent
   and never reaches Rasa, as on the widget; the answer is an empty list;
-* sender ids shaped like the widget's signed session ids are refused (403): a REST caller
-  must not write into, or read the answers of, a website conversation;
-* messages are rate-limited per sender and per IP address (429 with ``Retry-After``).
+* the sender is normalised first (NFKC, spaces and invisible characters around it removed, as
+  the store would), then sender ids shaped like the widget's signed session ids are refused
+  (403): a REST caller must not write into, or read the answers of, a website conversation; a
+  sender that is not already in its normal form is refused (422), so ``" <widget id>"`` (a
+  space, NBSP or U+2028 before it) cannot reach the victim's complaint;
+* with ``rest_token`` set, only a trusted back end that sends ``Authorization: Bearer
+  <rest_token>`` is served (401 otherwise); production refuses a channel without a token
+  unless ``rest_public`` allows it;
+* messages are rate-limited per sender and per IP address (429 with ``Retry-After``); an
+  authenticated back end relays many customers from one address, so it is limited per
+  sender only.
 
 Used in ``credentials.yml`` as ``bot.web.rest.ValidatingRestInput`` in place of ``rest:``.
 """
@@ -20,7 +28,9 @@ Used in ``credentials.yml`` as ``bot.web.rest.ValidatingRestInput`` in place of 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -52,15 +62,48 @@ logger = logging.getLogger(__name__)
 _PROBLEM_STATUS = {"not_text": 422, "empty": 422, "too_long": 413}
 
 
+def _invisible(ch: str) -> bool:
+    """Spaces of every kind (NBSP, U+2028, ...), control and format characters (U+200B)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def normalise_sender(value: str) -> str:
+    """``value`` in NFKC without the spaces and invisible characters around it."""
+    text = unicodedata.normalize("NFKC", value)
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def check_sender(value: object) -> str:
-    """A usable sender id; raises the refusal."""
-    if not isinstance(value, str) or not value.strip():
+    """A usable sender id; raises the refusal. Normalised before the widget-id check, so a
+    padded or look-alike widget id is refused like the id itself."""
+    canonical = normalise_sender(value) if isinstance(value, str) else ""
+    if not isinstance(value, str) or not canonical:
         raise ApiError(422, "Field 'sender' must be a non-empty string.")
-    if len(value) > SENDER_ID_LENGTH or clean_message(value) != value or "\n" in value:
-        raise ApiError(422, f"Field 'sender' must be printable, at most {SENDER_ID_LENGTH} long.")
-    if is_session_id(value):
+    if is_session_id(canonical):
         raise ApiError(403, "That sender id belongs to a website conversation.")
+    if (
+        len(value) > SENDER_ID_LENGTH
+        or clean_message(value) != value
+        or canonical != value
+        or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value)
+    ):
+        raise ApiError(
+            422,
+            f"Field 'sender' must be printable, in normal form, without spaces around it, at "
+            f"most {SENDER_ID_LENGTH} long.",
+        )
     return value
+
+
+def is_trusted_back_end(request: Request, token: str) -> bool:
+    """Whether the request carries ``Authorization: Bearer <token>`` (constant-time)."""
+    sent = (request.headers.get("authorization") or "").encode()
+    return bool(token) and hmac.compare_digest(sent, f"Bearer {token}".encode())
 
 
 class RestMessage(BaseModel):
@@ -77,6 +120,8 @@ class ValidatingRestInput(RestInput):
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings
         self._rate_limits: RateLimits | None = None
+        #: The trusted back end's token (empty: a public channel).
+        self.token = settings.rest_token if settings is not None else ""
 
     @classmethod
     def name(cls) -> str:
@@ -97,6 +142,12 @@ class ValidatingRestInput(RestInput):
 
     async def _check(self, request: Request) -> tuple[str, str, dict[str, Any]]:
         """(sender, text, metadata) of a valid request; raises the refusal."""
+        trusted = is_trusted_back_end(request, self.token)
+        if self.token and not trusted:
+            raise ApiError(
+                401, "This channel needs the back end's token.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )  # fmt: skip
         payload = json_body(request)  # 400 not a JSON object, 413 over 64 KB
         body = parse(RestMessage, payload, "Field 'metadata' must be a JSON object.")
         sender = check_sender(body.sender)
@@ -107,9 +158,10 @@ class ValidatingRestInput(RestInput):
             message = refusal(problem, metadata.get("language"))
             raise ApiError(_PROBLEM_STATUS[problem], message, problem=problem)
         assert isinstance(text, str)
-        wait = await self.rate_limits.check_all(
-            ("rest_message_sender", sender), ("rest_message_ip", client_ip(request))
-        )
+        checks = [("rest_message_sender", sender)]
+        if not trusted:
+            checks.append(("rest_message_ip", client_ip(request)))
+        wait = await self.rate_limits.check_all(*checks)
         if wait is not None:
             language = metadata.get("language")
             raise ApiError(

@@ -27,6 +27,7 @@ from bot.runner import PROJECT_ROOT, actions_server_command, child_env
 from bot.settings import get_settings
 
 NOBODY = "http://127.0.0.1:6291/webhook"  # no action server here
+ACTIONS_TOKEN = "fallback-test-" + "t" * 32  # what Rasa sends the action server
 ACTIONS_PORT = 6292
 COMPLAINT = "Naručila sam knjige 4. studenog, danas je 19. a paket je još uvijek u pripremi"
 
@@ -87,7 +88,7 @@ async def test_fallback_writes_the_complaint_in_process_once(
 
 @pytest.fixture()
 def action_server(database: str) -> Iterator[str]:
-    env = dict(child_env(), DATABASE_URL=database)
+    env = dict(child_env(), DATABASE_URL=database, BOT_ACTIONS_TOKEN=ACTIONS_TOKEN)
     process = subprocess.Popen(
         actions_server_command(ACTIONS_PORT),
         cwd=PROJECT_ROOT,
@@ -133,7 +134,10 @@ async def test_nothing_works_the_customer_gets_an_apology_and_the_outbox_replays
     monkeypatch.setenv("DATABASE_URL", database)
     get_settings.cache_clear()
     (outbox / "copy.json").write_text(kept[0].read_text("utf-8"), "utf-8")  # replayed twice
-    action = RemoteAction("action_register_complaint", EndpointConfig(action_server))
+    action = RemoteAction(
+        "action_register_complaint",
+        EndpointConfig(action_server, headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"}),
+    )
     assert await fallback.replay_outbox(action, outbox) == 2
     assert list(outbox.glob("*.json")) == []
     assert complaints(database, "fallback-marko") == 1

@@ -4,6 +4,7 @@ to start, and the endpoints and ``rasa run`` arguments follow the settings."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from ruamel.yaml import YAML
@@ -19,6 +20,8 @@ SAFE = {
     "BOT_RASA_AUTH_TOKEN": "t" * 40,
     "REDIS_URL": "redis://:redispw@cache.internal:6380/2",
     "RABBITMQ_URL": "amqp://bot:mqpw@mq.internal:5673/",
+    "BOT_ACTIONS_TOKEN": "a" * 40,
+    "BOT_REST_TOKEN": "r" * 40,
 }
 
 
@@ -46,6 +49,10 @@ def test_safe_production_settings_load(tmp_path: Path) -> None:
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"RABBITMQ_URL": None}, "RABBITMQ_URL"),
+        ({"BOT_ACTIONS_TOKEN": None}, "action server without BOT_ACTIONS_TOKEN"),
+        ({"BOT_ACTIONS_TOKEN": "short"}, "action server without BOT_ACTIONS_TOKEN"),
+        ({"BOT_REST_TOKEN": None}, "public, unauthenticated REST channel"),
+        ({"BOT_REST_TOKEN": "short"}, "short BOT_REST_TOKEN"),
     ],
 )
 def test_production_refuses_unsafe_settings(
@@ -65,12 +72,37 @@ def test_a_profile_file_switches_to_production(tmp_path: Path) -> None:
     profile.write_text(
         (PROJECT_ROOT / "deploy" / "production.yml").read_text(encoding="utf-8"), "utf-8"
     )
-    secrets = {"BOT_SECRET_KEY": "k" * 40, "BOT_RASA_AUTH_TOKEN": "t" * 40}
+    secrets = {
+        "BOT_SECRET_KEY": "k" * 40,
+        "BOT_RASA_AUTH_TOKEN": "t" * 40,
+        "BOT_ACTIONS_TOKEN": "a" * 40,
+        "BOT_REST_TOKEN": "r" * 40,
+    }
     settings = load_settings({**secrets, "BOT_SETTINGS_FILE": str(profile)})
     assert settings.is_production
     assert settings.database_url.startswith("postgresql://")
     with pytest.raises(SettingsError, match="open Rasa HTTP API"):
         load_settings({"BOT_SECRET_KEY": "k" * 40, "BOT_SETTINGS_FILE": str(profile)})
+    # the example Redis is protected by a password (requirepass), as the lock store needs
+    assert urlsplit(settings.redis_url).password
+    assert "redis://:pw@host" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_public_rest_channel_in_production_is_an_explicit_choice(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path, BOT_REST_TOKEN=None, BOT_REST_PUBLIC="true")
+    assert settings.rest_public and not settings.rest_token
+
+
+def test_actions_in_process_need_no_action_server_token(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path, BOT_ACTIONS_TOKEN=None, BOT_ACTIONS_IN_PROCESS="true")
+    assert settings.actions_in_process and not settings.actions_token
+
+
+def test_the_action_server_binds_to_loopback_by_default(tmp_path: Path) -> None:
+    settings = load_settings({}, settings_file=tmp_path / "absent.yml")
+    assert settings.actions_host == "127.0.0.1"
+    assert settings.actions_token == ""  # `python -m bot run` makes one per run
+    assert load_settings({"BOT_ACTIONS_HOST": "10.0.0.5"}).actions_host == "10.0.0.5"
 
 
 def test_local_mode_keeps_the_api_closed(tmp_path: Path) -> None:
@@ -84,7 +116,12 @@ def test_production_endpoints(tmp_path: Path) -> None:
     settings = settings_with(tmp_path, BOT_ACTION_ENDPOINT_URL="http://127.0.0.1:9001/webhook")
     target = write_endpoints(settings, tmp_path / "endpoints.yml")
     endpoints = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
-    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:9001/webhook"}
+    assert endpoints["action_endpoint"] == {
+        "url": "http://127.0.0.1:9001/webhook",
+        # Rasa fills it in from its environment: the token itself is not in the file
+        "headers": {"Authorization": "Bearer ${BOT_ACTIONS_TOKEN}"},
+    }
+    assert "a" * 40 not in target.read_text(encoding="utf-8")
     assert endpoints["tracker_store"] == {
         "type": "bot.ops.stores.RetryingSQLTrackerStore",
         "dialect": "postgresql",
@@ -147,3 +184,16 @@ def test_rasa_main_adds_the_secrets_or_refuses_an_open_api(
     monkeypatch.delenv("BOT_RASA_AUTH_TOKEN")
     with pytest.raises(SystemExit, match="open"):
         with_api_secrets(["rasa", "run", "--enable-api"], load_settings())
+
+
+def test_the_endpoints_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds the database and broker passwords (issue 13, low item)."""
+    settings = settings_with(tmp_path)
+    fresh = write_endpoints(settings, tmp_path / "var" / "endpoints-5005.yml")
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    existing = tmp_path / "endpoints-old.yml"
+    existing.write_text("old: true\n", encoding="utf-8")
+    existing.chmod(0o644)
+    write_endpoints(settings, existing)
+    assert existing.stat().st_mode & 0o777 == 0o600
+    assert "mqpw" in existing.read_text(encoding="utf-8")  # rewritten, not left as it was

@@ -5,7 +5,6 @@ sign-in (brute force gets 429 with Retry-After)."""
 from __future__ import annotations
 
 import secrets
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from types import SimpleNamespace
@@ -13,16 +12,15 @@ from typing import Any
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from bot.settings import RateLimit, get_settings, load_settings
 from bot.web.channel import REFUSALS, ComplaintSocketIOInput
 from bot.web.ratelimit import MemoryLimiter, RateLimits, RedisLimiter
-from bot.web.rest import ValidatingRestInput
 from tests.conftest import require_service
 from tests.web.test_channel import KEY, Collector, FakeServer
 from tests.web.test_console_api import Console, console  # noqa: F401  (fixture)
+from tests.web.test_rest_access import rest_server
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 THREE_PER_MINUTE = RateLimit(3, 60)
@@ -138,32 +136,9 @@ async def test_widget_messages_are_limited_per_session_and_per_ip() -> None:
 # --------------------------------------------------------------------------- REST and sign-in
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_rest_messages_are_limited_per_sender(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Sanic, "test_mode", True)
-    channel = ValidatingRestInput()
-    channel._rate_limits = limits(rest_message_sender=RateLimit(2, 60))
-    received: list[UserMessage] = []
-
-    async def on_new_message(message: UserMessage) -> None:
-        received.append(message)
-
-    app = Sanic(f"rest_limits_{secrets.token_hex(3)}")
-    app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/rest")
-    port = _free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    try:
-        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    async with rest_server("", rest_message_sender=RateLimit(2, 60)) as (url, received):
         statuses = []
         async with aiohttp.ClientSession() as http:
             for sender in ("ana", "ana", "ana", "ivo"):
@@ -173,10 +148,6 @@ async def test_rest_messages_are_limited_per_sender(monkeypatch: pytest.MonkeyPa
                         assert int(res.headers["Retry-After"]) >= 1
         assert statuses == [200, 200, 429, 200]
         assert [message.sender_id for message in received] == ["ana", "ana", "ivo"]
-    finally:
-        closing = server.close()
-        if closing is not None:
-            await closing
 
 
 async def test_sign_in_brute_force_gets_429_with_retry_after(

@@ -33,6 +33,7 @@ from bot.runner import (
     rasa_command,
     rasa_server_command,
     rasa_server_env,
+    with_actions_token,
     write_endpoints,
 )
 from bot.settings import PROJECT_ROOT, load_settings
@@ -217,7 +218,9 @@ def start_ours(
         env["REDIS_URL"] = BENCH_REDIS_URL
     else:
         env.pop("REDIS_URL", None)
-    settings = load_settings(environ=env)
+    # The action server answers only Rasa: both processes get the run's token.
+    settings = with_actions_token(load_settings(environ=env))
+    env["BOT_ACTIONS_TOKEN"] = settings.actions_token
     env = rasa_server_env(settings, env)  # the action server ignores Rasa's worker count
     store.migrate(database_url)
     endpoints = write_endpoints(settings, workdir / f"{variant.name}-endpoints.yml")

@@ -410,6 +410,8 @@ def run_soak(
         "BOT_EVENT_QUEUE": queue,
         "BOT_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "BOT_RASA_AUTH_TOKEN": uuid.uuid4().hex + uuid.uuid4().hex,
+        "BOT_ACTIONS_TOKEN": uuid.uuid4().hex + uuid.uuid4().hex,
+        "BOT_REST_PUBLIC": "true",  # the soak plays public callers, not a trusted back end
         "BOT_RATE_LIMITS": "off",  # one client address plays thousands of customers
         "BOT_SETTINGS_FILE": str(work_dir / "none.yml"),
     }

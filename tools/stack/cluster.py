@@ -128,9 +128,13 @@ class ProductionStack:
         base["BOT_ACTION_ENDPOINT_URL"] = (
             f"http://{layout.host}:{layout.actions_proxy_port}/webhook"
         )
-        self.env = base
+        base.setdefault("BOT_ACTIONS_HOST", layout.host)
         #: Parsed now, so that an unsafe production configuration refuses to start at all.
         self.settings: Settings = load_settings(base)
+        if self.settings.actions_token:
+            # Rasa reads it from its environment (endpoints.yml names the variable only).
+            base["BOT_ACTIONS_TOKEN"] = self.settings.actions_token
+        self.env = base
         self.rasa: list[subprocess.Popen[bytes] | None] = [None] * layout.instances
         self.actions: list[subprocess.Popen[bytes] | None] = [None] * layout.action_servers
         self.nginx: subprocess.Popen[bytes] | None = None

@@ -87,6 +87,8 @@ def prod(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             "BOT_EVENT_QUEUE": queue,
             "BOT_SECRET_KEY": secrets.token_hex(32),
             "BOT_RASA_AUTH_TOKEN": secrets.token_hex(32),
+            "BOT_ACTIONS_TOKEN": secrets.token_hex(32),
+            "BOT_REST_PUBLIC": "true",  # the test plays an unauthenticated public caller
             "BOT_AGENT_DISCONNECT_SECONDS": str(DISCONNECT_SECONDS),
             "BOT_RATE_LIMITS": "off",
             "BOT_SETTINGS_FILE": str(work / "none.yml"),
