@@ -23,15 +23,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+from sanic import Sanic
 from sqlalchemy.engine import make_url
 
-from bot import handoff, store
+from bot import handoff, rasa_patches, store
 from bot.ops import fallback, replay
 from bot.ops.delivery import Delivery
 from bot.ops.inprocess import run_action_call
 from bot.rasa_patches import RASA_REMOTE_ACTION_RUN
 from bot.runner import PROJECT_ROOT
-from bot.settings import get_settings
+from bot.settings import get_settings, load_settings
 from bot.store.outbox import Outbox
 from tests.production.test_fallback import COMPLAINT
 
@@ -255,3 +256,47 @@ async def test_a_hand_off_is_queued_once_per_message_and_never_after_a_hand_back
     newer = conversation(sender, "m-6")
     await run_action_call(RemoteAction("action_hand_off", None)._action_call_format(newer, domain))
     assert len(queued()) == 2 and handoff.holder(sender) == "queue"
+
+
+async def test_the_replay_runs_in_the_background_from_server_start_to_stop(
+    domain: Domain, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(
+        {
+            "DATABASE_URL": database,
+            "BOT_VAR_DIR": str(tmp_path / "var"),
+            "BOT_ACTIONS_IN_PROCESS": "true",
+            "BOT_OUTBOX_FIRST_RETRY_SECONDS": "1",
+            "BOT_SETTINGS_FILE": str(tmp_path / "none.yml"),
+        }
+    )
+    outbox = replay.outbox_of(settings)
+    tracker = conversation("replay-lea", "m-7")
+    outbox.keep(
+        RemoteAction("action_that_does_not_exist", None)._action_call_format(tracker, domain),
+        time.time() - 60,
+    )
+    listeners = replay.listeners(settings, outbox)
+    # Rasa's own app gets them (``install`` puts this wrapper in Rasa's place)
+    monkeypatch.setattr(Sanic, "test_mode", True)  # Rasa's app name, made more than once
+    rasa_app = rasa_patches.with_listeners(listeners)(enable_api=False)
+    registered = [  # Sanic 21.12 keeps server listeners as signal handlers
+        route.handler.keywords.get("listener")
+        for route in rasa_app.signal_router.routes
+        if hasattr(route.handler, "keywords")
+    ]
+    assert {listener for listener, _ in listeners} <= set(registered)
+    (start, _), (stop, _) = listeners
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=None))
+    await start(app)
+    try:  # no customer writes: the background task alone handles the file
+        for _ in range(100):
+            if outbox.dead_letters():
+                break
+            await asyncio.sleep(0.1)
+        assert [letter.action for _, letter in outbox.dead_letters() if letter] == [
+            "action_that_does_not_exist"
+        ]
+    finally:
+        await stop(app)
+    assert app.ctx.outbox_replay.cancelled()

@@ -184,3 +184,19 @@ def test_the_cli_lists_retries_and_drops_set_aside_calls(
         assert cli(["outbox", "drop", "../../etc/passwd", "--yes"]) == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_the_outbox_settings_have_defaults_and_refuse_nonsense(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    none = {"BOT_SETTINGS_FILE": str(tmp_path / "none.yml")}
+    settings = load_settings(none)
+    assert (
+        settings.outbox_retention_days,
+        settings.outbox_max_attempts,
+        settings.outbox_first_retry_seconds,
+    ) == (7, 12, 10)
+    assert load_settings({**none, "BOT_OUTBOX_RETENTION_DAYS": "2"}).outbox_retention_days == 2
+    for name in ("RETENTION_DAYS", "MAX_ATTEMPTS", "FIRST_RETRY_SECONDS"):
+        with pytest.raises(SettingsError, match=name.lower()):
+            load_settings({**none, f"BOT_OUTBOX_{name}": "0"})
