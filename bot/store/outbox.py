@@ -279,11 +279,10 @@ class Outbox:
             call=entry.call,
             last_error=error[:500],
         )
-        try:
-            entry.path.unlink()
-        except FileNotFoundError:  # erased (or expired) while it ran: do not bring it back
+        if not entry.path.exists():  # erased (or expired) while it ran: do not bring it back
             return None
-        _write_atomically(again.path, again.as_json())
+        _write_atomically(again.path, again.as_json())  # first: a crash here loses nothing
+        entry.path.unlink(missing_ok=True)
         logger.info("outbox: %s failed (attempt %d), next in %.0f s: %s",
                     entry.name, attempts, again.next_attempt_at - now, error)
         return again
@@ -295,9 +294,10 @@ class Outbox:
         target = self.failed_dir / path.name
         try:
             if entry is not None:
-                payload = {**entry.as_json(), "reason": reason[:500]}
-                path.unlink()
-                _write_atomically(target, payload)
+                if not path.exists():  # erased (or expired) meanwhile
+                    return None
+                _write_atomically(target, {**entry.as_json(), "reason": reason[:500]})
+                path.unlink(missing_ok=True)
             else:
                 os.rename(path, target)
         except FileNotFoundError:
@@ -329,8 +329,8 @@ class Outbox:
             next_attempt_at=now, sender_id=entry.sender_id, action=entry.action,
             call=entry.call, last_error=entry.last_error,
         )  # fmt: skip
-        path.unlink()
         _write_atomically(again.path, again.as_json())
+        path.unlink()
         return True
 
     def drop_dead_letter(self, name: str) -> None:
