@@ -158,7 +158,7 @@ def outbox_of(settings: Settings) -> Outbox:
 
 def listeners(
     settings: Settings, outbox: Outbox
-) -> list[tuple[Callable[[Any, Any], Awaitable[None]], str]]:
+) -> list[tuple[Callable[..., Awaitable[None]], str]]:
     """Sanic listeners that start and stop the replay with the Rasa server."""
 
     async def start(app: Any, _loop: Any = None) -> None:
