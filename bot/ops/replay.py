@@ -57,6 +57,13 @@ class PermanentFailure(Exception):
     """The call will fail however often it is tried."""
 
 
+def short(error: BaseException) -> str:
+    """The error's type and first line: database errors go on with the SQL and its parameters,
+    which hold the customer's words and belong in no log."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
 async def run_call(
     call: dict[str, Any], endpoint: EndpointConfig | None, actions_in_process: bool
 ) -> dict[str, Any]:
@@ -75,7 +82,7 @@ async def run_call(
     try:
         return await run_action_call(call)
     except (ActionExecutionRejection, ActionNotFoundException) as error:
-        raise PermanentFailure(f"{type(error).__name__}: {error}") from error
+        raise PermanentFailure(short(error)) from error
 
 
 @dataclass
@@ -120,12 +127,13 @@ class Replayer:
             await run_db(self.outbox.set_aside, entry.path, str(error), entry)
             return "set_aside"
         except Exception as error:
-            return await self._defer(entry, f"{type(error).__name__}: {error}", now)
+            return await self._defer(entry, short(error), now)
         try:
             await self.deliver(entry.sender_id, entry.action, answer)
         except Exception as error:  # the tracker store is away: run (idempotent) and tell later
-            logger.exception("outbox: %s ran, but its answer could not be delivered", entry.name)
-            return await self._defer(entry, f"delivery: {type(error).__name__}: {error}", now)
+            logger.warning("outbox: %s ran, but its answer could not be delivered: %s",
+                           entry.name, short(error))
+            return await self._defer(entry, f"delivery: {short(error)}", now)
         await run_db(self.outbox.done, entry)
         logger.warning("outbox: replayed %s (%s) after %d failed attempt(s)",
                        entry.action, entry.name, entry.attempts)

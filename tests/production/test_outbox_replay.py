@@ -300,3 +300,15 @@ async def test_the_replay_runs_in_the_background_from_server_start_to_stop(
     finally:
         await stop(app)
     assert app.ctx.outbox_replay.cancelled()
+
+
+def test_a_database_error_is_kept_and_logged_without_the_customers_words() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    error = OperationalError(
+        "INSERT INTO complaints (description) VALUES (?)",
+        ("my neighbour Ana Horvat saw the parcel",),
+        Exception("no such table: complaints"),
+    )
+    assert "Ana Horvat" in str(error)
+    assert replay.short(error) == "OperationalError: (builtins.Exception) no such table: complaints"
