@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
@@ -30,6 +31,14 @@ def origin_key(tracker: Tracker) -> str | None:
     keeps a retried action from logging the same complaint twice."""
     message_id = (tracker.latest_message or {}).get("message_id")
     return f"{tracker.sender_id}:{message_id}" if message_id else None
+
+
+def message_time(tracker: Tracker) -> datetime | None:
+    """When the customer sent the latest message (its tracker event's time)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and event.get("timestamp") is not None:
+            return datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc)
+    return None
 
 
 def settings() -> Settings:

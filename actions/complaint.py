@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     customer_transcript,
     in_thread,
+    message_time,
     origin_key,
     settings,
     turn_from_tracker,
@@ -217,7 +218,12 @@ class ActionHandOff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        await in_thread(handoff.record_handoff_request, tracker.sender_id)
+        await in_thread(
+            handoff.record_handoff_request,
+            tracker.sender_id,
+            origin=origin_key(tracker),
+            asked_at=message_time(tracker),
+        )
         return [ConversationPaused()]
 
 

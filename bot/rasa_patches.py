@@ -12,6 +12,8 @@ profiled, what was changed"):
 * :func:`tracker_engine_kwargs` for ``rasa.core.tracker_store.create_engine_kwargs``;
 * :func:`resolve_event_type` for ``Event.resolve_by_type``;
 * :class:`bot.ops.fallback.Fallback` for ``RemoteAction.run`` (the action-server fallback);
+* :func:`configure_app` for ``rasa.core.run.configure_app``: Rasa's Sanic app gets the outbox
+  replay (:mod:`bot.ops.replay`) as a background task, started and stopped with the server;
 * :func:`bot.logmask.install`: personal data masked in every log record of the process.
 """
 
@@ -22,6 +24,7 @@ import sqlite3
 from typing import Any
 
 import rasa
+import rasa.core.run
 import rasa.core.tracker_store
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -31,6 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
+from bot.ops import replay
 from bot.ops.fallback import Fallback
 from bot.settings import Settings
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
@@ -126,6 +130,27 @@ def resolve_event_type(type_name: str, default: type[Event] | None = None) -> ty
     return result
 
 
+_rasa_configure_app = rasa.core.run.configure_app
+
+
+def with_listeners(listeners: list[tuple[Any, str]]) -> Any:
+    """Rasa's ``configure_app``, adding ``listeners`` (function, Sanic event) to the app.
+
+    Why: ``rasa run`` builds its Sanic app inside ``serve_application``; this is the one place
+    where a listener for every worker can be added without a channel (the outbox replay must
+    run whichever channels are configured).
+    """
+
+    @functools.wraps(_rasa_configure_app)
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        app = _rasa_configure_app(*args, **kwargs)
+        for listener, event in listeners:
+            app.register_listener(listener, event)
+        return app
+
+    return configure_app
+
+
 def check_rasa_version(version: str | None = None) -> None:
     """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
     found = rasa.__version__ if version is None else version
@@ -139,7 +164,8 @@ def check_rasa_version(version: str | None = None) -> None:
 def install(settings: Settings) -> None:
     """Install every patch in this process (idempotent); refuses an unknown Rasa version.
 
-    ``settings`` say whether the actions run in this process and where the outbox is.
+    ``settings`` say whether the actions run in this process, where the outbox is and how it
+    is replayed.
     """
     if getattr(RemoteAction, _INSTALLED, False):
         return
@@ -152,11 +178,13 @@ def install(settings: Settings) -> None:
     RemoteAction._validate_action_result = _validate
     rasa.core.tracker_store.create_engine_kwargs = tracker_engine_kwargs
     Event.resolve_by_type = staticmethod(resolve_event_type)
+    outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,
         actions_in_process=settings.actions_in_process,
-        outbox=settings.outbox_dir,
+        outbox=outbox,
     )
+    rasa.core.run.configure_app = with_listeners(replay.listeners(settings, outbox))
 
     async def _run(
         self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any

@@ -178,10 +178,16 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     #: Trained Rasa models (``BOT_MODELS_DIR``).
     models_dir: Path = PROJECT_ROOT / "models"
+    #: Outbox files (action calls kept for replay, with personal data) are deleted after this.
+    outbox_retention_days: int = 7
+    #: Attempts at one outbox file before it is set aside in ``failed/``.
+    outbox_max_attempts: int = 12
+    #: The first pause before an outbox file is tried again; it doubles (up to an hour).
+    outbox_first_retry_seconds: int = 10
 
     @property
     def outbox_dir(self) -> Path:
-        """Action calls that could not run, kept for replay (see :mod:`bot.ops.fallback`)."""
+        """Action calls that could not run, kept for replay (:mod:`bot.store.outbox`)."""
         return self.var_dir / "outbox"
 
     @property
@@ -472,6 +478,21 @@ def load_settings(
         var_dir=Path(env.get("BOT_VAR_DIR") or data.get("var_dir") or PROJECT_ROOT / "var"),
         models_dir=Path(
             env.get("BOT_MODELS_DIR") or data.get("models_dir") or PROJECT_ROOT / "models"
+        ),
+        outbox_retention_days=_as_int(
+            "outbox_retention_days",
+            env.get("BOT_OUTBOX_RETENTION_DAYS", data.get("outbox_retention_days", 7)),
+            1,
+        ),
+        outbox_max_attempts=_as_int(
+            "outbox_max_attempts",
+            env.get("BOT_OUTBOX_MAX_ATTEMPTS", data.get("outbox_max_attempts", 12)),
+            1,
+        ),
+        outbox_first_retry_seconds=_as_int(
+            "outbox_first_retry_seconds",
+            env.get("BOT_OUTBOX_FIRST_RETRY_SECONDS", data.get("outbox_first_retry_seconds", 10)),
+            1,
         ),
     )
     if settings.env not in ("local", "test", "production"):

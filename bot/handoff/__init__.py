@@ -10,6 +10,7 @@ expiry silently un-pauses a paused tracker: even un-paused, the bot never sees t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -60,13 +61,30 @@ def with_person(sender_id: str, url: str | None = None) -> bool:
     return holder(sender_id, url) != BOT
 
 
-def record_handoff_request(sender_id: str, url: str | None = None) -> str | None:
-    """The bot handed the conversation over (an agent is on duty); returns the ticket."""
+def record_handoff_request(
+    sender_id: str,
+    url: str | None = None,
+    origin: str | None = None,
+    asked_at: datetime | None = None,
+) -> str | None:
+    """The bot handed the conversation over (an agent is on duty); returns the ticket.
+
+    Idempotent per customer message, for an action run again (fallback, outbox replay): nothing
+    is recorded when ``origin`` (the message's origin key) was queued already, or when the
+    conversation was handed back after ``asked_at`` (the message's time).
+    """
     with store.session_scope(url or get_settings().database_url) as session:
         complaint = store.latest_for_sender(session, sender_id)
         if complaint is None:
             return None
-        store.append_event(session, complaint, "handoff_requested", "bot")
+        for entry in store.events_for(session, complaint):
+            queued = entry.kind == "handoff_requested" and (entry.data or {}).get("origin")
+            if (origin and queued == origin) or (
+                asked_at and entry.kind in TO_BOT and entry.created_at >= asked_at
+            ):
+                return complaint.ticket
+        data = {"origin": origin} if origin else None
+        store.append_event(session, complaint, "handoff_requested", "bot", data)
         return complaint.ticket
 
 

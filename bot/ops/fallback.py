@@ -10,8 +10,9 @@ is never written and the customer gets the next canned answer without it.
    rasa_sdk's :class:`ActionExecutor` over the ``actions`` package (the Rasa server can import
    it: same code, same database) — the complaint is written by this fallback path;
 3. if that fails too, the customer gets a polite apology in their language and the action call
-   is kept in the outbox (``var/outbox/``); once the action server answers again, the outbox is
-   replayed there.
+   is kept in the outbox (:mod:`bot.store.outbox`, ``var/outbox/``); the replay
+   (:mod:`bot.ops.replay`, a background task of the Rasa server) runs it again with backoff and
+   delivers its answer to the customer (:mod:`bot.ops.delivery`).
 
 Complaint writes are idempotent per customer message (``origin_key`` = sender id and Rasa's
 message id, see :mod:`bot.dialogue.service`), so an action that ran on the action server before
@@ -20,13 +21,9 @@ it died, and then again here or from the outbox, still writes one complaint.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
@@ -34,12 +31,11 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
 from bot.ops.inprocess import run_here
+from bot.store.blocking import run_db
+from bot.store.outbox import Outbox
 from bot.text.fold import to_cyrillic
 
 logger = logging.getLogger(__name__)
-
-#: How often (at most) a working action server is handed the outbox.
-REPLAY_EVERY_SECONDS = 5.0
 
 #: The apology when neither the action server nor the fallback could run an action.
 APOLOGIES: dict[str, str] = {
@@ -73,42 +69,6 @@ def apology(language: object, script: object = "latin") -> str:
     return text
 
 
-def spool(action_call: dict[str, Any], directory: Path) -> Path:
-    """Keep an action call that could not run in ``directory``, for :func:`replay_outbox`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{time.time():.6f}-{uuid.uuid4().hex}.json"
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(action_call), encoding="utf-8")
-    temporary.rename(target)
-    return target
-
-
-async def replay_outbox(action: RemoteAction, directory: Path) -> int:
-    """Send the kept action calls to the action server, oldest first; returns how many went.
-
-    A call is deleted only once the action server has run it; the writes are idempotent, so a
-    call replayed twice (two instances sharing the directory) still writes one complaint.
-    """
-    sent = 0
-    for path in sorted(directory.glob("*.json")):
-        try:
-            call = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if action.action_endpoint is None:
-            break
-        try:
-            await action.action_endpoint.request(json=call, method="post", timeout=30)
-        except Exception as error:  # still away: try again later
-            logger.info("outbox replay deferred: %s", error)
-            break
-        path.unlink(missing_ok=True)
-        sent += 1
-    if sent:
-        logger.warning("replayed %d action call(s) from the outbox", sent)
-    return sent
-
-
 def _slot(action_call: dict[str, Any], name: str) -> object:
     slots = (action_call.get("tracker") or {}).get("slots") or {}
     return slots.get(name)
@@ -123,19 +83,10 @@ class Fallback:
     it.
     """
 
-    def __init__(self, rasa_run: RasaRun, actions_in_process: bool, outbox: Path) -> None:
+    def __init__(self, rasa_run: RasaRun, actions_in_process: bool, outbox: Outbox) -> None:
         self.rasa_run = rasa_run
         self.actions_in_process = actions_in_process
         self.outbox = outbox
-        self._last_replay = 0.0
-
-    def _maybe_replay(self, action: RemoteAction) -> None:
-        now = time.monotonic()
-        if now - self._last_replay < REPLAY_EVERY_SECONDS:
-            return
-        self._last_replay = now
-        if self.outbox.is_dir() and any(self.outbox.glob("*.json")):
-            asyncio.get_running_loop().create_task(replay_outbox(action, self.outbox))
 
     async def run(
         self, action: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
@@ -156,7 +107,6 @@ class Fallback:
                     "action server failed on %s (%s); running it here", action.name(), error
                 )
             else:
-                self._maybe_replay(action)
                 return events
         try:
             return await run_here(action, output_channel, nlg, tracker, domain)
@@ -166,6 +116,6 @@ class Fallback:
             logger.exception("could not run %s in this process; apologising", action.name())
             # afresh: the run may alter it
             action_call = action._action_call_format(tracker, domain)
-            spool(action_call, self.outbox)
+            await run_db(self.outbox.keep, action_call, time.time())
             text = apology(_slot(action_call, "language"), _slot(action_call, "script"))
             return [BotUttered(text, metadata={"apology": True})]

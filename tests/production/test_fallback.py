@@ -21,10 +21,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import store
-from bot.ops import fallback
+from bot.ops import fallback, replay
 from bot.rasa_patches import RASA_REMOTE_ACTION_RUN
 from bot.runner import PROJECT_ROOT, actions_server_command, child_env
 from bot.settings import get_settings
+from bot.store.outbox import Outbox
 
 NOBODY = "http://127.0.0.1:6291/webhook"  # no action server here
 ACTIONS_TOKEN = "fallback-test-" + "t" * 32  # what Rasa sends the action server
@@ -63,7 +64,9 @@ async def run(
 ) -> list[object]:
     action = RemoteAction("action_register_complaint", EndpointConfig(url))
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
-    runner = fallback.Fallback(RASA_REMOTE_ACTION_RUN, actions_in_process=False, outbox=outbox)
+    runner = fallback.Fallback(
+        RASA_REMOTE_ACTION_RUN, actions_in_process=False, outbox=Outbox(outbox)
+    )
     return list(await runner.run(action, CollectingOutputChannel(), nlg, tracker, domain))
 
 
@@ -133,14 +136,24 @@ async def test_nothing_works_the_customer_gets_an_apology_and_the_outbox_replays
     # Database and action server are back: the outbox goes to the action server, once.
     monkeypatch.setenv("DATABASE_URL", database)
     get_settings.cache_clear()
-    (outbox / "copy.json").write_text(kept[0].read_text("utf-8"), "utf-8")  # replayed twice
-    action = RemoteAction(
-        "action_register_complaint",
-        EndpointConfig(action_server, headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"}),
+    (outbox / kept[0].name.replace(".json", "-copy.json")).write_text(
+        kept[0].read_text("utf-8"), "utf-8"
+    )  # replayed twice
+    delivered: list[dict[str, object]] = []
+
+    async def deliver(_sender: str, _action: str, answer: dict[str, object]) -> None:
+        delivered.append(answer)
+
+    endpoint = EndpointConfig(action_server, headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"})
+    replayer = replay.Replayer(
+        Outbox(outbox),
+        lambda call: replay.run_call(call, endpoint, actions_in_process=False),
+        deliver,
     )
-    assert await fallback.replay_outbox(action, outbox) == 2
+    assert await replayer.scan(time.time() + 60) == replay.Round(replayed=2)
     assert list(outbox.glob("*.json")) == []
     assert complaints(database, "fallback-marko") == 1
+    assert len(delivered) == 2 and all(answer["events"] for answer in delivered)
 
 
 def test_apology_languages_and_scripts() -> None:

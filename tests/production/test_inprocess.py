@@ -26,6 +26,7 @@ from bot.ops import fallback, inprocess
 from bot.rasa_patches import RASA_REMOTE_ACTION_RUN
 from bot.runner import PROJECT_ROOT
 from bot.settings import SettingsError, get_settings, load_settings
+from bot.store.outbox import Outbox
 from tests.production.test_fallback import tracker_with_complaint as complaint_tracker
 
 REGISTER = "action_register_complaint"
@@ -56,7 +57,9 @@ async def run(
     action = RemoteAction(action_name, EndpointConfig(NOBODY))
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     channel = CollectingOutputChannel()
-    runner = fallback.Fallback(RASA_REMOTE_ACTION_RUN, actions_in_process=True, outbox=outbox)
+    runner = fallback.Fallback(
+        RASA_REMOTE_ACTION_RUN, actions_in_process=True, outbox=Outbox(outbox)
+    )
     return list(await runner.run(action, channel, nlg, state, domain))
 
 
