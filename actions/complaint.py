@@ -221,6 +221,7 @@ class ActionHandOff(Action):
         await in_thread(
             handoff.record_handoff_request,
             tracker.sender_id,
+            settings().database_url,
             origin=origin_key(tracker),
             asked_at=message_time(tracker),
         )

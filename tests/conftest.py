@@ -35,6 +35,48 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(f"{message}; start it to run this test")
 
 
+def require_nginx() -> None:
+    """Skip (outside CI) or fail (in CI) when Debian's nginx is not installed."""
+    from tools.stack.cluster import nginx_binary
+
+    try:
+        nginx_binary()
+    except RuntimeError as error:
+        if IN_CI:
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on the machine's PostgreSQL (``postgres`` at 127.0.0.1:5432,
+    trusted), dropped afterwards; skips (outside CI) when PostgreSQL is not there."""
+    import secrets
+
+    import psycopg2
+
+    from bot.store import dispose_engines
+
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        dispose_engines()
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The project's model, trained now if the data, domain or config changed."""

@@ -6,27 +6,37 @@ restart loses nothing. The socket.io channel asks :func:`holder` before passing 
 message to Rasa: while a person holds the conversation the message is stored for the agent and
 never reaches the bot. That is also what stops Rasa 3.6's pitfall, where a session restart or
 expiry silently un-pauses a paused tracker: even un-paused, the bot never sees the messages.
+
+Resolving or closing a held ticket (:func:`settle`) hands the conversation back too, and
+reassigning a held ticket (:func:`move_hold`) moves the hold with it. The Rasa tracker is
+paused and resumed under Rasa's own lock for the conversation (:func:`_set_paused`).
+
+``url`` is the complaint database, passed in by the caller (``None``: the store's default).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed
+from ruamel.yaml import YAML
 
 from bot import store
 from bot.dialogue.turn import clean_text
-from bot.settings import get_settings
 from bot.store.blocking import run_db
 from bot.store.retry import retry_db
-from bot.store.tables import Complaint
+from bot.store.tables import ACTIVE_STATUSES, Agent, Complaint
 
 #: Event kinds that move a conversation to a person, and back to the bot.
 TO_BOT = ("handed_back",)
 BOT = "bot"
 QUEUE = "queue"
+RETURNED = "returned_to_queue"
+MESSAGES_FILE = Path(__file__).with_name("data") / "messages.yml"
 
 
 def _holder_of(session: store.Session, complaint: Complaint) -> str:
@@ -36,12 +46,17 @@ def _holder_of(session: store.Session, complaint: Complaint) -> str:
             return BOT
         if entry.kind == "taken_over":
             return entry.actor
-        if entry.kind in ("handoff_requested", "returned_to_queue"):
+        if entry.kind in ("handoff_requested", RETURNED):
             return QUEUE
     return BOT
 
 
-def holder(sender_id: str, url: str | None = None) -> str:
+def _holder_of_sender(session: store.Session, sender_id: str) -> str:
+    complaint = store.latest_for_sender(session, sender_id)
+    return BOT if complaint is None else _holder_of(session, complaint)
+
+
+def holder(sender_id: str, url: str | None) -> str:
     """Who holds the customer's conversation: see :func:`_holder_of`.
 
     Only an active complaint (open, escalated, in progress) can be held by a person. Waits out
@@ -49,21 +64,20 @@ def holder(sender_id: str, url: str | None = None) -> str:
     """
 
     def ask() -> str:
-        with store.read_scope(url or get_settings().database_url) as session:
-            complaint = store.latest_for_sender(session, sender_id)
-            return BOT if complaint is None else _holder_of(session, complaint)
+        with store.read_scope(url) as session:
+            return _holder_of_sender(session, sender_id)
 
     return retry_db(ask)
 
 
-def with_person(sender_id: str, url: str | None = None) -> bool:
+def with_person(sender_id: str, url: str | None) -> bool:
     """Whether the customer's messages must go to a person instead of the bot."""
     return holder(sender_id, url) != BOT
 
 
 def record_handoff_request(
     sender_id: str,
-    url: str | None = None,
+    url: str | None,
     origin: str | None = None,
     asked_at: datetime | None = None,
 ) -> str | None:
@@ -73,7 +87,7 @@ def record_handoff_request(
     is recorded when ``origin`` (the message's origin key) was queued already, or when the
     conversation was handed back after ``asked_at`` (the message's time).
     """
-    with store.session_scope(url or get_settings().database_url) as session:
+    with store.session_scope(url) as session:
         complaint = store.latest_for_sender(session, sender_id)
         if complaint is None:
             return None
@@ -88,11 +102,11 @@ def record_handoff_request(
         return complaint.ticket
 
 
-def record_customer_message(sender_id: str, text: str, url: str | None = None) -> None:
+def record_customer_message(sender_id: str, text: str, url: str | None) -> None:
     """Keep a message the customer wrote while a person holds the conversation."""
 
     def keep() -> None:
-        with store.session_scope(url or get_settings().database_url) as session:
+        with store.session_scope(url) as session:
             complaint = store.latest_for_sender(session, sender_id)
             if complaint is not None:
                 store.append_event(
@@ -109,20 +123,46 @@ def _complaint(session: store.Session, ticket: str) -> Complaint:
     return complaint
 
 
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    with MESSAGES_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{MESSAGES_FILE.name}: expected a mapping at the top")
+    return data
+
+
+def bot_is_back(language: str | None, script: str | None) -> str:
+    """The customer's "you are talking to the bot again", in their language (else English).
+
+    Reads a file: call it off the event loop.
+    """
+    texts = _messages()["bot_is_back"]
+    key = f"{language}-{script}" if language == "sr" and script == "cyrillic" else language
+    return texts.get(key or "en") or texts["en"]
+
+
 async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
-    """Pause or resume the Rasa tracker too, so the REST channel is quiet as well."""
+    """Pause or resume the Rasa tracker too, so the REST channel is quiet as well.
+
+    The read-change-save runs under Rasa's lock for the conversation, from the lock store Rasa
+    itself uses (Redis when several instances share the conversations), so a message handled
+    at the same moment on another instance neither loses its events nor undoes the pause.
+    """
     agent = getattr(app.ctx, "agent", None)
     if agent is None or agent.tracker_store is None:
         return
-    tracker = await agent.tracker_store.retrieve(sender_id)
-    if tracker is None:
-        return
-    tracker.update(ConversationPaused() if paused else ConversationResumed())
-    if not paused and tracker.latest_action_name != ACTION_LISTEN_NAME:
-        # action_hand_off paused the tracker, so Rasa never ran action_listen after it: without
-        # one the rules see no "listening" state and the bot stays silent on the next message.
-        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-    await agent.tracker_store.save(tracker)
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return
+        tracker.update(ConversationPaused() if paused else ConversationResumed())
+        if not paused and tracker.latest_action_name != ACTION_LISTEN_NAME:
+            # action_hand_off paused the tracker, so Rasa never ran action_listen after it:
+            # without one the rules see no "listening" state and the bot stays silent on the
+            # next message.
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await agent.tracker_store.save(tracker)
 
 
 async def _emit(app: Any, sender_id: str, text: str, metadata: dict[str, Any]) -> None:
@@ -133,28 +173,32 @@ async def _emit(app: Any, sender_id: str, text: str, metadata: dict[str, Any]) -
     await sio.emit(event, {"text": text, "metadata": metadata}, room=sender_id)
 
 
-async def take_over(app: Any, ticket: str, agent: str) -> None:
+async def take_over(app: Any, url: str | None, ticket: str, agent: str) -> None:
     """``agent`` claims the conversation: the bot is paused and the customer is told."""
-    with store.session_scope(get_settings().database_url) as session:
-        complaint = _complaint(session, ticket)
-        if complaint.status in ("resolved", "closed"):
-            raise ValueError(f"complaint {complaint.ticket} is {complaint.status}")
-        if complaint.status != "in_progress":
-            store.set_status(session, complaint, "in_progress", f"agent:{agent}")
-        complaint.assigned_agent = agent
-        store.append_event(session, complaint, "taken_over", f"agent:{agent}")
-        sender_id = complaint.sender_id
+
+    def claim() -> str:
+        with store.session_scope(url) as session:
+            complaint = _complaint(session, ticket)
+            if complaint.status in ("resolved", "closed"):
+                raise ValueError(f"complaint {complaint.ticket} is {complaint.status}")
+            if complaint.status != "in_progress":
+                store.set_status(session, complaint, "in_progress", f"agent:{agent}")
+            complaint.assigned_agent = agent
+            store.append_event(session, complaint, "taken_over", f"agent:{agent}")
+            return str(complaint.sender_id)
+
+    sender_id = await run_db(claim)
     await _set_paused(app, sender_id, True)
 
 
-async def send_agent_message(app: Any, ticket: str, agent: str, text: str) -> None:
+async def send_agent_message(app: Any, url: str | None, ticket: str, agent: str, text: str) -> None:
     """Deliver an agent's reply to the customer's widget, labelled as coming from a person."""
     message = clean_text(text)
     if not message:
         raise ValueError("an empty reply cannot be sent")
 
     def keep() -> tuple[str, str]:
-        with store.session_scope(get_settings().database_url) as session:
+        with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
             if _holder_of(session, complaint) != f"agent:{agent}":
                 raise ValueError(f"claim complaint {complaint.ticket} before replying")
@@ -171,12 +215,75 @@ async def send_agent_message(app: Any, ticket: str, agent: str, text: str) -> No
     await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
 
 
-async def hand_back(app: Any, ticket: str, agent: str) -> None:
+async def hand_back(app: Any, url: str | None, ticket: str, agent: str) -> None:
     """Give the conversation back to the bot, which answers the customer's next message."""
-    with store.session_scope(get_settings().database_url) as session:
-        complaint = _complaint(session, ticket)
-        if _holder_of(session, complaint) == BOT:
-            raise ValueError(f"complaint {complaint.ticket} is not held by a person")
-        store.append_event(session, complaint, "handed_back", f"agent:{agent}")
-        sender_id = complaint.sender_id
+
+    def give_back() -> str:
+        with store.session_scope(url) as session:
+            complaint = _complaint(session, ticket)
+            if _holder_of(session, complaint) == BOT:
+                raise ValueError(f"complaint {complaint.ticket} is not held by a person")
+            store.append_event(session, complaint, "handed_back", f"agent:{agent}")
+            return str(complaint.sender_id)
+
+    sender_id = await run_db(give_back)
     await _set_paused(app, sender_id, False)
+
+
+async def settle(
+    app: Any, url: str | None, ticket: str, status: str, actor: str, note: str | None = None
+) -> dict[str, Any]:
+    """Resolve or close the ticket (``status``); returns the complaint as a dict.
+
+    A conversation a person held (an agent, or the queue) goes back to the bot with it: the
+    tracker is resumed and the customer told, in their language, that the bot is back.
+    Otherwise the bot would stay paused and silent until Rasa's session expired. Raises
+    :class:`LookupError` for an unknown ticket and :class:`bot.store.StoreError` for a status
+    change that is not allowed.
+    """
+
+    def change() -> tuple[dict[str, Any], str, str | None]:
+        with store.session_scope(url) as session:
+            complaint = _complaint(session, ticket)
+            held = _holder_of(session, complaint) != BOT
+            store.set_status(session, complaint, status, actor, note)
+            if held:
+                store.append_event(session, complaint, "handed_back", actor, {"reason": status})
+            sender_id = str(complaint.sender_id)
+            # Another active complaint of the same customer may still be with a person.
+            back = held and _holder_of_sender(session, sender_id) == BOT
+            told = bot_is_back(complaint.language, complaint.script) if back else None
+            return store.complaint_to_dict(complaint), sender_id, told
+
+    data, sender_id, told = await run_db(change)
+    if told is not None:
+        await _set_paused(app, sender_id, False)
+        await _emit(app, sender_id, told, {"sender": "bot"})
+    return data
+
+
+def move_hold(session: store.Session, complaint: Complaint, target: Agent, actor: str) -> str:
+    """Reassigning a conversation an agent holds moves the hold to ``target``, so replies and
+    the presence sweep follow the new agent. ``target`` off duty: the conversation goes back to
+    the queue for whoever is on duty. Returns what happened, for the reassigning agent."""
+    held_by = _holder_of(session, complaint)
+    if (
+        complaint.status not in ACTIVE_STATUSES
+        or not held_by.startswith("agent:")
+        or held_by == f"agent:{target.username}"
+    ):
+        return ""
+    previous = held_by.removeprefix("agent:")
+    if target.on_duty:
+        moved = {"from": previous, "reason": "reassigned", "by": actor}
+        store.append_event(session, complaint, "taken_over", f"agent:{target.username}", moved)
+        return f"The live conversation moved from {previous} to {target.display_name}."
+    store.append_event(
+        session, complaint, RETURNED, actor, {"agent": previous, "reason": "reassigned_off_duty"}
+    )
+    if complaint.status == "in_progress":
+        store.set_status(session, complaint, "escalated", actor)
+    return (
+        f"{target.display_name} is off duty, so the live conversation went back to the queue: "
+        "the next agent on duty can claim it."
+    )

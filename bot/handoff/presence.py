@@ -7,9 +7,10 @@ browser was closed, the laptop went to sleep — loses it: a ``returned_to_queue
 back in the queue (status ``escalated``, no assigned agent) for the next agent. The customer's
 messages keep going to the console meanwhile; the bot stays silent.
 
-Every Rasa instance runs :func:`watch`; the check and the event are one transaction per
-conversation, and a conversation already back in the queue is skipped, so two instances
-sweeping at once do no harm.
+Every Rasa instance runs :func:`watch`, on the database and with the time its caller passes in
+(from the staff app's settings); the check and the event are one transaction per conversation,
+and a conversation already back in the queue is skipped, so two instances sweeping at once do
+no harm.
 """
 
 from __future__ import annotations
@@ -24,27 +25,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import store
-from bot.handoff import _holder_of
-from bot.settings import get_settings
+from bot.handoff import RETURNED, _holder_of
 from bot.store.blocking import run_db
 from bot.store.tables import Agent, Complaint
 
 logger = logging.getLogger(__name__)
 
-RETURNED = "returned_to_queue"
 
-
-def release_abandoned(
-    url: str | None = None, seconds: int | None = None, now: datetime | None = None
-) -> list[str]:
+def release_abandoned(url: str | None, seconds: int, now: datetime | None = None) -> list[str]:
     """Give back to the queue the conversations of agents not seen for ``seconds``; returns
     their tickets."""
-    settings = get_settings()
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(
-        seconds=seconds if seconds is not None else settings.agent_disconnect_seconds
-    )
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(seconds=seconds)
     released: list[str] = []
-    with store.session_scope(url or settings.database_url) as session:
+    with store.session_scope(url) as session:
         query = (
             select(Complaint)
             .join(Agent, Agent.username == Complaint.assigned_agent)
@@ -67,24 +60,24 @@ def release_abandoned(
     return released
 
 
-async def watch(app: Any, interval: float | None = None) -> None:
+async def watch(url: str | None, seconds: int, interval: float | None = None) -> None:
     """Run :func:`release_abandoned` every few seconds while the server runs."""
+    pause = interval if interval is not None else max(1.0, min(10.0, seconds / 4))
     while True:
-        seconds = get_settings().agent_disconnect_seconds
-        await asyncio.sleep(interval if interval is not None else max(1.0, min(10.0, seconds / 4)))
+        await asyncio.sleep(pause)
         try:
-            await run_db(release_abandoned)
+            await run_db(release_abandoned, url, seconds)
         except SQLAlchemyError as error:  # the database is away; try again next round
             logger.warning("could not check agent presence: %s", error)
 
 
-async def start_watch(app: Any, _loop: object = None) -> None:
-    """Sanic ``after_server_start`` listener: start :func:`watch` in the background."""
-    app.ctx.presence_watch = asyncio.get_running_loop().create_task(watch(app))
+async def start_watch(app: Any, url: str | None, seconds: int) -> None:
+    """Start :func:`watch` in the background (from a Sanic ``after_server_start`` listener)."""
+    app.ctx.presence_watch = asyncio.get_running_loop().create_task(watch(url, seconds))
 
 
-async def stop_watch(app: Any, _loop: object = None) -> None:
-    """Sanic ``before_server_stop`` listener: stop :func:`watch`."""
+async def stop_watch(app: Any) -> None:
+    """Stop :func:`watch` (from a Sanic ``before_server_stop`` listener)."""
     task = getattr(app.ctx, "presence_watch", None)
     if task is not None:
         task.cancel()

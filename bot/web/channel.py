@@ -434,16 +434,17 @@ class ComplaintSocketIOInput(SocketIOInput):
         return await self.held_by_person(sender_id, text)
 
     @staticmethod
-    async def held_by_person(sender_id: str, text: str) -> bool:
+    async def held_by_person(sender_id: str, text: str, url: str | None = None) -> bool:
         """Keep the message for the person holding the conversation, if one does.
 
-        If the database cannot be asked, the message goes to Rasa, whose tracker is paused
-        during a handoff: better a message the bot ignores than one that is lost.
+        ``url`` is the complaint database (``None``: the store's default). If the database
+        cannot be asked, the message goes to Rasa, whose tracker is paused during a handoff:
+        better a message the bot ignores than one that is lost.
         """
         try:
-            if not await run_db(handoff.with_person, sender_id):
+            if not await run_db(handoff.with_person, sender_id, url):
                 return False
-            await run_db(handoff.record_customer_message, sender_id, text)
+            await run_db(handoff.record_customer_message, sender_id, text, url)
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)
             return False

@@ -37,7 +37,6 @@ from bot.store import (
     mark_seen,
     session_scope,
     set_on_duty,
-    set_status,
 )
 from bot.store.blocking import run_db
 from bot.store.db import StoreError
@@ -216,13 +215,13 @@ def _queue_item(complaint: Complaint, now: datetime) -> dict[str, Any]:
     return item
 
 
-async def _handoff(name: str, app: Sanic, *args: str) -> None:
-    """Call ``bot.handoff.<name>``; raises the refusal when it cannot."""
+async def _handoff(name: str, app: Sanic, *args: str | None) -> Any:
+    """Call ``bot.handoff.<name>`` on the app's database; raises the refusal when it cannot."""
     try:
-        await getattr(handoff, name)(app, *args)
+        return await getattr(handoff, name)(app, database_url(app), *args)
     except LookupError:
         raise ApiError(404, "No complaint with that ticket.") from None
-    except ValueError as problem:
+    except (ValueError, StoreError) as problem:
         raise ApiError(
             409, str(problem) or "The complaint is not in a state that allows this."
         ) from None
@@ -450,7 +449,8 @@ def _reassign(url: str | None, ticket: str, actor: str, username: str) -> dict[s
         append_event(
             session, complaint, "reassigned", actor, {"from": previous, "to": target.username}
         )
-        return {"ticket": complaint.ticket, "assigned_agent": target.username}
+        moved = handoff.move_hold(session, complaint, target, actor)
+        return {"ticket": complaint.ticket, "assigned_agent": target.username, "message": moved}
 
 
 @console_routes.route("/api/complaints/<ticket:str>/reassign", methods=["POST"])
@@ -463,32 +463,20 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
     return response.json(await run_db(_reassign, url, ticket, principal.actor, body.username))
 
 
-def _set_status(
-    url: str | None, ticket: str, status: str, actor: str, note_text: str | None
-) -> dict[str, Any]:
-    with session_scope(url) as session:
-        complaint = _load(session, ticket)
-        try:
-            set_status(session, complaint, status, actor, note_text)
-        except StoreError as problem:
-            raise ApiError(409, str(problem)) from None
-        return complaint_to_dict(complaint)
-
-
 @console_routes.route("/api/complaints/<ticket:str>/resolve", methods=["POST"])
 @api()
 async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ResolveRequest, json_body(request))
-    url = database_url(request.app)
-    moved = await run_db(_set_status, url, ticket, "resolved", principal.actor, body.note)
+    moved = await _handoff("settle", request.app, ticket, "resolved", principal.actor, body.note)
     return response.json(moved)
 
 
 @console_routes.route("/api/complaints/<ticket:str>/close", methods=["POST"])
 @api()
 async def close(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    url = database_url(request.app)
-    return response.json(await run_db(_set_status, url, ticket, "closed", principal.actor, None))
+    return response.json(
+        await _handoff("settle", request.app, ticket, "closed", principal.actor, None)
+    )
 
 
 @console_routes.route("/api/customers/<sender_id:str>/export", methods=["GET"])
@@ -561,12 +549,13 @@ async def console_asset(request: Request, name: str) -> HTTPResponse:
 @console_routes.listener("after_server_start")
 async def _start_presence_watch(app: Sanic, loop: Any) -> None:
     """Conversations of agents whose console went away go back to the queue."""
-    await start_presence_watch(app, loop)
+    seconds = app.ctx.settings.agent_disconnect_seconds
+    await start_presence_watch(app, database_url(app), seconds)
 
 
 @console_routes.listener("before_server_stop")
 async def _stop_presence_watch(app: Sanic, loop: Any) -> None:
-    await stop_presence_watch(app, loop)
+    await stop_presence_watch(app)
 
 
 __all__ = ["SESSION_COOKIE", "console_routes"]

@@ -241,7 +241,7 @@ async def test_a_hand_off_is_queued_once_per_message_and_never_after_a_hand_back
             ]  # fmt: skip
 
     assert queued() == [{"origin": f"{sender}:m-4"}]
-    assert handoff.holder(sender) == "queue"
+    assert handoff.holder(sender, database) == "queue"
     older = conversation(sender, "m-5")  # a message the outbox kept...
     await asyncio.sleep(0.01)
     with store.session_scope(database) as session:  # ...and an agent hands back after it
@@ -251,11 +251,11 @@ async def test_a_hand_off_is_queued_once_per_message_and_never_after_a_hand_back
     await asyncio.sleep(0.01)
     # The late replay of the older message's hand-off does not queue the customer again...
     await run_action_call(RemoteAction("action_hand_off", None)._action_call_format(older, domain))
-    assert len(queued()) == 1 and handoff.holder(sender) == "bot"
+    assert len(queued()) == 1 and handoff.holder(sender, database) == "bot"
     # ...but a new message after the hand-back does.
     newer = conversation(sender, "m-6")
     await run_action_call(RemoteAction("action_hand_off", None)._action_call_format(newer, domain))
-    assert len(queued()) == 2 and handoff.holder(sender) == "queue"
+    assert len(queued()) == 2 and handoff.holder(sender, database) == "queue"
 
 
 async def test_the_replay_runs_in_the_background_from_server_start_to_stop(

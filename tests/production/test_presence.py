@@ -32,7 +32,7 @@ def make_held(database: str) -> tuple[str, str]:
 
 async def test_a_silent_console_gives_the_conversation_back(database: str) -> None:
     ticket, sender = make_held(database)
-    await handoff.take_over(SimpleNamespace(ctx=SimpleNamespace()), ticket, "ana")
+    await handoff.take_over(SimpleNamespace(ctx=SimpleNamespace()), database, ticket, "ana")
     with store.session_scope(database) as session:
         agent = store.get_agent(session, "ana")
         assert agent is not None
@@ -50,5 +50,27 @@ async def test_a_silent_console_gives_the_conversation_back(database: str) -> No
         assert kinds.count("returned_to_queue") == 1
     # A second sweep (another instance) changes nothing; the next agent can take it.
     assert release_abandoned(database, 60, now + timedelta(seconds=120)) == []
-    await handoff.take_over(SimpleNamespace(ctx=SimpleNamespace()), ticket, "ana")
+    await handoff.take_over(SimpleNamespace(ctx=SimpleNamespace()), database, ticket, "ana")
     assert handoff.holder(sender, database) == "agent:ana"
+
+
+async def test_a_reassigned_conversation_follows_the_new_agents_console(database: str) -> None:
+    """Reassigning moves the hold, so the sweep watches the new agent's console, not the old."""
+    ticket, sender = make_held(database)
+    await handoff.take_over(SimpleNamespace(ctx=SimpleNamespace()), database, ticket, "ana")
+    with store.session_scope(database) as session:
+        store.create_agent(session, username="ivo", password="correct horse", role="agent")
+        ana, ivo = store.get_agent(session, "ana"), store.get_agent(session, "ivo")
+        complaint = store.get_by_ticket(session, ticket)
+        assert ana is not None and ivo is not None and complaint is not None
+        store.set_on_duty(session, ivo, True)
+        complaint.assigned_agent = "ivo"
+        handoff.move_hold(session, complaint, ivo, "agent:ana")
+    assert handoff.holder(sender, database) == "agent:ivo"
+    now = datetime.now(timezone.utc)
+    with store.session_scope(database) as session:
+        ana = store.get_agent(session, "ana")
+        assert ana is not None
+        store.mark_seen(session, ana, now + timedelta(seconds=120))  # Ana's console still polls
+    assert release_abandoned(database, 60, now + timedelta(seconds=61)) == [ticket]
+    assert handoff.holder(sender, database) == "queue"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,7 +27,7 @@ from bot.store import (
     session_scope,
 )
 from bot.store.erasure import erase_customer, export_customer, stored_rows, subject_digest
-from tests.conftest import require_service
+from tests.conftest import postgres_database
 
 GONE = "erase-me-7f3a"
 KEPT = "keep-me-91b2"
@@ -44,28 +43,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
         yield database
         dispose_engines()
         return
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    import psycopg2
-
-    name = f"cb_hardening_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    database = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
+    with postgres_database("cb_hardening") as database:
         migrate(database)
         yield database
-    finally:
-        dispose_engines()
-        with admin.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
-            )
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
 
 
 def _tracker_store(database: str) -> SQLTrackerStore:

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.run import configure_app
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -19,6 +20,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
+from bot import handoff
 from bot import settings as bot_settings
 from bot.store import append_event, create_agent, create_complaint, session_scope
 from bot.store.tables import Agent, StaffToken
@@ -31,10 +33,11 @@ SENDER = "sender-1"
 
 
 class FakeAgent:
-    """What the console needs of Rasa's Agent: its tracker store."""
+    """What the console needs of Rasa's Agent: its tracker and lock stores."""
 
     def __init__(self, tracker_store: Any) -> None:
         self.tracker_store = tracker_store
+        self.lock_store = InMemoryLockStore()
 
 
 @dataclass
@@ -469,6 +472,33 @@ async def test_note_reassign_resolve_close(console: tuple[Console, dict[str, str
     assert notes == [{"text": "call"}]
     changes = [e["data"] for e in detail["events"] if e["kind"] == "status_changed"]
     assert changes[0] == {"from": "open", "to": "resolved", "note": "Refund sent"}
+
+
+async def test_reassign_and_resolve_of_a_held_conversation(
+    console: tuple[Console, dict[str, str]],
+) -> None:
+    """Reassigning to an off-duty colleague gives the conversation to the queue, with a word to
+    the reassigning agent; resolving it hands it back to the bot and resumes Rasa's tracker."""
+    server, tickets = console
+    headers = await server.token("ana")
+    base = f"{server.base}/api/complaints/{tickets['urgent']}"
+    tracker_store = server.app.ctx.agent.tracker_store
+    async with server.client() as http:
+        status, _ = await _call(http, "POST", f"{base}/claim", headers)
+        assert status == 200
+        assert (await tracker_store.retrieve(SENDER)).is_paused()
+        assert handoff.holder(SENDER, server.url) == "agent:ana"
+
+        status, body = await _call(
+            http, "POST", f"{base}/reassign", headers, json={"username": "boss"}
+        )
+        assert status == 200 and "off duty" in body["message"] and "queue" in body["message"]
+        assert handoff.holder(SENDER, server.url) == "queue"
+
+        status, body = await _call(http, "POST", f"{base}/resolve", headers, json={"note": "Ok"})
+        assert (status, body["status"]) == (200, "resolved")
+    assert handoff.holder(SENDER, server.url) == "bot"
+    assert not (await tracker_store.retrieve(SENDER)).is_paused()
 
 
 async def test_actions_on_an_unknown_ticket_are_404(

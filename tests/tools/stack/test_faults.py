@@ -28,9 +28,9 @@ from websockets.client import connect as websocket_connect
 from bot import store
 from bot.handoff import holder
 from bot.store.tables import Complaint, ComplaintEvent
-from tests.conftest import IN_CI, require_service
+from tests.conftest import require_nginx, require_service
 from tests.test_smoke import TICKET
-from tools.stack.cluster import Layout, ProductionStack, nginx_binary
+from tools.stack.cluster import Layout, ProductionStack
 from tools.stack.services import PrivatePostgres, PrivateRedis, queue_depth
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
@@ -61,15 +61,28 @@ class Prod:
         return self.stack.layout.rasa_url(index)
 
 
+def production_env(database_url: str, redis_url: str, queue: str, work: Path) -> dict[str, str]:
+    """The settings of a test production stack on these services (RabbitMQ: the machine's)."""
+    return {
+        "BOT_ENV": "production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "RABBITMQ_URL": RABBITMQ_URL,
+        "BOT_EVENT_QUEUE": queue,
+        "BOT_SECRET_KEY": secrets.token_hex(32),
+        "BOT_RASA_AUTH_TOKEN": secrets.token_hex(32),
+        "BOT_ACTIONS_TOKEN": secrets.token_hex(32),
+        "BOT_REST_PUBLIC": "true",  # the test plays an unauthenticated public caller
+        "BOT_AGENT_DISCONNECT_SECONDS": str(DISCONNECT_SECONDS),
+        "BOT_RATE_LIMITS": "off",
+        "BOT_SETTINGS_FILE": str(work / "none.yml"),
+    }
+
+
 @pytest.fixture(scope="module")
 def prod(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
     require_service("RabbitMQ", "127.0.0.1", 5672)
-    try:
-        nginx_binary()
-    except RuntimeError as error:
-        if IN_CI:
-            pytest.fail(str(error))
-        pytest.skip(str(error))
+    require_nginx()
     work = tmp_path_factory.mktemp("prod")
     # Not under pytest's temporary directory: the postgres user must reach the data directory.
     postgres = PrivatePostgres(PORT + 2, Path(tempfile.mkdtemp(prefix="cb_prod_pg_"))).start()
@@ -79,20 +92,7 @@ def prod(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     try:
         database_url = postgres.create_database("complaints")
         redis = PrivateRedis(PORT + 3, work / "redis").start()
-        env = {
-            "BOT_ENV": "production",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis.url,
-            "RABBITMQ_URL": RABBITMQ_URL,
-            "BOT_EVENT_QUEUE": queue,
-            "BOT_SECRET_KEY": secrets.token_hex(32),
-            "BOT_RASA_AUTH_TOKEN": secrets.token_hex(32),
-            "BOT_ACTIONS_TOKEN": secrets.token_hex(32),
-            "BOT_REST_PUBLIC": "true",  # the test plays an unauthenticated public caller
-            "BOT_AGENT_DISCONNECT_SECONDS": str(DISCONNECT_SECONDS),
-            "BOT_RATE_LIMITS": "off",
-            "BOT_SETTINGS_FILE": str(work / "none.yml"),
-        }
+        env = production_env(database_url, redis.url, queue, work)
         stack = ProductionStack(Layout(PORT), trained_model, work / "stack", env).start()
         with store.session_scope(database_url) as session:
             store.create_agent(
@@ -341,8 +341,10 @@ async def test_rasa_restart_during_takeover_keeps_the_conversation_with_the_agen
         async with agent.console_open():
             await customer.close()
             await asyncio.to_thread(prod.stack.restart_rasa, 0)
-            assert await asyncio.to_thread(holder, customer.session_id or "", prod.database_url) \
+            assert (
+                await asyncio.to_thread(holder, customer.session_id or "", prod.database_url)
                 == "agent:ana"
+            )
             await customer.connect(prod.rasa(0))  # the widget reconnects with its session
             await customer.say("Are you still there? The lamp is still not here.")
             assert await customer.silence(8) == []  # the bot does not talk over the agent
@@ -356,8 +358,10 @@ async def test_agent_browser_closing_returns_the_conversation_to_the_queue(prod:
         customer, agent, ticket = held
         async with agent.console_open():
             await asyncio.sleep(DISCONNECT_SECONDS + 4)
-            assert await asyncio.to_thread(holder, customer.session_id or "", prod.database_url) \
-                == "agent:ana"  # a console that keeps polling keeps the conversation
+            assert (
+                await asyncio.to_thread(holder, customer.session_id or "", prod.database_url)
+                == "agent:ana"
+            )  # a console that keeps polling keeps the conversation
         # The browser is closed: no more polls.
         await wait_until(
             lambda: holder(customer.session_id or "", prod.database_url) == "queue",
@@ -383,9 +387,7 @@ async def test_database_briefly_unavailable_loses_nothing(prod: Prod) -> None:
             try:
                 complaint = asyncio.create_task(rest(http, prod.public, sender, COMPLAINT))
                 reply = asyncio.create_task(
-                    agent.call(
-                        "POST", f"/api/complaints/{ticket}/reply", json={"text": "DB test"}
-                    )
+                    agent.call("POST", f"/api/complaints/{ticket}/reply", json={"text": "DB test"})
                 )
                 await asyncio.sleep(5)
                 assert not complaint.done() and not reply.done()  # deferred, not failed
