@@ -34,7 +34,7 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
 from bot.ops.inprocess import run_here
-from bot.text.fold import to_cyrillic
+from bot.text.languages import languages, load_texts
 
 logger = logging.getLogger(__name__)
 
@@ -42,24 +42,7 @@ logger = logging.getLogger(__name__)
 REPLAY_EVERY_SECONDS = 5.0
 
 #: The apology when neither the action server nor the fallback could run an action.
-APOLOGIES: dict[str, str] = {
-    "en": (
-        "I'm sorry, part of our system is briefly unavailable. Your message is saved and "
-        "will be handled; please bear with us for a moment."
-    ),
-    "hr": (
-        "Ispričavamo se, dio našeg sustava trenutno nije dostupan. Vaša poruka je spremljena "
-        "i bit će obrađena; molimo vas za trenutak strpljenja."
-    ),
-    "sr": (
-        "Izvinjavamo se, deo našeg sistema trenutno nije dostupan. Vaša poruka je sačuvana i "
-        "biće obrađena; molimo vas za trenutak strpljenja."
-    ),
-    "bs": (
-        "Izvinjavamo se, dio našeg sistema trenutno nije dostupan. Vaša poruka je sačuvana i "
-        "bit će obrađena; molimo vas za trenutak strpljenja."
-    ),
-}
+APOLOGIES: dict[str, str] = load_texts(Path(__file__).with_name("apologies.yml"))["apology"]
 
 #: Rasa's own ``RemoteAction.run``: the call to the action server.
 RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
@@ -67,10 +50,8 @@ RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
 
 def apology(language: object, script: object = "latin") -> str:
     """The apology in the customer's language (``en`` when unknown); Serbian in Cyrillic too."""
-    text = APOLOGIES.get(language if isinstance(language, str) else "en", APOLOGIES["en"])
-    if language == "sr" and script == "cyrillic":
-        return to_cyrillic(text)
-    return text
+    registry = languages()
+    return registry.text(APOLOGIES, registry.for_slots(language, script))
 
 
 def spool(action_call: dict[str, Any], directory: Path) -> Path:
