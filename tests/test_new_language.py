@@ -2,7 +2,7 @@
 
 A temporary copy of the project gets Slovenian from ``tests/fixtures/new_language/`` (its
 registry entry, its response variations, a few NLU examples, its refusals, apology and widget
-labels) and no code change. The copy's own domain checks and Rasa's validator pass, and the
+labels) and no code change. The copy's own domain checks and ``rasa data validate`` pass, and the
 copy's unchanged code refuses, apologises, dates a deadline, stores a complaint and lists the
 studio's languages for it.
 """
@@ -178,6 +178,16 @@ def test_the_domain_checks_pass_with_the_new_language(project: Path) -> None:
     result = _run(project, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_domain.py")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "sl-latin] PASSED" in result.stdout
+
+
+def test_rasa_data_validate_passes_on_the_copy(project: Path) -> None:
+    """Rasa's own command line, warnings as errors (about 15 s of CPU)."""
+    result = _run(
+        project,
+        *("-m", "rasa", "data", "validate", "--fail-on-warnings"),
+        *("--domain", "domain.yml", "--data", "data", "--config", "config.yml"),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
 def test_the_copys_unchanged_code_serves_the_new_language(project: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,21 @@ def test_the_detector_speaks_the_registrys_languages() -> None:
     registry = languages()
     assert set(CODES) <= set(registry.slots)
     assert set(BCS_CODES) == {language.slot for language in registry.languages if language.bcs}
+
+
+def test_the_widget_labels_cover_every_language() -> None:
+    """``bot/web/i18n/widget.json`` is keyed by registry tags; every language finds labels."""
+    path = PROJECT_ROOT / "bot/web/i18n/widget.json"
+    if not path.exists():
+        pytest.skip("bot/web/i18n/widget.json (the widget's labels) is not in this checkout")
+    registry = languages()
+    by_tag = json.loads(path.read_text(encoding="utf-8"))
+    by_code = {registry.for_tag(tag).code: labels for tag, labels in by_tag.items()}
+    assert {registry.get(code).tag for code in by_code} == set(by_tag)
+    for language in registry.languages:
+        labels = [
+            by_code[source.code]
+            for source in registry.chain(language.code)
+            if source.code in by_code
+        ]
+        assert labels and set(labels[0]) == set(by_code[registry.default]), language.code
