@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.text.languages import languages
+
 #: Below this detection confidence a message keeps the conversation's language ("ok", "da").
 MIN_LANGUAGE_CONFIDENCE = 0.4
 
@@ -28,7 +30,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         code = self._detection(tracker).get("code")
-        if code in ("en", "hr", "sr", "bs") and self._confident(tracker):
+        if code in languages().slots and self._confident(tracker):
             return {"language": code}
         return {}
 
@@ -36,7 +38,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         script = self._detection(tracker).get("script")
-        if script in ("latin", "cyrillic") and self._confident(tracker):
+        if script in languages().scripts and self._confident(tracker):
             return {"script": script}
         return {}
 

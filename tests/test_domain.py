@@ -1,4 +1,4 @@
-"""Every response speaks every language and script; every category is acknowledged."""
+"""Every response speaks every language of the registry; every category is acknowledged."""
 
 from __future__ import annotations
 
@@ -9,19 +9,41 @@ from ruamel.yaml import YAML
 
 from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 from bot.text.fold import to_cyrillic
+from bot.text.languages import languages
 from bot.text.problems import problem_cues
 
 DOMAIN: dict[str, Any] = YAML(typ="safe").load(
     (PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")
 )
-#: The customer profiles a response must have a variation for.
-PROFILES = (
-    {"language": "en", "script": "latin"},
-    {"language": "hr", "script": "latin"},
-    {"language": "bs", "script": "latin"},
-    {"language": "sr", "script": "latin"},
-    {"language": "sr", "script": "cyrillic"},
+#: The customer profiles a response must have a variation for: one per registry language.
+PROFILES = tuple(
+    {"language": language.slot, "script": language.script} for language in languages().languages
 )
+#: The ``language`` slot of the default language, answered by the unconditioned variations.
+DEFAULT_SLOT = languages().default_language.slot
+
+
+def test_the_language_slots_take_the_registrys_values() -> None:
+    slots = DOMAIN["slots"]
+    assert set(slots["language"]["values"]) == set(languages().slots)
+    assert slots["language"]["initial_value"] == DEFAULT_SLOT
+    assert set(languages().scripts) <= set(slots["script"]["values"])
+
+
+@pytest.mark.parametrize("language", languages().languages, ids=lambda language: language.code)
+def test_each_language_has_variations_under_its_registry_conditions(language: Any) -> None:
+    """The registry's ``response`` conditions are the ones domain.yml uses for the language."""
+    found = [
+        name
+        for name, variations in DOMAIN["responses"].items()
+        if any(
+            {c["name"]: c["value"] for c in v.get("condition") or []}.items()
+            >= language.conditions.items()
+            for v in variations
+        )
+    ]
+    if language.code != languages().default:
+        assert found, f"no response has a variation for {language.conditions}"
 
 
 def matching(variations: list[dict[str, Any]], slots: dict[str, str]) -> list[str]:
@@ -50,7 +72,7 @@ def test_each_response_has_exactly_one_text_per_language(
     texts = matching(variations, {**profile, **extra})
     assert len(texts) == 1, f"{name} for {profile}: {texts}"
     english_default = [v["text"] for v in variations if not v.get("condition")]
-    if profile["language"] != "en":
+    if profile["language"] != DEFAULT_SLOT:
         assert texts[0] not in english_default, f"{name} has no {profile} text"
     if profile["script"] == "cyrillic":
         assert any("\u0400" <= ch <= "\u04ff" for ch in texts[0]), texts[0]
@@ -95,10 +117,10 @@ def test_every_problem_is_acknowledged_in_its_own_words_in_every_language(
     assert len(texts) == 1, texts
     general = matching(responses, {**profile, "category": category, "problem": "general"})
     assert texts[0] not in general
-    if profile["language"] != "en":
+    if profile["language"] != DEFAULT_SLOT:
         english = matching(
             responses,
-            {"language": "en", "script": "latin", "category": category, "problem": problem},
+            {"language": DEFAULT_SLOT, "script": "latin", "category": category, "problem": problem},
         )
         assert texts[0] not in english
 
@@ -111,7 +133,7 @@ def test_a_category_without_problems_is_acknowledged_in_the_customers_language(
     responses = DOMAIN["responses"]["utter_acknowledge"]
     texts = matching(responses, {**profile, "category": "custom_category"})
     assert len(texts) == 1
-    if profile["language"] != "en":
+    if profile["language"] != DEFAULT_SLOT:
         assert texts[0] not in [v["text"] for v in responses if not v.get("condition")]
 
 

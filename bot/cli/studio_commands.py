@@ -18,13 +18,16 @@ from bot.studio import responses, stories, training_examples
 from bot.studio.errors import StudioError
 from bot.studio.project import LANGUAGES
 from bot.studio.validation import validate_project
+from bot.text.languages import languages
 
 T = TypeVar("T")
 
 GROUPS.setdefault("studio", "the trainer studio: edit, train, evaluate, review, analytics")
 
 _PROJECT = arg("--project", type=Path, help="the Rasa project (default: BOT_PROJECT_DIR)")
-_LANGUAGE = arg("--language", choices=LANGUAGES, default="en", help="language of the text")
+_LANGUAGE = arg(
+    "--language", choices=LANGUAGES, default=languages().default, help="language of the text"
+)
 
 
 def _root(args: argparse.Namespace) -> Path:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
@@ -33,29 +34,12 @@ from rasa.shared.exceptions import RasaException
 from bot.ops.inprocess import run_here
 from bot.store.blocking import run_db
 from bot.store.outbox import Outbox
-from bot.text.fold import to_cyrillic
+from bot.text.languages import languages, load_texts
 
 logger = logging.getLogger(__name__)
 
 #: The apology when neither the action server nor the fallback could run an action.
-APOLOGIES: dict[str, str] = {
-    "en": (
-        "I'm sorry, part of our system is briefly unavailable. Your message is saved and "
-        "will be handled; please bear with us for a moment."
-    ),
-    "hr": (
-        "Ispričavamo se, dio našeg sustava trenutno nije dostupan. Vaša poruka je spremljena "
-        "i bit će obrađena; molimo vas za trenutak strpljenja."
-    ),
-    "sr": (
-        "Izvinjavamo se, deo našeg sistema trenutno nije dostupan. Vaša poruka je sačuvana i "
-        "biće obrađena; molimo vas za trenutak strpljenja."
-    ),
-    "bs": (
-        "Izvinjavamo se, dio našeg sistema trenutno nije dostupan. Vaša poruka je sačuvana i "
-        "bit će obrađena; molimo vas za trenutak strpljenja."
-    ),
-}
+APOLOGIES: dict[str, str] = load_texts(Path(__file__).with_name("apologies.yml"))["apology"]
 
 #: Rasa's own ``RemoteAction.run``: the call to the action server.
 RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
@@ -63,10 +47,8 @@ RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
 
 def apology(language: object, script: object = "latin") -> str:
     """The apology in the customer's language (``en`` when unknown); Serbian in Cyrillic too."""
-    text = APOLOGIES.get(language if isinstance(language, str) else "en", APOLOGIES["en"])
-    if language == "sr" and script == "cyrillic":
-        return to_cyrillic(text)
-    return text
+    registry = languages()
+    return registry.text(APOLOGIES, registry.for_slots(language, script))
 
 
 def _slot(action_call: dict[str, Any], name: str) -> object:

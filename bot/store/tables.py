@@ -28,12 +28,14 @@ from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.store.db import StoreError
+from bot.text.languages import languages
 
 #: Complaint statuses, in workflow order.
 STATUSES: tuple[str, ...] = ("open", "escalated", "in_progress", "resolved", "closed")
 #: Statuses of a complaint someone still has to act on.
 ACTIVE_STATUSES: tuple[str, ...] = ("open", "escalated", "in_progress")
-LANGUAGES: tuple[str, ...] = ("en", "hr", "sr", "bs")
+#: Values of the ``language`` column: the registry's slot values (``bot/languages.yml``).
+LANGUAGES: tuple[str, ...] = languages().slots
 SCRIPTS: tuple[str, ...] = ("latin", "cyrillic")
 DESIRED_RESOLUTIONS: tuple[str, ...] = (
     "refund",
@@ -137,7 +139,8 @@ class Complaint(Base):
     ticket = Column(String(TICKET_LENGTH), nullable=False, unique=True, index=True)
     sender_id = Column(String(SENDER_ID_LENGTH), nullable=False, index=True)
     channel = Column(String(CHANNEL_LENGTH), nullable=False)
-    # Validated in Python only, so that adding a language needs no migration.
+    # Validated in Python only (against the language registry), so that adding a language
+    # needs no migration. ``script`` has a CHECK: a new script needs one.
     language = Column(String(8), nullable=False)
     script = Column(String(16), nullable=False)
     category = Column(String(SLUG_LENGTH), nullable=False)

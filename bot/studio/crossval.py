@@ -18,10 +18,11 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from bot.rasa_process import child_env, rasa_command
 from bot.settings import PROJECT_ROOT
+from bot.text.languages import languages
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
-#: The language files, in the order the report shows them.
-LANGUAGE_FILES = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
+#: The language files, in the order the report shows them (the registry's).
+LANGUAGE_FILES = languages().codes
 
 
 @dataclass(frozen=True)

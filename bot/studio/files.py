@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from bot.studio.errors import StudioError
+from bot.text.languages import languages
 
-#: The language keys of the NLU and test-story files (``data/nlu/<key>.yml``).
-LANGUAGES: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English",
-    "hr": "Croatian",
-    "bs": "Bosnian",
-    "sr_latn": "Serbian (Latin)",
-    "sr_cyrl": "Serbian (Cyrillic)",
-}
+#: The language keys of the NLU and test-story files (``data/nlu/<key>.yml``): the codes of
+#: the language registry (``bot/languages.yml``).
+LANGUAGES: tuple[str, ...] = languages().codes
+LANGUAGE_NAMES: dict[str, str] = languages().names
 DOMAIN = "domain.yml"
 CONFIG = "config.yml"
 RULES = "data/rules.yml"

@@ -1,8 +1,9 @@
 """The bot's responses in ``domain.yml``: conditional variations per language and script.
 
-A variation's language comes from its slot conditions: none (or ``language: en``) is English,
-``language: hr`` / ``bs`` Croatian / Bosnian, ``language: sr`` with ``script: latin`` or
-``cyrillic`` Serbian in that script. Any other slot conditions (e.g. ``category: delivery``)
+A variation's language comes from its slot conditions, as the language registry
+(``bot/languages.yml``) names them: none (or ``language: en``) is the default language,
+English; ``language: hr`` / ``bs`` Croatian / Bosnian, ``language: sr`` with ``script: latin``
+or ``cyrillic`` Serbian in that script. Any other slot conditions (e.g. ``category: delivery``)
 make a *case*; a response is complete when every case has every language.
 """
 
@@ -16,20 +17,26 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.studio.errors import StudioError
-from bot.studio.project import DOMAIN, LANGUAGES, Change, check_language, read_data, save, versions
+from bot.studio.project import (
+    DOMAIN,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Change,
+    check_language,
+    read_data,
+    save,
+    versions,
+)
 from bot.studio.training_examples import clean_text
 from bot.studio.yamlio import insert, put, quoted
+from bot.text.languages import languages
 
 RESPONSE_RE = re.compile(r"utter_[a-z0-9_]{1,60}")
 MAX_RESPONSE_CHARS = 1000
 _SLOT_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
-#: The slot conditions of each language key (the order they are written in).
+#: The slot conditions of each language key (the order they are written in), from the registry.
 LANGUAGE_CONDITIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "en": (("language", "en"),),
-    "hr": (("language", "hr"),),
-    "bs": (("language", "bs"),),
-    "sr_latn": (("language", "sr"), ("script", "latin")),
-    "sr_cyrl": (("language", "sr"), ("script", "cyrillic")),
+    language.code: language.response for language in languages().languages
 }
 
 
@@ -55,10 +62,13 @@ def _conditions(variant: Mapping[str, Any]) -> dict[str, str]:
 
 def language_of(conditions: Mapping[str, str]) -> str | None:
     """The language key of a variation, or None when its conditions name no known one."""
-    language, script = conditions.get("language", "en"), conditions.get("script")
-    if language == "sr":
-        return {"latin": "sr_latn", "cyrillic": "sr_cyrl"}.get(script or "")
-    return language if language in ("en", "hr", "bs") and script is None else None
+    registry = languages()
+    wanted = {key: conditions[key] for key in ("language", "script") if key in conditions}
+    wanted.setdefault("language", registry.default_language.slot)
+    for language in registry.languages:
+        if language.conditions == wanted:
+            return language.code
+    return None
 
 
 def case_of(conditions: Mapping[str, str]) -> dict[str, str]:
@@ -115,6 +125,7 @@ def list_responses(root: Path) -> dict[str, Any]:
     return {
         "responses": [describe(name, variants) for name, variants in responses.items()],
         "languages": list(LANGUAGES),
+        "language_names": dict(LANGUAGE_NAMES),
         "versions": versions(root, [DOMAIN]),
     }
 
@@ -136,7 +147,7 @@ def _new_variant(language: str, case: Mapping[str, str], text: str, bare_english
     variant = CommentedMap()
     pairs = (
         []
-        if (language == "en" and not case and bare_english)
+        if (language == languages().default and not case and bare_english)
         else [
             *LANGUAGE_CONDITIONS[language],
             *case.items(),
@@ -243,8 +254,9 @@ def add_response(
         for language, text in texts.items()
         if text not in (None, "")
     }
-    if "en" not in cleaned:
-        raise StudioError("A new response needs at least its English text.")
+    default = languages().default_language
+    if default.code not in cleaned:
+        raise StudioError(f"A new response needs at least its {default.name} text.")
 
     def edit(change: Change) -> dict[str, Any]:
         responses = _responses(change)

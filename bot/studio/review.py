@@ -35,6 +35,7 @@ from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
 from bot.studio.stories import add_test_story
 from bot.studio.training_examples import add_example
+from bot.text.languages import languages
 
 REASONS: tuple[str, ...] = ("low_confidence", "fallback", "not_understood", "corrected")
 CORRECTION_KIND = "intent_corrected"
@@ -89,9 +90,7 @@ def _language(parse_data: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def data_language(code: str | None, script: str | None) -> str:
     """The NLU file a message of this language and script belongs to (``data/nlu/<x>.yml``)."""
-    if code == "sr":
-        return "sr_cyrl" if script == "cyrillic" else "sr_latn"
-    return code if code in ("en", "hr", "bs") else "en"
+    return languages().for_slots(code, script).code
 
 
 def _corrections(database_url: str) -> dict[int, dict[str, Any]]:

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.studio.errors import StudioError
 from bot.studio.project import (
     DOMAIN,
+    LANGUAGE_NAMES,
     LANGUAGES,
     Change,
     check_language,
@@ -182,6 +183,7 @@ def list_intents(root: Path) -> dict[str, Any]:
     return {
         "intents": intents,
         "languages": list(LANGUAGES),
+        "language_names": dict(LANGUAGE_NAMES),
         "entities": list(domain.get("entities") or []),
         "evaluated_at": scores.get("finished_at"),
         "versions": versions(root, [DOMAIN, *nlu_files()]),

@@ -55,6 +55,7 @@ from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.store.blocking import run_db
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
+from bot.text.languages import languages, load_texts
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
 
@@ -123,45 +124,8 @@ def is_session_id(value: object) -> bool:
 
 # --------------------------------------------------------------------------- payloads
 
-#: Polite refusals per problem and language (``en`` is the fallback).
-REFUSALS: dict[str, dict[str, str]] = {
-    "not_text": {
-        "en": "Sorry, I can only read text messages. Could you type your message, please?",
-        "hr": "Oprostite, mogu čitati samo tekstualne poruke. Možete li napisati poruku?",
-        "sr": "Izvinite, mogu da čitam samo tekstualne poruke. Možete li da napišete poruku?",
-        "bs": "Izvinite, mogu čitati samo tekstualne poruke. Možete li napisati poruku?",
-    },
-    "empty": {
-        "en": "It looks like your message was empty. Please tell me what happened.",
-        "hr": "Čini se da je poruka prazna. Molim vas, napišite što se dogodilo.",
-        "sr": "Izgleda da je poruka prazna. Molim vas, napišite šta se desilo.",
-        "bs": "Izgleda da je poruka prazna. Molim vas, napišite šta se desilo.",
-    },
-    "too_long": {
-        "en": (
-            "Sorry, that message is too long for me (at most 5,000 characters). "
-            "Could you shorten it or send it in parts?"
-        ),
-        "hr": (
-            "Oprostite, poruka je preduga (najviše 5.000 znakova). "
-            "Možete li je skratiti ili poslati u dijelovima?"
-        ),
-        "sr": (
-            "Izvinite, poruka je predugačka (najviše 5.000 znakova). "
-            "Možete li da je skratite ili pošaljete u delovima?"
-        ),
-        "bs": (
-            "Izvinite, poruka je preduga (najviše 5.000 znakova). "
-            "Možete li je skratiti ili poslati u dijelovima?"
-        ),
-    },
-    "too_fast": {
-        "en": "You are writing faster than I can read. Please wait a moment and try again.",
-        "hr": "Pišete brže nego što stignem čitati. Pričekajte trenutak i pokušajte ponovno.",
-        "sr": "Pišete brže nego što stižem da čitam. Sačekajte trenutak i pokušajte ponovo.",
-        "bs": "Pišete brže nego što stignem čitati. Sačekajte trenutak i pokušajte ponovo.",
-    },
-}
+#: Polite refusals per problem and language code (``en`` is the fallback), from the data file.
+REFUSALS: dict[str, dict[str, str]] = load_texts(Path(__file__).with_name("i18n") / "refusals.yml")
 
 
 def clean_message(value: str) -> str:
@@ -185,10 +149,9 @@ def validate_message(value: object) -> str | None:
 
 
 def refusal(problem: str, language: object = None) -> str:
-    """The polite refusal for ``problem`` in ``language`` (a code like ``hr`` or ``sr-Latn``)."""
-    texts = REFUSALS.get(problem, REFUSALS["not_text"])
-    code = language.split("-")[0].split("_")[0].lower() if isinstance(language, str) else ""
-    return texts.get(code, texts["en"])
+    """The polite refusal for ``problem`` in ``language`` (a tag like ``hr`` or ``sr-Latn``)."""
+    registry = languages()
+    return registry.text(REFUSALS.get(problem, REFUSALS["not_text"]), registry.for_tag(language))
 
 
 def parse_metadata(value: object) -> dict[str, Any]:

@@ -8,6 +8,8 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
+from bot.text.fold import to_cyrillic
+from bot.text.languages import languages
 from bot.web.channel import (
     MAX_MESSAGE_LENGTH,
     REFUSALS,
@@ -91,10 +93,13 @@ def test_validate_message(value: object, problem: str | None) -> None:
 
 
 def test_refusals_exist_for_every_problem_and_language() -> None:
+    written = {language.code for language in languages().languages if not language.transliterate}
     for problem, texts in REFUSALS.items():
-        assert set(texts) == {"en", "hr", "sr", "bs"}, problem
+        assert set(texts) == written, problem
+    assert refusal("empty", "sr-Cyrl-RS") == to_cyrillic(REFUSALS["empty"]["sr_latn"])
+    assert refusal("empty", "sr") == REFUSALS["empty"]["sr_latn"]
     assert refusal("too_long", "hr-HR") == REFUSALS["too_long"]["hr"]
-    assert refusal("empty", "sr-Latn-RS") == REFUSALS["empty"]["sr"]
+    assert refusal("empty", "sr-Latn-RS") == REFUSALS["empty"]["sr_latn"]
     assert refusal("empty", "de") == REFUSALS["empty"]["en"]
     assert refusal("empty", None) == REFUSALS["empty"]["en"]
     assert refusal("unknown-problem", 3) == REFUSALS["not_text"]["en"]
