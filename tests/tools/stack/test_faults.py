@@ -85,6 +85,7 @@ def prod(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
             "REDIS_URL": redis.url,
             "RABBITMQ_URL": RABBITMQ_URL,
             "BOT_EVENT_QUEUE": queue,
+            "BOT_EVENT_EXCHANGE": queue,  # an exchange of its own: no other stack's events
             "BOT_SECRET_KEY": secrets.token_hex(32),
             "BOT_RASA_AUTH_TOKEN": secrets.token_hex(32),
             "BOT_AGENT_DISCONNECT_SECONDS": str(DISCONNECT_SECONDS),
