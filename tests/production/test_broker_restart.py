@@ -10,7 +10,6 @@ events the consumer stored.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -23,7 +22,6 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-import aio_pika
 import pytest
 from sqlalchemy import func, select, text
 
@@ -34,6 +32,7 @@ from bot.settings import load_settings
 from bot.store.tables import ConversationEvent
 from tests.conftest import require_service
 from tests.test_smoke import say
+from tools.stack.services import delete_exchange, queue_depth
 
 RASA_PORT = 6520
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -52,13 +51,6 @@ def _say_until_answered(settings: object, sender: str, message: str) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(1)
-
-
-async def _delete_exchange(name: str) -> None:
-    connection = await aio_pika.connect_robust(RABBITMQ_URL)
-    async with connection:
-        channel = await connection.channel()
-        await channel.exchange_delete(name)
 
 
 def _per_sender(database_url: str, query: str) -> Counter[str]:
@@ -128,10 +120,8 @@ def test_events_stored_equal_events_consumed_across_a_rasa_restart(
     monkeypatch.setenv("DATABASE_URL", audit_url)
     assert main(["--database-url", audit_url, "events", "consume", "--drain",
                  "--idle-seconds", "3"]) == 0
-    from tools.stack.services import queue_depth
-
     assert queue_depth(RABBITMQ_URL, queue, delete=True) == 0  # every event acknowledged
-    asyncio.run(_delete_exchange(exchange))
+    delete_exchange(RABBITMQ_URL, exchange)
     stored = _per_sender(
         tracker_url,
         f"SELECT sender_id, count(*) FROM events WHERE sender_id LIKE 'restart-{token}-%' "

@@ -41,7 +41,7 @@ from bot.runner import latest_model
 from bot.store import dispose_engines, session_scope
 from bot.store.tables import Complaint, ConversationEvent
 from tools.stack.cluster import Layout, ProductionStack
-from tools.stack.services import PrivateRedis, queue_depth
+from tools.stack.services import PrivateRedis, delete_exchange, queue_depth
 
 #: Seconds after a restarted server answers again during which a 5xx still counts as its doing.
 RESTART_GRACE_SECONDS = 5.0
@@ -437,6 +437,7 @@ def run_soak(
         events = event_counts(database_url, run_id)
         with contextlib.suppress(Exception):
             queue_depth(rabbitmq_url, queue, delete=True)
+            delete_exchange(rabbitmq_url, exchange)
     finally:
         redis.stop()
         dispose_engines()
