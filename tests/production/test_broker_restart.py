@@ -11,7 +11,6 @@ events the consumer stored.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,11 +22,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from sqlalchemy import func, select, text
 
 from bot import store
 from bot.cli.main import main
-from bot.runner import PROJECT_ROOT, child_env, start_servers, stop
+from bot.runner import PROJECT_ROOT, VAR_DIR, child_env, start_servers, stop
 from bot.settings import load_settings
 from bot.store.tables import ConversationEvent
 from tests.conftest import require_service
@@ -138,4 +138,8 @@ def test_events_stored_equal_events_consumed_across_a_rasa_restart(
     assert set(stored) == set(senders)
     assert sum(stored.values()) > len(senders) * len(MESSAGES) * 2
     assert consumed == stored, json.dumps({"stored": stored, "consumed": consumed})
-    assert os.environ["BOT_EVENT_EXCHANGE"] == exchange != "rasa-exchange"
+    broker = YAML(typ="safe").load(
+        (VAR_DIR / f"endpoints-{RASA_PORT}.yml").read_text(encoding="utf-8")
+    )["event_broker"]
+    assert broker["type"] == "bot.ops.broker.ConfirmingPikaEventBroker"
+    assert broker["exchange_name"] == exchange  # not Rasa's shared `rasa-exchange`
