@@ -7,9 +7,9 @@
   ``BOT_HOST``,
   ``BOT_RASA_PORT``, ``BOT_ACTIONS_PORT``, ``BOT_WEB_PORT``, ``BOT_PROJECT_DIR``;
   production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
-  ``BOT_EVENT_QUEUE``, ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``,
-  ``BOT_DB_RETRY_SECONDS``, ``BOT_ACTIONS_HOST``, ``BOT_ACTIONS_TOKEN``, ``BOT_REST_TOKEN``,
-  ``BOT_REST_PUBLIC``.
+  ``BOT_EVENT_QUEUE``, ``BOT_EVENT_EXCHANGE``, ``BOT_EVENT_RETENTION_DAYS``,
+  ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``, ``BOT_DB_RETRY_SECONDS``,
+  ``BOT_ACTIONS_HOST``, ``BOT_ACTIONS_TOKEN``, ``BOT_REST_TOKEN``, ``BOT_REST_PUBLIC``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -151,6 +151,10 @@ class Settings:
     rabbitmq_url: str = ""
     #: The RabbitMQ queue Rasa publishes conversation events to.
     event_queue: str = "complaint_bot_events"
+    #: The fanout exchange of our own that Rasa publishes to (not Rasa's shared default).
+    event_exchange: str = "complaint_bot_exchange"
+    #: Days the event consumer keeps the audit trail (``conversation_events``).
+    event_retention_days: int = 30
     #: Token for Rasa's HTTP API (``rasa run --enable-api --auth-token``).
     rasa_auth_token: str = ""
     #: Secret for JWTs on Rasa's HTTP API (``rasa run --jwt-secret``).
@@ -454,6 +458,14 @@ def load_settings(
         rabbitmq_url=str(env.get("RABBITMQ_URL") or data.get("rabbitmq_url") or ""),
         event_queue=str(
             env.get("BOT_EVENT_QUEUE") or data.get("event_queue") or "complaint_bot_events"
+        ),
+        event_exchange=str(
+            env.get("BOT_EVENT_EXCHANGE") or data.get("event_exchange") or "complaint_bot_exchange"
+        ),
+        event_retention_days=_as_int(
+            "event_retention_days",
+            env.get("BOT_EVENT_RETENTION_DAYS", data.get("event_retention_days", 30)),
+            1,
         ),
         rasa_auth_token=str(env.get("BOT_RASA_AUTH_TOKEN") or data.get("rasa_auth_token") or ""),
         rasa_jwt_secret=str(env.get("BOT_RASA_JWT_SECRET") or data.get("rasa_jwt_secret") or ""),

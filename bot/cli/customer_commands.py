@@ -1,4 +1,8 @@
-"""``complaint-bot customers export|erase SENDER_ID``: one customer's data, out or gone."""
+"""``complaint-bot customers export|erase SENDER_ID``: one customer's data, out or gone.
+
+Both cover every store (see :mod:`bot.ops.erasure`): the database, the outbox, the event queue
+and the project's training data; the erasure prints what a person must still do (logs).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 import sys
 
 from bot.cli.registry import GROUPS, CliError, arg, command
-from bot.store.erasure import erase_customer, export_customer
+from bot.ops.erasure import erase_everywhere, export_everywhere
 
 GROUPS.setdefault("customers", "export or erase one customer's data (privacy requests)")
 
@@ -19,8 +23,8 @@ GROUPS.setdefault("customers", "export or erase one customer's data (privacy req
     arguments=[arg("sender_id", help="the customer's sender id (see 'complaints show')")],
 )
 def cmd_customers_export(args: argparse.Namespace) -> int:
-    data = export_customer(args.sender_id, args.settings.database_url)
-    if not any(data["tables"].values()):
+    data = export_everywhere(args.settings, args.sender_id)
+    if not any(data["tables"].values()) and not data["outbox"] and not data["project_copies"]:
         raise CliError(f"nothing is stored about sender {args.sender_id!r}")
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return 0
@@ -29,7 +33,8 @@ def cmd_customers_export(args: argparse.Namespace) -> int:
 @command(
     "customers",
     "erase",
-    help="delete every complaint, event and transcript of a customer (audited)",
+    help="delete a customer's complaints, events, transcript, outbox files and copied "
+    "training data (audited); lists what a person must still do",
     arguments=[
         arg("sender_id", help="the customer's sender id"),
         arg("--yes", action="store_true", help="really erase (it cannot be undone)"),
@@ -39,8 +44,10 @@ def cmd_customers_export(args: argparse.Namespace) -> int:
 def cmd_customers_erase(args: argparse.Namespace) -> int:
     if not args.yes:
         raise CliError("erasing cannot be undone: add --yes to confirm", exit_code=2)
-    receipt = erase_customer(args.sender_id, f"cli:{args.actor}", args.settings.database_url)
+    receipt = erase_everywhere(args.settings, args.sender_id, f"cli:{args.actor}")
     if not receipt.total:
         raise CliError(f"nothing is stored about sender {args.sender_id!r}")
-    sys.stdout.write(json.dumps(receipt.as_dict(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(receipt.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    for item in receipt.to_do:
+        print(f"still to do: {item}", file=sys.stderr)
     return 0

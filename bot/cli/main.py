@@ -15,6 +15,7 @@ from typing import Any
 from bot import logmask
 from bot.cli import (  # noqa: F401  (imported for the commands they register)
     customer_commands,
+    event_commands,
     outbox_commands,
     register_commands,
     run_commands,

@@ -2,7 +2,8 @@
 
 Production mode (``BOT_ENV=production``) is Rasa's own production architecture: the SQL tracker
 store on PostgreSQL (the complaint store's database), the Redis lock store so several Rasa
-servers can share conversations, and the ``pika`` event broker on RabbitMQ. The tracker store is
+servers can share conversations, and the ``pika`` event broker on RabbitMQ
+(:class:`bot.ops.broker.ConfirmingPikaEventBroker`). The tracker store is
 :class:`bot.ops.stores.RetryingSQLTrackerStore` whenever the database is not SQLite.
 """
 
@@ -14,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bot.settings import Settings, SettingsError
 
 RETRYING_TRACKER_STORE = "bot.ops.stores.RetryingSQLTrackerStore"
+CONFIRMING_BROKER = "bot.ops.broker.ConfirmingPikaEventBroker"
 
 
 def redis_lock_store(redis_url: str) -> dict[str, Any]:
@@ -37,18 +39,25 @@ def redis_lock_store(redis_url: str) -> dict[str, Any]:
     return config
 
 
-def pika_event_broker(rabbitmq_url: str, queue: str) -> dict[str, Any]:
-    """``event_broker`` for Rasa's pika broker from ``amqp://user:password@host:port/``."""
+def pika_event_broker(rabbitmq_url: str, queue: str, exchange: str) -> dict[str, Any]:
+    """``event_broker`` for :class:`bot.ops.broker.ConfirmingPikaEventBroker` from
+    ``amqp[s]://user:password@host:port/vhost``: the vhost is kept (``/`` when the path is empty,
+    percent-decoded, so ``%2F`` is ``/``) and ``amqps`` means TLS (port 5671 by default)."""
     parts = urlsplit(rabbitmq_url)
     if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
-        raise SettingsError(f"RABBITMQ_URL must look like amqp://user:pw@host:5672/, not "
+        raise SettingsError(f"RABBITMQ_URL must look like amqp://user:pw@host:5672/vhost, not "
                             f"{rabbitmq_url!r}")
+    tls = parts.scheme == "amqps"
+    vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else "/"
     return {
-        "type": "pika",
+        "type": CONFIRMING_BROKER,
         "url": parts.hostname,
-        "port": parts.port or 5672,
+        "port": parts.port or (5671 if tls else 5672),
         "username": unquote(parts.username or "guest"),
         "password": unquote(parts.password or "guest"),
+        "virtual_host": vhost,
+        "ssl": tls,
+        "exchange_name": exchange,
         "queues": [queue],
         # Keep events that could not be published while RabbitMQ is away, and retry them.
         "should_keep_unpublished_messages": True,
@@ -67,7 +76,9 @@ def production_endpoints(settings: Settings, tracker_store: dict[str, Any]) -> d
     if settings.redis_url:
         endpoints["lock_store"] = redis_lock_store(settings.redis_url)
     if settings.rabbitmq_url:
-        endpoints["event_broker"] = pika_event_broker(settings.rabbitmq_url, settings.event_queue)
+        endpoints["event_broker"] = pika_event_broker(
+            settings.rabbitmq_url, settings.event_queue, settings.event_exchange
+        )
     return endpoints
 
 

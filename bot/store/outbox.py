@@ -371,19 +371,29 @@ class Outbox:
                            self.retention_seconds / _DAY)
         return removed
 
-    def erase_for(self, sender_id: str) -> int:
-        """Delete every file (waiting, claimed or set aside) of ``sender_id``; how many."""
+    def files_of(self, sender_id: str) -> list[Path]:
+        """Every file (waiting, claimed or set aside) of ``sender_id``, oldest first."""
         needle = json.dumps(sender_id, ensure_ascii=False)
-        removed = 0
-        for path in self._all_files():
+        found: list[Path] = []
+        for path in sorted(self._all_files(), key=lambda p: p.name):
             try:
                 try:
                     mine = read_entry(path).sender_id == sender_id
                 except UnreadableEntry:  # not attributable: look for the id in the raw text
                     mine = needle in path.read_bytes().decode("utf-8", "replace")
-                if mine:
-                    path.unlink()
-                    removed += 1
+            except FileNotFoundError:
+                continue
+            if mine:
+                found.append(path)
+        return found
+
+    def erase_for(self, sender_id: str) -> int:
+        """Delete every file (waiting, claimed or set aside) of ``sender_id``; how many."""
+        removed = 0
+        for path in self.files_of(sender_id):
+            try:
+                path.unlink()
+                removed += 1
             except FileNotFoundError:
                 continue
         return removed

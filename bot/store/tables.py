@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.engine import Dialect
@@ -272,3 +273,26 @@ class StaffToken(Base):
 
     def __repr__(self) -> str:
         return f"<StaffToken {self.kind} of agent {self.agent_id}>"
+
+
+class ConversationEvent(Base):
+    """One Rasa conversation event as the broker delivered it: the audit trail written by the
+    event consumer (:mod:`bot.ops.events`), kept ``event_retention_days`` days.
+
+    ``digest`` (SHA-256 of the message body) makes a redelivered event one row.
+    """
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (UniqueConstraint("sender_id", "digest"),)
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(SENDER_ID_LENGTH), nullable=False, index=True)
+    event_type = Column(String(SLUG_LENGTH), nullable=False)
+    #: Rasa's event timestamp (seconds since the epoch), as published.
+    event_time = Column(Float, nullable=True)
+    body = Column(Text, nullable=False)
+    digest = Column(String(64), nullable=False)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<ConversationEvent {self.event_type}>"

@@ -142,9 +142,14 @@ def test_production_endpoints(tmp_path: Path) -> None:
         "password": "redispw",
     }
     broker = endpoints["event_broker"]
-    assert (broker["type"], broker["url"], broker["port"]) == ("pika", "mq.internal", 5673)
+    assert (broker["type"], broker["url"], broker["port"]) == (
+        "bot.ops.broker.ConfirmingPikaEventBroker", "mq.internal", 5673
+    )
     assert (broker["username"], broker["password"]) == ("bot", "mqpw")
     assert broker["queues"] == ["complaint_bot_events"]
+    # our own exchange, not Rasa's `rasa-exchange` that every Rasa on the vhost shares
+    assert broker["exchange_name"] == "complaint_bot_exchange"
+    assert (broker["virtual_host"], broker["ssl"]) == ("/", False)
     command = rasa_server_command(settings, Path("m.tar.gz"), target)
     assert "--enable-api" in command
     assert not any("t" * 40 in part for part in command)  # secrets stay out of `ps`
@@ -164,8 +169,17 @@ def test_malformed_service_urls_are_refused() -> None:
     with pytest.raises(SettingsError):
         redis_lock_store("http://cache:6379")
     with pytest.raises(SettingsError):
-        pika_event_broker("redis://mq", "q")
+        pika_event_broker("redis://mq", "q", "x")
     assert redis_lock_store("rediss://u:p@h/5")["use_ssl"] is True
+
+
+def test_the_broker_keeps_the_vhost_and_uses_tls_for_amqps() -> None:
+    plain = pika_event_broker("amqp://u:p%40ss@mq/complaints", "q", "x")
+    assert (plain["virtual_host"], plain["ssl"], plain["port"]) == ("complaints", False, 5672)
+    assert plain["password"] == "p@ss"
+    secure = pika_event_broker("amqps://u:p@mq.example/%2F", "q", "x")
+    assert (secure["virtual_host"], secure["ssl"], secure["port"]) == ("/", True, 5671)
+    assert pika_event_broker("amqps://u:p@mq:5999", "q", "x")["port"] == 5999
 
 
 def test_rasa_main_adds_the_secrets_or_refuses_an_open_api(

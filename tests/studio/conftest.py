@@ -4,30 +4,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from tests.project_copy import PROJECT_PARTS, copy_project
 from tests.web.test_console_api import PASSWORD, Console, console
 
-__all__ = ["console"]  # the server fixture, shared with the console API tests
-
-PROJECT_PARTS = ("domain.yml", "config.yml", "data", "tests/stories")
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the parts of the Rasa project the studio edits."""
-    for part in PROJECT_PARTS:
-        source = PROJECT_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            (target / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / part)
-    return target
+# the server fixture, shared with the console API tests; the project copy, used by web tests
+__all__ = ["PROJECT_PARTS", "console", "copy_project"]
 
 
 @pytest.fixture()

@@ -5,13 +5,17 @@
 of its own on ``--postgres``), a private Redis and RabbitMQ (a queue of its own), then lets
 simulated customers hold conversations through nginx's REST webhook. While they talk, an action
 server is killed and restarted, then one Rasa instance is restarted, then an action server again,
-at random points. It ends by counting the complaints in the database, per conversation.
+at random points. It ends by counting the complaints in the database, per conversation, and
+the conversation events: the product's event consumer (:mod:`bot.ops.events`) runs alongside
+and writes every event RabbitMQ delivers to the audit table; after the stack has stopped (Rasa
+flushes its broker on the way down) the rest of the queue is drained, and the events the audit
+table holds for the soak's senders must equal those of Rasa's tracker store.
 
 A customer whose message fails (5xx, connection reset) sends it again, as a person would. A 5xx
 counts as caused by a restart when it came while that restart was under way (from the stop
 until the server answered again, plus a few seconds for nginx to notice); any other is a
 failure. The run passes when every complaint conversation has exactly one complaint, no other
-conversation has one, and every 5xx is explained by a restart.
+conversation has one, every 5xx is explained by a restart, and the event counts are equal.
 """
 
 from __future__ import annotations
@@ -25,18 +29,19 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from bot.ops.events import ConsumerConfig, consume
 from bot.runner import latest_model
 from bot.store import dispose_engines, session_scope
-from bot.store.tables import Complaint
+from bot.store.tables import Complaint, ConversationEvent
 from tools.stack.cluster import Layout, ProductionStack
-from tools.stack.services import PrivateRedis, queue_depth
+from tools.stack.services import PrivateRedis, delete_exchange, queue_depth
 
 #: Seconds after a restarted server answers again during which a 5xx still counts as its doing.
 RESTART_GRACE_SECONDS = 5.0
@@ -178,7 +183,7 @@ class Figures:
     windows: list[Window] = field(default_factory=list)
     started: float = 0.0
     finished: float = 0.0
-    events: int = 0
+
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,8 @@ class Report:
     latency_p50_ms: float
     latency_p95_ms: float
     duration_s: float
-    events_from_rabbitmq: int | None
+    events_in_tracker_store: int | None
+    events_consumed: int | None
     passed: bool
 
     def lines(self) -> list[str]:
@@ -208,8 +214,11 @@ class Report:
 
 
 def report(
-    figures: Figures, accounting: Accounting, events_from_rabbitmq: int | None = None
+    figures: Figures,
+    accounting: Accounting,
+    events: tuple[int, int] | None = None,
 ) -> Report:
+    """The figures; ``events`` is (events in the tracker store, events consumed)."""
     inside, outside = explained(figures.errors, figures.windows)
     return Report(
         messages=figures.messages,
@@ -232,9 +241,11 @@ def report(
         latency_p50_ms=round(percentile(figures.latencies, 0.5) * 1000, 1),
         latency_p95_ms=round(percentile(figures.latencies, 0.95) * 1000, 1),
         duration_s=round(figures.finished - figures.started, 1),
-        events_from_rabbitmq=events_from_rabbitmq,
+        events_in_tracker_store=events[0] if events else None,
+        events_consumed=events[1] if events else None,
         passed=(
             not accounting.missing
+            and (events is None or events[0] == events[1])
             and accounting.duplicates == 0
             and accounting.unexpected == 0
             and outside == 0
@@ -328,20 +339,20 @@ def complaint_counts(database_url: str, run_id: str) -> dict[str, int]:
     return {str(sender): int(count) for sender, count in rows}
 
 
-async def consume_events(rabbitmq_url: str, queue: str, figures: Figures) -> None:
-    """Consume the conversation events Rasa publishes, as the console or analytics would
-    (and so that a long run does not pile them up in RabbitMQ); counts them."""
-    import aio_pika
-
-    connection = await aio_pika.connect_robust(rabbitmq_url)
-    try:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True)
-        async with declared.iterator(no_ack=True) as messages:
-            async for _ in messages:
-                figures.events += 1
-    finally:
-        await connection.close()
+def event_counts(database_url: str, run_id: str) -> tuple[int, int]:
+    """(events of the soak's senders in Rasa's tracker store, in the consumer's audit table)."""
+    pattern = f"soak-{run_id}-%"
+    with session_scope(database_url) as session:
+        tracker = session.execute(
+            text("SELECT count(*) FROM events WHERE sender_id LIKE :pattern"),
+            {"pattern": pattern},
+        ).scalar_one()
+        consumed = session.execute(
+            select(func.count(ConversationEvent.id)).where(
+                ConversationEvent.sender_id.like(pattern)
+            )
+        ).scalar_one()
+    return int(tracker), int(consumed)
 
 
 async def _progress(figures: Figures, total: int, every: float = 60.0) -> None:
@@ -358,14 +369,15 @@ async def _progress(figures: Figures, total: int, every: float = 60.0) -> None:
 
 
 async def drive(stack: Any, conversations: list[Conversation], concurrency: int,
-                seed: int, rabbitmq_url: str | None = None, queue: str = "") -> Figures:
-    """Talk through nginx while the chaos task restarts servers; wait for both."""
+                seed: int, events: ConsumerConfig | None = None) -> Figures:
+    """Talk through nginx while the chaos task restarts servers and the event consumer
+    (``events``) stores what Rasa publishes; wait for all. A consumer that failed fails the
+    run."""
     figures = Figures(started=time.monotonic())
     total = sum(len(c.messages) for c in conversations)
     url = f"{stack.layout.public_url}/webhooks/rest/webhook"
-    consumer = (
-        asyncio.create_task(consume_events(rabbitmq_url, queue, figures)) if rabbitmq_url else None
-    )
+    stop = asyncio.Event()
+    consumer = asyncio.create_task(consume(events, stop)) if events else None
     chaos = asyncio.create_task(_chaos(stack, figures, total, random.Random(seed)))
     progress = asyncio.create_task(_progress(figures, total))
     await _talk(conversations, url, concurrency, figures)
@@ -373,10 +385,8 @@ async def drive(stack: Any, conversations: list[Conversation], concurrency: int,
     await chaos
     figures.finished = time.monotonic()
     if consumer is not None:
-        await asyncio.sleep(3)  # the last events
-        consumer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await consumer
+        stop.set()
+        await consumer  # raises if the consumer failed
     return figures
 
 
@@ -401,6 +411,7 @@ def run_soak(
         connection.execute(text(f'CREATE DATABASE "{database}"'))
     database_url = str(make_url(postgres_admin_url).set(database=database))
     queue = f"cb_prod_soak_{run_id}"
+    exchange = f"cb_prod_soak_{run_id}"
     redis = PrivateRedis(port + 5, work_dir / "redis").start()
     env = {
         "BOT_ENV": "production",
@@ -408,6 +419,7 @@ def run_soak(
         "REDIS_URL": redis.url,
         "RABBITMQ_URL": rabbitmq_url,
         "BOT_EVENT_QUEUE": queue,
+        "BOT_EVENT_EXCHANGE": exchange,
         "BOT_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "BOT_RASA_AUTH_TOKEN": uuid.uuid4().hex + uuid.uuid4().hex,
         "BOT_ACTIONS_TOKEN": uuid.uuid4().hex + uuid.uuid4().hex,
@@ -416,17 +428,18 @@ def run_soak(
         "BOT_SETTINGS_FILE": str(work_dir / "none.yml"),
     }
     conversations = plan(messages, run_id, seed)
-    events = 0
+    consumer = ConsumerConfig(rabbitmq_url, queue, exchange, database_url, retention_days=30)
     try:
         stack = ProductionStack(Layout(port), model, work_dir / "stack", env)
         with stack:
-            figures = asyncio.run(
-                drive(stack, conversations, concurrency, seed, rabbitmq_url, queue)
-            )
+            figures = asyncio.run(drive(stack, conversations, concurrency, seed, consumer))
+        # Rasa has flushed its broker while stopping; store what is still queued.
+        asyncio.run(consume(replace(consumer, idle_exit_seconds=5, max_failed_writes=3)))
         counts = complaint_counts(database_url, run_id)
-        events = figures.events
+        events = event_counts(database_url, run_id)
         with contextlib.suppress(Exception):
-            events += queue_depth(rabbitmq_url, queue, delete=True)
+            queue_depth(rabbitmq_url, queue, delete=True)
+            delete_exchange(rabbitmq_url, exchange)
     finally:
         redis.stop()
         dispose_engines()

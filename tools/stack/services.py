@@ -164,3 +164,19 @@ async def _queue_op(url: str, queue: str, delete: bool) -> int:
 def queue_depth(rabbitmq_url: str, queue: str, delete: bool = False) -> int:
     """How many events wait in ``queue`` on RabbitMQ (and delete it with ``delete``)."""
     return asyncio.run(_queue_op(rabbitmq_url, queue, delete))
+
+
+async def _delete_exchange(url: str, exchange: str) -> None:
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(url)
+    try:
+        channel = await connection.channel()
+        await channel.exchange_delete(exchange)
+    finally:
+        await connection.close()
+
+
+def delete_exchange(rabbitmq_url: str, exchange: str) -> None:
+    """Delete a run's own exchange on RabbitMQ (its queue goes with :func:`queue_depth`)."""
+    asyncio.run(_delete_exchange(rabbitmq_url, exchange))

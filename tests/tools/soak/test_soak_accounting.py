@@ -67,8 +67,10 @@ def test_report_passes_only_when_everything_adds_up() -> None:
     figures.windows = [Window("actions 0", 2.0, 4.0)]
     figures.errors = [ServerError(3.0, 502)]
     good = Accounting(expected=2, found=2, missing=(), duplicates=0, unexpected=0)
-    result = report(figures, good, 40)
+    result = report(figures, good, (40, 40))
     assert result.passed
+    assert (result.events_in_tracker_store, result.events_consumed) == (40, 40)
+    assert not report(figures, good, (40, 39)).passed  # an event lost on the way
     assert (result.errors_5xx_during_restarts, result.errors_5xx_other) == (1, 0)
     assert result.latency_p50_ms == 200.0 and result.duration_s == 10.0
     assert result.restarts == [{"what": "actions 0", "from_s": 2.0, "to_s": 4.0}]

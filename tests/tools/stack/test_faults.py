@@ -69,6 +69,7 @@ def production_env(database_url: str, redis_url: str, queue: str, work: Path) ->
         "REDIS_URL": redis_url,
         "RABBITMQ_URL": RABBITMQ_URL,
         "BOT_EVENT_QUEUE": queue,
+        "BOT_EVENT_EXCHANGE": queue,  # an exchange of its own: no other stack's events
         "BOT_SECRET_KEY": secrets.token_hex(32),
         "BOT_RASA_AUTH_TOKEN": secrets.token_hex(32),
         "BOT_ACTIONS_TOKEN": secrets.token_hex(32),
