@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
-from bot.ops import replay
+from bot.ops import erasure, replay
 from bot.ops.fallback import Fallback
 from bot.settings import Settings
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
@@ -184,7 +184,9 @@ def install(settings: Settings) -> None:
         actions_in_process=settings.actions_in_process,
         outbox=outbox,
     )
-    rasa.core.run.configure_app = with_listeners(replay.listeners(settings, outbox))
+    rasa.core.run.configure_app = with_listeners(
+        [*replay.listeners(settings, outbox), *erasure.listeners(settings)]
+    )
 
     async def _run(
         self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any

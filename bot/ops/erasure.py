@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,28 @@ def erase_everywhere(settings: Settings, sender_id: str, actor: str) -> FullEras
     logger.info("erasure outside the database: outbox=%d drained=%d project=%d",
                 outbox, drained, len(copies))
     return result
+
+
+@dataclass(frozen=True)
+class CustomerRecords:
+    """Export and erasure over every store, as the staff app's admin routes call them
+    (blocking: call through ``run_db``). The Rasa glue hands it to the app (``bot.web``
+    cannot import ``bot.ops``)."""
+
+    settings: Settings
+
+    def export(self, sender_id: str) -> dict[str, Any]:
+        return export_everywhere(self.settings, sender_id)
+
+    def erase(self, sender_id: str, actor: str) -> dict[str, Any]:
+        erasure = erase_everywhere(self.settings, sender_id, actor)
+        return {**erasure.as_dict(), "total": erasure.total}
+
+
+def listeners(settings: Settings) -> list[tuple[Callable[..., Awaitable[None]], str]]:
+    """A Sanic listener giving the app :class:`CustomerRecords` as ``app.ctx.customer_records``."""
+
+    async def provide(app: Any, _loop: Any = None) -> None:
+        app.ctx.customer_records = CustomerRecords(settings)
+
+    return [(provide, "before_server_start")]

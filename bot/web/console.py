@@ -479,10 +479,22 @@ async def close(request: Request, principal: Principal, ticket: str) -> HTTPResp
     )
 
 
+#: Said when the app was started without the Rasa glue (a bare staff app): only the tables.
+DATABASE_ONLY = (
+    "only the database tables were covered: run `python -m bot customers erase|export "
+    "SENDER_ID` to reach the outbox, the event queue and the project's copies as well"
+)
+
+
 @console_routes.route("/api/customers/<sender_id:str>/export", methods=["GET"])
 @api(roles=("admin",))
 async def customer_export(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
-    data = await run_db(export_customer, sender_id, database_url(request.app))
+    records = getattr(request.app.ctx, "customer_records", None)
+    if records is not None:
+        data = await run_db(records.export, sender_id)
+    else:
+        data = await run_db(export_customer, sender_id, database_url(request.app))
+        data["to_do"] = [DATABASE_ONLY]
     if not any(data["tables"].values()):
         raise ApiError(404, "Nothing is stored about that customer.")
     return response.json(data, headers={"Cache-Control": "no-store"})
@@ -491,10 +503,17 @@ async def customer_export(request: Request, principal: Principal, sender_id: str
 @console_routes.route("/api/customers/<sender_id:str>", methods=["DELETE"])
 @api(roles=("admin",))
 async def customer_erase(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
-    receipt = await run_db(erase_customer, sender_id, principal.actor, database_url(request.app))
-    if not receipt.total:
+    records = getattr(request.app.ctx, "customer_records", None)
+    if records is not None:
+        erased = await run_db(records.erase, sender_id, principal.actor)
+    else:
+        receipt = await run_db(
+            erase_customer, sender_id, principal.actor, database_url(request.app)
+        )
+        erased = {**receipt.as_dict(), "total": receipt.total, "to_do": [DATABASE_ONLY]}
+    if not erased["total"]:
         raise ApiError(404, "Nothing is stored about that customer.")
-    return response.json(receipt.as_dict())
+    return response.json(erased)
 
 
 # --------------------------------------------------------------------------- console pages

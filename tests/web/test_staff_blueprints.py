@@ -3,7 +3,9 @@ sign-in, the console API and a studio route, through ``sanic-testing``'s ASGI cl
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -12,10 +14,12 @@ from typing import Any
 import pytest
 from sanic import Sanic
 
+from bot.ops.erasure import CustomerRecords
 from bot.settings import get_settings
+from bot.store.outbox import Outbox
 from bot.web.staff import staff_blueprint, staff_context
 from tests.studio.conftest import copy_project
-from tests.web.test_console_api import PASSWORD, _seed
+from tests.web.test_console_api import PASSWORD, SENDER, _seed
 
 pytest.importorskip("sanic_testing")
 
@@ -163,3 +167,32 @@ async def test_studio_lists_intents_for_trainers_only(
         "/studio/api/intents/complain/examples", json={"text": "hello"}, headers=trainer
     )
     assert missing.status == 422 and "language" in missing.json["error"]
+
+
+async def test_an_admins_erasure_reaches_the_outbox_when_the_rasa_glue_provides_it(
+    staff: tuple[Sanic, dict[str, str]], sqlite_url: str, tmp_path: Path
+) -> None:
+    app, _ = staff
+    settings = dataclasses.replace(
+        get_settings(),
+        database_url=sqlite_url,
+        var_dir=tmp_path / "var",
+        project_dir=app.ctx.studio_project_dir,
+        rabbitmq_url=None,
+    )
+    outbox = Outbox(settings.outbox_dir)
+    kept = outbox.keep({"sender_id": SENDER, "tracker": {"sender_id": SENDER}}, time.time())
+    other = outbox.keep({"sender_id": "someone-else", "tracker": {}}, time.time())
+    headers = await _bearer(app, "boss")
+    _, bare = await app.asgi_client.get(f"/api/customers/{SENDER}/export", headers=headers)
+    assert bare.status == 200 and "only the database tables" in bare.json["to_do"][0]
+
+    app.ctx.customer_records = CustomerRecords(settings)
+    _, exported = await app.asgi_client.get(f"/api/customers/{SENDER}/export", headers=headers)
+    assert [entry["file"] for entry in exported.json["outbox"]] == [kept.name]
+    _, erased = await app.asgi_client.delete(f"/api/customers/{SENDER}", headers=headers)
+    assert erased.status == 200, erased.text
+    assert erased.json["outbox_files"] == 1 and erased.json["total"] > 1
+    assert not kept.exists() and other.exists()
+    _, again = await app.asgi_client.delete(f"/api/customers/{SENDER}", headers=headers)
+    assert again.status == 404
