@@ -23,7 +23,8 @@ async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     brief database outage (the work must be safe to repeat)."""
     loop = asyncio.get_running_loop()
     work = functools.partial(function, *args, **kwargs)
-    return await loop.run_in_executor(None, functools.partial(retry_db, work))
+    retry_seconds = settings().db_retry_seconds
+    return await loop.run_in_executor(None, functools.partial(retry_db, work, retry_seconds))
 
 
 def origin_key(tracker: Tracker) -> str | None:

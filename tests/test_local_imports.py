@@ -14,8 +14,6 @@ from bot.settings import PROJECT_ROOT
 #: Function-level imports without a reason yet: "path:module".
 NOT_YET_REASONED: frozenset[str] = frozenset(
     {
-        "bot/store/db.py:bot.settings",
-        "bot/store/retry.py:bot.settings",
         "bot/web/ratelimit.py:redis.asyncio",
     }
 )

@@ -37,7 +37,7 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _require_schema(url: str | None) -> None:
+def _require_schema(url: str) -> None:
     """Refuse to work on a database whose schema is not at the newest revision."""
     current, head = current_revision(url), head_revision()
     if current != head:

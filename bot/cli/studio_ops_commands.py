@@ -54,6 +54,11 @@ def _report(job: Job) -> int:
     return 1
 
 
+def _threshold(args: argparse.Namespace) -> float:
+    """The NLU confidence below which a message is reviewed (the settings')."""
+    return float(args.settings.escalation.nlu_confidence_threshold)
+
+
 def _studio(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
@@ -147,7 +152,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     ),
 )
 def cmd_review(args: argparse.Namespace) -> int:
-    items = _studio(review.inbox, _root(args), args.settings.database_url, None, args.all)
+    items = _studio(
+        review.inbox, _root(args), args.settings.database_url, _threshold(args), args.all
+    )
     if args.format == "jsonl":
         for item in items:
             print(json.dumps(item, ensure_ascii=False))
@@ -178,7 +185,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 )
 def cmd_review_add(args: argparse.Namespace) -> int:
     url = args.settings.database_url
-    done = _studio(review.add_as_example, _root(args), args.id, args.intent, "cli", url)
+    done = _studio(
+        review.add_as_example, _root(args), args.id, args.intent, "cli", url, _threshold(args)
+    )
     print(f"added item {done['item']} as an example of {done['intent']} ({done['language']})")
     return 0
 
@@ -197,6 +206,7 @@ def cmd_review_story(args: argparse.Namespace) -> int:
         "cli",
         args.name,
         args.settings.database_url,
+        _threshold(args),
     )
     print(f"test story {done['story']!r} with {done['steps']} steps")
     return 0
@@ -209,7 +219,9 @@ def cmd_review_story(args: argparse.Namespace) -> int:
     arguments=(arg("id", type=int),),
 )
 def cmd_review_done(args: argparse.Namespace) -> int:
-    item = _studio(review.get_item, _root(args), args.id, args.settings.database_url)
+    item = _studio(
+        review.get_item, _root(args), args.id, args.settings.database_url, _threshold(args)
+    )
     review.mark_done(_root(args), item["id"], "cli", "done")
     print(f"item {item['id']} handled")
     return 0

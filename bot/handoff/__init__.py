@@ -56,28 +56,29 @@ def _holder_of_sender(session: store.Session, sender_id: str) -> str:
     return BOT if complaint is None else _holder_of(session, complaint)
 
 
-def holder(sender_id: str, url: str | None) -> str:
+def holder(sender_id: str, url: str, retry_seconds: float = 0.0) -> str:
     """Who holds the customer's conversation: see :func:`_holder_of`.
 
     Only an active complaint (open, escalated, in progress) can be held by a person. Waits out
-    a brief database outage rather than guess.
+    a database outage of up to ``retry_seconds`` (the settings' ``db_retry_seconds`` on a
+    customer's message) rather than guess.
     """
 
     def ask() -> str:
         with store.read_scope(url) as session:
             return _holder_of_sender(session, sender_id)
 
-    return retry_db(ask)
+    return retry_db(ask, retry_seconds)
 
 
-def with_person(sender_id: str, url: str | None) -> bool:
+def with_person(sender_id: str, url: str, retry_seconds: float = 0.0) -> bool:
     """Whether the customer's messages must go to a person instead of the bot."""
-    return holder(sender_id, url) != BOT
+    return holder(sender_id, url, retry_seconds) != BOT
 
 
 def record_handoff_request(
     sender_id: str,
-    url: str | None,
+    url: str,
     origin: str | None = None,
     asked_at: datetime | None = None,
 ) -> str | None:
@@ -102,8 +103,11 @@ def record_handoff_request(
         return complaint.ticket
 
 
-def record_customer_message(sender_id: str, text: str, url: str | None) -> None:
-    """Keep a message the customer wrote while a person holds the conversation."""
+def record_customer_message(
+    sender_id: str, text: str, url: str, retry_seconds: float = 0.0
+) -> None:
+    """Keep a message the customer wrote while a person holds the conversation (waiting out a
+    database outage of up to ``retry_seconds``)."""
 
     def keep() -> None:
         with store.session_scope(url) as session:
@@ -113,7 +117,7 @@ def record_customer_message(sender_id: str, text: str, url: str | None) -> None:
                     session, complaint, "message_customer", "customer", {"text": clean_text(text)}
                 )
 
-    retry_db(keep)
+    retry_db(keep, retry_seconds)
 
 
 def _complaint(session: store.Session, ticket: str) -> Complaint:
@@ -173,7 +177,7 @@ async def _emit(app: Any, sender_id: str, text: str, metadata: dict[str, Any]) -
     await sio.emit(event, {"text": text, "metadata": metadata}, room=sender_id)
 
 
-async def take_over(app: Any, url: str | None, ticket: str, agent: str) -> None:
+async def take_over(app: Any, url: str, ticket: str, agent: str) -> None:
     """``agent`` claims the conversation: the bot is paused and the customer is told."""
 
     def claim() -> str:
@@ -191,8 +195,11 @@ async def take_over(app: Any, url: str | None, ticket: str, agent: str) -> None:
     await _set_paused(app, sender_id, True)
 
 
-async def send_agent_message(app: Any, url: str | None, ticket: str, agent: str, text: str) -> None:
-    """Deliver an agent's reply to the customer's widget, labelled as coming from a person."""
+async def send_agent_message(
+    app: Any, url: str, ticket: str, agent: str, text: str, retry_seconds: float = 0.0
+) -> None:
+    """Deliver an agent's reply to the customer's widget, labelled as coming from a person
+    (kept first, waiting out a database outage of up to ``retry_seconds``)."""
     message = clean_text(text)
     if not message:
         raise ValueError("an empty reply cannot be sent")
@@ -211,11 +218,11 @@ async def send_agent_message(app: Any, url: str | None, ticket: str, agent: str,
             return complaint.sender_id, staff.display_name if staff is not None else agent
 
     # Kept first (waiting out a brief database outage off the event loop), then delivered.
-    sender_id, name = await run_db(retry_db, keep)
+    sender_id, name = await run_db(retry_db, keep, retry_seconds)
     await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
 
 
-async def hand_back(app: Any, url: str | None, ticket: str, agent: str) -> None:
+async def hand_back(app: Any, url: str, ticket: str, agent: str) -> None:
     """Give the conversation back to the bot, which answers the customer's next message."""
 
     def give_back() -> str:
@@ -231,7 +238,7 @@ async def hand_back(app: Any, url: str | None, ticket: str, agent: str) -> None:
 
 
 async def settle(
-    app: Any, url: str | None, ticket: str, status: str, actor: str, note: str | None = None
+    app: Any, url: str, ticket: str, status: str, actor: str, note: str | None = None
 ) -> dict[str, Any]:
     """Resolve or close the ticket (``status``); returns the complaint as a dict.
 

@@ -32,7 +32,7 @@ from bot.store.tables import Agent, Complaint
 logger = logging.getLogger(__name__)
 
 
-def release_abandoned(url: str | None, seconds: int, now: datetime | None = None) -> list[str]:
+def release_abandoned(url: str, seconds: int, now: datetime | None = None) -> list[str]:
     """Give back to the queue the conversations of agents not seen for ``seconds``; returns
     their tickets."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(seconds=seconds)
@@ -60,7 +60,7 @@ def release_abandoned(url: str | None, seconds: int, now: datetime | None = None
     return released
 
 
-async def watch(url: str | None, seconds: int, interval: float | None = None) -> None:
+async def watch(url: str, seconds: int, interval: float | None = None) -> None:
     """Run :func:`release_abandoned` every few seconds while the server runs."""
     pause = interval if interval is not None else max(1.0, min(10.0, seconds / 4))
     while True:
@@ -71,7 +71,7 @@ async def watch(url: str | None, seconds: int, interval: float | None = None) ->
             logger.warning("could not check agent presence: %s", error)
 
 
-async def start_watch(app: Any, url: str | None, seconds: int) -> None:
+async def start_watch(app: Any, url: str, seconds: int) -> None:
     """Start :func:`watch` in the background (from a Sanic ``after_server_start`` listener)."""
     app.ctx.presence_watch = asyncio.get_running_loop().create_task(watch(url, seconds))
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from socketio import AsyncRedisManager
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 
 CHANNEL = "complaint_bot_socketio"
 
 
-def client_manager(settings: Settings | None = None) -> AsyncRedisManager | None:
+def client_manager(settings: Settings) -> AsyncRedisManager | None:
     """The Redis client manager in production or with several Rasa workers (``REDIS_URL``),
     else ``None`` (in memory)."""
-    config = settings or get_settings()
-    if not config.shares_sockets_through_redis:
+    if not settings.shares_sockets_through_redis:
         return None
-    return AsyncRedisManager(config.redis_url, channel=CHANNEL)
+    return AsyncRedisManager(settings.redis_url, channel=CHANNEL)

@@ -95,7 +95,7 @@ def count_on_duty(session: Session, now: datetime | None = None) -> int:
     return int(query.scalar() or 0)
 
 
-def agents_on_duty(url: str | None = None) -> int:
+def agents_on_duty(url: str) -> int:
     """How many agents could take a conversation over right now."""
     with session_scope(url) as session:
         return count_on_duty(session)

@@ -51,15 +51,10 @@ class StoreError(ValueError):
     """Invalid input to the store, a forbidden operation, or an unusable database URL."""
 
 
-def resolve_url(url: str | None = None) -> str:
-    """``url`` itself, or ``DATABASE_URL`` from the bot settings when it is ``None``.
-
-    ``postgres://`` (as some hosting providers spell it) is accepted as ``postgresql://``.
-    """
-    if url is None:
-        from bot.settings import get_settings
-
-        url = get_settings().database_url
+def resolve_url(url: str) -> str:
+    """``url``, with ``postgres://`` (as some hosting providers spell it) accepted as
+    ``postgresql://``. The URL always comes from the caller, who got it from the settings that
+    the process's entry point built."""
     url = url.strip()
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
@@ -136,7 +131,7 @@ def _create_engine(url: str) -> Engine:
     return engine
 
 
-def get_engine(url: str | None = None) -> Engine:
+def get_engine(url: str) -> Engine:
     """The engine for ``url`` (default: the settings' ``DATABASE_URL``), created on first use."""
     key = resolve_url(url)
     with _lock:
@@ -146,7 +141,7 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
-def get_sessionmaker(url: str | None = None) -> sessionmaker:
+def get_sessionmaker(url: str) -> sessionmaker:
     """A cached session factory bound to :func:`get_engine` (objects stay usable after commit)."""
     key = resolve_url(url)
     engine = get_engine(key)
@@ -164,7 +159,7 @@ _read_only: ContextVar[bool] = ContextVar("read_only", default=False)
 
 
 @contextmanager
-def read_scope(url: str | None = None) -> Iterator[Session]:
+def read_scope(url: str) -> Iterator[Session]:
     """A session for reading only: on SQLite it does not take the write lock.
 
     Its transaction is rolled back at the end, so a write made in it by mistake is lost
@@ -181,7 +176,7 @@ def read_scope(url: str | None = None) -> Iterator[Session]:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
+def session_scope(url: str) -> Iterator[Session]:
     """A session that commits when the block succeeds and rolls back when it raises."""
     session: Session = get_sessionmaker(url)()
     try:
@@ -217,7 +212,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def migrate(url: str | None = None) -> None:
+def migrate(url: str) -> None:
     """Bring the schema of ``url`` to the newest revision (``alembic upgrade head``).
 
     Safe to call from several processes starting at once: the whole upgrade runs in one
@@ -238,7 +233,7 @@ def head_revision() -> str:
     return str(head)
 
 
-def current_revision(url: str | None = None) -> str | None:
+def current_revision(url: str) -> str | None:
     """The revision the database at ``url`` is at, or ``None`` when it was never migrated."""
     with get_engine(url).connect() as connection:
         revision = MigrationContext.configure(connection).get_current_revision()

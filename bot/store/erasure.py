@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import MetaData, Table, delete, inspect, select
 from sqlalchemy.engine import Connection
 
-from bot.settings import get_settings
 from bot.store.db import get_engine
 
 audit_logger = logging.getLogger("bot.audit")
@@ -60,9 +59,9 @@ class ErasureReceipt:
         }
 
 
-def subject_digest(sender_id: str, secret_key: str | None = None) -> str:
+def subject_digest(sender_id: str, secret_key: str) -> str:
     """A keyed, one-way digest of ``sender_id`` for the audit log."""
-    key = (secret_key if secret_key is not None else get_settings().secret_key).encode()
+    key = secret_key.encode()
     return hmac.new(key, b"erasure:" + sender_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
@@ -122,7 +121,7 @@ def _complaint_ids(connection: Connection, tables: dict[str, Table], sender_id: 
     return [row[0] for row in connection.execute(query)]
 
 
-def export_customer(sender_id: str, url: str | None = None) -> dict[str, Any]:
+def export_customer(sender_id: str, url: str) -> dict[str, Any]:
     """Every stored row about ``sender_id``, by table (JSON-safe)."""
     with get_engine(url).connect() as connection:
         tables = _tables(connection)
@@ -136,9 +135,7 @@ def export_customer(sender_id: str, url: str | None = None) -> dict[str, Any]:
     return {"sender_id": sender_id, "tables": data}
 
 
-def erase_customer(
-    sender_id: str, actor: str, url: str | None = None, secret_key: str | None = None
-) -> ErasureReceipt:
+def erase_customer(sender_id: str, actor: str, url: str, secret_key: str) -> ErasureReceipt:
     """Delete every row about ``sender_id`` in one transaction, and audit it."""
     receipt = ErasureReceipt(subject_digest(sender_id, secret_key))
     with get_engine(url).begin() as connection:
@@ -165,12 +162,12 @@ def erase_customer(
     return receipt
 
 
-def stored_rows(sender_id: str, url: str | None = None) -> dict[str, int]:
+def stored_rows(sender_id: str, url: str) -> dict[str, int]:
     """How many rows each table still holds about ``sender_id`` (tests and the CLI)."""
     exported = export_customer(sender_id, url)["tables"]
     return {name: len(rows) for name, rows in exported.items()}
 
 
-def has_tables(url: str | None = None) -> bool:
+def has_tables(url: str) -> bool:
     """Whether the database has the complaint tables at all (migrated)."""
     return COMPLAINTS in inspect(get_engine(url)).get_table_names()

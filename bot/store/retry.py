@@ -31,17 +31,10 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
-def _retry_seconds(seconds: float | None) -> float:
-    if seconds is not None:
-        return seconds
-    from bot.settings import get_settings
-
-    return float(get_settings().db_retry_seconds)
-
-
-def retry_db(function: Callable[[], T], seconds: float | None = None) -> T:
-    """``function()``, repeated while the database is unreachable, for up to ``seconds``."""
-    deadline = time.monotonic() + _retry_seconds(seconds)
+def retry_db(function: Callable[[], T], seconds: float) -> T:
+    """``function()``, repeated while the database is unreachable, for up to ``seconds`` (the
+    settings' ``db_retry_seconds``, passed down by the caller)."""
+    deadline = time.monotonic() + seconds
     pause = _FIRST_PAUSE
     while True:
         try:
@@ -54,11 +47,9 @@ def retry_db(function: Callable[[], T], seconds: float | None = None) -> T:
         pause = min(pause * 2, _LONGEST_PAUSE)
 
 
-async def retry_db_async(
-    function: Callable[[], Awaitable[T]], seconds: float | None = None
-) -> T:
+async def retry_db_async(function: Callable[[], Awaitable[T]], seconds: float) -> T:
     """:func:`retry_db` for coroutines: ``await function()`` until it works or time is up."""
-    deadline = time.monotonic() + _retry_seconds(seconds)
+    deadline = time.monotonic() + seconds
     pause = _FIRST_PAUSE
     while True:
         try:

@@ -29,7 +29,6 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import store
-from bot.settings import get_settings
 from bot.store.tables import Complaint, ComplaintEvent
 from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
@@ -127,14 +126,14 @@ def _done(root: Path) -> dict[str, Any]:
 
 def inbox(
     root: Path,
-    database_url: str | None = None,
-    threshold: float | None = None,
+    database_url: str,
+    threshold: float,
     include_done: bool = False,
 ) -> list[dict[str, Any]]:
-    """The messages to review, newest first."""
-    settings = get_settings()
-    url = database_url or settings.database_url
-    limit = settings.escalation.nlu_confidence_threshold if threshold is None else threshold
+    """The messages to review, newest first: below ``threshold`` (the settings'
+    ``nlu_confidence_threshold``), not understood, escalated as such, or corrected."""
+    url = database_url
+    limit = threshold
     events = _scan(url)
     corrections = _corrections(url)
     escalations = _not_understood_escalations(url)
@@ -199,12 +198,12 @@ def inbox(
     return chosen[:MAX_ITEMS]
 
 
-def get_item(root: Path, item_id: object, database_url: str | None = None) -> dict[str, Any]:
+def get_item(root: Path, item_id: object, database_url: str, threshold: float) -> dict[str, Any]:
     if isinstance(item_id, str) and item_id.isdigit():
         item_id = int(item_id)
     if not isinstance(item_id, int) or isinstance(item_id, bool):
         raise StudioError("A review item id is a whole number.", status=422)
-    for item in inbox(root, database_url, include_done=True):
+    for item in inbox(root, database_url, threshold, include_done=True):
         if item["id"] == item_id:
             return item
     raise StudioError(f"There is no review item {item_id}.", status=404)
@@ -244,10 +243,10 @@ def check_intent(root: Path, intent: object) -> str:
 
 
 def add_as_example(
-    root: Path, item_id: object, intent: object, by: str, database_url: str | None = None
+    root: Path, item_id: object, intent: object, by: str, database_url: str, threshold: float
 ) -> dict[str, Any]:
     """Add the message of ``item_id`` as an example of ``intent`` (validated, then saved)."""
-    item = get_item(root, item_id, database_url)
+    item = get_item(root, item_id, database_url, threshold)
     name = check_intent(root, intent)
     if not item["text"].strip():
         raise StudioError("The message has no text to learn from.", status=422)
@@ -280,12 +279,13 @@ def conversation_as_story(
     root: Path,
     item_id: object,
     by: str,
-    name: object = None,
-    database_url: str | None = None,
+    name: object,
+    database_url: str,
+    threshold: float,
 ) -> dict[str, Any]:
     """Turn the whole conversation of ``item_id`` into a test story."""
-    item = get_item(root, item_id, database_url)
-    url = database_url or get_settings().database_url
+    item = get_item(root, item_id, database_url, threshold)
+    url = database_url
     steps = story_steps(_scan(url, item["sender_id"]))
     if not any("user" in step for step in steps):
         raise StudioError("The conversation has no customer message to test.", status=422)
@@ -304,7 +304,7 @@ def record_correction(
     intent: object,
     actor: str,
     root: Path,
-    database_url: str | None = None,
+    database_url: str,
     text: object = None,
 ) -> dict[str, Any]:
     """An agent says which intent a customer's message really was (an ``intent_corrected``
@@ -320,7 +320,7 @@ def record_correction(
     if event_id is not None and (not isinstance(event_id, int) or isinstance(event_id, bool)):
         raise StudioError("Field 'event_id' must be the message's id (a whole number).", 422)
     name = check_intent(root, intent)
-    url = database_url or get_settings().database_url
+    url = database_url
     messages = [e for e in _scan(url, sender_id) if e["type_name"] == "user"]
     if event_id is not None:
         messages = [e for e in messages if e["id"] == event_id]

@@ -70,10 +70,13 @@ def settings_of(app: Sanic) -> Settings:
     return settings
 
 
-def database_url(app: Sanic) -> str | None:
+def database_url(app: Sanic) -> str:
     """The database the staff app uses: ``app.ctx.console_database_url``, set once when the
     staff app starts (from the settings unless a test set it first)."""
-    return getattr(app.ctx, "console_database_url", None)
+    url = getattr(app.ctx, "console_database_url", None)
+    if not isinstance(url, str) or not url:
+        raise RuntimeError("the staff app's database is not set: mount it with staff_context()")
+    return url
 
 
 def is_https(request: Request) -> bool:
@@ -105,7 +108,7 @@ def error(status: int, message: str, **extra: Any) -> HTTPResponse:
 # --------------------------------------------------------------------------- tokens
 
 
-def issue_token(url: str | None, agent_id: int, kind: str) -> tuple[str, str | None, str]:
+def issue_token(url: str, agent_id: int, kind: str) -> tuple[str, str | None, str]:
     """A new secret for ``agent_id``: (token, csrf token or None, ISO expiry)."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_hex(32) if kind == "session" else None
@@ -125,12 +128,12 @@ def issue_token(url: str | None, agent_id: int, kind: str) -> tuple[str, str | N
     return token, csrf, expires.isoformat()
 
 
-def revoke_token(url: str | None, token: str) -> None:
+def revoke_token(url: str, token: str) -> None:
     with session_scope(url) as session:
         session.query(StaffToken).filter(StaffToken.token_hash == hash_token(token)).delete()
 
 
-def _lookup(url: str | None, token: str, kind: str) -> Principal | None:
+def _lookup(url: str, token: str, kind: str) -> Principal | None:
     if not token or len(token) > 256:
         return None
     with session_scope(url) as session:
@@ -157,7 +160,7 @@ def _lookup(url: str | None, token: str, kind: str) -> Principal | None:
         )
 
 
-def _principal_sync(url: str | None, header: str, cookie: str | None) -> Principal | None:
+def _principal_sync(url: str, header: str, cookie: str | None) -> Principal | None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
@@ -321,7 +324,7 @@ async def _sign_in_wait(request: Request, username: str) -> float | None:
     )
 
 
-def _authenticate(url: str | None, username: str, password: str) -> tuple[int, str] | None:
+def _authenticate(url: str, username: str, password: str) -> tuple[int, str] | None:
     """(agent id, role) when the password is right (argon2: call it off the loop)."""
     try:
         with session_scope(url) as session:

@@ -42,7 +42,7 @@ from string import Template
 from typing import Any
 
 import rasa.core.channels.channel
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -52,7 +52,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import handoff
 from bot.ops.pubsub import client_manager
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.store.blocking import run_db
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
 from bot.text.languages import languages, load_texts
@@ -81,8 +81,8 @@ _BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{32,128}")
 # --------------------------------------------------------------------------- session ids
 
 
-def _secret(secret_key: str | None) -> bytes:
-    return (secret_key if secret_key is not None else get_settings().secret_key).encode("utf-8")
+def _secret(secret_key: str) -> bytes:
+    return secret_key.encode("utf-8")
 
 
 def browser_key_of(value: object) -> str | None:
@@ -90,7 +90,7 @@ def browser_key_of(value: object) -> str | None:
     return value if isinstance(value, str) and _BROWSER_KEY.fullmatch(value) else None
 
 
-def _signature(nonce: str, secret_key: str | None, browser_key: str | None = None) -> str:
+def _signature(nonce: str, secret_key: str, browser_key: str | None = None) -> str:
     message = _SIGNING_CONTEXT + nonce.encode("ascii")
     if browser_key is not None:
         bound = hashlib.sha256(browser_key.encode("ascii")).hexdigest().encode("ascii")
@@ -99,7 +99,7 @@ def _signature(nonce: str, secret_key: str | None, browser_key: str | None = Non
     return digest.hexdigest()[:_SIGNATURE_HEX]
 
 
-def issue_session_id(secret_key: str | None = None, browser_key: str | None = None) -> str:
+def issue_session_id(secret_key: str, browser_key: str | None = None) -> str:
     """A fresh random session id, ``<nonce>.<signature>``, signed with the secret key (and
     bound to ``browser_key`` when given)."""
     nonce = secrets.token_hex(_NONCE_HEX // 2)
@@ -107,7 +107,7 @@ def issue_session_id(secret_key: str | None = None, browser_key: str | None = No
 
 
 def verify_session_id(
-    value: object, secret_key: str | None = None, browser_key: str | None = None
+    value: object, secret_key: str, browser_key: str | None = None
 ) -> bool:
     """Whether ``value`` is a well-formed session id issued with this secret key, to this
     browser key (an id issued with a key verifies only with the same key)."""
@@ -256,9 +256,13 @@ class ComplaintSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with server-issued session ids, validated payloads and the
     website widget's static files."""
 
-    def __init__(self, *args: Any, secret_key: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, settings: Settings, secret_key: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self._secret_key = secret_key
+        self.settings = settings
+        #: Signs the widget's session ids (the settings' key unless a test gives one).
+        self.secret_key = settings.secret_key if secret_key is None else secret_key
         #: socket id -> the session id confirmed for it
         self.sessions: dict[str, str] = {}
         #: socket id -> the client's IP address (for the rate limits)
@@ -268,12 +272,28 @@ class ComplaintSocketIOInput(SocketIOInput):
     @property
     def rate_limits(self) -> RateLimits:
         if self._rate_limits is None:
-            self._rate_limits = RateLimits(get_settings())
+            self._rate_limits = RateLimits(self.settings)
         return self._rate_limits
 
-    @property
-    def secret_key(self) -> str:
-        return self._secret_key if self._secret_key is not None else get_settings().secret_key
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Built once by ``rasa run``: the server's entry point for this channel's settings.
+
+        The arguments are Rasa 3.6's own ``SocketIOInput.from_credentials``; only ``settings``
+        is added (Rasa's version calls ``cls`` without it).
+        """
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("session_persistence", False),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+            settings=get_settings(),
+        )
 
     def _server(self) -> AsyncServer:
         if self.sio is None:
@@ -394,20 +414,24 @@ class ComplaintSocketIOInput(SocketIOInput):
         )
 
     async def _held_by_person(self, sender_id: str, text: str) -> bool:
-        return await self.held_by_person(sender_id, text)
+        settings = self.settings
+        return await self.held_by_person(
+            sender_id, text, settings.database_url, settings.db_retry_seconds
+        )
 
     @staticmethod
-    async def held_by_person(sender_id: str, text: str, url: str | None = None) -> bool:
+    async def held_by_person(sender_id: str, text: str, url: str, retry_seconds: float) -> bool:
         """Keep the message for the person holding the conversation, if one does.
 
-        ``url`` is the complaint database (``None``: the store's default). If the database
+        ``url`` is the complaint database; a database outage of up to ``retry_seconds`` is
+        waited out. If the database
         cannot be asked, the message goes to Rasa, whose tracker is paused during a handoff:
         better a message the bot ignores than one that is lost.
         """
         try:
-            if not await run_db(handoff.with_person, sender_id, url):
+            if not await run_db(handoff.with_person, sender_id, url, retry_seconds):
                 return False
-            await run_db(handoff.record_customer_message, sender_id, text, url)
+            await run_db(handoff.record_customer_message, sender_id, text, url, retry_seconds)
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)
             return False
@@ -420,7 +444,7 @@ class ComplaintSocketIOInput(SocketIOInput):
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=[],
-            client_manager=client_manager(),
+            client_manager=client_manager(self.settings),
             max_http_buffer_size=MAX_SOCKET_PAYLOAD,
         )
         blueprint = WidgetSocketBlueprint(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
@@ -54,6 +54,7 @@ from bot.web.auth import (
     database_url,
     json_body,
     principal_of,
+    settings_of,
 )
 from bot.web.errors import ApiError
 from bot.web.forms import parse, query_of
@@ -79,7 +80,7 @@ console_routes = Blueprint("staff_console")
 # --------------------------------------------------------------------------- helpers
 
 
-def _sign_in(url: str | None, principal: Principal) -> None:
+def _sign_in(url: str, principal: Principal) -> None:
     """Mark the agent seen: the console's heartbeat."""
     with session_scope(url) as session:
         agent = session.get(Agent, principal.agent_id)
@@ -101,7 +102,9 @@ def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
 
             try:
                 # A briefly unavailable database delays the call instead of failing it.
-                principal = await retry_db_async(sign_in)
+                principal = await retry_db_async(
+                    sign_in, settings_of(request.app).db_retry_seconds
+                )
                 return await handler(request, principal, *args, **kwargs)
             except ApiError:
                 raise
@@ -215,10 +218,13 @@ def _queue_item(complaint: Complaint, now: datetime) -> dict[str, Any]:
     return item
 
 
-async def _handoff(name: str, app: Sanic, *args: str | None) -> Any:
-    """Call ``bot.handoff.<name>`` on the app's database; raises the refusal when it cannot."""
+async def _handoff(
+    call: Callable[..., Awaitable[Any]], app: Sanic, *args: str | None, **kwargs: Any
+) -> Any:
+    """``call`` (a :mod:`bot.handoff` step) on the app's database; raises the refusal when it
+    cannot."""
     try:
-        return await getattr(handoff, name)(app, database_url(app), *args)
+        return await call(app, database_url(app), *args, **kwargs)
     except LookupError:
         raise ApiError(404, "No complaint with that ticket.") from None
     except (ValueError, StoreError) as problem:
@@ -230,7 +236,7 @@ async def _handoff(name: str, app: Sanic, *args: str | None) -> Any:
 # --------------------------------------------------------------------------- API routes
 
 
-def _on_duty(url: str | None, agent_id: int) -> bool:
+def _on_duty(url: str, agent_id: int) -> bool:
     with session_scope(url) as session:
         agent = session.get(Agent, agent_id)
         return bool(agent.on_duty) if agent is not None else False
@@ -252,7 +258,7 @@ async def me(request: Request, principal: Principal) -> HTTPResponse:
     )
 
 
-def _set_duty(url: str | None, agent_id: int, value: bool) -> None:
+def _set_duty(url: str, agent_id: int, value: bool) -> None:
     with session_scope(url) as session:
         agent = session.get(Agent, agent_id)
         if agent is None:
@@ -268,7 +274,7 @@ async def duty(request: Request, principal: Principal) -> HTTPResponse:
     return response.json({"username": principal.username, "on_duty": body.on_duty})
 
 
-def _find_complaints(url: str | None, filters: ComplaintsQuery) -> list[dict[str, Any]]:
+def _find_complaints(url: str, filters: ComplaintsQuery) -> list[dict[str, Any]]:
     query = select(Complaint)
     if filters.sender_id:
         query = query.where(Complaint.sender_id == filters.sender_id)
@@ -292,7 +298,7 @@ async def complaints(request: Request, principal: Principal) -> HTTPResponse:
     return response.json(await run_db(_find_complaints, database_url(request.app), filters))
 
 
-def _queue(url: str | None) -> list[dict[str, Any]]:
+def _queue(url: str) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
     with session_scope(url) as session:
         rows = list(
@@ -341,7 +347,7 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
     return turns, None
 
 
-def _detail(url: str | None, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any], str]:
+def _detail(url: str, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any], str]:
     """(complaint, events, agent and held customer turns, sender id) of ``ticket``."""
     with session_scope(url) as session:
         complaint = _load(session, ticket)
@@ -402,7 +408,7 @@ def _load(session: Any, ticket: str) -> Complaint:
 @console_routes.route("/api/complaints/<ticket:str>/claim", methods=["POST"])
 @api()
 async def claim(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    await _handoff("take_over", request.app, ticket, principal.username)
+    await _handoff(handoff.take_over, request.app, ticket, principal.username)
     return response.json({"ticket": ticket, "claimed_by": principal.username})
 
 
@@ -410,18 +416,25 @@ async def claim(request: Request, principal: Principal, ticket: str) -> HTTPResp
 @api()
 async def reply(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ReplyRequest, json_body(request))
-    await _handoff("send_agent_message", request.app, ticket, principal.username, body.text)
+    await _handoff(
+        handoff.send_agent_message,
+        request.app,
+        ticket,
+        principal.username,
+        body.text,
+        retry_seconds=settings_of(request.app).db_retry_seconds,
+    )
     return response.json({"ticket": ticket, "sent": True})
 
 
 @console_routes.route("/api/complaints/<ticket:str>/hand-back", methods=["POST"])
 @api()
 async def hand_back(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    await _handoff("hand_back", request.app, ticket, principal.username)
+    await _handoff(handoff.hand_back, request.app, ticket, principal.username)
     return response.json({"ticket": ticket, "handed_back": True})
 
 
-def _add_note(url: str | None, ticket: str, actor: str, text: str) -> str:
+def _add_note(url: str, ticket: str, actor: str, text: str) -> str:
     with session_scope(url) as session:
         complaint = _load(session, ticket)
         append_event(session, complaint, "note", actor, {"text": text})
@@ -436,7 +449,7 @@ async def note(request: Request, principal: Principal, ticket: str) -> HTTPRespo
     return response.json({"ticket": noted, "noted": True}, status=201)
 
 
-def _reassign(url: str | None, ticket: str, actor: str, username: str) -> dict[str, Any]:
+def _reassign(url: str, ticket: str, actor: str, username: str) -> dict[str, Any]:
     with session_scope(url) as session:
         complaint = _load(session, ticket)
         target = get_agent(session, username)
@@ -467,7 +480,9 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
 @api()
 async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ResolveRequest, json_body(request))
-    moved = await _handoff("settle", request.app, ticket, "resolved", principal.actor, body.note)
+    moved = await _handoff(
+        handoff.settle, request.app, ticket, "resolved", principal.actor, body.note
+    )
     return response.json(moved)
 
 
@@ -475,7 +490,7 @@ async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPRe
 @api()
 async def close(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     return response.json(
-        await _handoff("settle", request.app, ticket, "closed", principal.actor, None)
+        await _handoff(handoff.settle, request.app, ticket, "closed", principal.actor, None)
     )
 
 
@@ -508,7 +523,11 @@ async def customer_erase(request: Request, principal: Principal, sender_id: str)
         erased = await run_db(records.erase, sender_id, principal.actor)
     else:
         receipt = await run_db(
-            erase_customer, sender_id, principal.actor, database_url(request.app)
+            erase_customer,
+            sender_id,
+            principal.actor,
+            database_url(request.app),
+            settings_of(request.app).secret_key,
         )
         erased = {**receipt.as_dict(), "total": receipt.total, "to_do": [DATABASE_ONLY]}
     if not erased["total"]:

@@ -117,11 +117,11 @@ class RestMessage(BaseModel):
 class ValidatingRestInput(RestInput):
     """Rasa's REST channel with validated payloads, handoff routing and rate limits."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._rate_limits: RateLimits | None = None
         #: The trusted back end's token (empty: a public channel).
-        self.token = settings.rest_token if settings is not None else ""
+        self.token = settings.rest_token
 
     @classmethod
     def name(cls) -> str:
@@ -135,8 +135,6 @@ class ValidatingRestInput(RestInput):
     @property
     def rate_limits(self) -> RateLimits:
         if self._rate_limits is None:
-            if self._settings is None:
-                raise RuntimeError("ValidatingRestInput needs settings or rate limits")
             self._rate_limits = RateLimits(self._settings)
         return self._rate_limits
 
@@ -180,7 +178,10 @@ class ValidatingRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
             sender, text, metadata = await self._check(request)
-            if await ComplaintSocketIOInput.held_by_person(sender, text):
+            settings = self._settings
+            if await ComplaintSocketIOInput.held_by_person(
+                sender, text, settings.database_url, settings.db_retry_seconds
+            ):
                 return response.json([])
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(

@@ -51,7 +51,7 @@ def staff_context(app: Sanic, settings: Settings) -> None:
     if getattr(app.ctx, "settings", None) is None:
         app.ctx.settings = settings
     if getattr(app.ctx, "console_database_url", None) is None:
-        app.ctx.console_database_url = settings.database_url or None
+        app.ctx.console_database_url = settings.database_url
     if getattr(app.ctx, "studio_project_dir", None) is None:
         app.ctx.studio_project_dir = settings.project_dir
 

@@ -225,8 +225,13 @@ async def evaluation_confusion(request: Request, principal: Principal) -> HTTPRe
 # --------------------------------------------------------------------------- review
 
 
-def _review_view(root: Path, url: str | None, include_done: bool) -> dict[str, Any]:
-    items = review.inbox(root, url, None, include_done)
+def _threshold(request: Request) -> float:
+    """The NLU confidence below which a message is reviewed (the settings')."""
+    return settings_of(request.app).escalation.nlu_confidence_threshold
+
+
+def _review_view(root: Path, url: str, threshold: float, include_done: bool) -> dict[str, Any]:
+    items = review.inbox(root, url, threshold, include_done)
     return {"items": items, "intents": review.known_intents(root)}
 
 
@@ -235,7 +240,7 @@ def _review_view(root: Path, url: str | None, include_done: bool) -> dict[str, A
 async def review_list(request: Request, principal: Principal) -> HTTPResponse:
     include_done = request.args.get("all") in ("1", "true", "yes")
     url = database_url(request.app)
-    view = await run_db(_review_view, _root(request), url, include_done)
+    view = await run_db(_review_view, _root(request), url, _threshold(request), include_done)
     return response.json(view, headers=_NO_STORE)
 
 
@@ -250,6 +255,7 @@ async def review_example(request: Request, principal: Principal, item_id: int) -
         body.intent,
         principal.username,
         database_url(request.app),
+        _threshold(request),
     )
     return response.json(done, status=201)
 
@@ -265,12 +271,15 @@ async def review_story(request: Request, principal: Principal, item_id: int) -> 
         principal.username,
         body.name,
         database_url(request.app),
+        _threshold(request),
     )
     return response.json(done, status=201)
 
 
-def _mark_done(root: Path, item_id: int, username: str, url: str | None) -> dict[str, Any]:
-    item = review.get_item(root, item_id, url)
+def _mark_done(
+    root: Path, item_id: int, username: str, url: str, threshold: float
+) -> dict[str, Any]:
+    item = review.get_item(root, item_id, url, threshold)
     done: dict[str, Any] = review.mark_done(root, item["id"], username, "done")
     return done
 
@@ -279,7 +288,10 @@ def _mark_done(root: Path, item_id: int, username: str, url: str | None) -> dict
 @studio_api
 async def review_done(request: Request, principal: Principal, item_id: int) -> HTTPResponse:
     url = database_url(request.app)
-    return response.json(await run_db(_mark_done, _root(request), item_id, principal.username, url))
+    done = await run_db(
+        _mark_done, _root(request), item_id, principal.username, url, _threshold(request)
+    )
+    return response.json(done)
 
 
 async def _correction(request: Request, principal: Principal) -> HTTPResponse:

@@ -15,6 +15,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import handoff, store
+from bot.settings import get_settings
 from bot.web.channel import ComplaintSocketIOInput
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -105,7 +106,7 @@ async def test_a_conversation_moves_from_bot_to_queue_to_agent_and_back(
     await handoff.take_over(app, database, ticket, "ana")
     assert handoff.holder(sender, database) == "agent:ana"
     assert await _paused(app, sender)
-    with store.session_scope() as session:
+    with store.session_scope(database) as session:
         row = store.get_by_ticket(session, ticket)
         assert row is not None
         assert (row.status, row.assigned_agent) == ("in_progress", "ana")
@@ -143,7 +144,7 @@ async def test_customer_messages_go_to_the_person_not_the_bot(
     app: Any, complaint: tuple[str, str], database: str
 ) -> None:
     ticket, sender = complaint
-    channel = ComplaintSocketIOInput(session_persistence=False)
+    channel = ComplaintSocketIOInput(settings=get_settings(), session_persistence=False)
     channel.sio = RecordingServer()  # type: ignore[assignment]
     received: list[UserMessage] = []
 
@@ -156,7 +157,7 @@ async def test_customer_messages_go_to_the_person_not_the_bot(
     await handoff.take_over(app, database, ticket, "ana")
     await channel.on_user_message(sender, {"message": "dijete je bolje, hvala"}, to_rasa)
     assert len(received) == 1  # with Ana: Rasa never sees it, even if its tracker un-pauses
-    with store.session_scope() as session:
+    with store.session_scope(database) as session:
         row = store.get_by_ticket(session, ticket)
         assert row is not None
         kept = [e.data for e in store.events_for(session, row) if e.kind == "message_customer"]

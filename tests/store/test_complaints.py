@@ -141,22 +141,15 @@ def test_invalid_url_is_a_store_error() -> None:
         get_engine("nosuchdialect://user:secret@host/db")
 
 
-def test_postgres_scheme_is_accepted_and_url_defaults_to_settings(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_postgres_scheme_is_accepted_and_the_url_is_always_given(tmp_path: Path) -> None:
     assert db.resolve_url(" postgres://u@h/d ") == "postgresql://u@h/d"
-    from bot.settings import get_settings
-
-    settings_url = f"sqlite:///{tmp_path / 'from-settings.db'}"
-    monkeypatch.setenv("DATABASE_URL", settings_url)
-    monkeypatch.setenv("BOT_SETTINGS_FILE", str(tmp_path / "absent.yml"))
-    get_settings.cache_clear()
+    url = f"sqlite:///{tmp_path / 'given.db'}"
     try:
-        assert db.resolve_url() == settings_url
-        assert get_engine() is get_engine(settings_url)
+        assert get_engine(url) is get_engine(f" {url} ")  # one engine per database
+        with pytest.raises(TypeError):
+            get_engine()  # type: ignore[call-arg]  # no hidden default from the settings
     finally:
         dispose_engines()
-        get_settings.cache_clear()
 
 
 def test_session_scope_commits_or_rolls_back(url: str) -> None:

@@ -38,6 +38,7 @@ from tests.project_copy import copy_project
 
 GONE = "erase-me-7f3a"
 KEPT = "keep-me-91b2"
+AUDIT_KEY = "erasure-test-key-" + "k" * 32
 GONE_DETAILS = ("gone.customer@example.com", "+385 91 777 8899", "Marta Erasable")
 KEPT_DETAILS = ("kept.customer@example.com", "Ivo Keepable")
 
@@ -131,7 +132,7 @@ async def test_export_then_erase_leaves_nothing_of_the_customer(
     assert stored_rows(KEPT, url)["complaints"] == 1
 
     with caplog.at_level(logging.INFO, logger="bot.audit"):
-        receipt = erase_customer(GONE, "agent:boss", url)
+        receipt = erase_customer(GONE, "agent:boss", url, AUDIT_KEY)
     assert receipt.rows["complaints"] == 2 and receipt.rows["complaint_events"] == 6
     assert receipt.rows["events"] == len(tables["events"])
     assert len(receipt.tickets) == 2
@@ -145,11 +146,11 @@ async def test_export_then_erase_leaves_nothing_of_the_customer(
 
     [record] = [r for r in caplog.records if r.name == "bot.audit"]
     audit = record.getMessage()
-    assert subject_digest(GONE) in audit and "agent:boss" in audit
+    assert subject_digest(GONE, AUDIT_KEY) in audit and "agent:boss" in audit
     for detail in (GONE, *GONE_DETAILS):
         assert detail not in audit
     # erasing again finds nothing
-    assert erase_customer(GONE, "agent:boss", url).total == 0
+    assert erase_customer(GONE, "agent:boss", url, AUDIT_KEY).total == 0
 
 
 async def test_the_cli_exports_and_erases_with_confirmation(

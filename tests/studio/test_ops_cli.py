@@ -20,6 +20,9 @@ from .test_ops_review import UNSURE, _log
 
 __all__ = ["seeded"]  # the fixture
 
+#: The settings' NLU confidence below which a message is reviewed.
+THRESHOLD = get_settings().escalation.nlu_confidence_threshold
+
 
 @pytest.fixture()
 def studio_env(project: Path, database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -45,14 +48,15 @@ async def test_review_and_review_add(
     assert main(["studio", "review-add", str(unsure["id"]), "complain_product_quality"]) == 0
     assert "complain_product_quality (hr)" in capsys.readouterr().out
     assert UNSURE in (studio_env / "data/nlu/hr.yml").read_text(encoding="utf-8")
-    assert unsure["id"] not in [item["id"] for item in review.inbox(studio_env, database)]
+    left = review.inbox(studio_env, database, THRESHOLD)
+    assert unsure["id"] not in [item["id"] for item in left]
 
     others = [item["id"] for item in items if item["id"] != unsure["id"]]
     assert main(["studio", "review-story", str(others[0]), "--name", "from the inbox"]) == 0
     assert "test story 'from the inbox'" in capsys.readouterr().out
     assert "from the inbox" in (studio_env / "tests/stories/test_hr.yml").read_text("utf-8")
     assert main(["studio", "review-done", str(others[1])]) == 0
-    assert review.inbox(studio_env, database) == []
+    assert review.inbox(studio_env, database, THRESHOLD) == []
     assert main(["studio", "review-done", "999999"]) == 1
 
 

@@ -15,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from ruamel.yaml import YAML
 
 from bot import store
+from bot.settings import get_settings
 from bot.studio import review
 from bot.studio.errors import StudioError
 from tests.web.test_console_api import Console
@@ -25,6 +26,9 @@ UNSURE = "paket mi je stigao poderan i mokar"
 FALLBACK = "qwe zxc asd"
 MISUNDERSTOOD = "a šta sad"
 SURE = "dobar dan"
+
+#: The settings' NLU confidence below which a message is reviewed.
+THRESHOLD = get_settings().escalation.nlu_confidence_threshold
 
 
 def _user(text: str, intent: str, confidence: float, at: float, code: str = "hr") -> UserUttered:
@@ -73,7 +77,7 @@ async def _log(database: str, project: Path) -> None:
 @pytest.fixture()
 async def logged(database: str, project: Path) -> list[dict[str, Any]]:
     await _log(database, project)
-    return review.inbox(project, database)
+    return review.inbox(project, database, THRESHOLD)
 
 
 def _by_text(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -94,7 +98,7 @@ async def test_inbox_lists_what_the_bot_did_not_understand(logged: list[dict[str
 async def test_a_threshold_of_zero_lists_only_fallbacks_and_misunderstandings(
     logged: list[dict[str, Any]], database: str, project: Path
 ) -> None:
-    items = _by_text(review.inbox(project, database, threshold=0.0))
+    items = _by_text(review.inbox(project, database, 0.0))
     assert UNSURE not in items and FALLBACK in items
 
 
@@ -102,7 +106,9 @@ async def test_a_logged_low_confidence_message_becomes_an_example(
     logged: list[dict[str, Any]], database: str, project: Path
 ) -> None:
     item = _by_text(logged)[UNSURE]
-    done = review.add_as_example(project, item["id"], "complain_product_quality", "tina", database)
+    done = review.add_as_example(
+        project, item["id"], "complain_product_quality", "tina", database, THRESHOLD
+    )
     assert done["intent"] == "complain_product_quality" and done["language"] == "hr"
     nlu = YAML(typ="safe").load((project / "data/nlu/hr.yml").read_text(encoding="utf-8"))
     examples = next(
@@ -110,10 +116,9 @@ async def test_a_logged_low_confidence_message_becomes_an_example(
         if entry.get("intent") == "complain_product_quality"
     )
     assert f"- {UNSURE}" in examples.splitlines()
-    assert UNSURE not in _by_text(review.inbox(project, database))  # handled
-    assert _by_text(review.inbox(project, database, include_done=True))[UNSURE]["done"]["by"] == (
-        "tina"
-    )
+    assert UNSURE not in _by_text(review.inbox(project, database, THRESHOLD))  # handled
+    everything = _by_text(review.inbox(project, database, THRESHOLD, include_done=True))
+    assert everything[UNSURE]["done"]["by"] == "tina"
 
 
 async def test_unknown_intents_and_items_are_refused(
@@ -122,10 +127,10 @@ async def test_unknown_intents_and_items_are_refused(
     item = _by_text(logged)[UNSURE]
     for intent in ("no_such_intent", "nlu_fallback", "", None, "<b>"):
         with pytest.raises(StudioError) as refused:
-            review.add_as_example(project, item["id"], intent, "tina", database)
+            review.add_as_example(project, item["id"], intent, "tina", database, THRESHOLD)
         assert refused.value.status == 422
     with pytest.raises(StudioError) as missing:
-        review.add_as_example(project, 10**9, "greet", "tina", database)
+        review.add_as_example(project, 10**9, "greet", "tina", database, THRESHOLD)
     assert missing.value.status == 404
     assert "no_such_intent" not in (project / "data/nlu/hr.yml").read_text(encoding="utf-8")
 
@@ -134,7 +139,9 @@ async def test_a_conversation_becomes_a_test_story(
     logged: list[dict[str, Any]], database: str, project: Path
 ) -> None:
     item = _by_text(logged)[UNSURE]
-    done = review.conversation_as_story(project, item["id"], "tina", "late parcel", database)
+    done = review.conversation_as_story(
+        project, item["id"], "tina", "late parcel", database, THRESHOLD
+    )
     assert done["steps"] == 3
     stories = YAML(typ="safe").load((project / "tests/stories/test_hr.yml").read_text("utf-8"))
     story = next(s for s in stories["stories"] if s["story"] == "late parcel")

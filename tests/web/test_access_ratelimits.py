@@ -99,7 +99,9 @@ def test_settings_read_rate_limits_from_the_environment() -> None:
 
 
 def _channel(**overrides: RateLimit) -> ComplaintSocketIOInput:
-    channel = ComplaintSocketIOInput(session_persistence=True, secret_key=KEY)
+    channel = ComplaintSocketIOInput(
+        settings=get_settings(), session_persistence=True, secret_key=KEY
+    )
     channel.sio = FakeServer()  # type: ignore[assignment]
     channel._rate_limits = limits(**overrides)
     return channel

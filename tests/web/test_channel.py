@@ -8,6 +8,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
+from bot.settings import get_settings, load_settings
 from bot.text.fold import to_cyrillic
 from bot.text.languages import languages
 from bot.web.channel import (
@@ -57,16 +58,12 @@ def test_malformed_session_ids_are_refused(value: object) -> None:
     assert not verify_session_id(value, KEY)
 
 
-def test_the_default_key_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import settings
-
-    monkeypatch.setenv("BOT_SECRET_KEY", KEY)
-    settings.get_settings.cache_clear()
-    try:
-        assert verify_session_id(issue_session_id(), KEY)
-        assert verify_session_id(issue_session_id(KEY))
-    finally:
-        settings.get_settings.cache_clear()
+def test_the_channel_signs_with_the_settings_key() -> None:
+    channel = ComplaintSocketIOInput(settings=load_settings({"BOT_SECRET_KEY": KEY}))
+    assert channel.secret_key == KEY
+    assert verify_session_id(issue_session_id(channel.secret_key), KEY)
+    given = ComplaintSocketIOInput(settings=load_settings({"BOT_SECRET_KEY": KEY}), secret_key="x")
+    assert given.secret_key == "x"
 
 
 # --------------------------------------------------------------------------- payloads
@@ -142,7 +139,9 @@ class FakeServer:
 
 @pytest.fixture()
 def channel() -> ComplaintSocketIOInput:
-    channel = ComplaintSocketIOInput(session_persistence=True, secret_key=KEY)
+    channel = ComplaintSocketIOInput(
+        settings=get_settings(), session_persistence=True, secret_key=KEY
+    )
     channel.sio = FakeServer()  # type: ignore[assignment]
     return channel
 
@@ -249,7 +248,9 @@ async def test_disconnect_forgets_the_socket(channel: ComplaintSocketIOInput) ->
 
 
 async def test_without_session_persistence_the_socket_is_the_sender() -> None:
-    channel = ComplaintSocketIOInput(session_persistence=False, secret_key=KEY)
+    channel = ComplaintSocketIOInput(
+        settings=get_settings(), session_persistence=False, secret_key=KEY
+    )
     channel.sio = FakeServer()  # type: ignore[assignment]
     collect = Collector()
     await channel.on_user_message("sid1", {"message": "hi"}, collect)
@@ -270,7 +271,9 @@ def test_from_credentials_reads_the_socketio_settings() -> None:
 
 
 def test_the_blueprint_serves_the_widget_files() -> None:
-    channel = ComplaintSocketIOInput(session_persistence=True, secret_key=KEY)
+    channel = ComplaintSocketIOInput(
+        settings=get_settings(), session_persistence=True, secret_key=KEY
+    )
     app = Sanic("widget_routes_test")
     app.blueprint(channel.blueprint(Collector()), url_prefix="/webhooks/socketio")
     paths = {route.path.strip("/") for route in app.router.routes}

@@ -136,7 +136,9 @@ async def console(
     )
     await store.save(tracker)
 
-    channel = ComplaintSocketIOInput(session_persistence=True, secret_key="k" * 40)
+    channel = ComplaintSocketIOInput(
+        settings=bot_settings.get_settings(), session_persistence=True, secret_key="k" * 40
+    )
     staff = StaffApp(bot_settings.get_settings())
     app = configure_app([channel, staff], enable_api=False, use_uvloop=False)
     app.ctx.console_database_url = sqlite_url

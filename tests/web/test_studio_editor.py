@@ -40,7 +40,9 @@ from bot.settings import get_settings
 from bot.web.channel import ComplaintSocketIOInput
 from bot.web.staff import StaffApp
 
-channel = ComplaintSocketIOInput(session_persistence=True, secret_key="s" * 40)
+channel = ComplaintSocketIOInput(
+    settings=get_settings(), session_persistence=True, secret_key="s" * 40
+)
 app = configure_app([channel, StaffApp(get_settings())], enable_api=False, use_uvloop=False)
 app.run(host="127.0.0.1", port=int(sys.argv[1]), workers=1, access_log=False)
 """

@@ -30,7 +30,9 @@ def _url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
-    return resolve_url(url or None)
+    if not url:
+        raise RuntimeError("no database URL: use `python -m bot db migrate`, or pass -x url=...")
+    return resolve_url(url)
 
 
 def _configure(connection: Connection) -> None:
