@@ -222,3 +222,39 @@ def test_croatian_complaint_by_keyboard_with_croatian_labels(browser: Any, stack
         expect(box).to_have_value("")
     finally:
         context.close()
+
+
+SHOP = "http://shop.example"  # a third-party site, served by the browser context itself
+
+
+def test_widget_works_embedded_on_another_origin(browser: Any, stack: Settings) -> None:
+    """The site owner's one <script type="module"> tag, on a page of another origin: the
+    module, its shared imports and the labels load with CORS, and the bot answers."""
+    from playwright.sync_api import expect
+
+    widget = f"http://{stack.host}:{stack.rasa_port}/widget/widget.js"
+    page_html = (
+        "<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>"
+        f'<script type="module" src="{widget}" data-title="Shop help" data-lang="sr-Latn" '
+        "async></script></body></html>"
+    )
+    context = browser.new_context(locale="en-US")
+    context.route(
+        f"{SHOP}/**", lambda route: route.fulfill(body=page_html, content_type="text/html")
+    )
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(f"{SHOP}/product")
+        page.get_by_role("button", name="Otvori razgovor").click()  # data-lang picked Latin
+        expect(page.get_by_role("dialog", name="Shop help")).to_be_visible()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        send(page, "My order ORD-48213 from last week still hasn't arrived")
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while not bot_texts(page) and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert bot_texts(page), "the bot did not answer on the other origin"
+        assert not [text for text in failures if "CORS" in text], failures
+    finally:
+        context.close()
