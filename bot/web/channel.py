@@ -49,6 +49,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -254,22 +255,34 @@ async def _static(name: str, cache: str = "no-cache") -> HTTPResponse:
     )
 
 
+def _public(request: Request) -> None:
+    """The widget files answer ``Access-Control-Allow-Origin: *`` themselves; this tells
+    sanic-cors (Rasa's ``--cors``) not to add a second, reflected origin, which browsers
+    refuse."""
+    setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+
+
 def add_widget_routes(app: Sanic) -> None:
     """Serve the widget's files and demo page under ``/widget/`` on ``app``."""
 
-    async def widget_js(_: Request) -> HTTPResponse:
+    async def widget_js(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("widget.js")
 
-    async def widget_css(_: Request) -> HTTPResponse:
+    async def widget_css(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("widget.css")
 
-    async def socketio_js(_: Request) -> HTTPResponse:
+    async def socketio_js(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("socket.io.js")
 
-    async def labels(_: Request) -> HTTPResponse:
+    async def labels(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("labels.json", cache="public, max-age=3600")
 
-    async def shared(_: Request, name: str) -> HTTPResponse:
+    async def shared(request: Request, name: str) -> HTTPResponse:
+        _public(request)
         data = await run_db(shared_module, name)
         if data is None:
             return response.json({"error": "No such widget file."}, 404, headers=_WIDGET_HEADERS)
