@@ -18,17 +18,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Front-end packages from package.json go to node_modules/ (git-ignored): the widget's socket.io
-# client for `make run`, plus rasa-webchat for the compatibility test. No lock file is written.
+# client for `make run`, plus rasa-webchat for the compatibility test and eslint for `make lint`.
+# No lock file is written.
 NPM_INSTALL := npm install --prefix "$(CURDIR)" --no-package-lock --no-audit --no-fund
 SOCKETIO_CLIENT := node_modules/socket.io-client/dist/socket.io.js
 RASA_WEBCHAT := node_modules/rasa-webchat/lib/index.js
+ESLINT := node_modules/.bin/eslint
 
 $(SOCKETIO_CLIENT): package.json
 	@if command -v npm >/dev/null; then $(NPM_INSTALL) --omit=dev && touch $@; else \
 		echo "warning: npm not found; the website widget needs node_modules/socket.io-client" >&2; \
 	fi
 
-$(RASA_WEBCHAT): package.json
+$(RASA_WEBCHAT) $(ESLINT): package.json
 	$(NPM_INSTALL) && touch $@
 
 setup: $(STAMP) $(SOCKETIO_CLIENT)
@@ -41,10 +43,11 @@ run: setup
 test: setup $(RASA_WEBCHAT) lint
 	$(BIN)/python -m pytest -q -rs
 
-lint: setup
+lint: setup $(ESLINT)
 	$(BIN)/ruff check bot actions tools tests
 	$(BIN)/mypy bot actions tools
 	$(BIN)/lint-imports
+	$(ESLINT) bot/web/static
 
 unit: setup
 	$(BIN)/python -m pytest -q -m "not slow"

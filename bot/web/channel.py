@@ -16,9 +16,11 @@ such as rasa-webchat keep working, with these differences:
   (:mod:`bot.web.ratelimit`), with a polite answer when a customer writes too fast;
 * message payloads are validated (not text, empty, longer than :data:`MAX_MESSAGE_LENGTH`) and
   refused with a polite bot message instead of an exception;
-* the blueprint also serves the widget: ``/widget/widget.js``, ``/widget/widget.css``,
-  ``/widget/socket.io.js`` (the socket.io client from ``node_modules``, installed by
-  ``make setup``) and a demo page ``/widget/demo`` (``templates/widget_demo.html``).
+* the blueprint also serves the widget: ``/widget/widget.js`` (an ES module),
+  ``/widget/shared/<name>.js`` (the modules it imports), ``/widget/labels.json``
+  (``i18n/widget.json``), ``/widget/widget.css``, ``/widget/socket.io.js`` (the socket.io
+  client from ``node_modules``, installed by ``make setup``) and a demo page ``/widget/demo``
+  (``templates/widget_demo.html``); the files say ``Access-Control-Allow-Origin: *``.
   The staff app (console, studio, sign-in, ``/api``) is a channel of its own:
   :class:`bot.web.staff.StaffApp`.
 
@@ -47,6 +49,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -58,6 +61,7 @@ from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
 from bot.text.languages import languages, load_texts
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
+from bot.web.shared_assets import JS_CONTENT_TYPE, WIDGET_LABELS, shared_module
 
 logger = logging.getLogger(__name__)
 
@@ -167,9 +171,17 @@ def parse_metadata(value: object) -> dict[str, Any]:
 # --------------------------------------------------------------------------- static widget
 
 _STATIC_FILES: dict[str, tuple[Path, str]] = {
-    "widget.js": (STATIC_DIR / "widget.js", "application/javascript; charset=utf-8"),
+    "widget.js": (STATIC_DIR / "widget.js", JS_CONTENT_TYPE),
     "widget.css": (STATIC_DIR / "widget.css", "text/css; charset=utf-8"),
-    "socket.io.js": (SOCKETIO_CLIENT, "application/javascript; charset=utf-8"),
+    "socket.io.js": (SOCKETIO_CLIENT, JS_CONTENT_TYPE),
+    "labels.json": (WIDGET_LABELS, "application/json; charset=utf-8"),
+}
+# The widget is an ES module on other sites' pages: browsers fetch modules (and the labels)
+# with CORS, so every widget file says any origin may read it.
+_WIDGET_HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Access-Control-Allow-Origin": "*",
 }
 
 
@@ -179,7 +191,8 @@ def _widget_src(request: Request) -> str:
 
 def _embed_snippet(request: Request) -> str:
     return (
-        f'<script src="{html.escape(_widget_src(request))}" data-title="Customer care" '
+        f'<script type="module" src="{html.escape(_widget_src(request))}" '
+        'data-title="Customer care" '
         'data-color="#0b5cad" async></script>'
     )
 
@@ -190,7 +203,7 @@ def _demo_page(src: str, snippet: str) -> str:
     return template.substitute(src=html.escape(src), snippet_text=html.escape(snippet))
 
 
-async def _static(name: str) -> HTTPResponse:
+async def _static(name: str, cache: str = "no-cache") -> HTTPResponse:
     path, content_type = _STATIC_FILES[name]
     data = await run_db(lambda: path.read_bytes() if path.is_file() else None)
     if data is None:
@@ -201,23 +214,42 @@ async def _static(name: str) -> HTTPResponse:
             content_type=content_type,
         )
     return response.raw(
-        data,
-        content_type=content_type,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+        data, content_type=content_type, headers={**_WIDGET_HEADERS, "Cache-Control": cache}
     )
+
+
+def _public(request: Request) -> None:
+    """The widget files answer ``Access-Control-Allow-Origin: *`` themselves; this tells
+    sanic-cors (Rasa's ``--cors``) not to add a second, reflected origin, which browsers
+    refuse."""
+    setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
 
 
 def add_widget_routes(app: Sanic) -> None:
     """Serve the widget's files and demo page under ``/widget/`` on ``app``."""
 
-    async def widget_js(_: Request) -> HTTPResponse:
+    async def widget_js(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("widget.js")
 
-    async def widget_css(_: Request) -> HTTPResponse:
+    async def widget_css(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("widget.css")
 
-    async def socketio_js(_: Request) -> HTTPResponse:
+    async def socketio_js(request: Request) -> HTTPResponse:
+        _public(request)
         return await _static("socket.io.js")
+
+    async def labels(request: Request) -> HTTPResponse:
+        _public(request)
+        return await _static("labels.json", cache="public, max-age=3600")
+
+    async def shared(request: Request, name: str) -> HTTPResponse:
+        _public(request)
+        data = await run_db(shared_module, name)
+        if data is None:
+            return response.json({"error": "No such widget file."}, 404, headers=_WIDGET_HEADERS)
+        return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_WIDGET_HEADERS)
 
     async def demo(request: Request) -> HTTPResponse:
         page = await run_db(_demo_page, _widget_src(request), _embed_snippet(request))
@@ -227,6 +259,10 @@ def add_widget_routes(app: Sanic) -> None:
     app.add_route(widget_css, "/widget/widget.css", methods=["GET"], name="complaint_widget_css")
     app.add_route(
         socketio_js, "/widget/socket.io.js", methods=["GET"], name="complaint_widget_socketio"
+    )
+    app.add_route(labels, "/widget/labels.json", methods=["GET"], name="complaint_widget_labels")
+    app.add_route(
+        shared, "/widget/shared/<name:str>", methods=["GET"], name="complaint_widget_shared"
     )
     app.add_route(demo, "/widget/demo", methods=["GET"], name="complaint_widget_demo")
 

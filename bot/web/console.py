@@ -58,6 +58,7 @@ from bot.web.auth import (
 )
 from bot.web.errors import ApiError
 from bot.web.forms import parse, query_of
+from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module
 
 logger = logging.getLogger(__name__)
 
@@ -582,6 +583,16 @@ async def console_asset(request: Request, name: str) -> HTTPResponse:
     if content_type is None or data is None:
         raise ApiError(404, "No such console file.")
     return response.raw(data, content_type=content_type, headers=_PAGE_HEADERS)
+
+
+@console_routes.route("/console/shared/<name:str>", methods=["GET"])
+async def console_shared(request: Request, name: str) -> HTTPResponse:
+    """The front end's shared ES modules (:mod:`bot.web.shared_assets`), to agents."""
+    await _console_refusal(request)
+    data = await run_db(shared_module, name)
+    if data is None:
+        raise ApiError(404, "No such console file.")
+    return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_PAGE_HEADERS)
 
 
 @console_routes.listener("after_server_start")

@@ -9,18 +9,21 @@ serves training, evaluation, review and analytics):
   in :data:`PAGES`; a signed-out visitor is sent to ``/console/login?next=/studio/<page>``, a
   signed-in non-trainer gets 403. ``/studio`` redirects to the first page.
 * **Assets.** ``GET /studio/static/<name>`` serves ``<name>`` from the same folder when it is
-  a ``.js``, ``.css``, ``.svg`` or ``.png`` file (no sub-folders), to trainers only.
+  a ``.js``, ``.css``, ``.svg`` or ``.png`` file (no sub-folders), to trainers only;
+  ``GET /studio/shared/<name>.js`` the front end's shared modules (``static/shared``:
+  ``dom.js``, ``api.js``), to trainers only.
 * **Page skeleton.** Each page's HTML has ``<body data-page="<page>">``, an empty
   ``<nav id="studio-nav"></nav>``, a ``<div id="studio-message" role="status"></div>`` and
-  loads ``/studio/static/studio.css``, ``/studio/static/studio.js`` and then its own script
-  (all with ``defer``; the CSP forbids inline scripts and styles). ``studio.js`` fills in the
-  navigation (:data:`PAGES` order, the current page marked) and exposes ``window.Studio``:
-  ``Studio.api(method, path, body?)`` (JSON fetch with the CSRF header; resolves to
-  ``{status, ok, data}``, never throws on HTTP errors), ``Studio.el(tag, attrs, ...children)``
-  (builds elements; children strings become text nodes, so nothing is parsed as HTML),
-  ``Studio.say(text, kind)`` (``kind`` "ok" | "error" | "info"; shows text in
-  ``#studio-message``), ``Studio.sayError(result)`` (the ``error`` and ``problems`` of a
-  refusal), ``Studio.ready`` (a promise of ``/studio/api/me``: username, role, csrf_token).
+  loads ``/studio/static/studio.css`` and its own script as an ES module
+  (``<script type="module">``; the CSP forbids inline scripts and styles). The page's module
+  imports ``./studio.js``, which fills in the navigation (:data:`PAGES` order, the current
+  page marked) and exports ``api(method, path, body?)`` (``../shared/api.js``: JSON fetch with
+  the CSRF header; resolves to the answer, throws an ``ApiError`` with the server's ``error``,
+  the ``status`` and the body as ``data``), ``el(tag, attrs, ...children)``
+  (``../shared/dom.js``: children strings become text nodes, so nothing is parsed as HTML),
+  ``say(text, kind)`` (``kind`` "ok" | "error" | "info"; shows text in ``#studio-message``),
+  ``sayError(error)`` (the ``error`` and ``problems`` of a refusal) and ``ready`` (a promise
+  of ``/studio/api/me``: username, role, csrf_token).
 * **JSON API.** Routes live under ``/studio/api/``. Decorate handlers with :func:`studio_api`:
   it checks the sign-in and the trainer role (401/403, CSRF on unsafe methods), turns a raised
   :class:`bot.studio.errors.StudioError` into ``{"error", "status", ...details}`` with its
@@ -61,6 +64,7 @@ from bot.web.auth import TRAINER_ROLES, Handler, Principal, json_body, principal
 from bot.web.console import _PAGE_HEADERS, api, read_file
 from bot.web.errors import ApiError
 from bot.web.forms import Model, parse
+from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module
 
 logger = logging.getLogger(__name__)
 
@@ -149,13 +153,27 @@ async def studio_page(request: Request, page: str) -> HTTPResponse:
     return response.raw(html, content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
 
 
-@studio_routes.route("/studio/static/<name:str>", methods=["GET"])
-async def studio_asset(request: Request, name: str) -> HTTPResponse:
+async def _asset_refusal(request: Request) -> None:
     principal = await principal_of(request)
     if principal is None:
         raise ApiError(401, "Sign in first.")
     if principal.role not in TRAINER_ROLES:
         raise ApiError(403, f"Your role ({principal.role}) may not use the trainer studio.")
+
+
+@studio_routes.route("/studio/shared/<name:str>", methods=["GET"])
+async def studio_shared(request: Request, name: str) -> HTTPResponse:
+    """The front end's shared ES modules (:mod:`bot.web.shared_assets`), to trainers."""
+    await _asset_refusal(request)
+    data = await run_db(shared_module, name)
+    if data is None:
+        raise ApiError(404, "No such studio file.")
+    return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_PAGE_HEADERS)
+
+
+@studio_routes.route("/studio/static/<name:str>", methods=["GET"])
+async def studio_asset(request: Request, name: str) -> HTTPResponse:
+    await _asset_refusal(request)
     path = STUDIO_DIR / name
     data = await run_db(read_file, path) if _ASSET_RE.fullmatch(name) else None
     if data is None:

@@ -58,7 +58,9 @@ async def test_trainer_signs_in_without_next_and_lands_in_the_studio(studio: Con
             assert 'data-page="intents"' in page
             assert "default-src 'self'" in res.headers["Content-Security-Policy"]
         async with http.get(f"{studio.base}/studio/static/studio.js") as res:
-            assert res.status == 200 and "window.Studio" in await res.text()
+            assert res.status == 200 and "export { say, sayError" in await res.text()
+        async with http.get(f"{studio.base}/studio/shared/dom.js") as res:
+            assert res.status == 200 and "export function el(" in await res.text()
         for bad in ("../auth.py", "nope.js", "studio.html", "%2e%2e%2fauth.py"):
             async with http.get(f"{studio.base}/studio/static/{bad}") as res:
                 assert res.status == 404, bad

@@ -64,6 +64,7 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     store.migrate(url)
     with store.session_scope(url) as session:
         store.create_agent(session, username="tina", password=PASSWORD, role="trainer")
+        store.create_agent(session, username="boss", password=PASSWORD, role="admin")
     env = {**os.environ, "DATABASE_URL": url, "BOT_PROJECT_DIR": str(project)}
     log = open(base / "server.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -253,5 +254,39 @@ def test_trainer_edits_examples_intents_responses_and_rules(
         _saved(page, "Saved")
         assert "utter_packaging_sorry" in (project / "data/stories.yml").read_text(encoding="utf-8")
         assert problems == []
+    finally:
+        page.close()
+
+
+def test_every_studio_page_and_the_console_run_their_modules(
+    browser: Any, studio_server: tuple[str, Path]
+) -> None:
+    """Each page's ES module and its imports (studio.js, /<app>/shared/*.js) load and run:
+    the navigation or the signed-in name appears and no script fails."""
+    from bot.web.studio import PAGES
+
+    address, _ = studio_server
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    failed: list[str] = []
+    page.on("response", lambda res: failed.append(res.url) if res.status >= 400 else None)
+    try:
+        page.goto(f"{address}/console/login")
+        page.fill("input[name=username]", "boss")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{address}/console")
+        page.locator("#me", has_text="(admin)").wait_for()
+        page.locator("#queue tbody tr").first.wait_for()
+        for name, title in PAGES:
+            page.goto(f"{address}/studio/{name}")
+            current = page.locator("#studio-nav a[aria-current=page]")
+            current.wait_for()
+            assert current.inner_text() == title
+            page.locator("#studio-nav .who", has_text="(admin)").wait_for()
+        assert problems == []
+        assert [url for url in failed if not url.endswith("/favicon.ico")] == []
     finally:
         page.close()

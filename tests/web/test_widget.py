@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +123,12 @@ def test_english_complaint_gets_a_highlighted_ticket_and_survives_a_reload(
     context = browser.new_context(locale="en-US", viewport={"width": 900, "height": 760})
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     try:
         page.goto(demo_url(stack))
         page.get_by_role("button", name="Open chat").click()
@@ -222,3 +229,58 @@ def test_croatian_complaint_by_keyboard_with_croatian_labels(browser: Any, stack
         expect(box).to_have_value("")
     finally:
         context.close()
+
+
+class _ShopPage(BaseHTTPRequestHandler):
+    """A third-party site's page: the site owner's one <script type="module"> tag."""
+
+    page = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(self.page)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+def test_widget_works_embedded_on_another_origin(browser: Any, stack: Settings) -> None:
+    """On a page of another origin (another port here, so Chromium's private-network rules
+    stay out of it), the module, its shared imports and the labels load with CORS, the
+    data attributes apply, and the bot answers."""
+    from playwright.sync_api import expect
+
+    widget = f"http://{stack.host}:{stack.rasa_port}/widget/widget.js"
+    _ShopPage.page = (
+        "<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>"
+        f'<script type="module" src="{widget}" data-title="Shop help" data-lang="sr-Latn" '
+        "async></script></body></html>"
+    ).encode()
+    shop = ThreadingHTTPServer(("127.0.0.1", 0), _ShopPage)
+    threading.Thread(target=shop.serve_forever, daemon=True).start()
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    try:
+        page.goto(f"http://127.0.0.1:{shop.server_address[1]}/product")
+        bubble = page.get_by_role("button", name="Otvori razgovor")  # data-lang: Latin labels
+        try:
+            bubble.click(timeout=20_000)
+        except Exception as error:
+            raise AssertionError(f"no widget on the other origin: {messages}") from error
+        expect(page.get_by_role("dialog", name="Shop help")).to_be_visible()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        send(page, "My order ORD-48213 from last week still hasn't arrived")
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while not bot_texts(page) and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert bot_texts(page), "the bot did not answer on the other origin"
+        assert not [text for text in messages if "CORS" in text], messages
+    finally:
+        context.close()
+        shop.shutdown()
+        shop.server_close()

@@ -1,113 +1,110 @@
 /* Evaluation: run cross-validation and the test stories in the background; show per-intent
  * precision, recall and F1, the confusion matrix and the failing test stories. */
-"use strict";
+import { api, el, say, sayError, ready } from "./studio.js";
 
-(function () {
-  const { api, el, say, sayError, ready } = window.Studio;
-  const $ = (id) => document.getElementById(id);
-  let polling = null;
+const $ = (id) => document.getElementById(id);
+let polling = null;
 
-  const fixed = (value) => (typeof value === "number" ? value.toFixed(3) : "–");
+const fixed = (value) => (typeof value === "number" ? value.toFixed(3) : "–");
 
-  function grade(f1) {
-    if (f1 >= 0.9) return "good";
-    if (f1 >= 0.7) return "fair";
-    return "poor";
+function grade(f1) {
+  if (f1 >= 0.9) return "good";
+  if (f1 >= 0.7) return "fair";
+  return "poor";
+}
+
+function showState(view) {
+  const job = view.running || (view.jobs && view.jobs[0]);
+  const state = $("evaluation-state");
+  $("evaluate").disabled = Boolean(view.running);
+  if (!job) {
+    state.textContent = "No evaluation has run in the studio yet.";
+    return;
   }
+  state.className = "job-state state-" + job.state;
+  const took = `${Math.round(job.elapsed_seconds)} s`;
+  if (job.state === "running") state.textContent = `Running… ${job.stage} (${took} so far)`;
+  else if (job.state === "succeeded") state.textContent = `Last evaluation finished in ${took}.`;
+  else state.textContent = `Last evaluation ${job.state}: ${job.error || ""}`;
+  const log = $("evaluation-log");
+  log.hidden = !(job.state !== "succeeded" && view.latest_log && view.latest_log.length);
+  log.textContent = (view.latest_log || []).join("\n");
+}
 
-  function showState(view) {
-    const job = view.running || (view.jobs && view.jobs[0]);
-    const state = $("evaluation-state");
-    $("evaluate").disabled = Boolean(view.running);
-    if (!job) {
-      state.textContent = "No evaluation has run in the studio yet.";
-      return;
-    }
-    state.className = "job-state state-" + job.state;
-    const took = `${Math.round(job.elapsed_seconds)} s`;
-    if (job.state === "running") state.textContent = `Running… ${job.stage} (${took} so far)`;
-    else if (job.state === "succeeded") state.textContent = `Last evaluation finished in ${took}.`;
-    else state.textContent = `Last evaluation ${job.state}: ${job.error || ""}`;
-    const log = $("evaluation-log");
-    log.hidden = !(job.state !== "succeeded" && view.latest_log && view.latest_log.length);
-    log.textContent = (view.latest_log || []).join("\n");
+function showResults(summary) {
+  if (!summary) {
+    $("results").hidden = true;
+    return;
   }
-
-  function showResults(summary) {
-    if (!summary) {
-      $("results").hidden = true;
-      return;
-    }
-    $("results").hidden = false;
-    $("results-meta").textContent =
-      `Finished ${summary.finished_at.replace("T", " ")}; ${summary.examples} examples, ` +
-      `${summary.folds} folds; test stories run with ${summary.model}.`;
-    $("languages").tBodies[0].replaceChildren(
-      ...summary.languages.map((row) =>
-        el(
-          "tr",
-          {},
-          el("td", {}, row.group),
-          el("td", {}, String(row.examples)),
-          el("td", {}, fixed(row.macro_f1)),
-          el("td", {}, fixed(row.accuracy)),
-          el("td", {}, fixed(row.category_accuracy))
-        )
+  $("results").hidden = false;
+  $("results-meta").textContent =
+    `Finished ${summary.finished_at.replace("T", " ")}; ${summary.examples} examples, ` +
+    `${summary.folds} folds; test stories run with ${summary.model}.`;
+  $("languages").tBodies[0].replaceChildren(
+    ...summary.languages.map((row) =>
+      el(
+        "tr",
+        {},
+        el("td", {}, row.group),
+        el("td", {}, String(row.examples)),
+        el("td", {}, fixed(row.macro_f1)),
+        el("td", {}, fixed(row.accuracy)),
+        el("td", {}, fixed(row.category_accuracy))
       )
-    );
-    const intents = Object.entries(summary.intents).sort((a, b) => a[1].f1 - b[1].f1);
-    $("intents").tBodies[0].replaceChildren(
-      ...intents.map(([name, row]) =>
-        el(
-          "tr",
-          { "data-intent": name },
-          el("td", {}, name),
-          el("td", {}, fixed(row.precision)),
-          el("td", {}, fixed(row.recall)),
-          el("td", {}, el("span", { class: "badge " + grade(row.f1) }, fixed(row.f1))),
-          el("td", {}, String(row.support))
-        )
+    )
+  );
+  const intents = Object.entries(summary.intents).sort((a, b) => a[1].f1 - b[1].f1);
+  $("intents").tBodies[0].replaceChildren(
+    ...intents.map(([name, row]) =>
+      el(
+        "tr",
+        { "data-intent": name },
+        el("td", {}, name),
+        el("td", {}, fixed(row.precision)),
+        el("td", {}, fixed(row.recall)),
+        el("td", {}, el("span", { class: "badge " + grade(row.f1) }, fixed(row.f1))),
+        el("td", {}, String(row.support))
       )
-    );
-    $("confusion").src = `/studio/api/evaluation/latest/confusion.png?job=${encodeURIComponent(summary.job)}`;
-    const stories = summary.stories;
-    const total = stories.total === null || stories.total === undefined ? "?" : stories.total;
-    $("stories-summary").textContent =
-      stories.failed_count === 0
-        ? `All ${total} test stories pass.`
-        : `${stories.failed_count} of ${total} test stories fail:`;
-    $("failed-stories").replaceChildren(
-      ...stories.failed.map((story) =>
-        el("div", { class: "story-failure" }, el("h4", {}, story.name), el("pre", {}, story.yaml))
-      )
-    );
-  }
+    )
+  );
+  $("confusion").src = `/studio/api/evaluation/latest/confusion.png?job=${encodeURIComponent(summary.job)}`;
+  const stories = summary.stories;
+  const total = stories.total === null || stories.total === undefined ? "?" : stories.total;
+  $("stories-summary").textContent =
+    stories.failed_count === 0
+      ? `All ${total} test stories pass.`
+      : `${stories.failed_count} of ${total} test stories fail:`;
+  $("failed-stories").replaceChildren(
+    ...stories.failed.map((story) =>
+      el("div", { class: "story-failure" }, el("h4", {}, story.name), el("pre", {}, story.yaml))
+    )
+  );
+}
 
-  async function refresh() {
-    const result = await api("GET", "/studio/api/evaluation");
-    if (!result.ok) return sayError(result);
-    showState(result.data);
-    showResults(result.data.latest);
-    if (result.data.running && !polling) polling = setInterval(refresh, 3000);
-    if (!result.data.running && polling) {
-      clearInterval(polling);
-      polling = null;
-      const last = result.data.jobs[0];
-      if (last && last.state === "succeeded") say("The evaluation finished.", "ok");
-      else if (last) say(`The evaluation ${last.state}: ${last.error || ""}`, "error");
-    }
+async function refresh() {
+  const data = await api("GET", "/studio/api/evaluation").catch(sayError);
+  if (data === undefined) return;
+  showState(data);
+  showResults(data.latest);
+  if (data.running && !polling) polling = setInterval(refresh, 3000);
+  if (!data.running && polling) {
+    clearInterval(polling);
+    polling = null;
+    const last = data.jobs[0];
+    if (last && last.state === "succeeded") say("The evaluation finished.", "ok");
+    else if (last) say(`The evaluation ${last.state}: ${last.error || ""}`, "error");
   }
+}
 
-  async function evaluate() {
-    const folds = Number($("folds").value);
-    const result = await api("POST", "/studio/api/evaluation", { folds });
-    if (!result.ok) return sayError(result);
-    say("The evaluation is running in the background; the bot keeps answering.", "info");
-    refresh();
-  }
+async function evaluate() {
+  const folds = Number($("folds").value);
+  const data = await api("POST", "/studio/api/evaluation", { folds }).catch(sayError);
+  if (data === undefined) return;
+  say("The evaluation is running in the background; the bot keeps answering.", "info");
+  refresh();
+}
 
-  ready.then(() => {
-    $("evaluate").addEventListener("click", evaluate);
-    refresh();
-  });
-})();
+ready.then(() => {
+  $("evaluate").addEventListener("click", evaluate);
+  refresh();
+});

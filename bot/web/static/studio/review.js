@@ -1,107 +1,104 @@
 /* Review inbox: real messages the bot was unsure about; add one as an example of the right
  * intent, or keep the whole conversation as a test story. Everything is rendered as text. */
-"use strict";
+import { api, el, say, sayError, ready } from "./studio.js";
 
-(function () {
-  const { api, el, say, sayError, ready } = window.Studio;
-  const $ = (id) => document.getElementById(id);
+const $ = (id) => document.getElementById(id);
 
-  const WHY = {
-    low_confidence: "unsure",
-    fallback: "fell back",
-    not_understood: "not understood",
-    corrected: "corrected by an agent",
-  };
+const WHY = {
+  low_confidence: "unsure",
+  fallback: "fell back",
+  not_understood: "not understood",
+  corrected: "corrected by an agent",
+};
 
-  function intentPicker(item, intents) {
-    const chosen = item.corrected_intent || item.intent;
-    return el(
-      "select",
-      { "aria-label": `Right intent for: ${item.text}`, class: "intent" },
-      el("option", { value: "" }, "choose…"),
-      intents.map((name) => {
-        const option = el("option", { value: name }, name);
-        if (name === chosen) option.selected = true;
-        return option;
-      })
-    );
-  }
+function intentPicker(item, intents) {
+  const chosen = item.corrected_intent || item.intent;
+  return el(
+    "select",
+    { "aria-label": `Right intent for: ${item.text}`, class: "intent" },
+    el("option", { value: "" }, "choose…"),
+    intents.map((name) => {
+      const option = el("option", { value: name }, name);
+      if (name === chosen) option.selected = true;
+      return option;
+    })
+  );
+}
 
-  async function act(path, body, done) {
-    const result = await api("POST", path, body);
-    if (!result.ok) return sayError(result);
-    say(done(result.data), "ok");
-    load();
-  }
+async function act(path, body, done) {
+  const data = await api("POST", path, body).catch(sayError);
+  if (data === undefined) return;
+  say(done(data), "ok");
+  load();
+}
 
-  function row(item, intents) {
-    const picker = intentPicker(item, intents);
-    const confidence =
-      typeof item.confidence === "number" ? ` (${Math.round(item.confidence * 100)} %)` : "";
-    const asExample = el(
-      "button",
-      {
-        type: "button",
-        class: "primary",
-        onclick: () => {
-          if (!picker.value) return say("Choose the right intent first.", "error");
-          act(`/studio/api/review/${item.id}/example`, { intent: picker.value }, (data) =>
-            `Added as an example of ${data.intent} (${data.language}). Train to teach the bot.`
-          );
-        },
+function row(item, intents) {
+  const picker = intentPicker(item, intents);
+  const confidence =
+    typeof item.confidence === "number" ? ` (${Math.round(item.confidence * 100)} %)` : "";
+  const asExample = el(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      onclick: () => {
+        if (!picker.value) return say("Choose the right intent first.", "error");
+        act(`/studio/api/review/${item.id}/example`, { intent: picker.value }, (data) =>
+          `Added as an example of ${data.intent} (${data.language}). Train to teach the bot.`
+        );
       },
-      "Add as example"
-    );
-    const asStory = el(
-      "button",
-      {
-        type: "button",
-        onclick: () =>
-          act(`/studio/api/review/${item.id}/story`, {}, (data) =>
-            `The conversation is now the test story "${data.story}" (${data.steps} steps).`
-          ),
-      },
-      "Make a test story"
-    );
-    const dismiss = el(
-      "button",
-      {
-        type: "button",
-        onclick: () => act(`/studio/api/review/${item.id}/done`, {}, () => "Marked as handled."),
-      },
-      "Handled"
-    );
-    return el(
-      "tr",
-      { "data-item": String(item.id), class: item.done ? "done" : "" },
-      el("td", { class: "text" }, item.text),
-      el("td", {}, item.reasons.map((reason) => el("span", { class: "badge reason" }, WHY[reason] || reason))),
-      el("td", {}, (item.intent || "–") + confidence),
-      el("td", {}, item.data_language),
-      el("td", {}, (item.at || "").slice(0, 16).replace("T", " ")),
-      el("td", {}, picker),
-      el(
-        "td",
-        {},
-        item.done
-          ? el("span", { class: "muted" }, `${item.done.action} by ${item.done.by}`)
-          : el("div", { class: "actions" }, asExample, asStory, dismiss)
-      )
-    );
-  }
+    },
+    "Add as example"
+  );
+  const asStory = el(
+    "button",
+    {
+      type: "button",
+      onclick: () =>
+        act(`/studio/api/review/${item.id}/story`, {}, (data) =>
+          `The conversation is now the test story "${data.story}" (${data.steps} steps).`
+        ),
+    },
+    "Make a test story"
+  );
+  const dismiss = el(
+    "button",
+    {
+      type: "button",
+      onclick: () => act(`/studio/api/review/${item.id}/done`, {}, () => "Marked as handled."),
+    },
+    "Handled"
+  );
+  return el(
+    "tr",
+    { "data-item": String(item.id), class: item.done ? "done" : "" },
+    el("td", { class: "text" }, item.text),
+    el("td", {}, item.reasons.map((reason) => el("span", { class: "badge reason" }, WHY[reason] || reason))),
+    el("td", {}, (item.intent || "–") + confidence),
+    el("td", {}, item.data_language),
+    el("td", {}, (item.at || "").slice(0, 16).replace("T", " ")),
+    el("td", {}, picker),
+    el(
+      "td",
+      {},
+      item.done
+        ? el("span", { class: "muted" }, `${item.done.action} by ${item.done.by}`)
+        : el("div", { class: "actions" }, asExample, asStory, dismiss)
+    )
+  );
+}
 
-  async function load() {
-    const all = $("show-done").checked ? "?all=1" : "";
-    const result = await api("GET", "/studio/api/review" + all);
-    if (!result.ok) return sayError(result);
-    const { items, intents } = result.data;
-    $("count").textContent = items.length === 1 ? "1 message" : `${items.length} messages`;
-    $("inbox").tBodies[0].replaceChildren(...items.map((item) => row(item, intents)));
-  }
+async function load() {
+  const all = $("show-done").checked ? "?all=1" : "";
+  const data = await api("GET", "/studio/api/review" + all).catch(sayError);
+  if (data === undefined) return;
+  const { items, intents } = data;
+  $("count").textContent = items.length === 1 ? "1 message" : `${items.length} messages`;
+  $("inbox").tBodies[0].replaceChildren(...items.map((item) => row(item, intents)));
+}
 
-  ready.then(() => {
-    $("reload").addEventListener("click", load);
-    $("show-done").addEventListener("change", load);
-    load();
-  });
-})();
+ready.then(() => {
+  $("reload").addEventListener("click", load);
+  $("show-done").addEventListener("change", load);
+  load();
+});
