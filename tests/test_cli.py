@@ -274,3 +274,36 @@ def test_python_dash_m_bot(url: str, seeded: list[str], tmp_path: Path) -> None:
     items = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item["ticket"] for item in items] == seeded[::-1]
     assert all(set(item) == set(COMPLAINT_KEYS) for item in items)
+
+
+def test_an_account_is_deactivated_signed_out_and_reopened(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.store import authenticate, create_agent
+    from bot.web.auth import _principal_sync, issue_token
+
+    migrate(url)
+    with session_scope(url) as session:
+        agent_id = create_agent(
+            session, username="ana", password="correct horse battery", role="agent"
+        ).id
+    session_token, _, _ = issue_token(url, agent_id, "session")
+    api_token, _, _ = issue_token(url, agent_id, "api")
+    assert main(["--database-url", url, "agents", "revoke-tokens", "ana", "--kind", "api"]) == 0
+    assert "1 session(s) and token(s) of ana revoked" in capsys.readouterr().out
+    assert _principal_sync(url, f"Bearer {api_token}", None) is None
+    assert _principal_sync(url, "", session_token) is not None
+
+    assert main(["--database-url", url, "agents", "deactivate", "ana"]) == 0
+    assert "1 session(s) and token(s) revoked" in capsys.readouterr().out
+    assert _principal_sync(url, "", session_token) is None
+    with session_scope(url) as session:
+        assert authenticate(session, "ana", "correct horse battery") is None
+    assert main(["--database-url", url, "agents", "list"]) == 0
+    assert "deactivated" in capsys.readouterr().out
+
+    assert main(["--database-url", url, "agents", "activate", "ana"]) == 0
+    with session_scope(url) as session:
+        assert authenticate(session, "ana", "correct horse battery") is not None
+    assert main(["--database-url", url, "agents", "deactivate", "nobody"]) == 1
+    assert "no account named 'nobody'" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -14,15 +15,20 @@ from bot.cli.registry import PROG, CliError, arg, command, format_table
 from bot.store import (
     STATUSES,
     Agent,
+    Session,
+    StoreError,
+    activate_agent,
     complaint_to_dict,
     create_agent,
     current_revision,
+    deactivate_agent,
     event_to_dict,
     events_for,
     get_by_ticket,
     head_revision,
     list_complaints,
     migrate,
+    revoke_tokens,
     session_scope,
 )
 
@@ -215,10 +221,63 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
     _require_schema(args.settings.database_url)
     with session_scope(args.settings.database_url) as session:
         rows = [
-            [a.username, a.display_name, a.role, "on duty" if a.on_duty else "off duty"]
+            [
+                a.username,
+                a.display_name,
+                a.role,
+                "on duty" if a.on_duty else "off duty",
+                "active" if a.active else "deactivated",
+            ]
             for a in session.query(Agent).order_by(Agent.username)
         ]
-    print(format_table(rows, ("username", "name", "role", "duty")))
+    print(format_table(rows, ("username", "name", "role", "duty", "account")))
+    return 0
+
+
+def _account_change(args: argparse.Namespace, change: Callable[[Session], object]) -> object:
+    """``change(session)`` on the account database; a missing account is the user's error."""
+    _require_schema(args.settings.database_url)
+    try:
+        with session_scope(args.settings.database_url) as session:
+            return change(session)
+    except StoreError as problem:
+        raise CliError(str(problem)) from None
+
+
+@command(
+    "agents",
+    "deactivate",
+    help="close a staff account: no sign-in, off duty, every session and API token revoked",
+    arguments=(arg("username"),),
+)
+def cmd_agents_deactivate(args: argparse.Namespace) -> int:
+    revoked = _account_change(args, lambda session: deactivate_agent(session, args.username))
+    print(f"deactivated {args.username}; {revoked} session(s) and token(s) revoked")
+    return 0
+
+
+@command("agents", "activate", help="reopen a deactivated staff account",
+         arguments=(arg("username"),))  # fmt: skip
+def cmd_agents_activate(args: argparse.Namespace) -> int:
+    _account_change(args, lambda session: activate_agent(session, args.username))
+    print(f"activated {args.username}")
+    return 0
+
+
+@command(
+    "agents",
+    "revoke-tokens",
+    help="sign a staff account out everywhere: revoke its sessions and API tokens",
+    arguments=(
+        arg("username"),
+        arg("--kind", choices=("session", "api"), help="only console sessions or API tokens"),
+    ),
+)
+def cmd_agents_revoke_tokens(args: argparse.Namespace) -> int:
+    revoked = _account_change(
+        args, lambda session: revoke_tokens(session, args.username, args.kind)
+    )
+    print(f"{revoked} session(s) and token(s) of {args.username} revoked")
     return 0
 
 

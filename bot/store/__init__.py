@@ -6,12 +6,15 @@ Importing this package connects to nothing; engines are created on first use.
 from sqlalchemy.orm import Session
 
 from bot.store.agents import (
+    activate_agent,
     agents_on_duty,
     authenticate,
     count_on_duty,
     create_agent,
+    deactivate_agent,
     get_agent,
     mark_seen,
+    revoke_tokens,
     set_on_duty,
 )
 from bot.store.complaints import (
@@ -78,6 +81,7 @@ __all__ = [
     "ComplaintEvent",
     "Session",
     "StoreError",
+    "activate_agent",
     "add_description",
     "agents_on_duty",
     "append_event",
@@ -88,6 +92,7 @@ __all__ = [
     "create_agent",
     "create_complaint",
     "current_revision",
+    "deactivate_agent",
     "dispose_engines",
     "escalate",
     "event_to_dict",
@@ -106,6 +111,7 @@ __all__ = [
     "migrate",
     "normalize_ticket",
     "read_scope",
+    "revoke_tokens",
     "session_scope",
     "set_details",
     "set_on_duty",

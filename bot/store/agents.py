@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from bot.store.db import StoreError, session_scope
-from bot.store.tables import ROLES, Agent, utcnow
+from bot.store.tables import ROLES, Agent, StaffToken, utcnow
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_CHARS = 10
@@ -72,6 +72,38 @@ def authenticate(session: Session, username: object, password: object) -> Agent 
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = _hasher.hash(password)
     return agent
+
+
+def _existing(session: Session, username: object) -> Agent:
+    agent = get_agent(session, username)
+    if agent is None:
+        raise StoreError(f"no account named {username!r}")
+    return agent
+
+
+def revoke_tokens(session: Session, username: object, kind: str | None = None) -> int:
+    """Delete the account's console sessions and API tokens (only ``kind`` when given): each
+    is refused from its next request on. Returns how many."""
+    agent = _existing(session, username)
+    query = session.query(StaffToken).filter(StaffToken.agent_id == agent.id)
+    if kind is not None:
+        query = query.filter(StaffToken.kind == kind)
+    return int(query.delete(synchronize_session=False))
+
+
+def deactivate_agent(session: Session, username: object) -> int:
+    """Close an account: it can no longer sign in, goes off duty, and every session and token
+    it holds is revoked (returns how many). Its conversations go back to the queue once the
+    presence sweep misses its console. The row stays, for the complaints' history."""
+    agent = _existing(session, username)
+    agent.active = False
+    agent.on_duty = False
+    return revoke_tokens(session, username)
+
+
+def activate_agent(session: Session, username: object) -> None:
+    """Reopen a closed account (it signs in again with its password)."""
+    _existing(session, username).active = True
 
 
 def set_on_duty(session: Session, agent: Agent, on_duty: bool, now: datetime | None = None) -> None:

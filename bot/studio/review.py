@@ -17,6 +17,8 @@ Done marks live in ``<project>/var/studio/review.json``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable
@@ -34,6 +36,7 @@ from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
 from bot.studio.stories import add_test_story
 from bot.studio.training_examples import add_example
+from bot.text.entities import extract_entities
 from bot.text.languages import languages
 
 REASONS: tuple[str, ...] = ("low_confidence", "fallback", "not_understood", "corrected")
@@ -196,6 +199,24 @@ def inbox(
     chosen = [item for item in items.values() if include_done or not item["done"]]
     chosen.sort(key=lambda item: item["id"], reverse=True)
     return chosen[:MAX_ITEMS]
+
+
+#: What a trainer sees in place of a customer's contact details.
+_CONTACT_MASKS = {"email": "[e-mail]", "phone": "[phone]"}
+
+
+def for_trainers(item: dict[str, Any], secret_key: str) -> dict[str, Any]:
+    """``item`` as a trainer sees it: the customer's e-mail addresses and phone numbers masked,
+    the sender id replaced by a keyed pseudonym. Trainers need the words to teach the bot, not
+    who wrote them; admins, who handle customer data, see the item as it is."""
+    text = str(item.get("text") or "")
+    spans = [s for s in extract_entities(text) if s.entity in _CONTACT_MASKS]
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + _CONTACT_MASKS[span.entity] + text[span.end :]
+    digest = hmac.new(
+        secret_key.encode(), b"review:" + str(item.get("sender_id")).encode(), hashlib.sha256
+    ).hexdigest()[:12]
+    return {**item, "text": text, "sender_id": f"conversation-{digest}"}
 
 
 def get_item(root: Path, item_id: object, database_url: str, threshold: float) -> dict[str, Any]:

@@ -28,13 +28,16 @@ from bot.store import (
     ACTIVE_STATUSES,
     STATUSES,
     Complaint,
+    activate_agent,
     append_event,
     complaint_to_dict,
+    deactivate_agent,
     event_to_dict,
     events_for,
     get_agent,
     get_by_ticket,
     mark_seen,
+    revoke_tokens,
     session_scope,
     set_on_duty,
 )
@@ -54,6 +57,7 @@ from bot.web.auth import (
     database_url,
     json_body,
     principal_of,
+    revoke_token,
     settings_of,
 )
 from bot.web.errors import ApiError
@@ -534,6 +538,48 @@ async def customer_erase(request: Request, principal: Principal, sender_id: str)
     if not erased["total"]:
         raise ApiError(404, "Nothing is stored about that customer.")
     return response.json(erased)
+
+
+def _account_change(url: str, username: str, change: str) -> dict[str, Any]:
+    with session_scope(url) as session:
+        if change == "deactivate":
+            return {"username": username, "active": False,
+                    "revoked": deactivate_agent(session, username)}  # fmt: skip
+        if change == "activate":
+            activate_agent(session, username)
+            return {"username": username, "active": True, "revoked": 0}
+        return {"username": username, "revoked": revoke_tokens(session, username)}
+
+
+_ACCOUNT_CHANGES = ("deactivate", "activate", "revoke-tokens")
+
+
+@console_routes.route("/api/agents/<username:str>/<change:str>", methods=["POST"])
+@api(roles=("admin",))
+async def account_change(
+    request: Request, principal: Principal, username: str, change: str
+) -> HTTPResponse:
+    """An admin closes or reopens a staff account, or signs it out everywhere."""
+    if change not in _ACCOUNT_CHANGES:
+        raise ApiError(404, f"Use one of: {', '.join(_ACCOUNT_CHANGES)}.")
+    if change == "deactivate" and username.strip().lower() == principal.username:
+        raise ApiError(409, "You cannot deactivate your own account.")
+    try:
+        done = await run_db(_account_change, database_url(request.app), username, change)
+    except StoreError as problem:
+        raise ApiError(404, str(problem)) from None
+    return response.json(done)
+
+
+@console_routes.route("/api/tokens/current", methods=["DELETE"])
+@api()
+async def revoke_current_token(request: Request, principal: Principal) -> HTTPResponse:
+    """Revoke the API token this request carries (a script signing itself out)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if principal.via != "api" or scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(400, "Send the API token to revoke as 'Authorization: Bearer <token>'.")
+    await run_db(revoke_token, database_url(request.app), token.strip())
+    return response.empty(status=204)
 
 
 # --------------------------------------------------------------------------- console pages

@@ -180,3 +180,47 @@ async def test_an_agent_correction_shows_in_the_inbox(studio: Console, database:
             assert res.status == 200
         async with http.get(f"{studio.base}/studio/api/review") as res:
             assert SURE not in _by_text((await res.json())["items"])
+
+
+def test_trainers_see_the_words_but_not_who_wrote_them_or_their_contacts() -> None:
+    item = {
+        "id": 7,
+        "sender_id": "widget-abc",
+        "text": "Pišite na ana.horvat@example.com ili zovite +385 91 234 5678, paket kasni",
+    }
+    seen = review.for_trainers(item, "k" * 40)
+    assert seen["text"] == "Pišite na [e-mail] ili zovite [phone], paket kasni"
+    assert seen["sender_id"].startswith("conversation-") and "widget-abc" not in str(seen)
+    assert review.for_trainers(item, "k" * 40)["sender_id"] == seen["sender_id"]  # stable
+    assert review.for_trainers(item, "x" * 40)["sender_id"] != seen["sender_id"]  # keyed
+    assert item["text"].startswith("Pišite na ana.horvat")  # the stored item is unchanged
+
+
+async def test_the_review_inbox_masks_contacts_for_trainers_not_admins(
+    studio: Console, database: str
+) -> None:
+    project = studio.app.ctx.studio_project_dir
+    contact = "vratite novac na ivo@example.com"
+    domain = Domain.load(str(project / "domain.yml"))
+    tracker_store = SQLTrackerStore(domain, dialect="sqlite", db=database.removeprefix("sqlite:///"))
+    await tracker_store.save(
+        DialogueStateTracker.from_events(
+            "sender-contact",
+            [
+                ActionExecuted("action_listen", timestamp=3000),
+                _user(contact, "nlu_fallback", 0.2, 3001),
+                ActionExecuted("action_not_understood", timestamp=3002),
+            ],
+        )
+    )
+    studio.app.ctx.console_database_url = database
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for name in ("tina", "boss"):
+        async with studio.client() as http:
+            await sign_in(studio, http, name)
+            async with http.get(f"{studio.base}/studio/api/review") as res:
+                assert res.status == 200
+                seen[name] = (await res.json())["items"]
+    assert [i["text"] for i in seen["tina"]] == ["vratite novac na [e-mail]"]
+    assert seen["tina"][0]["sender_id"] != "sender-contact"
+    assert [(i["text"], i["sender_id"]) for i in seen["boss"]] == [(contact, "sender-contact")]

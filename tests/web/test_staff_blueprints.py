@@ -196,3 +196,36 @@ async def test_an_admins_erasure_reaches_the_outbox_when_the_rasa_glue_provides_
     assert not kept.exists() and other.exists()
     _, again = await app.asgi_client.delete(f"/api/customers/{SENDER}", headers=headers)
     assert again.status == 404
+
+
+async def test_an_admin_closes_an_account_and_a_script_revokes_its_own_token(
+    staff: tuple[Sanic, dict[str, str]],
+) -> None:
+    app, _ = staff
+    boss, ana = await _bearer(app, "boss"), await _bearer(app, "ana")
+    _, refused = await app.asgi_client.post("/api/agents/boss/deactivate", headers=ana)
+    assert refused.status == 403  # agents cannot
+    _, own = await app.asgi_client.post("/api/agents/boss/deactivate", headers=boss)
+    assert own.status == 409
+    for path in ("/api/agents/nobody/deactivate", "/api/agents/ana/delete"):
+        _, missing = await app.asgi_client.post(path, headers=boss)
+        assert missing.status == 404
+    _, closed = await app.asgi_client.post("/api/agents/ana/deactivate", headers=boss)
+    assert closed.status == 200 and closed.json == {
+        "username": "ana", "active": False, "revoked": 1
+    }
+    _, gone = await app.asgi_client.get("/api/me", headers=ana)
+    assert gone.status == 401
+    _, again = await app.asgi_client.post(
+        "/api/tokens", json={"username": "ana", "password": PASSWORD}
+    )
+    assert again.status == 401
+    _, reopened = await app.asgi_client.post("/api/agents/ana/activate", headers=boss)
+    assert reopened.status == 200
+    ana = await _bearer(app, "ana")
+    _, revoked = await app.asgi_client.delete("/api/tokens/current", headers=ana)
+    assert revoked.status == 204
+    _, after = await app.asgi_client.get("/api/me", headers=ana)
+    assert after.status == 401
+    _, boss_still = await app.asgi_client.get("/api/me", headers=boss)
+    assert boss_still.status == 200
