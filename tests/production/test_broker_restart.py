@@ -28,7 +28,7 @@ from sqlalchemy import func, select, text
 from bot import store
 from bot.cli.main import main
 from bot.runner import PROJECT_ROOT, VAR_DIR, child_env, start_servers, stop
-from bot.settings import load_settings
+from bot.settings import get_settings, load_settings
 from bot.store.tables import ConversationEvent
 from tests.conftest import require_service
 from tests.test_smoke import say
@@ -118,8 +118,10 @@ def test_events_stored_equal_events_consumed_across_a_rasa_restart(
     assert consumer.returncode == 0
     # the events published while the consumer was stopping are still queued: drain them
     monkeypatch.setenv("DATABASE_URL", audit_url)
+    get_settings.cache_clear()  # the command line reads this test's environment
     assert main(["--database-url", audit_url, "events", "consume", "--drain",
                  "--idle-seconds", "3"]) == 0
+    get_settings.cache_clear()  # later tests read their own environment
     assert queue_depth(RABBITMQ_URL, queue, delete=True) == 0  # every event acknowledged
     delete_exchange(RABBITMQ_URL, exchange)
     stored = _per_sender(
