@@ -30,8 +30,10 @@ $(SOCKETIO_CLIENT): package.json
 		echo "warning: npm not found; the website widget needs node_modules/socket.io-client" >&2; \
 	fi
 
+# The full install also brings the widget's client: marked fresh, so that `make run` after
+# `make test` does not reinstall with --omit=dev, which would prune the test packages.
 $(RASA_WEBCHAT) $(ESLINT): package.json
-	$(NPM_INSTALL) && touch $@
+	$(NPM_INSTALL) && touch $@ && touch -c $(SOCKETIO_CLIENT)
 
 setup: $(STAMP) $(SOCKETIO_CLIENT)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue.turn import Turn, category_from_intent, clean_text, first_entities
 from bot.policy import anger_score
@@ -16,6 +19,7 @@ from bot.settings import Settings, get_settings
 from bot.store.retry import retry_db
 
 T = TypeVar("T")
+DomainDict = dict[str, Any]
 
 
 async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -89,3 +93,24 @@ def customer_transcript(tracker: Tracker) -> str:
         if event.get("event") == "user" and event.get("text")
     ]
     return "\n".join(line for line in lines if line)
+
+
+class TurnAction(Action, ABC):
+    """An action that works on the latest turn: subclasses name themselves with
+    ``action_name`` and implement :meth:`act` (abstract, so rasa_sdk registers only them)."""
+
+    action_name: ClassVar[str]
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await self.act(turn_from_tracker(tracker), settings(), tracker, dispatcher)
+
+    @abstractmethod
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> list[EventType]:
+        """The events of this action for ``turn``."""

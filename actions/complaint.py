@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    DomainDict,
+    TurnAction,
     customer_transcript,
     in_thread,
     message_time,
     origin_key,
     settings,
-    turn_from_tracker,
 )
 from bot import handoff
-from bot.dialogue import service
+from bot.dialogue import receipt, service
 from bot.dialogue.deadlines import format_deadline
-from bot.dialogue.decision import decide
+from bot.dialogue.decision import decide, wish_opens_complaint
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
 from bot.policy import classify_resolution
+from bot.settings import Settings
 from bot.text.problems import complaint_signals, detect_problem
-
-DomainDict = dict[str, Any]
-
 
 #: note_outcome values (domain.yml, data/rules.yml): what action_note_details did.
 NOTE_OPENED = "opened"
@@ -34,6 +31,14 @@ NOTE_OPENED = "opened"
 NOTE_REGISTERED = "registered"
 NOTE_ADDED = "added"
 NOTE_NO_COMPLAINT = "no_complaint"
+#: The steps whose response gives the customer the ticket (data/rules.yml).
+RECEIPT_STEPS = (
+    service.STEP_LOGGED,
+    service.STEP_LOGGED_NO_CONTACT,
+    service.STEP_HAND_OFF,
+    service.STEP_QUEUED,
+    service.STEP_QUEUED_NO_CONTACT,
+)
 
 
 def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
@@ -50,24 +55,30 @@ def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
     ]
 
 
-class ActionRegisterComplaint(Action):
+async def escalate(
+    turn: Turn, config: Settings, reasons: tuple[str, ...], tracker: Tracker
+) -> ComplaintView:
+    """The conversation's complaint (opened if need be) escalated for ``reasons``."""
+    return await in_thread(
+        service.escalate, turn, config, reasons, customer_transcript(tracker), origin_key(tracker)
+    )
+
+
+class ActionRegisterComplaint(TurnAction):
     """Logs the complaint the customer just described and decides whether it needs a person.
 
     A new complaint resets the answers of an earlier one in the same conversation, so the
     bot asks "what can we do for you?" again.
     """
 
-    def name(self) -> str:
-        return "action_register_complaint"
+    action_name = "action_register_complaint"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        turn = turn_from_tracker(tracker)
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        config = settings()
         view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
         outcome = NOTE_REGISTERED
         if not continuing or not view.desired_resolution:
@@ -105,21 +116,18 @@ def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:
     return SlotSet("problem", problem)
 
 
-class ActionComplaintNextStep(Action):
+class ActionComplaintNextStep(TurnAction):
     """Stores the answers so far, re-assesses escalation, and sets ``complaint_step``.
 
     The rules in data/rules.yml turn the step into the next question, the ticket
     confirmation, or the hand-over.
     """
 
-    def name(self) -> str:
-        return "action_complaint_next_step"
+    action_name = "action_complaint_next_step"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        turn = turn_from_tracker(tracker)
-        config = settings()
         view = await in_thread(
             service.record_answers,
             turn,
@@ -144,60 +152,49 @@ class ActionComplaintNextStep(Action):
             contact=tracker.get_slot("contact"),
             live_agent=live_agent,
         )
+        if step in RECEIPT_STEPS:
+            # Where the law asks for it (rs), the register number and the law's deadlines come
+            # with the ticket, once per complaint.
+            said = await in_thread(
+                receipt.receipt_once, view.ticket, turn.language, turn.script, config
+            )
+            if said is not None:
+                dispatcher.utter_message(text=said)
         return [*complaint_slots(view, turn), SlotSet("complaint_step", step)]
 
 
-class ActionEscalate(Action):
+class ActionEscalate(TurnAction):
     """The customer asked for a person or became abusive: record why, from the message."""
 
-    def name(self) -> str:
-        return "action_escalate"
+    action_name = "action_escalate"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        turn = turn_from_tracker(tracker)
         reason = "human_request" if turn.intent == "request_human" else "anger"
-        view = await in_thread(
-            service.escalate,
-            turn,
-            settings(),
-            (reason,),
-            customer_transcript(tracker),
-            origin_key(tracker),
-        )
+        view = await escalate(turn, config, (reason,), tracker)
         return complaint_slots(view, turn)
 
 
-class ActionNotUnderstood(Action):
+class ActionNotUnderstood(TurnAction):
     """Counts misunderstandings in a row; the configured number of them escalates.
 
     A misunderstood message that still shows a reason for a person (a legal threat, a health
     hazard, anger) escalates at once.
     """
 
-    def name(self) -> str:
-        return "action_not_understood"
+    action_name = "action_not_understood"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
         failed = int(tracker.get_slot("failed_understandings") or 0) + 1
-        config = settings()
-        turn = turn_from_tracker(tracker)
         reasons = service.urgent_reasons(turn, config)
         if failed >= config.escalation.max_failed_understandings:
             reasons = (*reasons, "not_understood")
         if not reasons:
             return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
-        view = await in_thread(
-            service.escalate,
-            turn,
-            config,
-            reasons,
-            customer_transcript(tracker),
-            origin_key(tracker),
-        )
+        view = await escalate(turn, config, reasons, tracker)
         return [
             *complaint_slots(view, turn),
             SlotSet("failed_understandings", 0),
@@ -228,7 +225,7 @@ class ActionHandOff(Action):
         return [ConversationPaused()]
 
 
-class ActionNoteDetails(Action):
+class ActionNoteDetails(TurnAction):
     """Adds an order number, contact or wish given outside a question to the complaint.
 
     Without a complaint in this conversation, a wish ("refund me now", "pošaljite mi novi")
@@ -237,14 +234,11 @@ class ActionNoteDetails(Action):
     something to a complaint that does not exist.
     """
 
-    def name(self) -> str:
-        return "action_note_details"
+    action_name = "action_note_details"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        turn = turn_from_tracker(tracker)
-        config = settings()
         resolution = turn.text if turn.intent == "state_resolution" else None
         answers = {
             "desired_resolution_text": resolution,
@@ -259,7 +253,9 @@ class ActionNoteDetails(Action):
             turn.intent,
             turn.intent_ranking,
             config.category_slugs,
-            demand_is_complaint=turn.intent == "state_resolution",
+            demand_is_complaint=wish_opens_complaint(
+                turn.text, turn.intent, turn.intent_confidence
+            ),
         )
         if not decision.is_complaint:
             return [SlotSet("note_outcome", NOTE_NO_COMPLAINT)]

@@ -1,4 +1,4 @@
-"""The one-question forms: what we can do, the order number, and a contact.
+"""The one-question forms: what we can do, the order number, a contact, and a one-time code.
 
 Each question is asked explicitly by a rule (so the script is visible in the stories); the
 ``action_ask_*`` actions only repeat it when the form has to ask again, e.g. after an
@@ -7,19 +7,18 @@ interruption or an answer that could not be used.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import in_thread, origin_key, settings, turn_from_tracker
+from actions.common import DomainDict, in_thread, origin_key, settings, turn_from_tracker
 from bot.dialogue import service
 from bot.dialogue.service import NOT_GIVEN
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, clean_text, first_entities
 from bot.policy import classify_resolution
-
-DomainDict = dict[str, Any]
 
 #: Intents that mean "I don't have it / I'd rather not say".
 _DECLINING_INTENTS = ("deny",)
@@ -61,10 +60,14 @@ def question_pending(tracker: Tracker, response: str) -> bool:
     return False
 
 
-class _AskAgain(Action):
-    """Asks the form's question unless a rule has just asked it."""
+class _AskAgain(Action, ABC):
+    """Asks the form's question unless a rule has just asked it (abstract: rasa_sdk registers
+    only the subclasses, each with its ``response``)."""
 
-    response = ""
+    @property
+    @abstractmethod
+    def response(self) -> str:
+        """The question: ``utter_ask_<slot>``."""
 
     def name(self) -> str:
         return "action_ask_" + self.response.removeprefix("utter_ask_")
@@ -87,6 +90,10 @@ class ActionAskOrderRef(_AskAgain):
 
 class ActionAskContact(_AskAgain):
     response = "utter_ask_contact"
+
+
+class ActionAskStatusCode(_AskAgain):
+    response = "utter_ask_status_code"
 
 
 class ValidateResolutionForm(FormValidationAction):
@@ -171,3 +178,23 @@ class ValidateContactForm(FormValidationAction):
             and (event.get("metadata") or {}).get("utter_action") == "utter_ask_contact"
         )
         return {"contact": NOT_GIVEN if asked_before >= 2 else None}
+
+
+class ValidateStatusCodeForm(FormValidationAction):
+    """Takes what looks like a typed code (four or more digits: a typo counts as an attempt);
+    anything else ("no code", a question) ends the form without using an attempt, and more of
+    the complaint told instead is added to the conversation's follow-up."""
+
+    def name(self) -> str:
+        return "validate_status_code_form"
+
+    async def validate_status_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = clean_text(value)
+        if sum(ch.isdigit() for ch in text) >= 4 and len(text) <= 64:
+            return {"status_code": text}
+        if (_latest_intent(tracker) or "").startswith(COMPLAINT_INTENT_PREFIX):
+            # More of the story instead of a code: kept on the follow-up, never lost.
+            await ValidateResolutionForm._add_description(tracker)
+        return {"status_code": NOT_GIVEN}

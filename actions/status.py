@@ -1,43 +1,66 @@
-"""The answer to "what is the status of my complaint?"."""
+"""The answer to "what is the status of my complaint?", and the one-time code that proves a
+customer's e-mail address when they ask from another conversation."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import customer_transcript, in_thread, origin_key, settings, turn_from_tracker
+from actions.common import TurnAction, customer_transcript, in_thread, origin_key
 from bot.dialogue import service
+from bot.dialogue.customers import code_sender
 from bot.dialogue.deadlines import format_deadline
+from bot.dialogue.service import StatusAnswer
+from bot.dialogue.turn import Turn
+from bot.settings import Settings
 
-DomainDict = dict[str, Any]
 
-
-class ActionComplaintStatus(Action):
+class ActionComplaintStatus(TurnAction):
     """Finds the complaint by the ticket, order number or contact given, or this conversation's
     own; a chase that finds nothing is recorded and goes to a person (never a dead end)."""
 
-    def name(self) -> str:
-        return "action_complaint_status"
+    action_name = "action_complaint_status"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        turn = turn_from_tracker(tracker)
-        config = settings()
         answer = await in_thread(
-            service.status_for, turn, config, customer_transcript(tracker), origin_key(tracker)
+            service.status_for,
+            turn,
+            config,
+            customer_transcript(tracker),
+            origin_key(tracker),
+            code_sender(config),
         )
-        events: list[EventType] = [
-            SlotSet("status_lookup", answer.lookup),
-            SlotSet("status_ticket", answer.ticket),
-            SlotSet("status_value", answer.status),
-        ]
-        if answer.lookup == "chase_recorded":
+        events = _answer_events(answer, turn, config)
+        if answer.lookup in ("chase_recorded", "verify"):
             events.append(SlotSet("complaint_ticket", answer.ticket))
-        if answer.due_at is not None:
-            due = format_deadline(answer.due_at, turn.language, turn.script, config.timezone)
-            events.append(SlotSet("due_text", due))
         return events
+
+
+def _answer_events(answer: StatusAnswer, turn: Turn, config: Settings) -> list[EventType]:
+    events: list[EventType] = [
+        SlotSet("status_lookup", answer.lookup),
+        SlotSet("status_ticket", answer.ticket),
+        SlotSet("status_value", answer.status),
+    ]
+    if answer.due_at is not None:
+        due = format_deadline(answer.due_at, turn.language, turn.script, config.timezone)
+        events.append(SlotSet("due_text", due))
+    return events
+
+
+class ActionCheckStatusCode(TurnAction):
+    """Checks the one-time code typed after a status question from another conversation:
+    the status after the right code; otherwise this conversation's own follow-up."""
+
+    action_name = "action_check_status_code"
+
+    async def act(
+        self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> list[EventType]:
+        typed = tracker.get_slot("status_code")
+        answer = await in_thread(service.check_code_for, turn, config, typed)
+        # The slot is emptied so that a wrong code can be typed again.
+        return [*_answer_events(answer, turn, config), SlotSet("status_code", None)]

@@ -13,8 +13,16 @@ profiled, what was changed"):
 * :func:`resolve_event_type` for ``Event.resolve_by_type``;
 * :class:`bot.ops.fallback.Fallback` for ``RemoteAction.run`` (the action-server fallback);
 * :func:`configure_app` for ``rasa.core.run.configure_app``: Rasa's Sanic app gets the outbox
-  replay (:mod:`bot.ops.replay`) as a background task, started and stopped with the server;
-* :func:`bot.logmask.install`: personal data masked in every log record of the process.
+  replay (:mod:`bot.ops.replay`), the mail sender (:mod:`bot.ops.mailer`) and the commitment
+  sweep (:mod:`bot.ops.commitment_sweep`) as background tasks, started and stopped with the
+  server;
+* :func:`bot.logmask.install`: personal data masked in every log record of the process;
+* :func:`states_for_tracker_history` for ``Domain.states_for_tracker_history``: the dialogue
+  states replayed once per event instead of once per prediction (:mod:`bot.ops.states`);
+* :class:`bot.ops.graph_runner.SequentialGraphRunner` for the ``DaskGraphRunner`` that
+  ``rasa.core.processor`` loads models with: the prediction graph run in order without dask;
+* :func:`bot.ops.rule_keys.possible_keys` for ``RulePolicy._get_possible_keys``: each rule
+  parsed and reversed once, not once per check.
 """
 
 from __future__ import annotations
@@ -24,18 +32,25 @@ import sqlite3
 from typing import Any
 
 import rasa
+import rasa.core.processor
 import rasa.core.run
 import rasa.core.tracker_store
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
-from bot.ops import erasure, replay
+from bot.ops import commitment_sweep, erasure, mailer, replay
 from bot.ops.fallback import Fallback
+from bot.ops.graph_runner import SequentialGraphRunner
+from bot.ops.rule_keys import possible_keys
+from bot.ops.states import StatesMemo
 from bot.settings import Settings
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
 
@@ -111,6 +126,10 @@ def tracker_engine_kwargs(url: Any) -> dict[str, Any]:
 
 #: Rasa's own ``RemoteAction.run`` (the call to the action server), kept before any patch.
 RASA_REMOTE_ACTION_RUN = RemoteAction.run
+#: Rasa's own ``Domain.states_for_tracker_history``, kept before :func:`install` replaces it.
+RASA_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history
+#: Rasa's own rule lookup (for tests and A/B pairs).
+RASA_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 _rasa_resolve_by_type = Event.resolve_by_type
 _event_types: dict[str, type[Event]] = {}
 
@@ -151,6 +170,22 @@ def with_listeners(listeners: list[tuple[Any, str]]) -> Any:
     return configure_app
 
 
+#: The replays of the trackers being predicted on in this process (see :mod:`bot.ops.states`).
+STATES = StatesMemo()
+
+
+def states_for_tracker_history(
+    self: Domain,
+    tracker: DialogueStateTracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: dict[str, Any] | None = None,
+) -> list[dict[str, dict[str, Any]]]:
+    """``Domain.states_for_tracker_history``, replaying only the events added since the last
+    call on the same tracker."""
+    return STATES.states(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+
+
 def check_rasa_version(version: str | None = None) -> None:
     """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
     found = rasa.__version__ if version is None else version
@@ -178,6 +213,9 @@ def install(settings: Settings) -> None:
     RemoteAction._validate_action_result = _validate
     rasa.core.tracker_store.create_engine_kwargs = tracker_engine_kwargs
     Event.resolve_by_type = staticmethod(resolve_event_type)
+    Domain.states_for_tracker_history = states_for_tracker_history
+    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
+    RulePolicy._get_possible_keys = possible_keys
     outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,
@@ -185,7 +223,12 @@ def install(settings: Settings) -> None:
         outbox=outbox,
     )
     rasa.core.run.configure_app = with_listeners(
-        [*replay.listeners(settings, outbox), *erasure.listeners(settings)]
+        [
+            *replay.listeners(settings, outbox),
+            *erasure.listeners(settings),
+            *commitment_sweep.listeners(settings),
+            *mailer.listeners(settings),
+        ]
     )
 
     async def _run(

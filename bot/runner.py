@@ -21,7 +21,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
-from bot.ops.endpoints import production_endpoints, rasa_api_args
+from bot.ops.endpoints import production_endpoints, rasa_api_args, tracker_store
 from bot.rasa_process import child_env, rasa_command
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import get_engine, migrate
@@ -32,7 +32,7 @@ VAR_DIR = PROJECT_ROOT / "var"
 
 
 def tracker_store_config(database_url: str) -> dict[str, object]:
-    """Rasa's SQL tracker store settings for the same database as the complaint store."""
+    """Rasa's SQL tracker store keys for the same database as the complaint store."""
     url = make_url(database_url)
     config: dict[str, object] = {"type": "SQL", "dialect": url.get_backend_name()}
     if url.get_backend_name() == "sqlite":
@@ -76,8 +76,9 @@ def write_endpoints(settings: Settings, target: Path = VAR_DIR / "endpoints.yml"
     }
     if settings.actions_token:
         endpoints["action_endpoint"]["headers"] = dict(ACTIONS_TOKEN_HEADER)
-    endpoints["tracker_store"] = tracker_store_config(settings.database_url)
-    endpoints.update(production_endpoints(settings, endpoints["tracker_store"]))
+    connection = tracker_store_config(settings.database_url)
+    endpoints["tracker_store"] = tracker_store(settings, connection)
+    endpoints.update(production_endpoints(settings))
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT

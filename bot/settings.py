@@ -9,7 +9,14 @@
   production: ``REDIS_URL``, ``RABBITMQ_URL``, ``BOT_RASA_AUTH_TOKEN``, ``BOT_RASA_JWT_SECRET``,
   ``BOT_EVENT_QUEUE``, ``BOT_EVENT_EXCHANGE``, ``BOT_EVENT_RETENTION_DAYS``,
   ``BOT_ACTION_ENDPOINT_URL``, ``BOT_AGENT_DISCONNECT_SECONDS``, ``BOT_DB_RETRY_SECONDS``,
-  ``BOT_ACTIONS_HOST``, ``BOT_ACTIONS_TOKEN``, ``BOT_REST_TOKEN``, ``BOT_REST_PUBLIC``.
+  ``BOT_TRACKER_CACHE_SIZE``,
+  ``BOT_ACTIONS_HOST``, ``BOT_ACTIONS_TOKEN``, ``BOT_REST_TOKEN``, ``BOT_REST_PUBLIC``;
+  customers: ``BOT_PHONE_REGION``, ``BOT_VERIFICATION_CODE_MINUTES``,
+  ``BOT_VERIFICATION_MAX_ATTEMPTS``;
+  commitments: ``BOT_COMMITMENT_REMINDER_MINUTES``, ``BOT_COMMITMENT_SWEEP_SECONDS``,
+  ``BOT_TEAM_EMAIL``, ``BOT_SUPERVISOR_EMAIL`` (``staff_emails:`` only in bot.yml);
+  e-mail: ``SMTP_URL``, ``MAIL_FROM``, ``MAIL_REPLY_TO``, ``MAIL_INBOUND_SECRET``,
+  ``MAIL_MAX_ATTEMPTS``, ``MAIL_FIRST_RETRY_SECONDS``.
 
 Nothing here connects to anything; :func:`get_settings` only parses.
 """
@@ -17,8 +24,10 @@ Nothing here connects to anything; :func:`get_settings` only parses.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +79,12 @@ RATE_LIMIT_DEFAULTS: dict[str, RateLimit] = {
     "login_ip": RateLimit(20, 300),
     #: per username from one address: strangers elsewhere cannot lock an agent out
     "login_user": RateLimit(10, 300),
+    #: the mail provider's webhooks, per address: a provider posts from a few addresses
+    "mail_inbound_ip": RateLimit(300, 60),
+    "mail_bounce_ip": RateLimit(300, 60),
+    #: the satisfaction page of the resolution e-mail's link, per address and per link
+    "rating_ip": RateLimit(30, 60),
+    "rating_token": RateLimit(10, 60),
 }
 
 
@@ -167,9 +182,10 @@ class Settings:
     #: Where Rasa calls the actions (default: the action server on ``actions_port``), e.g. an
     #: nginx upstream in front of several action servers.
     action_endpoint_url: str = ""
-    #: Run the custom actions inside the Rasa server process instead of calling the action
-    #: server over HTTP (see :mod:`bot.ops.inprocess`).
-    actions_in_process: bool = False
+    #: Where the custom actions run: in the Rasa server process (the default, ``BOT_ACTIONS=
+    #: inprocess``, see :mod:`bot.ops.inprocess`), or on the separate action server over HTTP
+    #: (``BOT_ACTIONS=server``: actions deployed and restarted on their own, or scaled apart).
+    actions_in_process: bool = True
     #: Rasa server worker processes (Sanic workers, Rasa's ``SANIC_WORKERS``). More than one
     #: needs ``redis_url``: the lock store and socket.io delivery must span the workers.
     rasa_workers: int = 1
@@ -178,6 +194,9 @@ class Settings:
     agent_disconnect_seconds: int = 60
     #: How long database work is retried while the database is unreachable.
     db_retry_seconds: int = 20
+    #: Conversations whose stored session each Rasa process remembers, so a message reads and
+    #: writes only the new events (:class:`bot.ops.stores.CachingSQLTrackerStore`); 0: none.
+    tracker_cache_size: int = 1000
     #: Working files: the SQLite database, logs, caches, the outbox (``BOT_VAR_DIR``).
     var_dir: Path = PROJECT_ROOT / "var"
     #: Trained Rasa models (``BOT_MODELS_DIR``).
@@ -188,6 +207,40 @@ class Settings:
     outbox_max_attempts: int = 12
     #: The first pause before an outbox file is tried again; it doubles (up to an hour).
     outbox_first_retry_seconds: int = 10
+    #: The country whose national phone numbers customers type (``091 234 5678``), so that
+    #: contacts become E.164 keys that recognise a customer (``BOT_PHONE_REGION``, ISO code).
+    phone_region: str = "HR"
+    #: A one-time code that proves a customer's e-mail address expires after this long...
+    verification_code_minutes: int = 15
+    #: ...and allows this many attempts.
+    verification_max_attempts: int = 5
+    #: How long before a commitment's due time its owner is reminded (console and e-mail).
+    commitment_reminder_minutes: int = 60
+    #: How often the Rasa server sweeps the commitments (reminders, missed ones).
+    commitment_sweep_seconds: int = 60
+    #: A customer's e-mail reply to a complaint resolved or closed at most this many days ago
+    #: reopens it; a later one starts a new complaint linked to it (0: always a new one).
+    reopen_within_days: int = 30
+    #: Where commitment e-mails go: the team's address (reminders of the team's commitments,
+    #: such as the bot's "we will answer by ..."), the supervisors' (missed commitments), and
+    #: each agent's by username (``staff_emails:`` in bot.yml); empty: console only.
+    team_email: str = ""
+    supervisor_email: str = ""
+    staff_emails: dict[str, str] = field(default_factory=dict)
+    #: The mail server for replies and notices (:mod:`bot.ops.mailer`):
+    #: ``smtp://host:25`` (plain), ``smtp+starttls://user:pass@host:587`` (STARTTLS) or
+    #: ``smtps://user:pass@host:465`` (TLS from the start). Empty: mail is queued, not sent.
+    smtp_url: str = ""
+    #: The ``From`` of every mail, e.g. ``Support <support@example.com>``.
+    mail_from: str = ""
+    #: Where customers' replies go (the address the inbound webhook receives), if not From.
+    mail_reply_to: str = ""
+    #: Shared secret the mail provider sends to the inbound webhook (``/api/mail/inbound``).
+    mail_inbound_secret: str = ""
+    #: Attempts at one mail before it is given up (recorded on the complaint).
+    mail_max_attempts: int = 10
+    #: The first pause before a mail is tried again; it doubles (up to an hour).
+    mail_first_retry_seconds: int = 30
 
     @property
     def outbox_dir(self) -> Path:
@@ -249,6 +302,34 @@ def _as_bool(name: str, value: Any) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+#: ``BOT_ACTIONS`` / ``actions:``: where the custom actions run.
+ACTIONS_LAYOUTS = {"inprocess": True, "server": False}
+
+
+def _actions_in_process(env: Mapping[str, str], data: Mapping[str, Any]) -> bool:
+    """``BOT_ACTIONS`` (``inprocess``, the default, or ``server``); the older boolean
+    ``BOT_ACTIONS_IN_PROCESS`` is still read, and must not contradict it."""
+    layout = env.get("BOT_ACTIONS", data.get("actions"))
+    legacy = env.get("BOT_ACTIONS_IN_PROCESS", data.get("actions_in_process"))
+    chosen: bool | None = None
+    if layout is not None and str(layout).strip() != "":
+        key = str(layout).strip().lower().replace("-", "").replace("_", "")
+        if key not in ACTIONS_LAYOUTS:
+            raise SettingsError(
+                f"actions must be one of {', '.join(ACTIONS_LAYOUTS)}, not {layout!r}"
+            )
+        chosen = ACTIONS_LAYOUTS[key]
+    if legacy is not None and str(legacy).strip() != "":
+        old = _as_bool("actions_in_process", legacy)
+        if chosen is not None and old != chosen:
+            raise SettingsError(
+                f"BOT_ACTIONS={layout} contradicts BOT_ACTIONS_IN_PROCESS={legacy}; set only "
+                "BOT_ACTIONS"
+            )
+        chosen = old
+    return True if chosen is None else chosen
 
 
 def _as_int(name: str, value: Any, minimum: int = 0) -> int:
@@ -384,6 +465,25 @@ def _business_calendar(raw: Any) -> CalendarSettings:
     )
 
 
+def _address(name: str, value: Any) -> str:
+    """One e-mail address (or empty); its full check is the mail queue's."""
+    text = "" if value is None else str(value).strip()
+    if text and (text.count("@") != 1 or any(ch in text for ch in "\r\n,;<> ")):
+        raise SettingsError(f"{name} must be one e-mail address, got {text!r}")
+    return text
+
+
+def _staff_emails(raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SettingsError("staff_emails must map usernames to e-mail addresses")
+    return {
+        str(name).strip().lower(): _address(f"staff_emails.{name}", value)
+        for name, value in raw.items()
+    }
+
+
 def _rate_limit(name: str, value: Any) -> RateLimit:
     """``"5/300"`` or ``{count: 5, seconds: 300}``."""
     count: Any
@@ -415,6 +515,26 @@ def _rate_limits(raw: Any, env_value: str | None) -> dict[str, RateLimit]:
     return limits
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where each setting comes from: the environment variable (``BOT_`` and the setting's name
+    in capitals, unless named otherwise) over the settings file's key over the default."""
+
+    env: Mapping[str, str]
+    data: Mapping[str, Any]
+
+    def setting(self, name: str, default: Any = None, env: str | None = None) -> Any:
+        """The raw value; an environment variable that is set counts even when empty."""
+        return self.env.get(env or f"BOT_{name.upper()}", self.data.get(name, default))
+
+    def text(self, name: str, default: Any = "", env: str | None = None) -> str:
+        """A text setting; an empty value anywhere falls through to the next source."""
+        return str(self.env.get(env or f"BOT_{name.upper()}") or self.data.get(name) or default)
+
+    def integer(self, name: str, default: int, minimum: int = 0, env: str | None = None) -> int:
+        return _as_int(name, self.setting(name, default, env), minimum)
+
+
 def load_settings(
     environ: dict[str, str] | None = None, settings_file: Path | None = None
 ) -> Settings:
@@ -422,89 +542,63 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     path = settings_file or Path(env.get("BOT_SETTINGS_FILE", "bot.yml"))
     data = _load_file(path)
+    source = _Source(env, data)
 
     settings = Settings(
-        env=str(env.get("BOT_ENV", data.get("env", "local"))),
-        database_url=str(env.get("DATABASE_URL") or data.get("database_url") or ""),
-        secret_key=str(env.get("BOT_SECRET_KEY", data.get("secret_key", DEFAULT_SECRET_KEY))),
-        response_deadline_hours=_as_int(
-            "response_deadline_hours",
-            env.get("BOT_RESPONSE_DEADLINE_HOURS", data.get("response_deadline_hours", 24)),
-            1,
-        ),
-        ticket_prefix=str(env.get("BOT_TICKET_PREFIX", data.get("ticket_prefix", "C"))),
-        timezone=str(env.get("BOT_TIMEZONE", data.get("timezone", "Europe/Zagreb"))),
-        jurisdiction=str(env.get("BOT_JURISDICTION", data.get("jurisdiction", "none")))
-        .strip()
-        .lower(),
+        env=str(source.setting("env", "local")),
+        database_url=source.text("database_url", env="DATABASE_URL"),
+        secret_key=str(source.setting("secret_key", DEFAULT_SECRET_KEY)),
+        response_deadline_hours=source.integer("response_deadline_hours", 24, 1),
+        ticket_prefix=str(source.setting("ticket_prefix", "C")),
+        timezone=str(source.setting("timezone", "Europe/Zagreb")),
+        jurisdiction=str(source.setting("jurisdiction", "none")).strip().lower(),
         business_calendar=_business_calendar(data.get("business_calendar")),
         categories=_categories(data.get("categories")),
         escalation=_escalation(data.get("escalation")),
-        host=str(env.get("BOT_HOST", data.get("host", "127.0.0.1"))),
-        rasa_port=_as_int("rasa_port", env.get("BOT_RASA_PORT", data.get("rasa_port", 5005)), 1),
-        actions_port=_as_int(
-            "actions_port", env.get("BOT_ACTIONS_PORT", data.get("actions_port", 5055)), 1
-        ),
-        actions_host=str(env.get("BOT_ACTIONS_HOST") or data.get("actions_host") or "127.0.0.1"),
-        actions_token=str(env.get("BOT_ACTIONS_TOKEN") or data.get("actions_token") or ""),
-        rest_token=str(env.get("BOT_REST_TOKEN") or data.get("rest_token") or ""),
-        rest_public=_as_bool(
-            "rest_public", env.get("BOT_REST_PUBLIC", data.get("rest_public", False))
-        ),
-        web_port=_as_int("web_port", env.get("BOT_WEB_PORT", data.get("web_port", 8000)), 1),
-        project_dir=Path(env.get("BOT_PROJECT_DIR") or data.get("project_dir") or PROJECT_ROOT),
+        host=str(source.setting("host", "127.0.0.1")),
+        rasa_port=source.integer("rasa_port", 5005, 1),
+        actions_port=source.integer("actions_port", 5055, 1),
+        actions_host=source.text("actions_host", "127.0.0.1"),
+        actions_token=source.text("actions_token"),
+        rest_token=source.text("rest_token"),
+        rest_public=_as_bool("rest_public", source.setting("rest_public", False)),
+        web_port=source.integer("web_port", 8000, 1),
+        project_dir=Path(source.text("project_dir", PROJECT_ROOT)),
         rate_limits=_rate_limits(data.get("rate_limits"), env.get("BOT_RATE_LIMITS")),
-        redis_url=str(env.get("REDIS_URL") or data.get("redis_url") or ""),
-        rabbitmq_url=str(env.get("RABBITMQ_URL") or data.get("rabbitmq_url") or ""),
-        event_queue=str(
-            env.get("BOT_EVENT_QUEUE") or data.get("event_queue") or "complaint_bot_events"
-        ),
-        event_exchange=str(
-            env.get("BOT_EVENT_EXCHANGE") or data.get("event_exchange") or "complaint_bot_exchange"
-        ),
-        event_retention_days=_as_int(
-            "event_retention_days",
-            env.get("BOT_EVENT_RETENTION_DAYS", data.get("event_retention_days", 30)),
-            1,
-        ),
-        rasa_auth_token=str(env.get("BOT_RASA_AUTH_TOKEN") or data.get("rasa_auth_token") or ""),
-        rasa_jwt_secret=str(env.get("BOT_RASA_JWT_SECRET") or data.get("rasa_jwt_secret") or ""),
-        action_endpoint_url=str(
-            env.get("BOT_ACTION_ENDPOINT_URL") or data.get("action_endpoint_url") or ""
-        ),
-        actions_in_process=_as_bool(
-            "actions_in_process",
-            env.get("BOT_ACTIONS_IN_PROCESS", data.get("actions_in_process", False)),
-        ),
-        rasa_workers=_as_int(
-            "rasa_workers", env.get("BOT_RASA_WORKERS", data.get("rasa_workers", 1)), 1
-        ),
-        agent_disconnect_seconds=_as_int(
-            "agent_disconnect_seconds",
-            env.get("BOT_AGENT_DISCONNECT_SECONDS", data.get("agent_disconnect_seconds", 60)),
-            1,
-        ),
-        db_retry_seconds=_as_int(
-            "db_retry_seconds", env.get("BOT_DB_RETRY_SECONDS", data.get("db_retry_seconds", 20))
-        ),
-        var_dir=Path(env.get("BOT_VAR_DIR") or data.get("var_dir") or PROJECT_ROOT / "var"),
-        models_dir=Path(
-            env.get("BOT_MODELS_DIR") or data.get("models_dir") or PROJECT_ROOT / "models"
-        ),
-        outbox_retention_days=_as_int(
-            "outbox_retention_days",
-            env.get("BOT_OUTBOX_RETENTION_DAYS", data.get("outbox_retention_days", 7)),
-            1,
-        ),
-        outbox_max_attempts=_as_int(
-            "outbox_max_attempts",
-            env.get("BOT_OUTBOX_MAX_ATTEMPTS", data.get("outbox_max_attempts", 12)),
-            1,
-        ),
-        outbox_first_retry_seconds=_as_int(
-            "outbox_first_retry_seconds",
-            env.get("BOT_OUTBOX_FIRST_RETRY_SECONDS", data.get("outbox_first_retry_seconds", 10)),
-            1,
+        redis_url=source.text("redis_url", env="REDIS_URL"),
+        rabbitmq_url=source.text("rabbitmq_url", env="RABBITMQ_URL"),
+        event_queue=source.text("event_queue", "complaint_bot_events"),
+        event_exchange=source.text("event_exchange", "complaint_bot_exchange"),
+        event_retention_days=source.integer("event_retention_days", 30, 1),
+        rasa_auth_token=source.text("rasa_auth_token"),
+        rasa_jwt_secret=source.text("rasa_jwt_secret"),
+        action_endpoint_url=source.text("action_endpoint_url"),
+        actions_in_process=_actions_in_process(env, data),
+        rasa_workers=source.integer("rasa_workers", 1, 1),
+        agent_disconnect_seconds=source.integer("agent_disconnect_seconds", 60, 1),
+        db_retry_seconds=source.integer("db_retry_seconds", 20),
+        tracker_cache_size=source.integer("tracker_cache_size", 1000),
+        var_dir=Path(source.text("var_dir", PROJECT_ROOT / "var")),
+        models_dir=Path(source.text("models_dir", PROJECT_ROOT / "models")),
+        outbox_retention_days=source.integer("outbox_retention_days", 7, 1),
+        outbox_max_attempts=source.integer("outbox_max_attempts", 12, 1),
+        outbox_first_retry_seconds=source.integer("outbox_first_retry_seconds", 10, 1),
+        phone_region=source.text("phone_region", "HR").strip().upper(),
+        verification_code_minutes=source.integer("verification_code_minutes", 15, 1),
+        verification_max_attempts=source.integer("verification_max_attempts", 5, 1),
+        commitment_reminder_minutes=source.integer("commitment_reminder_minutes", 60),
+        commitment_sweep_seconds=source.integer("commitment_sweep_seconds", 60, 1),
+        reopen_within_days=source.integer("reopen_within_days", 30),
+        team_email=_address("team_email", source.setting("team_email")),
+        supervisor_email=_address("supervisor_email", source.setting("supervisor_email")),
+        staff_emails=_staff_emails(data.get("staff_emails")),
+        smtp_url=source.text("smtp_url", env="SMTP_URL"),
+        mail_from=source.text("mail_from", env="MAIL_FROM"),
+        mail_reply_to=source.text("mail_reply_to", env="MAIL_REPLY_TO"),
+        mail_inbound_secret=source.text("mail_inbound_secret", env="MAIL_INBOUND_SECRET"),
+        mail_max_attempts=source.integer("mail_max_attempts", 10, 1, env="MAIL_MAX_ATTEMPTS"),
+        mail_first_retry_seconds=source.integer(
+            "mail_first_retry_seconds", 30, 1, env="MAIL_FIRST_RETRY_SECONDS"
         ),
     )
     if settings.env not in ("local", "test", "production"):
@@ -513,6 +607,10 @@ def load_settings(
         raise SettingsError(
             f"jurisdiction must be one of {', '.join(JURISDICTIONS)}, not {settings.jurisdiction!r}"
         )
+    if not (len(settings.phone_region) == 2 and settings.phone_region.isalpha()):
+        raise SettingsError(
+            f"phone_region must be a two-letter country code, not {settings.phone_region!r}"
+        )
     if not settings.database_url:
         settings = replace(settings, database_url=default_database_url())
     if settings.rasa_workers > 1 and not settings.redis_url.startswith(("redis://", "rediss://")):
@@ -520,9 +618,32 @@ def load_settings(
             "BOT_RASA_WORKERS above 1 needs REDIS_URL (redis://...): the workers share "
             "conversation locks and socket.io delivery through Redis"
         )
+    _check_mail(settings)
     if settings.is_production:
         _refuse_unsafe_production(settings)
     return settings
+
+
+#: ``SMTP_URL`` schemes: plain, STARTTLS, TLS from the start.
+SMTP_SCHEMES: tuple[str, ...] = ("smtp", "smtp+starttls", "starttls", "smtps")
+
+
+def _check_mail(settings: Settings) -> None:
+    if not settings.smtp_url:
+        return
+    scheme = settings.smtp_url.split("://", 1)[0].lower() if "://" in settings.smtp_url else ""
+    if scheme not in SMTP_SCHEMES:
+        raise SettingsError(
+            "SMTP_URL must start with smtp://, smtp+starttls:// (or starttls://) or smtps://"
+        )
+    address = parseaddr(settings.mail_from)[1]
+    if "@" not in address or any(ch in settings.mail_from for ch in "\r\n"):
+        raise SettingsError("SMTP_URL needs MAIL_FROM, one address mail is sent from")
+    if settings.mail_reply_to and (
+        "@" not in parseaddr(settings.mail_reply_to)[1]
+        or any(ch in settings.mail_reply_to for ch in "\r\n")
+    ):
+        raise SettingsError("MAIL_REPLY_TO must be one e-mail address")
 
 
 def _refuse_unsafe_production(settings: Settings) -> None:
@@ -571,6 +692,17 @@ def _refuse_unsafe_production(settings: Settings) -> None:
             not settings.rest_token and not settings.rest_public,
             "production mode refuses a public, unauthenticated REST channel: set "
             "BOT_REST_TOKEN for the trusted back end, or BOT_REST_PUBLIC=true to allow it",
+        ),
+    ]
+    refusals += [
+        (
+            settings.smtp_url.lower().startswith("smtp://"),
+            "production mode refuses mail without TLS: SMTP_URL must be smtps:// or "
+            "smtp+starttls://",
+        ),
+        (
+            bool(settings.mail_inbound_secret) and len(settings.mail_inbound_secret) < short,
+            "production mode refuses a short MAIL_INBOUND_SECRET (32+ characters)",
         ),
     ]
     for refused, message in refusals:

@@ -118,7 +118,8 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 def running_stack(
     model: Path, database: Path, rasa_port: int, **environment: str
 ) -> Iterator[Settings]:
-    """The Rasa and action servers on their own ports and a fresh SQLite database;
+    """The stack `make run` starts (the Rasa server, actions in it unless
+    ``BOT_ACTIONS="server"``) on its own ports and a fresh SQLite database;
     ``environment`` adds settings (e.g. ``BOT_RASA_WORKERS="2"``)."""
     from bot import store
     from bot.runner import start_servers, stop
@@ -144,6 +145,31 @@ def running_stack(
 def start_stack() -> Callable[..., AbstractContextManager[Settings]]:
     """``running_stack`` for test modules (conftest cannot be imported under importlib mode)."""
     return running_stack
+
+
+FreshStack = Callable[[str, int], AbstractContextManager[Settings]]
+
+
+@pytest.fixture(scope="session")
+def fresh_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> FreshStack:
+    """``fresh_stack(name, port)``: the trained model's stack with Rasa on ``port`` and a fresh
+    database in a temporary folder called ``name``."""
+
+    def start(name: str, port: int) -> AbstractContextManager[Settings]:
+        database = tmp_path_factory.mktemp(name) / "bot.db"
+        return running_stack(trained_model, database, rasa_port=port)
+
+    return start
+
+
+@pytest.fixture(scope="module")
+def stack(request: pytest.FixtureRequest, fresh_stack: FreshStack) -> Iterator[Settings]:
+    """The test module's own stack, Rasa on the module's ``STACK_PORT`` (a port per module,
+    so that no module talks to another's stack); a module adds its agents by overriding
+    ``stack`` with a fixture that takes this one."""
+    name = request.module.__name__.rpartition(".")[2]
+    with fresh_stack(name, request.module.STACK_PORT) as settings:
+        yield settings
 
 
 @pytest.fixture()

@@ -307,3 +307,30 @@ def test_an_account_is_deactivated_signed_out_and_reopened(
         assert authenticate(session, "ana", "correct horse battery") is not None
     assert main(["--database-url", url, "agents", "deactivate", "nobody"]) == 1
     assert "no account named 'nobody'" in capsys.readouterr().err
+
+
+def test_agents_list_tells_on_duty_from_a_console_that_closed(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'on duty' only while the console's heartbeat is fresh: a closed console is 'away'."""
+    from bot.store import create_agent, get_agent, set_on_duty
+    from bot.store.agents import PRESENCE_TIMEOUT
+
+    migrate(url)
+    now = datetime.now(timezone.utc)
+    with session_scope(url) as session:
+        for name in ("here", "gone", "home"):
+            create_agent(session, username=name, password="correct horse battery", role="agent")
+        set_on_duty(session, get_agent(session, "here"), True, now=now)
+        set_on_duty(
+            session,
+            get_agent(session, "gone"),
+            True,
+            now=now - PRESENCE_TIMEOUT - timedelta(seconds=5),
+        )
+    code, out, _ = run(capsys, "--database-url", url, "agents", "list")
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()}
+    assert "on duty" in rows["here"]
+    assert "away" in rows["gone"] and "on duty" not in rows["gone"]
+    assert "off duty" in rows["home"]

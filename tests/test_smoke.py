@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from bot.settings import PROJECT_ROOT, Settings
 pytestmark = pytest.mark.slow
 
 TICKET = re.compile(r"\bC-[A-HJ-NP-Z2-9]{6}\b")
+STACK_PORT = 5105  # the module's own stack (tests/conftest.py)
 
 
 def response_texts(name: str, language: str, script: str = "latin", **slots: str) -> list[str]:
@@ -45,17 +44,6 @@ def matches(response: str, templates: list[str]) -> bool:
         if re.fullmatch(pattern, response, flags=re.S):
             return True
     return False
-
-
-@pytest.fixture(scope="module")
-def stack(
-    trained_model: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    start_stack: Callable[..., AbstractContextManager[Settings]],
-) -> Iterator[Settings]:
-    database = tmp_path_factory.mktemp("smoke") / "bot.db"
-    with start_stack(trained_model, database, rasa_port=5105) as settings:
-        yield settings
 
 
 def say(settings: Settings, sender: str, text: str) -> list[str]:
@@ -128,3 +116,16 @@ def test_croatian_health_complaint_is_escalated(stack: Settings) -> None:
     assert row["escalated"] is True and row["status"] == "escalated"
     assert "safety" in row["escalation_reasons"]
     assert row["contact"]
+
+
+def test_the_default_stack_runs_the_actions_in_the_rasa_process(stack: Settings) -> None:
+    """What ``make run`` starts: no action server beside Rasa, yet a complaint is stored."""
+    assert stack.actions_in_process
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        assert probe.connect_ex(("127.0.0.1", stack.actions_port)) != 0
+    sender = f"smoke-default-{uuid.uuid4().hex[:8]}"
+    say(stack, sender, "My order ORD-48213 from last week still hasn't arrived")
+    say(stack, sender, "Just send it to me as soon as possible please")
+    say(stack, sender, "ana.horvat@example.com")
+    assert [row["contact"] for row in complaints_of(stack, sender)] == ["ana.horvat@example.com"]

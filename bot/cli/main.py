@@ -14,6 +14,7 @@ from typing import Any
 
 from bot import logmask
 from bot.cli import (  # noqa: F401  (imported for the commands they register)
+    commitment_commands,
     customer_commands,
     event_commands,
     outbox_commands,

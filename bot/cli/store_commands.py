@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from bot.cli.registry import PROG, CliError, arg, command, format_table
@@ -22,6 +22,7 @@ from bot.store import (
     create_agent,
     current_revision,
     deactivate_agent,
+    duty_state,
     event_to_dict,
     events_for,
     get_by_ticket,
@@ -31,6 +32,7 @@ from bot.store import (
     revoke_tokens,
     session_scope,
 )
+from bot.store.agents import PRESENCE_TIMEOUT
 
 
 def _positive_int(value: str) -> int:
@@ -93,8 +95,6 @@ def _table_row(item: dict[str, Any]) -> list[str]:
         value = item[key]
         cells.append(_short_time(value) if key.endswith("_at") else _cell(value))
     return cells
-
-
 
 
 # --- db --------------------------------------------------------------------------------------
@@ -219,18 +219,24 @@ def cmd_agents_create(args: argparse.Namespace) -> int:
 @command("agents", "list", help="list staff accounts")
 def cmd_agents_list(args: argparse.Namespace) -> int:
     _require_schema(args.settings.database_url)
+    now = datetime.now(timezone.utc)
     with session_scope(args.settings.database_url) as session:
         rows = [
             [
                 a.username,
                 a.display_name,
                 a.role,
-                "on duty" if a.on_duty else "off duty",
+                duty_state(a, now),
                 "active" if a.active else "deactivated",
             ]
             for a in session.query(Agent).order_by(Agent.username)
         ]
     print(format_table(rows, ("username", "name", "role", "duty", "account")))
+    print(
+        f"'on duty': switched on duty and the console seen in the last "
+        f"{int(PRESENCE_TIMEOUT.total_seconds() // 60)} minutes; 'away': on duty but the console "
+        "has closed (escalations are queued, not handed to them)"
+    )
     return 0
 
 
@@ -279,5 +285,3 @@ def cmd_agents_revoke_tokens(args: argparse.Namespace) -> int:
     )
     print(f"{revoked} session(s) and token(s) of {args.username} revoked")
     return 0
-
-

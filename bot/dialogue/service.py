@@ -14,10 +14,14 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 
 from bot import policy, store
+from bot.dialogue.customers import CodeSender, check_status_code, offer_code
 from bot.dialogue.deadlines import complaint_clocks
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
+from bot.store.commitments import record_bot_promise
+from bot.store.customers import complaint_keys, count_same_matter, link_complaint
 from bot.store.tables import Complaint
+from bot.text.contacts import contact_key, normalize_order
 
 #: complaint_step values, see domain.yml and data/rules.yml.
 STEP_ASK_ORDER_REF = "ask_order_ref"
@@ -59,7 +63,7 @@ class ComplaintView:
 class StatusAnswer:
     """The answer to "what is the status of my complaint?"."""
 
-    lookup: str  # found | chase_recorded
+    lookup: str  # found | chase_recorded | verify | code_wrong | code_refused | code_skipped
     ticket: str | None = None
     status: str | None = None  # open | in_progress | resolved | closed
     due_at: datetime | None = None
@@ -88,11 +92,32 @@ def _signals(turn: Turn) -> policy.MessageSignals:
     )
 
 
+def _turn_keys(turn: Turn, settings: Settings) -> list[tuple[str, str]]:
+    """The customer keys (contact, order reference) this message carries."""
+    keys: list[tuple[str, str]] = []
+    for entity in ("email", "phone"):
+        key = contact_key(turn.entities.get(entity), settings.phone_region)
+        if key is not None:
+            keys.append(key)
+    order = normalize_order(turn.entities.get("order_ref"))
+    if order is not None:
+        keys.append(("order", order))
+    return keys
+
+
 def _prior_complaints(
-    session: store.Session, turn: Turn, settings: Settings, category: str, exclude_id: int | None
+    session: store.Session,
+    turn: Turn,
+    settings: Settings,
+    category: str,
+    exclude_id: int | None,
+    keys: list[tuple[str, str]] | None = None,
 ) -> int:
+    """Complaints on the same matter before this one: by this conversation (same category or
+    order, within the repeat window), and by the same customer in other conversations (same
+    contact or order; same category, open or within the window)."""
     since = datetime.now(timezone.utc) - timedelta(days=settings.escalation.repeat_window_days)
-    return store.count_prior_complaints(
+    here = store.count_prior_complaints(
         session,
         sender_id=turn.sender_id,
         category=category,
@@ -100,6 +125,21 @@ def _prior_complaints(
         since=since,
         exclude_id=exclude_id,
     )
+    elsewhere = count_same_matter(
+        session,
+        sender_id=turn.sender_id,
+        keys=keys if keys is not None else _turn_keys(turn, settings),
+        category=category,
+        since=since,
+        exclude_id=exclude_id,
+        other_conversations_only=True,
+    )
+    return here + elsewhere
+
+
+def _link(session: store.Session, complaint: Complaint, settings: Settings) -> None:
+    """Recognise the customer of ``complaint`` by its contact and order reference."""
+    link_complaint(session, complaint, settings.phone_region)
 
 
 def _own_complaint(session: store.Session, turn: Turn) -> Complaint | None:
@@ -142,7 +182,7 @@ def _create(
 ) -> Complaint:
     """A new complaint row from this turn, with the clocks of the settings' jurisdiction."""
     now = datetime.now(timezone.utc)
-    return store.create_complaint(
+    complaint = store.create_complaint(
         session,
         sender_id=turn.sender_id,
         channel=turn.channel,
@@ -161,6 +201,9 @@ def _create(
         now=now,
         clocks=complaint_clocks(settings, now),
     )
+    # The promise the bot is about to make ("we will answer by ...") is kept track of.
+    record_bot_promise(session, complaint, now)
+    return complaint
 
 
 def _idempotent(function: Callable[[], ComplaintView]) -> ComplaintView:
@@ -173,11 +216,14 @@ def _idempotent(function: Callable[[], ComplaintView]) -> ComplaintView:
 
 
 def _described_by(session: store.Session, complaint: Complaint, origin_key: str) -> bool:
-    return any(
-        entry.kind in ("created", "described") and (entry.data or {}).get("origin_key")
-        == origin_key
-        for entry in store.events_for(session, complaint)
-    ) or complaint.origin_key == origin_key
+    return (
+        any(
+            entry.kind in ("created", "described")
+            and (entry.data or {}).get("origin_key") == origin_key
+            for entry in store.events_for(session, complaint)
+        )
+        or complaint.origin_key == origin_key
+    )
 
 
 def register_complaint(
@@ -223,10 +269,12 @@ def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) 
                 store.set_details(session, current, order_ref=turn.entities["order_ref"])
             if reasons:
                 store.escalate(session, current, reasons)
+            _link(session, current, settings)
             return _view(current)
         complaint = _create(
             session, turn, settings, category, description, decision, reasons, origin_key
         )
+        _link(session, complaint, settings)
         return _view(complaint)
 
 
@@ -254,7 +302,13 @@ def _ensure_complaint(
         decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
         description = clean_text(transcript) or clean_text(turn.text)
         complaint = _create(
-            session, turn, settings, turn.category or "other", description, decision, (),
+            session,
+            turn,
+            settings,
+            turn.category or "other",
+            description,
+            decision,
+            (),
             origin_key,
         )
         return _view(complaint)
@@ -306,10 +360,17 @@ def record_answers(
                 desired_resolution=resolution,
                 desired_resolution_text=clean_text(desired_resolution_text),
             )
+        new_key = False
         if order_ref and order_ref != NOT_GIVEN and not complaint.order_ref:
             store.set_details(session, complaint, order_ref=clean_text(order_ref)[:64])
+            new_key = True
         if contact and contact != NOT_GIVEN and not complaint.contact:
             store.set_details(session, complaint, contact=clean_text(contact)[:255])
+            new_key = True
+        if new_key or complaint.customer_id is None:
+            # Linked when it was registered: only a new contact or order can change the
+            # customer (another conversation with the same keys links itself to this one).
+            _link(session, complaint, settings)
         decision = policy.assess(
             _signals(turn),
             policy.ConversationContext(
@@ -319,6 +380,14 @@ def record_answers(
             settings,
         )
         reasons = tuple(r for r in decision.reasons if r not in ("not_understood", "repeat"))
+        if "repeat" not in (complaint.escalation_reasons or ()):
+            # The contact or order given may show this customer complained about the same
+            # matter in another conversation, still open or recently.
+            keys = complaint_keys(complaint, settings.phone_region)
+            if keys and _prior_complaints(
+                session, turn, settings, complaint.category, complaint.id, keys
+            ):
+                reasons = (*reasons, "repeat")
         if reasons:
             store.escalate(session, complaint, reasons)
         return _view(complaint)
@@ -362,8 +431,21 @@ def live_agent_available(settings: Settings) -> bool:
     return store.agents_on_duty(settings.database_url) > 0
 
 
+def _status_answer(lookup: str, complaint: Complaint) -> StatusAnswer:
+    return StatusAnswer(
+        lookup=lookup,
+        ticket=complaint.ticket,
+        status=_CUSTOMER_STATUS.get(complaint.status, "open"),
+        due_at=complaint.due_at,
+    )
+
+
 def status_for(
-    turn: Turn, settings: Settings, transcript: str = "", origin_key: str | None = None
+    turn: Turn,
+    settings: Settings,
+    transcript: str = "",
+    origin_key: str | None = None,
+    send_code: CodeSender | None = None,
 ) -> StatusAnswer:
     """A complaint's status, found by the ticket, order number or contact the customer gives.
 
@@ -371,6 +453,11 @@ def status_for(
     number learns nothing. When nothing is found, the chase is never a dead end: a customer
     chasing a complaint has complained before, so the chase is recorded on a complaint (this
     conversation's, or a new one with the customer's reference) and escalated as ``repeat``.
+
+    With a reference from another conversation and a ``send_code``, the answer is ``verify``:
+    if the reference belongs to a complaint with an e-mail address, a one-time code was sent
+    there (:func:`check_code_for` then tells the status). The answer is the same whether or
+    not anything was found or sent.
     """
     ticket = turn.entities.get("ticket")
     order_ref = turn.entities.get("order_ref")
@@ -382,14 +469,11 @@ def status_for(
         if complaint is None and not (ticket or order_ref or contact):
             complaint = _own_complaint(session, turn)
         if complaint is not None:
-            return StatusAnswer(
-                lookup="found",
-                ticket=complaint.ticket,
-                status=_CUSTOMER_STATUS.get(complaint.status, "open"),
-                due_at=complaint.due_at,
-            )
+            return _status_answer("found", complaint)
     view = escalate(turn, settings, ("repeat",), transcript, origin_key)
     reference = clean_text(ticket or order_ref or contact or "")
+    verify = send_code is not None and bool(ticket or order_ref or contact)
+    now = datetime.now(timezone.utc)
     with store.session_scope(settings.database_url) as session:
         chased = store.get_by_ticket(session, view.ticket)
         if chased is None:
@@ -397,9 +481,49 @@ def status_for(
         if reference and not chased.order_ref and not contact:
             store.set_details(session, chased, order_ref=reference[:64])
         store.append_event(session, chased, "chase", "customer", {"reference": reference})
-        return StatusAnswer(
-            lookup="chase_recorded",
-            ticket=chased.ticket,
-            status=_CUSTOMER_STATUS.get(chased.status, "open"),
-            due_at=chased.due_at,
-        )
+        if verify and send_code is not None:
+            offer_code(
+                session,
+                sender_id=turn.sender_id,
+                settings=settings,
+                send_code=send_code,
+                ticket=ticket,
+                order_ref=order_ref,
+                contact=contact,
+                now=now,
+            )
+        return _status_answer("verify" if verify else "chase_recorded", chased)
+
+
+#: What a code check tells the dialogue (``status_lookup``).
+_CODE_LOOKUP = {
+    "wrong": "code_wrong",
+    "expired": "code_refused",
+    "too_many": "code_refused",
+    "none": "code_refused",
+}
+
+
+def check_code_for(turn: Turn, settings: Settings, typed: str | None) -> StatusAnswer:
+    """The answer to a one-time code typed after a ``verify`` answer.
+
+    ``found`` with the complaint's status after the right code; ``code_wrong`` (another
+    attempt is allowed), ``code_refused`` (expired, too many attempts, no code), or
+    ``code_skipped`` (the customer typed no code); the ticket and due time are then this
+    conversation's own follow-up, never the other complaint's.
+    """
+    own = None
+    with store.read_scope(settings.database_url) as session:
+        mine = store.latest_for_sender(session, turn.sender_id, statuses=None)
+        own = _status_answer("code_skipped", mine) if mine is not None else None
+    if not typed or typed == NOT_GIVEN:
+        return own or StatusAnswer(lookup="code_skipped")
+    result, complaint = check_status_code(
+        turn.sender_id, typed, settings, datetime.now(timezone.utc)
+    )
+    if result.result == "verified" and complaint is not None:
+        return _status_answer("found", complaint)
+    lookup = _CODE_LOOKUP.get(result.result, "code_refused")
+    if own is None:
+        return StatusAnswer(lookup=lookup)
+    return StatusAnswer(lookup=lookup, ticket=own.ticket, status=own.status, due_at=own.due_at)

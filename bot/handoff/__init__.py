@@ -16,18 +16,27 @@ paused and resumed under Rasa's own lock for the conversation (:func:`_set_pause
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed
-from ruamel.yaml import YAML
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+)
 
 from bot import store
+from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.turn import clean_text
+from bot.handoff import csat, notices, replies
+from bot.policy.clocks import ClockError, get_jurisdiction
+from bot.store import register
 from bot.store.blocking import run_db
+from bot.store.commitments import settle_answered
 from bot.store.retry import retry_db
 from bot.store.tables import ACTIVE_STATUSES, Agent, Complaint
 
@@ -36,12 +45,19 @@ TO_BOT = ("handed_back",)
 BOT = "bot"
 QUEUE = "queue"
 RETURNED = "returned_to_queue"
-MESSAGES_FILE = Path(__file__).with_name("data") / "messages.yml"
+#: Event kinds that put a conversation in the queue (the waiting notices start over).
+TO_QUEUE = ("handoff_requested", RETURNED)
 
 
 def _holder_of(session: store.Session, complaint: Complaint) -> str:
     """``"bot"``, ``"queue"`` (handed over, no agent yet) or ``"agent:<username>"``."""
-    for entry in reversed(store.events_for(session, complaint)):
+    return holder_in(store.events_for(session, complaint))
+
+
+def holder_in(events: Sequence[store.ComplaintEvent]) -> str:
+    """Who holds the conversation, from the complaint's events in order (see
+    :func:`_holder_of`)."""
+    for entry in reversed(events):
         if entry.kind in TO_BOT:
             return BOT
         if entry.kind == "taken_over":
@@ -103,23 +119,6 @@ def record_handoff_request(
         return complaint.ticket
 
 
-def record_customer_message(
-    sender_id: str, text: str, url: str, retry_seconds: float = 0.0
-) -> None:
-    """Keep a message the customer wrote while a person holds the conversation (waiting out a
-    database outage of up to ``retry_seconds``)."""
-
-    def keep() -> None:
-        with store.session_scope(url) as session:
-            complaint = store.latest_for_sender(session, sender_id)
-            if complaint is not None:
-                store.append_event(
-                    session, complaint, "message_customer", "customer", {"text": clean_text(text)}
-                )
-
-    retry_db(keep, retry_seconds)
-
-
 def _complaint(session: store.Session, ticket: str) -> Complaint:
     complaint = store.get_by_ticket(session, ticket)
     if complaint is None:
@@ -127,32 +126,120 @@ def _complaint(session: store.Session, ticket: str) -> Complaint:
     return complaint
 
 
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    with MESSAGES_FILE.open(encoding="utf-8") as handle:
-        data = YAML(typ="safe").load(handle)
-    if not isinstance(data, dict):
-        raise ValueError(f"{MESSAGES_FILE.name}: expected a mapping at the top")
-    return data
-
-
 def bot_is_back(language: str | None, script: str | None) -> str:
     """The customer's "you are talking to the bot again", in their language (else English).
 
-    Reads a file: call it off the event loop.
+    Reads a file the first time: call it off the event loop.
     """
-    texts = _messages()["bot_is_back"]
-    key = f"{language}-{script}" if language == "sr" and script == "cyrillic" else language
-    return texts.get(key or "en") or texts["en"]
+    return notices.notice("bot_is_back", language, script)
 
 
-async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
-    """Pause or resume the Rasa tracker too, so the REST channel is quiet as well.
+@dataclass(frozen=True)
+class Held:
+    """A customer's message taken for a person: ``reply`` is what the customer is told now
+    (``None`` while an agent is live in the conversation: the agent answers)."""
 
-    The read-change-save runs under Rasa's lock for the conversation, from the lock store Rasa
-    itself uses (Redis when several instances share the conversations), so a message handled
-    at the same moment on another instance neither loses its events nor undoes the pause.
+    ticket: str
+    reply: str | None
+
+
+def _last_full_notice(session: store.Session, complaint: Complaint) -> datetime | None:
+    """When the customer was last given the full waiting notice since the conversation went
+    to the queue (``None``: not yet)."""
+    for entry in reversed(store.events_for(session, complaint)):
+        if entry.kind in TO_QUEUE:
+            return None
+        data = entry.data or {}
+        if entry.kind == notices.NOTICE_EVENT and data.get("notice") in (
+            notices.FULL,
+            notices.OVERDUE,
+        ):
+            return entry.created_at
+    return None
+
+
+def _say(
+    session: store.Session,
+    complaint: Complaint,
+    text: str,
+    notice: str,
+    now: datetime | None = None,
+) -> None:
+    """Keep what the bot told the customer on the complaint (the console's transcript)."""
+    data = {"text": text, "notice": notice}
+    store.append_event(session, complaint, notices.NOTICE_EVENT, "bot", data, now=now)
+
+
+def take_customer_message(
+    sender_id: str,
+    text: str,
+    url: str,
+    retry_seconds: float = 0.0,
+    timezone_name: str = "UTC",
+    now: datetime | None = None,
+) -> Held | None:
+    """The customer's message, when a person holds the conversation: kept on the complaint for
+    the agents and answered (see :mod:`bot.handoff.notices`); ``None`` when the bot holds it.
+
+    Waits out a database outage of up to ``retry_seconds``; ``timezone_name`` words the
+    promised time.
     """
+
+    def held() -> bool:
+        # Most messages go to the bot: found out without SQLite's write lock, which the
+        # tracker store and the complaint writes of other conversations are waiting for.
+        with store.read_scope(url) as session:
+            return _holder_of_sender(session, sender_id) != BOT
+
+    def keep() -> Held | None:
+        moment = now or datetime.now(timezone.utc)
+        if not held():
+            return None
+        with store.session_scope(url) as session:
+            complaint = store.latest_for_sender(session, sender_id)
+            if complaint is None:
+                return None
+            held_by = _holder_of(session, complaint)
+            if held_by == BOT:
+                return None
+            store.append_event(
+                session,
+                complaint,
+                "message_customer",
+                "customer",
+                {"text": clean_text(text)},
+                now=moment,
+            )
+            if held_by != QUEUE:
+                return Held(complaint.ticket, None)
+            kind = notices.choose_waiting_notice(
+                text=text,
+                now=moment,
+                last_full_at=_last_full_notice(session, complaint),
+                due_at=complaint.due_at,
+                answered=complaint.first_response_at is not None,
+            )
+            due = format_deadline(
+                complaint.due_at, complaint.language, complaint.script, timezone_name
+            )
+            reply = notices.notice(
+                notices.WAITING_KEYS[kind],
+                complaint.language,
+                complaint.script,
+                ticket=complaint.ticket,
+                due=due,
+            )
+            _say(session, complaint, reply, kind, moment)
+            return Held(complaint.ticket, reply)
+
+    return retry_db(keep, retry_seconds)
+
+
+async def _change_tracker(app: Any, sender_id: str, change: Callable[[Any], None]) -> None:
+    """Read, ``change`` and save the customer's Rasa tracker under Rasa's lock for the
+    conversation, from the lock store Rasa itself uses (Redis when several instances share the
+    conversations), so a message handled at the same moment on another instance keeps its
+    events. Nothing happens without a loaded agent or a stored tracker."""
     agent = getattr(app.ctx, "agent", None)
     if agent is None or agent.tracker_store is None:
         return
@@ -160,27 +247,60 @@ async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
         tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return
+        change(tracker)
+        await agent.tracker_store.save(tracker)
+
+
+async def _set_paused(app: Any, sender_id: str, paused: bool) -> None:
+    """Pause or resume the Rasa tracker too, so the REST channel is quiet as well (under the
+    conversation lock: a message handled meanwhile does not undo the pause)."""
+
+    def change(tracker: Any) -> None:
         tracker.update(ConversationPaused() if paused else ConversationResumed())
         if not paused and tracker.latest_action_name != ACTION_LISTEN_NAME:
             # action_hand_off paused the tracker, so Rasa never ran action_listen after it:
             # without one the rules see no "listening" state and the bot stays silent on the
             # next message.
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-        await agent.tracker_store.save(tracker)
+
+    await _change_tracker(app, sender_id, change)
 
 
-async def _emit(app: Any, sender_id: str, text: str, metadata: dict[str, Any]) -> None:
+async def _emit(
+    app: Any,
+    sender_id: str,
+    text: str,
+    metadata: dict[str, Any],
+    quick_replies: list[dict[str, str]] | None = None,
+) -> None:
     sio = getattr(app.ctx, "complaint_sio", None)
     if sio is None:
         return
     event = getattr(app.ctx, "complaint_bot_event", "bot_uttered")
-    await sio.emit(event, {"text": text, "metadata": metadata}, room=sender_id)
+    message: dict[str, Any] = {"text": text, "metadata": metadata}
+    if quick_replies:
+        # The shape of Rasa's socket.io channel for a response with `buttons`.
+        message["quick_replies"] = [{"content_type": "text", **reply} for reply in quick_replies]
+    await sio.emit(event, message, room=sender_id)
+
+
+async def _tell(app: Any, sender_id: str, said: list[Said]) -> None:
+    for item in said:
+        await _emit(app, sender_id, item.text, {"sender": "bot"}, item.quick_replies)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A notice for the customer's widget (and its quick replies)."""
+
+    text: str
+    quick_replies: list[dict[str, str]] | None = None
 
 
 async def take_over(app: Any, url: str, ticket: str, agent: str) -> None:
     """``agent`` claims the conversation: the bot is paused and the customer is told."""
 
-    def claim() -> str:
+    def claim() -> tuple[str, str]:
         with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
             if complaint.status in ("resolved", "closed"):
@@ -189,83 +309,200 @@ async def take_over(app: Any, url: str, ticket: str, agent: str) -> None:
                 store.set_status(session, complaint, "in_progress", f"agent:{agent}")
             complaint.assigned_agent = agent
             store.append_event(session, complaint, "taken_over", f"agent:{agent}")
-            return str(complaint.sender_id)
+            staff = store.get_agent(session, agent)
+            told = notices.notice(
+                "taken_over",
+                complaint.language,
+                complaint.script,
+                agent=staff.display_name if staff is not None else agent,
+                ticket=complaint.ticket,
+            )
+            _say(session, complaint, told, "taken_over")
+            return str(complaint.sender_id), told
 
-    sender_id = await run_db(claim)
+    sender_id, told = await run_db(claim)
     await _set_paused(app, sender_id, True)
+    await _tell(app, sender_id, [Said(told)])
+
+
+def customer_online(app: Any, sender_id: str) -> bool:
+    """Whether the customer has the widget open on this server (the widget's channel puts
+    ``customer_online`` on the app; without it, nobody is)."""
+    online = getattr(app.ctx, "customer_online", None)
+    return bool(online(sender_id)) if callable(online) else False
+
+
+async def _keep_in_conversation(
+    app: Any, sender_id: str, text: str, metadata: dict[str, Any]
+) -> None:
+    """Append an agent's reply to the customer's Rasa tracker (under Rasa's conversation lock,
+    as :mod:`bot.ops.delivery` does for replayed answers), so the conversation holds it."""
+    await _change_tracker(
+        app, sender_id, lambda tracker: tracker.update(BotUttered(text, metadata=metadata))
+    )
 
 
 async def send_agent_message(
-    app: Any, url: str, ticket: str, agent: str, text: str, retry_seconds: float = 0.0
-) -> None:
-    """Deliver an agent's reply to the customer's widget, labelled as coming from a person
-    (kept first, waiting out a database outage of up to ``retry_seconds``)."""
+    app: Any,
+    url: str,
+    ticket: str,
+    agent: str,
+    text: str,
+    retry_seconds: float = 0.0,
+    reply_to: str | None = None,
+) -> dict[str, Any]:
+    """Deliver an agent's reply: to the customer's widget when they are connected, else by
+    e-mail to the complaint's contact (queued in the mail outbox) or as a call task for a
+    phone contact (:func:`bot.handoff.replies.route_reply`). Kept first, waiting out a
+    database outage of up to ``retry_seconds``; always added to the conversation.
+
+    Returns ``{"via": ..., "event_id": ...}``."""
     message = clean_text(text)
     if not message:
         raise ValueError("an empty reply cannot be sent")
 
-    def keep() -> tuple[str, str]:
+    def keep() -> tuple[str, str, str, int]:
         with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
             if _holder_of(session, complaint) != f"agent:{agent}":
                 raise ValueError(f"claim complaint {complaint.ticket} before replying")
-            store.append_event(
-                session, complaint, "message_agent", f"agent:{agent}", {"text": message}
-            )
+            staff = store.get_agent(session, agent)
+            name = staff.display_name if staff is not None else agent
+            sender_id = str(complaint.sender_id)
+            online = customer_online(app, sender_id)
+            event = replies.route_reply(session, complaint, agent, name, message, online, reply_to)
             if complaint.first_response_at is None:
                 complaint.first_response_at = complaint.updated_at
-            staff = store.get_agent(session, agent)
-            return complaint.sender_id, staff.display_name if staff is not None else agent
+            settle_answered(session, complaint)  # the bot's "we will answer by ..." is kept
+            return sender_id, name, str(event.data["via"]), int(event.id)
 
     # Kept first (waiting out a brief database outage off the event loop), then delivered.
-    sender_id, name = await run_db(retry_db, keep, retry_seconds)
-    await _emit(app, sender_id, message, {"sender": "agent", "agent_name": name})
+    sender_id, name, via, event_id = await run_db(retry_db, keep, retry_seconds)
+    metadata = {"sender": "agent", "agent_name": name}
+    await _keep_in_conversation(app, sender_id, message, {**metadata, "complaint_event": event_id})
+    # Emitted even when this server has no socket of the customer: with several instances the
+    # room may be on another one (through Redis).
+    await _emit(app, sender_id, message, metadata)
+    return {"via": via, "event_id": event_id}
+
+
+async def show_missed_replies(app: Any, url: str, sender_id: str, room: str) -> int:
+    """A returning customer's widget is given the agent replies sent while they were away
+    (recorded as ``reply_shown``, so each is shown once); returns how many."""
+
+    def missed() -> list[dict[str, Any]]:
+        with store.read_scope(url) as session:
+            found = replies.missed_replies(session, sender_id)
+            for item in found:
+                staff = store.get_agent(session, item["agent"])
+                item["agent_name"] = staff.display_name if staff is not None else item["agent"]
+            return found
+
+    found = await run_db(missed)
+    for item in found:
+        await _emit(app, room, item["text"], {"sender": "agent", "agent_name": item["agent_name"]})
+
+    def mark() -> None:
+        with store.session_scope(url) as session:
+            replies.mark_shown(session, sender_id, [item["event_id"] for item in found])
+
+    if found:
+        await run_db(mark)
+    return len(found)
 
 
 async def hand_back(app: Any, url: str, ticket: str, agent: str) -> None:
     """Give the conversation back to the bot, which answers the customer's next message."""
 
-    def give_back() -> str:
+    def give_back() -> tuple[str, str]:
         with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
             if _holder_of(session, complaint) == BOT:
                 raise ValueError(f"complaint {complaint.ticket} is not held by a person")
             store.append_event(session, complaint, "handed_back", f"agent:{agent}")
-            return str(complaint.sender_id)
+            told = bot_is_back(complaint.language, complaint.script)
+            _say(session, complaint, told, "bot_is_back")
+            return str(complaint.sender_id), told
 
-    sender_id = await run_db(give_back)
+    sender_id, told = await run_db(give_back)
     await _set_paused(app, sender_id, False)
+    await _tell(app, sender_id, [Said(told)])
+
+
+def _out_of_court(complaint: Complaint) -> bool:
+    """Whether a refusal must tell the customer about out-of-court dispute resolution (the
+    jurisdiction the complaint was received under, ``jurisdictions.yml``)."""
+    try:
+        return get_jurisdiction(complaint.jurisdiction or "none").out_of_court_notice
+    except ClockError:
+        return False
 
 
 async def settle(
-    app: Any, url: str, ticket: str, status: str, actor: str, note: str | None = None
+    app: Any,
+    url: str,
+    ticket: str,
+    status: str,
+    actor: str,
+    note: str | None = None,
+    outcome: str | None = None,
 ) -> dict[str, Any]:
     """Resolve or close the ticket (``status``); returns the complaint as a dict.
 
-    A conversation a person held (an agent, or the queue) goes back to the bot with it: the
-    tracker is resumed and the customer told, in their language, that the bot is back.
-    Otherwise the bot would stay paused and silent until Rasa's session expired. Raises
-    :class:`LookupError` for an unknown ticket and :class:`bot.store.StoreError` for a status
-    change that is not allowed.
+    ``outcome`` (one of ``bot.store.tables.OUTCOMES``) records the answer for the register, with
+    ``note`` as its content. The customer is told, in their language, that the complaint was
+    resolved (with the outcome; a refusal adds the out-of-court notice where the jurisdiction
+    asks for it) or closed, and a resolved complaint is asked once for a 1-5 rating (quick
+    replies). A conversation a person held (an agent, or the queue) goes back to the bot with
+    it: the tracker is resumed and the customer told that the bot is back; otherwise the bot
+    would stay paused and silent until Rasa's session expired. Raises :class:`LookupError` for
+    an unknown ticket and :class:`bot.store.StoreError` for a status change or outcome that is
+    not allowed.
     """
 
-    def change() -> tuple[dict[str, Any], str, str | None]:
+    def change() -> tuple[dict[str, Any], str, bool, list[Said]]:
         with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
             held = _holder_of(session, complaint) != BOT
             store.set_status(session, complaint, status, actor, note)
+            if outcome is not None:
+                register.record_answer(
+                    session, complaint, text=note or outcome, outcome=outcome, actor=actor
+                )
             if held:
                 store.append_event(session, complaint, "handed_back", actor, {"reason": status})
             sender_id = str(complaint.sender_id)
+            language, script = complaint.language, complaint.script
+            said = [
+                Said(text)
+                for text in notices.resolution_notices(
+                    status,
+                    complaint.outcome,
+                    _out_of_court(complaint),
+                    language,
+                    script,
+                    complaint.ticket,
+                )
+            ]
             # Another active complaint of the same customer may still be with a person.
             back = held and _holder_of_sender(session, sender_id) == BOT
-            told = bot_is_back(complaint.language, complaint.script) if back else None
-            return store.complaint_to_dict(complaint), sender_id, told
+            if back:
+                said.append(Said(bot_is_back(language, script)))
+            if status == "resolved" and csat.ask_once(session, complaint):
+                said.append(
+                    Said(
+                        notices.notice("csat_ask", language, script),
+                        csat.rating_buttons(complaint.ticket),
+                    )
+                )
+            for item in said:
+                _say(session, complaint, item.text, "settled")
+            return store.complaint_to_dict(complaint), sender_id, back, said
 
-    data, sender_id, told = await run_db(change)
-    if told is not None:
+    data, sender_id, back, said = await run_db(change)
+    if back:
         await _set_paused(app, sender_id, False)
-        await _emit(app, sender_id, told, {"sender": "bot"})
+    await _tell(app, sender_id, said)
     return data
 
 
@@ -281,7 +518,7 @@ def move_hold(session: store.Session, complaint: Complaint, target: Agent, actor
     ):
         return ""
     previous = held_by.removeprefix("agent:")
-    if target.on_duty:
+    if store.is_present(target):
         moved = {"from": previous, "reason": "reassigned", "by": actor}
         store.append_event(session, complaint, "taken_over", f"agent:{target.username}", moved)
         return f"The live conversation moved from {previous} to {target.display_name}."

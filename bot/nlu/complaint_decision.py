@@ -9,6 +9,14 @@ category comes from the problem cues, else ``complain_other``. Like ``PraiseOver
 the two intents swap places and confidences, and ``complaint_decision`` in the parse data says
 which cues decided.
 
+A status question that asks for news of the world with no reference to the customer's own
+matter ("any news about the strike", :func:`bot.dialogue.decision.news_not_a_chase`) is no
+chase of a complaint: ``out_of_scope`` too.
+
+The other way round, an unsure complaint intent with ``out_of_scope`` close behind and no
+problem or demand cue (:func:`bot.dialogue.decision.unserved_over_weak_complaint`) gives way
+to ``out_of_scope``: "any chance of frost this week" logs nothing.
+
 A wish or details (``state_resolution``, ``inform``) are left alone: inside the complaint flow
 they are answers; outside it ``action_note_details`` opens the complaint.
 """
@@ -23,16 +31,21 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dialogue.decision import decide
+from bot.dialogue.decision import (
+    UNSERVED_INTENT,
+    decide,
+    news_not_a_chase,
+    unserved_over_weak_complaint,
+)
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
-from bot.nlu.ranking import promote
+from bot.nlu.ranking import promote, ranked_pairs
 
 DECISION = "complaint_decision"
 #: Intents that log nothing, so a problem named in them would be lost.
@@ -79,12 +92,16 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             if not ranking or not isinstance(text, str):
                 continue
             top = ranking[0].get(INTENT_NAME_KEY)
+            pairs = ranked_pairs(message)
+            entities = frozenset(
+                str(entity.get("entity")) for entity in message.get(ENTITIES) or []
+            )
+            if unserved_over_weak_complaint(text, pairs) or news_not_a_chase(text, top, entities):
+                if promote(message, UNSERVED_INTENT):
+                    message.set(DECISION, [f"unserved-over:{top}"], add_to_output=True)
+                continue
             if top not in self.non_complaint_intents:
                 continue
-            pairs = [
-                (str(e.get(INTENT_NAME_KEY)), float(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
-                for e in ranking
-            ]
             known = tuple(
                 name.removeprefix(COMPLAINT_INTENT_PREFIX)
                 for name, _ in pairs

@@ -66,7 +66,8 @@ def _words(text: str) -> list[str]:
 
 #: Folded words that carry no request or complaint on their own.
 FILLERS: frozenset[str] = frozenset(
-    # English: articles, pronouns, prepositions, auxiliaries, vague nouns, earlier talk.
+    # English: articles, pronouns, prepositions, auxiliaries, vague nouns, earlier talk,
+    # the placeholder "xxx" (in the English lemma table, but typed as a mash or a blank).
     _words(
         """
     a an the this that these those it its one ones other another same such
@@ -77,7 +78,7 @@ FILLERS: frozenset[str] = frozenset(
     be is am are was were been being do does did have has had will would
     before earlier previously ago last time
     say said saying tell told telling mention mentioned talk talked
-    hm hmm hmmm um umm uh uhm er erm eh ah oh huh
+    hm hmm hmmm um umm uh uhm er erm eh ah oh huh xxx
     """
     )
     # Croatian, Bosnian, Serbian (folded, so Cyrillic and missing diacritics match too).

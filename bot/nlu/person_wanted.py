@@ -12,10 +12,18 @@ escalation policy reads the same words there), it puts
 * ``insult`` first when it insults someone, the bot included (:data:`bot.policy.lexicons.INSULTS`).
 
 "Are you a bot?" alone matches neither and stays an honest answer with an offer.
+
+The other way round, a task for a personal assistant about someone ("remind me to talk to the
+manager", "podseti me da pozovem nekog iz banke") reads like ``request_human`` to the
+classifier: when ``request_human`` is first, the word lists find no request for a person, and
+the message is such a task (:data:`bot.policy.lexicons.ASSISTANT_TASKS`) or the classifier is
+unsure with ``out_of_scope`` close behind ("i want to hear some sad songs",
+:func:`bot.dialogue.decision.out_of_scope_close_behind`), ``out_of_scope`` is put first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,7 +34,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.ranking import promote, top_intent
+from bot.dialogue.decision import UNSERVED_INTENT, out_of_scope_close_behind
+from bot.nlu.ranking import promote, ranked_pairs, top_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import prepare
 
@@ -46,6 +55,16 @@ def corrected_intent(text: str) -> str | None:
     if lexicons.INSULTS.find(prepared):
         return ABUSE_INTENT
     return None
+
+
+def no_request_for_a_person(text: str, ranking: Sequence[tuple[str, float]]) -> bool:
+    """Whether a message read as ``request_human`` asks the assistant to do something about a
+    person ("remind me to call someone"), or is an unsure reading of a request the bot cannot
+    serve, with no words that ask for a person."""
+    prepared = prepare(text)
+    if lexicons.HUMAN_REQUEST.find(prepared):
+        return False
+    return bool(lexicons.ASSISTANT_TASKS.find(prepared)) or out_of_scope_close_behind(ranking)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -79,7 +98,13 @@ class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
         """Promotes ``request_human`` or ``insult`` in small talk that asks for or abuses."""
         for message in messages:
             text = message.get(TEXT)
-            if top_intent(message) not in self.small_talk_intents or not isinstance(text, str):
+            if not isinstance(text, str):
+                continue
+            top = top_intent(message)
+            if top == PERSON_INTENT and no_request_for_a_person(text, ranked_pairs(message)):
+                promote(message, UNSERVED_INTENT)
+                continue
+            if top not in self.small_talk_intents:
                 continue
             corrected = corrected_intent(text)
             if corrected is not None:

@@ -24,6 +24,14 @@ def top_intent(message: Message) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def ranked_pairs(message: Message) -> list[tuple[str, float]]:
+    """The ranking as (intent, confidence) pairs, best first."""
+    return [
+        (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+        for entry in message.get(INTENT_RANKING_KEY) or []
+    ]
+
+
 def promote(message: Message, intent: str) -> bool:
     """Put ``intent`` first in ``message``'s ranking; False when it is not in the ranking."""
     ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])

@@ -1,10 +1,11 @@
 """The action server: ``python -m bot.ops.actions_main --actions actions --port 5055``.
 
-rasa_sdk's own server and arguments, with three differences:
+rasa_sdk's own server and arguments, with four differences:
 
 * personal data is masked in the logs (:mod:`bot.logmask`), installed here, explicitly, before
   rasa_sdk loads the ``actions`` package;
 * it binds to ``actions_host`` (loopback by default), not to rasa_sdk's ``0.0.0.0``;
+* the learned escalation models are trained before the first request, not during it;
 * every call except ``/health`` must carry the shared secret ``actions_token`` as
   ``Authorization: Bearer <token>`` (Rasa sends it from ``endpoints.yml``); others get 401.
   Anyone who reaches the port could otherwise post a forged tracker to ``/webhook``: hand
@@ -26,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logmask
+from bot.policy import learned
 from bot.settings import get_settings
 
 #: Paths answered without the secret: the liveness check only.
@@ -71,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     require_token(app, settings.actions_token)
+    # The learned escalation models (bot.policy.learned) train in a second or two: do it now,
+    # not on the first customer's message.
+    learned.models()
     ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     app.run(
         settings.actions_host,

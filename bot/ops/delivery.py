@@ -16,7 +16,9 @@ told "your message is saved and will be handled". Its answer is delivered here:
   holds the socket, as an agent's reply does (:mod:`bot.handoff`, :mod:`bot.ops.pubsub`).
 
 A channel without a pusher (the REST channel) keeps the messages in the conversation only.
-E-mail (issue 14) plugs in as another :data:`Pusher` in :attr:`Delivery.pushers`.
+Agents' replies to a customer who left go by e-mail (:mod:`bot.handoff.replies`,
+:mod:`bot.ops.mailer`); a replayed answer could plug e-mail in as another :data:`Pusher` in
+:attr:`Delivery.pushers`.
 """
 
 from __future__ import annotations

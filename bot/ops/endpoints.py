@@ -4,7 +4,7 @@ Production mode (``BOT_ENV=production``) is Rasa's own production architecture: 
 store on PostgreSQL (the complaint store's database), the Redis lock store so several Rasa
 servers can share conversations, and the ``pika`` event broker on RabbitMQ
 (:class:`bot.ops.broker.ConfirmingPikaEventBroker`). The tracker store is
-:class:`bot.ops.stores.RetryingSQLTrackerStore` whenever the database is not SQLite.
+:class:`bot.ops.stores.CachingSQLTrackerStore` on every database, SQLite included.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.settings import Settings, SettingsError
 
-RETRYING_TRACKER_STORE = "bot.ops.stores.RetryingSQLTrackerStore"
+TRACKER_STORE = "bot.ops.stores.CachingSQLTrackerStore"
 CONFIRMING_BROKER = "bot.ops.broker.ConfirmingPikaEventBroker"
 
 
@@ -67,12 +67,20 @@ def pika_event_broker(rabbitmq_url: str, queue: str, exchange: str) -> dict[str,
     }
 
 
-def production_endpoints(settings: Settings, tracker_store: dict[str, Any]) -> dict[str, Any]:
-    """The endpoints that differ from the embedded default (SQLite, in-memory locks)."""
+def tracker_store(settings: Settings, connection: dict[str, Any]) -> dict[str, Any]:
+    """``tracker_store`` for :class:`bot.ops.stores.CachingSQLTrackerStore` from the keys of
+    Rasa's ``type: SQL`` store (``connection``: dialect, database, host...)."""
+    return {
+        **connection,
+        "type": TRACKER_STORE,
+        "retry_seconds": settings.db_retry_seconds,
+        "cache_size": settings.tracker_cache_size,
+    }
+
+
+def production_endpoints(settings: Settings) -> dict[str, Any]:
+    """The endpoints that differ from the embedded default (in-memory locks, no broker)."""
     endpoints: dict[str, Any] = {}
-    if tracker_store.get("dialect") != "sqlite":
-        endpoints["tracker_store"] = {**tracker_store, "type": RETRYING_TRACKER_STORE,
-                                      "retry_seconds": settings.db_retry_seconds}
     if settings.redis_url:
         endpoints["lock_store"] = redis_lock_store(settings.redis_url)
     if settings.rabbitmq_url:

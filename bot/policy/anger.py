@@ -16,6 +16,10 @@ Signals (the word lists are in :mod:`bot.policy.lexicons`):
 * sarcasm: praise ("great job", "svaka čast") in a message about a problem 0.5, each further
   marker 0.25; "thanks for nothing" / "hvala na ničemu" need no problem word
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
+* the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): from
+  probability 0.5 up to 0.6 at the model's threshold. It stands in for what the lists miss
+  (idioms, abuse in words no list has) and does not add to them: the score is the larger of
+  the combined list signals and the learned one, so "katastrofa" is not counted twice
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.policy import lexicons
+from bot.policy import learned, lexicons
 from bot.policy.lexicons import Lexicon, Prepared, find_affirmed, prepare
 
 INSULT_WEIGHT = 0.65
@@ -42,6 +46,10 @@ THREAT_WEIGHT = 0.35
 SARCASM_WEIGHT = 0.5
 EXTRA_SARCASM_WEIGHT = 0.25
 INTENSIFIER_WEIGHT = 0.1
+#: Weight of the learned anger signal at (and above) the model's threshold.
+LEARNED_WEIGHT = 0.6
+#: Below this probability the learned model says nothing.
+LEARNED_FLOOR = 0.5
 
 #: Fewer letters than this and capitals are not read as shouting ("OK", "NE", "HITNO").
 MIN_LETTERS_FOR_SHOUTING = 12
@@ -62,6 +70,8 @@ class Signal:
 
     label: str
     weight: float
+    #: From the learned model (:mod:`bot.policy.learned`), not from the word lists.
+    learned: bool = False
 
 
 def _lexicon_signals(prepared: Prepared) -> list[Signal]:
@@ -142,6 +152,14 @@ def _punctuation_signal(text: str) -> Signal | None:
     return Signal(f"repeated punctuation '{longest}'", weight)
 
 
+def _learned_signal(text: str) -> Signal | None:
+    prediction = learned.predict(text)["anger"]
+    if prediction.probability < LEARNED_FLOOR:
+        return None
+    share = (prediction.probability - LEARNED_FLOOR) / (prediction.threshold - LEARNED_FLOOR)
+    return Signal(prediction.explain(), round(LEARNED_WEIGHT * min(1.0, share), 3), learned=True)
+
+
 def anger_signals(text: str) -> list[Signal]:
     """Every anger signal found in ``text``, each with its weight."""
     prepared = prepare(text)
@@ -156,6 +174,9 @@ def anger_signals(text: str) -> list[Signal]:
         ]
         if intensifiers:
             signals.append(Signal(f"intensifier '{intensifiers[0].phrase}'", INTENSIFIER_WEIGHT))
+    learned_signal = _learned_signal(text)
+    if learned_signal is not None:
+        signals.append(learned_signal)
     return signals
 
 
@@ -168,8 +189,11 @@ def combine(weights: list[float]) -> float:
 
 
 def anger_score(text: str) -> float:
-    """How angry ``text`` reads, from 0 (calm) to 1 (furious)."""
-    return combine([signal.weight for signal in anger_signals(text)])
+    """How angry ``text`` reads, from 0 (calm) to 1 (furious): the list signals combined, or
+    the learned signal when that is higher."""
+    signals = anger_signals(text)
+    listed = combine([signal.weight for signal in signals if not signal.learned])
+    return max([listed, *(signal.weight for signal in signals if signal.learned)])
 
 
 def anger_explanation(text: str) -> list[str]:

@@ -396,3 +396,26 @@ def extend_resolution(
         extensions_used=extensions_used,
     )
     return replace(clocks, statutory_resolution_due_at=new_due)
+
+
+# --- how a running clock stands ---------------------------------------------------------------
+
+#: Clock states, least urgent first.
+CLOCK_STATES: tuple[str, ...] = ("ok", "soon", "overdue")
+#: A clock is ``soon`` in its last fifth, and at the latest this close to its end.
+SOON_FRACTION = 0.2
+SOON_AT_LEAST = timedelta(hours=2)
+
+
+def clock_state(
+    started_at: datetime, due_at: datetime, now: datetime, stopped_at: datetime | None = None
+) -> str:
+    """``ok``, ``soon`` or ``overdue``: a stopped clock is ``overdue`` if it stopped late, else
+    ``ok``; a running one is ``soon`` within the last fifth of its span (at least
+    :data:`SOON_AT_LEAST`) before ``due_at``."""
+    if stopped_at is not None:
+        return "overdue" if stopped_at > due_at else "ok"
+    if now > due_at:
+        return "overdue"
+    window = max((due_at - started_at) * SOON_FRACTION, SOON_AT_LEAST)
+    return "soon" if due_at - now <= window else "ok"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.policy import lexicons
+from bot.policy import learned, lexicons
 from bot.policy.anger import anger_explanation, anger_score
 from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
 from bot.settings import Settings
@@ -92,6 +92,12 @@ def _lexicon_reason(prepared: Prepared, lexicon: Lexicon) -> str | None:
     return _mentions(hits) if hits else None
 
 
+def _learned(text: str, reason: str) -> str | None:
+    """The learned model's explanation when it fires for ``reason`` on ``text``."""
+    prediction = learned.predict(text)[reason]
+    return prediction.explain() if prediction.fires else None
+
+
 def _anger(
     text: str, score: float, intent: str | None, context: ConversationContext, settings: Settings
 ) -> str | None:
@@ -119,20 +125,26 @@ def _human_request(prepared: Prepared, intent: str | None) -> str | None:
     return f"customer asked for a person: {reason}" if reason else None
 
 
-def _repeat(prepared: Prepared, context: ConversationContext) -> str | None:
+def asks_for_person(text: str, intent: str | None = None) -> bool:
+    """Whether a customer's message asks for a person (its intent, or the word lists)."""
+    return _human_request(prepare(text), intent) is not None
+
+
+def _repeat(text: str, prepared: Prepared, context: ConversationContext) -> str | None:
     prior = context.prior_complaints_same_matter
     if prior >= 1:
         times = "once" if prior == 1 else f"{prior} times"
         return f"customer already complained about the same matter {times}"
-    reason = _lexicon_reason(prepared, lexicons.REPEAT)
+    reason = _lexicon_reason(prepared, lexicons.REPEAT) or _learned(text, "repeat")
     return f"customer says it happened before: {reason}" if reason else None
 
 
-def _money(prepared: Prepared, context: ConversationContext) -> str | None:
+def _money(text: str, prepared: Prepared, context: ConversationContext) -> str | None:
     if context.desired_resolution in MONEY_RESOLUTIONS:
         return f"customer wants {context.desired_resolution}"
     hits = find_affirmed(prepared, lexicons.MONEY, lexicons.WISH_NEGATIONS, window=5)
-    return f"customer asks for money: {_mentions(hits)}" if hits else None
+    reason = _mentions(hits) if hits else _learned(text, "money")
+    return f"customer asks for money: {reason}" if reason else None
 
 
 def _severity(category: str | None, reasons: dict[str, str], settings: Settings) -> int:
@@ -163,11 +175,11 @@ def assess(
 
     found: dict[str, str | None] = {
         "safety": _safety(prepared, message.category),
-        "legal": _lexicon_reason(prepared, lexicons.LEGAL),
+        "legal": _lexicon_reason(prepared, lexicons.LEGAL) or _learned(message.text, "legal"),
         "anger": _anger(message.text, score, intent, context, settings),
         "human_request": _human_request(prepared, intent),
-        "repeat": _repeat(prepared, context),
-        "money": _money(prepared, context),
+        "repeat": _repeat(message.text, prepared, context),
+        "money": _money(message.text, prepared, context),
         "not_understood": (
             f"the bot failed to understand {failed} messages in a row"
             if failed >= limits.max_failed_understandings

@@ -375,6 +375,9 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "resolution_apology",
     "resolution_compensation",
     "resolution_nothing",
+    "assistant_tasks",
+    "world_news",
+    "own_matter",
 )
 REQUIRED_WORDS: tuple[str, ...] = ("clause_words", "sarcastic_openers")
 
@@ -391,6 +394,9 @@ WISH_NEGATIONS = _LEXICONS["wish_negations"]
 SAFETY = _LEXICONS["safety"]
 LEGAL = _LEXICONS["legal"]
 HUMAN_REQUEST = _LEXICONS["human_request"]
+ASSISTANT_TASKS = _LEXICONS["assistant_tasks"]
+WORLD_NEWS = _LEXICONS["world_news"]
+OWN_MATTER = _LEXICONS["own_matter"]
 REPEAT = _LEXICONS["repeat"]
 MONEY = _LEXICONS["money"]
 #: Anger (the weights are in bot.policy.anger).

@@ -115,6 +115,22 @@ def mark_seen(session: Session, agent: Agent, now: datetime | None = None) -> No
     agent.last_seen_at = now or utcnow()
 
 
+def is_present(agent: Agent, now: datetime | None = None) -> bool:
+    """Whether ``agent`` is really on duty: switched on duty, active, and its console seen
+    within :data:`PRESENCE_TIMEOUT` (a console that was closed stops its heartbeat)."""
+    cutoff = (now or datetime.now(timezone.utc)) - PRESENCE_TIMEOUT
+    seen = agent.last_seen_at
+    return bool(agent.on_duty and agent.active and seen is not None and seen >= cutoff)
+
+
+def duty_state(agent: Agent, now: datetime | None = None) -> str:
+    """``"on duty"``, ``"away"`` (on duty but its console has not been seen for a while) or
+    ``"off duty"``: what the CLI and the console show."""
+    if is_present(agent, now):
+        return "on duty"
+    return "away" if agent.on_duty and agent.active else "off duty"
+
+
 def count_on_duty(session: Session, now: datetime | None = None) -> int:
     """Agents (or admins) on duty whose console was seen within PRESENCE_TIMEOUT."""
     cutoff = (now or datetime.now(timezone.utc)) - PRESENCE_TIMEOUT

@@ -566,6 +566,52 @@ def set_status(
     return complaint
 
 
+#: Statuses a customer's reply can reopen (:func:`reopen`).
+REOPENABLE_STATUSES: tuple[str, ...] = ("resolved", "closed")
+
+
+def reopen(
+    session: Session,
+    complaint: Complaint,
+    actor: str,
+    why: str,
+    *,
+    now: datetime | None = None,
+) -> Complaint:
+    """Put a resolved or closed complaint back in front of a person (``escalated``), logging
+    ``reopened`` with who (the actor), why (a slug such as ``email_reply``) and when it had been
+    resolved and closed.
+
+    ``closed`` is final for :func:`set_status`; only this explicit, logged path reopens it. The
+    statutory deadlines stamped at creation are not moved: the resolution clock runs again
+    against its original due time (``docs/jurisdictions.md``, "Reopened complaints").
+    """
+    actor = _actor(actor)
+    reason = _slug("why", why)
+    if complaint.status not in REOPENABLE_STATUSES:
+        raise StoreError(f"complaint {complaint.ticket} is {complaint.status}; nothing to reopen")
+    moment = _moment(now)
+    data: dict[str, Any] = {
+        "from": complaint.status,
+        "to": "escalated",
+        "why": reason,
+        "resolved_at": _iso(complaint.resolved_at),
+        "closed_at": _iso(complaint.closed_at),
+    }
+    complaint.status = "escalated"
+    complaint.escalated = True
+    complaint.resolved_at = None
+    complaint.closed_at = None
+    append_event(session, complaint, "reopened", actor, data, now=moment)
+    return complaint
+
+
+def finished_at(complaint: Complaint) -> datetime | None:
+    """When a resolved or closed complaint was finished (the later of the two moments)."""
+    moments = [m for m in (complaint.resolved_at, complaint.closed_at) if m is not None]
+    return max(moments) if moments else None
+
+
 def list_complaints(
     session: Session,
     *,

@@ -5,7 +5,10 @@ A customer's data lives in three places of the one database:
 * ``complaints`` rows with the customer's ``sender_id`` (ticket, description, contact, ...);
 * rows that point at those complaints (``complaint_events``: the event log with agent notes,
   agent replies and the customer's messages during a handoff);
-* Rasa's SQL tracker store table ``events``: the whole transcript, keyed by ``sender_id``.
+* Rasa's SQL tracker store table ``events``: the whole transcript, keyed by ``sender_id``;
+* ``customer_keys`` (the contact and order references the conversation gave) and
+  ``contact_verifications`` (one-time codes), keyed by ``sender_id``; a ``customers`` row
+  left with no key and no complaint is deleted with them.
 
 Tables are found by reflection, so a table added later that has a ``sender_id`` column or a
 foreign key to ``complaints`` is exported and erased too. The erasure runs in one transaction.
@@ -34,6 +37,10 @@ from bot.store.db import get_engine
 audit_logger = logging.getLogger("bot.audit")
 
 COMPLAINTS = "complaints"
+#: Customers recognised across conversations (bot.store.customers): the keys carry the
+#: ``sender_id`` that gave them; a customer left without keys or complaints is deleted.
+CUSTOMERS = "customers"
+CUSTOMER_KEYS = "customer_keys"
 #: Rasa's SQL tracker store table.
 TRACKER_EVENTS = "events"
 
@@ -121,6 +128,22 @@ def _complaint_ids(connection: Connection, tables: dict[str, Table], sender_id: 
     return [row[0] for row in connection.execute(query)]
 
 
+def _delete_orphan_customers(connection: Connection, tables: dict[str, Table]) -> int:
+    """Delete ``customers`` rows that no key and no complaint points at any more: a customer
+    record whose conversations were all erased (it holds no personal data, but it goes too)."""
+    customers, keys = tables.get(CUSTOMERS), tables.get(CUSTOMER_KEYS)
+    complaints = tables.get(COMPLAINTS)
+    if customers is None or keys is None or complaints is None:
+        return 0
+    linked = select(complaints.c.customer_id).where(complaints.c.customer_id.isnot(None))
+    result = connection.execute(
+        delete(customers).where(
+            customers.c.id.not_in(select(keys.c.customer_id)), customers.c.id.not_in(linked)
+        )
+    )
+    return int(result.rowcount or 0)
+
+
 def export_customer(sender_id: str, url: str) -> dict[str, Any]:
     """Every stored row about ``sender_id``, by table (JSON-safe)."""
     with get_engine(url).connect() as connection:
@@ -131,7 +154,12 @@ def export_customer(sender_id: str, url: str) -> dict[str, Any]:
         for table in by_sender:
             data[table.name] = _rows(connection, table, "sender_id", [sender_id])
         for table, column in children:
-            data.setdefault(table.name, []).extend(_rows(connection, table, column, ids))
+            rows = data.setdefault(table.name, [])
+            # A table keyed by sender_id that also points at complaints lists a row once.
+            seen = {row.get("id") for row in rows if row.get("id") is not None}
+            rows.extend(
+                row for row in _rows(connection, table, column, ids) if row.get("id") not in seen
+            )
     return {"sender_id": sender_id, "tables": data}
 
 
@@ -153,6 +181,9 @@ def erase_customer(sender_id: str, actor: str, url: str, secret_key: str) -> Era
         for table in by_sender:
             result = connection.execute(delete(table).where(table.c.sender_id == sender_id))
             receipt.rows[table.name] = receipt.rows.get(table.name, 0) + result.rowcount
+        orphans = _delete_orphan_customers(connection, tables)
+        if orphans:
+            receipt.rows[CUSTOMERS] = orphans
     audit_logger.warning(
         "customer data erased: subject=%s actor=%s rows=%s",
         receipt.subject_digest,

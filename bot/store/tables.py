@@ -169,9 +169,7 @@ class Complaint(Base):
     # stays the company's own SLA; these are the law's clocks.
     jurisdiction = Column(String(8), nullable=True)
     #: Sequential per year (``2026-000123``) where the law asks for a register number.
-    register_number = Column(
-        String(REGISTER_NUMBER_LENGTH), nullable=True, unique=True, index=True
-    )
+    register_number = Column(String(REGISTER_NUMBER_LENGTH), nullable=True, unique=True, index=True)
     statutory_answer_due_at = Column(UTCDateTime, nullable=True)
     statutory_resolution_due_at = Column(UTCDateTime, nullable=True)
     extended_at = Column(UTCDateTime, nullable=True)
@@ -180,6 +178,11 @@ class Complaint(Base):
     answered_at = Column(UTCDateTime, nullable=True)
     answer_text = Column(Text, nullable=True)
     outcome = Column(String(32), nullable=True)
+    #: The customer this complaint belongs to, recognised by contact or order reference
+    #: across conversations (:mod:`bot.store.customers`); ``None`` until a key is known.
+    customer_id = Column(
+        Integer, ForeignKey("customers.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     events = relationship(
         "ComplaintEvent",
@@ -296,3 +299,225 @@ class ConversationEvent(Base):
 
     def __repr__(self) -> str:
         return f"<ConversationEvent {self.event_type}>"
+
+
+#: Kinds of keys that recognise a customer (:mod:`bot.text.contacts`).
+CUSTOMER_KEY_KINDS: tuple[str, ...] = ("email", "phone", "order")
+CUSTOMER_KEY_LENGTH = 320
+
+
+class Customer(Base):
+    """One person behind several conversations: the keys below point at it, complaints
+    carry its id. Holds no personal data itself; a customer left with no key and no
+    complaint (after an erasure) is deleted."""
+
+    __tablename__ = "customers"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.id}>"
+
+
+class CustomerKey(Base):
+    """A normalised e-mail address, E.164 phone number or order reference of a customer, as
+    one conversation (``sender_id``) gave it: erasing that conversation erases the key."""
+
+    __tablename__ = "customer_keys"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CUSTOMER_KEY_KINDS), name="kind"),
+        UniqueConstraint("kind", "value", "sender_id", name="uq_customer_keys_kind_value_sender"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(
+        Integer, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(16), nullable=False)
+    value = Column(String(CUSTOMER_KEY_LENGTH), nullable=False, index=True)
+    sender_id = Column(String(SENDER_ID_LENGTH), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CustomerKey {self.kind} of customer {self.customer_id}>"
+
+
+class ContactVerification(Base):
+    """A one-time code sent to a complaint's e-mail address so that a customer writing from
+    another conversation (``sender_id``) may be told the complaint's status.
+
+    Only a keyed hash of the code is stored; it expires, allows a few attempts, and counts
+    once (``verified_at``).
+    """
+
+    __tablename__ = "contact_verifications"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(SENDER_ID_LENGTH), nullable=False, index=True)
+    complaint_id = Column(
+        Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash = Column(String(64), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    max_attempts = Column(Integer, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    verified_at = Column(UTCDateTime, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<ContactVerification {self.id} for complaint {self.complaint_id}>"
+
+
+#: What an agent (or the bot) promised a customer (:mod:`bot.store.commitments`).
+COMMITMENT_KINDS: tuple[str, ...] = (
+    "answer",
+    "refund",
+    "replacement",
+    "repair",
+    "call_back",
+    "visit",
+    "other",
+)
+#: ``open`` until done or, past its due time, ``missed`` (a missed one may still be done).
+COMMITMENT_STATUSES: tuple[str, ...] = ("open", "done", "missed")
+MAX_COMMITMENT_NOTE_CHARS = 1_000
+
+
+class Commitment(Base):
+    """A promise made to the customer of a complaint: what, by when, who keeps it.
+
+    ``owner`` is an agent's username, or ``None`` for the team (the bot's own "we will answer
+    by ..."). ``done_at`` is when it was kept (also for one kept late, after it was missed).
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        CheckConstraint(_in("kind", COMMITMENT_KINDS), name="kind"),
+        CheckConstraint(_in("status", COMMITMENT_STATUSES), name="status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(
+        Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(16), nullable=False)
+    note = Column(Text, nullable=True)
+    due_at = Column(UTCDateTime, nullable=False, index=True)
+    owner = Column(String(USERNAME_LENGTH), nullable=True, index=True)
+    status = Column(String(16), nullable=False, default="open", index=True)
+    created_by = Column(String(ACTOR_LENGTH), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    reminded_at = Column(UTCDateTime, nullable=True)
+    missed_at = Column(UTCDateTime, nullable=True)
+    done_at = Column(UTCDateTime, nullable=True)
+    done_by = Column(String(ACTOR_LENGTH), nullable=True)
+    customer_told_at = Column(UTCDateTime, nullable=True)
+
+    complaint = relationship("Complaint")
+
+    def __repr__(self) -> str:
+        return f"<Commitment {self.id} {self.kind} {self.status}>"
+
+
+#: States of an outgoing mail: waiting (first try or a retry), handed to the SMTP server,
+#: given up (refused for good, or out of attempts).
+MAIL_STATES: tuple[str, ...] = ("pending", "sending", "sent", "failed")
+SUBJECT_LENGTH = 998  # RFC 5322's line limit
+
+
+class OutgoingMail(Base):
+    """One e-mail in the persistent outbox (:mod:`bot.store.mail`), sent by the background
+    sender (:mod:`bot.ops.mailer`), retried until it is sent or given up.
+
+    ``complaint_id``/``sender_id`` tie it to a customer, so erasure and export find it;
+    ``event_id`` is the complaint event (an agent's reply) the mail delivers.
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (CheckConstraint(_in("status", MAIL_STATES), name="status"),)
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(SLUG_LENGTH), nullable=False)
+    complaint_id = Column(
+        Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    sender_id = Column(String(SENDER_ID_LENGTH), nullable=True, index=True)
+    event_id = Column(Integer, nullable=True, index=True)
+    recipient = Column(String(CONTACT_LENGTH), nullable=False)
+    subject = Column(String(SUBJECT_LENGTH), nullable=False)
+    body = Column(Text, nullable=False)
+    reply_to = Column(String(CONTACT_LENGTH), nullable=True)
+    language = Column(String(8), nullable=True)
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    last_error = Column(Text, nullable=True)
+    message_id = Column(String(CONTACT_LENGTH), nullable=True, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<OutgoingMail {self.id} {self.kind} {self.status}>"
+
+
+#: The satisfaction scale (CSAT) asked after a resolution.
+MIN_RATING = 1
+MAX_RATING = 5
+MAX_FEEDBACK_CHARS = 2_000
+
+
+class CsatRating(Base):
+    """The customer's 1-5 rating of how a resolved complaint was handled (one per complaint),
+    and what could have been done better (asked for a rating of 3 or less).
+
+    ``agent`` is the complaint's assigned agent when it was rated, so a later reassignment does
+    not move the rating to someone else.
+    """
+
+    __tablename__ = "csat_ratings"
+    __table_args__ = (
+        CheckConstraint(f"rating >= {MIN_RATING} AND rating <= {MAX_RATING}", name="rating"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(
+        Integer,
+        ForeignKey("complaints.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+        index=True,
+    )
+    rating = Column(Integer, nullable=False)
+    #: ``widget`` (quick replies) or ``link`` (the signed link in the e-mail)
+    via = Column(String(16), nullable=False)
+    agent = Column(String(ACTOR_LENGTH), nullable=True)
+    feedback = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    feedback_at = Column(UTCDateTime, nullable=True)
+
+    complaint = relationship("Complaint")
+
+    def __repr__(self) -> str:
+        return f"<CsatRating {self.rating} of complaint {self.complaint_id}>"
+#: Longest canned reply title and text (characters).
+CANNED_TITLE_LENGTH = 120
+CANNED_TEXT_LENGTH = 2000
+
+
+class CannedReply(Base):
+    """A ready-made agent reply in one language, kept by admins in the console. ``text`` may
+    hold the placeholders ``{ticket}``, ``{name}`` and ``{deadline}``."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    language = Column(String(8), nullable=False, index=True)
+    title = Column(String(CANNED_TITLE_LENGTH), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(ACTOR_LENGTH), nullable=True)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CannedReply {self.id} {self.language}>"

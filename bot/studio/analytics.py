@@ -8,6 +8,12 @@ language and category) in Python, so that SQLite and PostgreSQL give the same an
   not happened and ``due_at`` has passed; otherwise it is **pending**.
 * Time to first human reply: ``first_response_at - created_at``; time to resolution:
   ``resolved_at - created_at`` (hours; median and mean over the complaints that have one).
+* Promises kept on time: the commitments of those complaints (``bot.store.commitments``), per
+  owner (``team`` for the bot's own "we will answer by ...") and per category: ``kept`` by the
+  due time, ``late``, ``missed`` (past due, not kept), ``pending``; ``rate`` = kept / decided.
+* Clocks met or missed: each clock of :func:`bot.store.clock_view.clocks_of` (the SLA and the
+  statutory ones of the jurisdiction) is ``met`` when it stopped in time, ``missed`` when it
+  stopped late or ran out, else ``running``.
 """
 
 from __future__ import annotations
@@ -22,10 +28,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import store
 from bot.settings import Settings
-from bot.store.tables import LANGUAGES, Complaint
+from bot.store.clock_view import clocks_of
+from bot.store.commitments import kept_on_time
+from bot.store.tables import (
+    LANGUAGES,
+    MAX_RATING,
+    MIN_RATING,
+    Commitment,
+    Complaint,
+    CsatRating,
+)
 from bot.studio.errors import StudioError
 
 MAX_RANGE_DAYS = 366 * 3
+#: A rating of this or more counts as satisfied (the share of 4s and 5s).
+SATISFIED_AT_LEAST = 4
+#: The agent of a rating given for a complaint nobody was assigned to (the bot handled it).
+NO_AGENT = "(bot)"
 CSV_COLUMNS: tuple[str, ...] = (
     "ticket",
     "created_at",
@@ -107,6 +126,17 @@ def _hours(start: datetime, end: datetime | None) -> float | None:
     return round((end - start).total_seconds() / 3600, 2) if end else None
 
 
+def _clock_outcomes(complaint: Complaint, now: datetime) -> dict[str, str]:
+    """``{clock kind: met | missed | running}``."""
+    outcomes = {}
+    for clock in clocks_of(complaint, now):
+        if clock["state"] == "overdue":
+            outcomes[clock["kind"]] = "missed"
+        else:
+            outcomes[clock["kind"]] = "met" if clock["stopped_at"] else "running"
+    return outcomes
+
+
 def _row(complaint: Complaint, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
     return {
         "ticket": complaint.ticket,
@@ -121,6 +151,7 @@ def _row(complaint: Complaint, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
         "deadline": deadline_state(complaint, now),
         "first_human_reply_hours": _hours(complaint.created_at, complaint.first_response_at),
         "resolution_hours": _hours(complaint.created_at, complaint.resolved_at),
+        "clocks": _clock_outcomes(complaint, now),
     }
 
 
@@ -133,22 +164,115 @@ def complaint_rows(
     zone = _zone(settings)
     moment = now or datetime.now(timezone.utc)
     with store.session_scope(database_url or settings.database_url) as session:
-        query = session.query(Complaint)
-        if filters.start:
-            query = query.filter(
-                Complaint.created_at >= datetime.combine(filters.start, time(), zone)
-            )
-        if filters.end:
-            end = datetime.combine(filters.end + timedelta(days=1), time(), zone)
-            query = query.filter(Complaint.created_at < end)
-        if filters.language:
-            query = query.filter(Complaint.language == filters.language)
-        if filters.category:
-            query = query.filter(Complaint.category == filters.category)
+        query = _filtered(session.query(Complaint), filters, zone)
         return [
             _row(complaint, zone, moment)
             for complaint in query.order_by(Complaint.created_at, Complaint.id)
         ]
+
+
+def csat_rows(
+    filters: Filters, settings: Settings, database_url: str | None = None
+) -> list[dict[str, Any]]:
+    """One row per rated complaint matching ``filters`` (by the complaint's day of receipt,
+    language and category): rating, category, language and the agent it was rated for."""
+    zone = _zone(settings)
+    with store.session_scope(database_url or settings.database_url) as session:
+        query = session.query(CsatRating, Complaint).join(
+            Complaint, CsatRating.complaint_id == Complaint.id
+        )
+        query = _filtered(query, filters, zone)
+        return [
+            {
+                "rating": int(rating.rating),
+                "category": complaint.category,
+                "language": complaint.language,
+                "agent": rating.agent or NO_AGENT,
+                "feedback": rating.feedback is not None,
+            }
+            for rating, complaint in query.order_by(CsatRating.id)
+        ]
+
+
+def _csat_group(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Count, mean and the share of 4s and 5s (the usual "CSAT %") of some ratings."""
+    ratings = [row["rating"] for row in rows]
+    satisfied = sum(1 for rating in ratings if rating >= SATISFIED_AT_LEAST)
+    return {
+        "count": len(ratings),
+        "mean": round(statistics.fmean(ratings), 2) if ratings else None,
+        "satisfied": round(satisfied / len(ratings), 4) if ratings else None,
+    }
+
+
+def csat_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """CSAT overall and per category, agent and language."""
+
+    def by(key: str) -> dict[str, Any]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(row[key], []).append(row)
+        return {name: _csat_group(groups[name]) for name in sorted(groups)}
+
+    return {
+        **_csat_group(rows),
+        "distribution": {
+            str(value): sum(1 for row in rows if row["rating"] == value)
+            for value in range(MIN_RATING, MAX_RATING + 1)
+        },
+        "with_feedback": sum(1 for row in rows if row["feedback"]),
+        "per_category": by("category"),
+        "per_agent": by("agent"),
+        "per_language": by("language"),
+    }
+
+
+def _filtered(query: Any, filters: Filters, zone: ZoneInfo) -> Any:
+    """``query`` (over complaints, or joined to them) limited to the complaints of ``filters``."""
+    if filters.start:
+        query = query.filter(Complaint.created_at >= datetime.combine(filters.start, time(), zone))
+    if filters.end:
+        end = datetime.combine(filters.end + timedelta(days=1), time(), zone)
+        query = query.filter(Complaint.created_at < end)
+    if filters.language:
+        query = query.filter(Complaint.language == filters.language)
+    if filters.category:
+        query = query.filter(Complaint.category == filters.category)
+    return query
+
+
+def promises(
+    filters: Filters, settings: Settings, database_url: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Promises kept on time, overall, per owner (``team``: no one person) and per category,
+    for the commitments of the complaints of ``filters``."""
+    moment = now or datetime.now(timezone.utc)
+    with store.session_scope(database_url or settings.database_url) as session:
+        query = session.query(Commitment, Complaint.category).join(
+            Complaint, Commitment.complaint_id == Complaint.id
+        )
+        rows = list(_filtered(query, filters, _zone(settings)).order_by(Commitment.id))
+        by_owner: dict[str, list[Commitment]] = {}
+        by_category: dict[str, list[Commitment]] = {}
+        for commitment, category in rows:
+            by_owner.setdefault(commitment.owner or "team", []).append(commitment)
+            by_category.setdefault(category, []).append(commitment)
+        return {
+            "overall": kept_on_time([row for row, _ in rows], moment),
+            "per_agent": {k: kept_on_time(v, moment) for k, v in sorted(by_owner.items())},
+            "per_category": {k: kept_on_time(v, moment) for k, v in sorted(by_category.items())},
+        }
+
+
+def _clock_figures(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per clock kind: how many were met, missed, or are still running."""
+    figures: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for kind, outcome in row["clocks"].items():
+            counts = figures.setdefault(kind, {"met": 0, "missed": 0, "running": 0})
+            counts[outcome] += 1
+    return dict(sorted(figures.items()))
 
 
 def _count(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
@@ -211,8 +335,11 @@ def summary(
             "reasons": dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
         },
         "deadlines": deadlines,
+        "clocks": _clock_figures(rows),
+        "promises": promises(filters, settings, database_url, now),
         "first_human_reply": _spread(replies),
         "resolution": _spread(resolutions),
+        "csat": csat_summary(csat_rows(filters, settings, database_url)),
         "categories": list(settings.category_slugs),
         "languages": list(LANGUAGES),
     }

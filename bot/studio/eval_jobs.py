@@ -1,7 +1,8 @@
 """Evaluation in the background: Rasa's NLU cross-validation and the test stories.
 
 One job runs ``rasa test nlu --cross-validation`` over the project's data and then
-``rasa test core --stories tests/stories`` against the serving model. Its results go to
+``rasa test core --stories tests/stories`` against a model: the serving one unless the
+trainer names another, and the summary says which. Its results go to
 ``var/studio/evaluations/<job>/``: Rasa's own files, ``summary.json`` (per-intent precision,
 recall, F1 and support computed from the held-out predictions, figures per language from
 :mod:`bot.studio.crossval`, the failing stories) and ``confusion.png``.
@@ -26,7 +27,7 @@ from bot.studio.crossval import (
 )
 from bot.studio.errors import StudioError
 from bot.studio.jobs import Job, JobRunner, JobStore, Step, now_iso, read_json, write_json
-from bot.studio.model_files import serving_model
+from bot.studio.model_files import find_model, serving_model
 
 KIND = "evaluations"
 LATEST = "latest.json"
@@ -111,8 +112,9 @@ def draw_confusion(predictions: list[Prediction], target: Path) -> None:
             value = int(matrix[row, column])
             if value:
                 colour = "white" if value > peak / 2 else "black"
-                axes.text(column, row, str(value), ha="center", va="center", fontsize=7,
-                          color=colour)
+                axes.text(
+                    column, row, str(value), ha="center", va="center", fontsize=7, color=colour
+                )
     figure.tight_layout()
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target)
@@ -160,6 +162,7 @@ def _finish(root: Path, out: Path) -> Callable[[Job, list[str]], None]:
             "finished_at": now_iso(),
             "folds": job.options.get("folds"),
             "model": job.options.get("model"),
+            "model_serving": job.options.get("model_serving"),
             "examples": len(predictions),
             "intents": per_intent(predictions),
             "languages": [asdict(row) for row in scores_by_language(predictions, languages)],
@@ -184,38 +187,71 @@ def prepare(
     started_by: str,
     folds: int = DEFAULT_FOLDS,
     on_line: Callable[[str], None] | None = None,
+    model_name: object = None,
+    serving: str | None = None,
 ) -> JobRunner:
-    """A runner for cross-validation + test stories of ``root``."""
+    """A runner for cross-validation + test stories of ``root``; the stories run with
+    ``model_name`` if given, else with ``serving`` (the running server's model), else with
+    the model a (re)started server serves."""
     if not isinstance(folds, int) or isinstance(folds, bool) or not 2 <= folds <= MAX_FOLDS:
         raise StudioError(f"folds must be a whole number from 2 to {MAX_FOLDS}.", status=422)
-    model = serving_model(root)
+    current = serving_model(root)
+    if serving and (root / "models" / serving).is_file():
+        current = find_model(root, serving)
+    model = find_model(root, model_name) if model_name is not None else current
     if model is None:
         raise StudioError("There is no trained model to run the test stories with.", status=409)
+    is_serving = current is not None and model.name == current.name
     store = JobStore(root, KIND)
-    job = store.new_job(started_by, {"folds": folds, "model": model.name})
+    job = store.new_job(
+        started_by, {"folds": folds, "model": model.name, "model_serving": is_serving}
+    )
     out = store.directory / job.id
     steps = [
         Step(
             "cross-validating the examples",
             rasa_command(
-                "test", "nlu", "--nlu", "data", "--config", "config.yml",
-                "--cross-validation", "--folds", str(folds), "--successes", "--no-plot",
-                "--out", str(out / "nlu"),
+                "test",
+                "nlu",
+                "--nlu",
+                "data",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--successes",
+                "--no-plot",
+                "--out",
+                str(out / "nlu"),
             ),
         ),
         Step(
             "running the test stories",
             rasa_command(
-                "test", "core", "--stories", STORIES_DIR, "--model", str(model),
-                "--no-plot", "--out", str(out / "core"),
+                "test",
+                "core",
+                "--stories",
+                STORIES_DIR,
+                "--model",
+                str(model),
+                "--no-plot",
+                "--out",
+                str(out / "core"),
             ),
         ),
     ]
     return JobRunner(store, job, steps, stage_parser(folds), _finish(root, out), on_line)
 
 
-def start_evaluation(root: Path, started_by: str, folds: int = DEFAULT_FOLDS) -> Job:
-    return prepare(root, started_by, folds).start()
+def start_evaluation(
+    root: Path,
+    started_by: str,
+    folds: int = DEFAULT_FOLDS,
+    model_name: object = None,
+    serving: str | None = None,
+) -> Job:
+    return prepare(root, started_by, folds, model_name=model_name, serving=serving).start()
 
 
 def jobs(root: Path) -> JobStore:

@@ -61,6 +61,54 @@ def clean_line(raw: str) -> str:
     return CONTROL_CHARS.sub("", text).rstrip()
 
 
+#: ``/path/to/module.py:52: DeprecationWarning: ...``: Python's warnings (the next, indented
+#: line is the source line that warned).
+_PY_WARNING = re.compile(r"^\S.*?:\d+: \w*Warning\b")
+#: A logging record as Rasa formats it: ``2026-12-05 23:27:11 INFO     rasa.cli.train  - ...``.
+_LOG_RECORD = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:,\d+)? +(?P<level>[A-Z]+) +(?P<logger>\S+)"
+)
+_OWN_LOGGERS = ("rasa", "bot", "actions", "__main__")
+#: A progress bar (``Epochs:  40%|####  | 40/100 [...]``): only its latest state is shown.
+_PROGRESS = re.compile(r"^(?P<label>[^:|]{1,60}):\s+(?:\d+%\||\d+it \[)")
+_CHATTER = re.compile(
+    r"^(?:warnings\.warn\(|[WI]\d{4} \d\d:\d\d|WARNING:absl:|WARNING:tensorflow:)"
+)
+
+
+def progress_lines(lines: list[str]) -> list[str]:
+    """The lines of a job's log a trainer reads: Rasa's own progress and every error, without
+    Python's (deprecation and other) warnings or the libraries' chatter."""
+    kept: list[str] = []
+    in_warning = False
+    for line in lines:
+        if _PY_WARNING.match(line):
+            in_warning = True
+            continue
+        if in_warning and not _LOG_RECORD.match(line) and not line.startswith("Traceback"):
+            # the rest of the warning's message; its indented source line ends it
+            in_warning = not line[:1].isspace()
+            continue
+        in_warning = False
+        if _CHATTER.match(line):
+            continue
+        if not line.strip():
+            continue
+        record = _LOG_RECORD.match(line)
+        if record is not None:
+            own = record.group("logger").split(".")[0] in _OWN_LOGGERS
+            if not own and record.group("level") not in ("ERROR", "CRITICAL"):
+                continue
+        bar = _PROGRESS.match(line)
+        if bar and kept:
+            previous = _PROGRESS.match(kept[-1])
+            if previous and previous.group("label") == bar.group("label"):
+                kept[-1] = line
+                continue
+        kept.append(line)
+    return kept
+
+
 @dataclass
 class Job:
     """One run of a background job, as stored in ``jobs.json`` and shown to the trainer."""
@@ -193,7 +241,7 @@ class JobStore:
                 kept = [line.rstrip("\n") for line in handle if line.strip()]
         except OSError:
             return []
-        return kept[-lines:]
+        return progress_lines(kept)[-lines:]
 
     def new_job(self, started_by: str, options: dict[str, Any]) -> Job:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

@@ -102,13 +102,20 @@ def serving_model(root: Path) -> Path | None:
     return active_model(root) or (files[0] if files else None)
 
 
-def describe(model: Path, active: Path | None, serving: str | None = None) -> dict[str, Any]:
+#: A model's one state: the bot answers with it, or it waits for a trainer to activate it.
+SERVING = "serving"
+NOT_SERVING = "trained, not serving"
+
+
+def describe(model: Path, serving: str | None) -> dict[str, Any]:
+    """What the studio shows about ``model``; ``serving`` is the file name the bot answers with."""
     metadata = read_metadata(model)
     notes = read_json(notes_path(model), {})
     stat = model.stat()
     trained_at = metadata.get("trained_at")
     if not trained_at:
         trained_at = datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat()
+    is_serving = serving == model.name
     return {
         "name": model.name,
         "size_bytes": stat.st_size,
@@ -117,15 +124,40 @@ def describe(model: Path, active: Path | None, serving: str | None = None) -> di
         "rasa_version": metadata.get("rasa_open_source_version"),
         "data_version": notes.get("data_version") if isinstance(notes, dict) else None,
         "trained_by": notes.get("trained_by") if isinstance(notes, dict) else None,
-        "active": active is not None and model.name == active.name,
-        "serving": serving == model.name,
+        "state": SERVING if is_serving else NOT_SERVING,
+        "serving": is_serving,
+        # the same fact under its old name, for API clients written before the one state
+        "active": is_serving,
     }
 
 
+def current_model_name(root: Path, serving: str | None = None) -> str | None:
+    """The model the bot answers with: the running server's (``serving``) when known, else the
+    one a (re)started server serves (the activated model, else the newest)."""
+    if serving:
+        return serving
+    model = serving_model(root)
+    return model.name if model else None
+
+
 def list_models(root: Path, serving: str | None = None) -> list[dict[str, Any]]:
-    """Every model, newest first; ``active`` marks the activated (or else the newest) one."""
-    active = serving_model(root)
-    return [describe(model, active, serving) for model in model_files(root)]
+    """Every model, newest first, each either serving or trained and not serving: exactly one
+    serves (``serving``, the running server's model, else what a restart would serve)."""
+    current = current_model_name(root, serving)
+    return [describe(model, current) for model in model_files(root)]
+
+
+def pin_serving(root: Path, serving: str | None, by: str) -> None:
+    """Before a training adds a newer model: record the model now serving as the active one
+    when nothing was ever activated, so that a restart keeps serving it (not the new, untried
+    model) until a trainer activates the new one."""
+    if read_active(root).get("model") or not serving:
+        return
+    path = models_dir(root) / serving
+    if _MODEL_NAME.fullmatch(serving) and path.is_file():
+        with locked_file(models_dir(root) / ".active.lock"):
+            if not read_active(root).get("model"):
+                _record(root, path, by)
 
 
 def find_model(root: Path, name: object) -> Path:

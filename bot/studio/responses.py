@@ -104,14 +104,23 @@ def describe(name: str, variants: Any) -> dict[str, Any]:
                 "other": sorted(key for key in variant if key not in ("text", "condition")),
             }
         )
-    summary = [
-        {
-            "case": item["case"],
-            "label": item["label"],
-            "missing": [lang for lang in LANGUAGES if lang not in item["languages"]],
-        }
-        for item in cases.values()
-    ]
+    # With cases (e.g. one per complaint category), the variation without one is the
+    # catch-all Rasa falls back on when no case matches: its missing languages are shown, but
+    # not flagged as missing, when every case has every language.
+    has_cases = any(label for label in cases)
+    summary = []
+    for item in cases.values():
+        lacking = [lang for lang in LANGUAGES if lang not in item["languages"]]
+        fallback = has_cases and not item["label"]
+        summary.append(
+            {
+                "case": item["case"],
+                "label": item["label"],
+                "fallback": fallback,
+                "untranslated": lacking,
+                "missing": [] if fallback else lacking,
+            }
+        )
     return {
         "name": name,
         "variants": shown,

@@ -8,7 +8,12 @@ a customer message is listed when
 * the bot answered it with ``action_not_understood``, or the complaint was escalated for
   ``not_understood`` right after it (``not_understood``);
 * an agent marked its right intent (``corrected``): an ``intent_corrected`` event of the
-  customer's complaint, written by :func:`record_correction`.
+  customer's complaint, written by :func:`record_correction`;
+* the customer asked for a person (the intent, or the escalation word lists) and the bot
+  neither escalated nor handed over before the next message (``person_missed``);
+* its detected language looks wrong (``language``): Cyrillic letters not read as Cyrillic,
+  Croatian/Serbian/Bosnian letters read as English, or another language than the rest of the
+  conversation; the item then suggests the language its example belongs to.
 
 A trainer turns an item into an example of the right intent (:func:`add_as_example`), or the
 whole conversation into a test story (:func:`conversation_as_story`), and marks items done.
@@ -31,6 +36,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import store
+from bot.policy.escalation import asks_for_person
 from bot.store.tables import Complaint, ComplaintEvent
 from bot.studio.errors import StudioError
 from bot.studio.jobs import locked_file, now_iso, read_json, studio_var, write_json
@@ -39,7 +45,27 @@ from bot.studio.training_examples import add_example
 from bot.text.entities import extract_entities
 from bot.text.languages import languages
 
-REASONS: tuple[str, ...] = ("low_confidence", "fallback", "not_understood", "corrected")
+REASONS: tuple[str, ...] = (
+    "low_confidence",
+    "fallback",
+    "not_understood",
+    "corrected",
+    "person_missed",
+    "language",
+)
+#: What the bot does when a customer rightly asks for a person.
+PERSON_ACTIONS = frozenset(
+    {
+        "action_escalate",
+        "action_hand_off",
+        "utter_bring_colleague",
+        "utter_handoff_queued",
+        "utter_handoff_live",
+        "utter_handoff_queued_no_contact",
+    }
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_BCS_LETTERS = re.compile(r"[čćžšđČĆŽŠĐ]")
 CORRECTION_KIND = "intent_corrected"
 FALLBACK_INTENT = "nlu_fallback"
 NOT_UNDERSTOOD_ACTION = "action_not_understood"
@@ -93,6 +119,45 @@ def _language(parse_data: dict[str, Any]) -> tuple[str | None, str | None]:
 def data_language(code: str | None, script: str | None) -> str:
     """The NLU file a message of this language and script belongs to (``data/nlu/<x>.yml``)."""
     return languages().for_slots(code, script).code
+
+
+def suspect_language(
+    text_: str, code: str | None, script: str | None, usual: str | None
+) -> str | None:
+    """The data language (``data/nlu/<x>.yml``) a message probably is in, when the detected
+    one (``code``, ``script``) looks wrong; ``usual`` is the conversation's usual one."""
+    detected = data_language(code, script)
+    registry = languages()
+    if _CYRILLIC.search(text_) and script != "cyrillic":
+        cyrillic = [entry.code for entry in registry.languages if entry.script == "cyrillic"]
+        return cyrillic[0] if cyrillic else None
+    if _BCS_LETTERS.search(text_) and not registry.get(detected).bcs:
+        if usual and registry.get(usual).bcs:
+            return usual
+        return next((entry.code for entry in registry.languages if entry.bcs), None)
+    if usual and usual != detected:
+        return usual
+    return None
+
+
+def _usual_languages(events: list[dict[str, Any]]) -> dict[str, str]:
+    """Sender -> the data language most of their messages were detected in (ties: none)."""
+    counts: dict[str, dict[str, int]] = {}
+    for event in events:
+        if event["type_name"] != "user" or not (event["data"].get("text") or "").strip():
+            continue
+        code, script = _language(event["data"].get("parse_data") or {})
+        if code is None:
+            continue
+        per = counts.setdefault(event["sender_id"], {})
+        language = data_language(code, script)
+        per[language] = per.get(language, 0) + 1
+    usual: dict[str, str] = {}
+    for sender, per in counts.items():
+        ranked = sorted(per.items(), key=lambda pair: -pair[1])
+        if sum(per.values()) >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            usual[sender] = ranked[0][0]
+    return usual
 
 
 def _corrections(database_url: str) -> dict[int, dict[str, Any]]:
@@ -159,21 +224,39 @@ def inbox(
                 "language": code,
                 "script": script,
                 "data_language": data_language(code, script),
-                "at": datetime.fromtimestamp(float(event["timestamp"] or 0), timezone.utc)
-                .isoformat(timespec="seconds"),
+                "at": datetime.fromtimestamp(
+                    float(event["timestamp"] or 0), timezone.utc
+                ).isoformat(timespec="seconds"),
                 "reasons": [],
                 "corrected_intent": None,
+                "suggested_language": None,
                 "done": done.get(str(event["id"])),
             }
         if reason not in item["reasons"]:
             item["reasons"].append(reason)
 
+    usual = _usual_languages(events)
+    #: sender -> their message asking for a person, until the bot escalates or hands over
+    asked: dict[str, dict[str, Any]] = {}
     for event in events:
         sender = event["sender_id"]
+        if event["type_name"] == "action" and event.get("action_name") in PERSON_ACTIONS:
+            asked.pop(sender, None)
         if event["type_name"] == "user":
-            if not (event["data"].get("text") or "").strip():
+            message = event["data"].get("text") or ""
+            if not message.strip():
                 continue
+            if sender in asked:  # the customer wrote again: the request went unanswered
+                flag(asked.pop(sender), "person_missed")
             last_user[sender] = event
+            parse_ = event["data"].get("parse_data") or {}
+            if asks_for_person(message, (parse_.get("intent") or {}).get("name")):
+                asked[sender] = event
+            code_, script_ = _language(parse_)
+            suggested = suspect_language(message, code_, script_, usual.get(sender))
+            if suggested is not None:
+                flag(event, "language")
+                items[event["id"]]["suggested_language"] = suggested
             parse = event["data"].get("parse_data") or {}
             intent = parse.get("intent") or {}
             name = intent.get("name") or event.get("intent_name")
@@ -191,9 +274,16 @@ def inbox(
             and sender in last_user
         ):
             flag(last_user[sender], "not_understood")
+    for waiting in asked.values():  # asked last, and the bot did nothing about it
+        flag(waiting, "person_missed")
     for sender, moment in escalations:
-        before = [e for e in events if e["sender_id"] == sender and e["type_name"] == "user"
-                  and float(e["timestamp"] or 0) <= moment]
+        before = [
+            e
+            for e in events
+            if e["sender_id"] == sender
+            and e["type_name"] == "user"
+            and float(e["timestamp"] or 0) <= moment
+        ]
         if before:
             flag(before[-1], "not_understood")
     chosen = [item for item in items.values() if include_done or not item["done"]]
@@ -264,16 +354,33 @@ def check_intent(root: Path, intent: object) -> str:
 
 
 def add_as_example(
-    root: Path, item_id: object, intent: object, by: str, database_url: str, threshold: float
+    root: Path,
+    item_id: object,
+    intent: object,
+    by: str,
+    database_url: str,
+    threshold: float,
+    language: object = None,
 ) -> dict[str, Any]:
-    """Add the message of ``item_id`` as an example of ``intent`` (validated, then saved)."""
+    """Add the message of ``item_id`` as an example of ``intent`` (validated, then saved), in
+    the data of ``language`` (a language code) if given, else of the detected language."""
     item = get_item(root, item_id, database_url, threshold)
     name = check_intent(root, intent)
     if not item["text"].strip():
         raise StudioError("The message has no text to learn from.", status=422)
-    add_example(root, name, item["text"], item["data_language"])
-    done = mark_done(root, item["id"], by, "example", intent=name)
-    return {"item": item["id"], "intent": name, "language": item["data_language"], "done": done}
+    codes = [entry.code for entry in languages().languages]
+    if language is not None and language not in codes:
+        raise StudioError(f"The language is one of {', '.join(codes)}.", status=422)
+    target = str(language) if language is not None else item["data_language"]
+    add_example(root, name, item["text"], target)
+    done = mark_done(root, item["id"], by, "example", intent=name, language=target)
+    return {
+        "item": item["id"],
+        "intent": name,
+        "language": target,
+        "done": done,
+        "retrain": True,  # the bot uses the example after the next training
+    }
 
 
 def story_steps(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.studio.errors import StudioError
@@ -47,50 +49,18 @@ _STEP_KEYS = ("intent", "action", "slot_was_set", "active_loop", "or", "checkpoi
 #: bot text turn.
 _OTHER_KEYS = (*_STEP_KEYS, "entities", "bot", "action_text", "metadata")
 
-#: Starting points for a new story or rule (``{intent}``/``{response}`` are filled in).
-TEMPLATES: list[dict[str, Any]] = [
-    {
-        "id": "rule_answer",
-        "kind": "rule",
-        "title": "Rule: always answer an intent with a response",
-        "steps": [
-            {"type": "intent", "intent": "{intent}"},
-            {"type": "action", "action": "{response}"},
-        ],
-    },
-    {
-        "id": "story_greet_answer",
-        "kind": "story",
-        "title": "Story: greeting, then a question and its answer",
-        "steps": [
-            {"type": "intent", "intent": "greet"},
-            {"type": "action", "action": "utter_greet"},
-            {"type": "intent", "intent": "{intent}"},
-            {"type": "action", "action": "{response}"},
-        ],
-    },
-    {
-        "id": "story_answer_goodbye",
-        "kind": "story",
-        "title": "Story: a question, its answer, then goodbye",
-        "steps": [
-            {"type": "intent", "intent": "{intent}"},
-            {"type": "action", "action": "{response}"},
-            {"type": "intent", "intent": "goodbye"},
-            {"type": "action", "action": "utter_goodbye"},
-        ],
-    },
-    {
-        "id": "rule_form",
-        "kind": "rule",
-        "title": "Rule: ask with a one-question form",
-        "steps": [
-            {"type": "intent", "intent": "{intent}"},
-            {"type": "action", "action": "contact_form"},
-            {"type": "active_loop", "loop": "contact_form"},
-        ],
-    },
-]
+#: Starting points for a new story or rule (data: see the file's header).
+TEMPLATES_FILE = Path(__file__).with_name("story_templates.yml")
+
+
+@cache
+def templates() -> list[dict[str, Any]]:
+    """The starting points for a new story or rule, from :data:`TEMPLATES_FILE`."""
+    with TEMPLATES_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, list):
+        raise ValueError(f"{TEMPLATES_FILE.name}: expected a list at the top")
+    return data
 
 
 # --------------------------------------------------------------------------- YAML <-> JSON
@@ -256,7 +226,7 @@ def list_stories(root: Path) -> dict[str, Any]:
     ]
     return {
         "items": items,
-        "templates": TEMPLATES,
+        "templates": templates(),
         "intents": intents,
         "actions": [
             *(domain.get("responses") or {}),

@@ -13,8 +13,9 @@
      variant marker word except names and towns: 1.0 each;
    * a word written with ``čćšžđ``: +0.5; a Cyrillic word: +1.0.
 
-3. **Variant** (hr, sr or bs) - explainable weighted markers, see :data:`MARKER_GROUPS`,
-   :data:`BIGRAM_MARKERS` and :func:`_pattern_markers`. Each group has a label and a weight
+3. **Variant** (hr, sr or bs) - explainable weighted markers: the word groups, bigrams and
+   loan-verb prefixes of ``bot/text/data/variant_markers.yml`` (:data:`MARKERS`) and
+   :func:`_pattern_markers`. Each group has a label and a weight
    per variant; the weights are summed per variant. The main families of markers:
 
    * **jat reflex**: ijekavian ``vrijeme, uvijek, mlijeko, prije, dijete, cijena, lijepo,
@@ -23,26 +24,37 @@
    * **Croatian words**: ``što`` (what), ``tko``, ``tjedan``, ``tisuća``, ``kruh``, ``kava``,
      ``vlak``, ``obitelj``, ``točno``, ``tijekom``, ``jamstvo``, ``uvjet``, ``isprika``,
      ``trebam``, ``kupnja``, months ``siječanj`` .. ``prosinac``, ``kn``/``kuna``; the
-     Croatian future ``vratit ću`` and ``ću`` + infinitive;
+     Croatian future ``vratit ću`` and ``ću`` + infinitive; ``s`` before a word that does not
+     begin with a sibilant (``s novim``); a modal verb before an infinitive (``želim
+     razgovarati``, also Bosnian);
    * **Serbian words** (often shared with Bosnian): ``šta``, ``ko``, ``hiljada``, ``porodica``,
      ``tačno``, ``voz``, ``izvinite``, ``uslov``, ``tokom``, ``uopšte``; Serbian only:
      ``hleb``, ``porudžbina``, ``poručio``, ``takođe``, ``juče``, ``opština``, ``evra``,
-     ``dinara``; the constructions ``da li``, ``ću da``, ``moram da`` and the fused future
-     ``vratiću``;
+     ``dinara``; the constructions ``da li``, ``ću da``, ``moram da``, ``sa novim`` and the
+     fused future ``vratiću`` (Bosnian customers write it too);
    * **Bosnian words**: ``sedmica``, ``hljeb``, ``kahva``, ``lahko``, ``sahat``, ``uposlenik``,
      ``historija``, ``vjerovatno``, ``jarane``, ``ahbab``, ``selam``, ``KM``/``maraka``.
      Bosnian has no marker of its own for most words, so it wins when ijekavian forms
      (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...).
    * **everyday words**: ``hladnjak``/``frižider``, ``kat``/``sprat``, ``okus``/``ukus``,
      ``tvornica``/``fabrika``, ``jamstvo``/``garancija``...; loan verbs ``rezervirati`` (hr)
-     against ``rezervisati`` (sr, bs) (:data:`PREFIX_MARKERS`);
+     against ``rezervisati`` (sr, bs);
    * **towns and first names** (delivery addresses, signatures): ``Zagreb``, ``Novi Sad``,
      ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family.
 
    ``račun``, ``molim Vas`` and ``hoćeš`` are used alike in all three, so they are no markers;
-   ``što`` counts for hr only as a question word (not in ``ono što``, ``sto puta``).
+   ``što`` counts for hr only where it opens a question (``Što se događa?``), not inside a
+   sentence (``nakon što``, ``drago mi je što``, ``sto puta``).
    Cyrillic text starts with a strong Serbian prior: only clear Croatian or Bosnian words
    outweigh it. Without any marker the priors make ``hr`` the default BCS variant.
+
+4. **Reply variant** (:func:`reply_variant`, policy in ``bot/text/data/variants.yml``): the
+   summed weights become probabilities by a softmax with a temperature calibrated on the
+   training files (``python -m tools.evaluation calibrate-variants``). The most likely variant
+   answers, unless the message carries markers and the two most likely variants are within
+   the policy's margin: then the variant the customer most likely accepts best (expected
+   acceptance), which is Bosnian, the middle variant, only when the evidence points both ways.
+   A message without markers is no reason to leave the default variant.
 
 **Confidence** is ``P(family) * strength`` for English and
 ``P(family) * strength * (0.75 + 0.25 * P(variant))`` for BCS (:data:`VARIANT_DOUBT`), where
@@ -70,6 +82,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from bot.text.fold import cyrillic_share, fold, is_cyrillic_char, to_latin
 
 BCS_CODES: tuple[str, ...] = ("hr", "sr", "bs")
@@ -90,8 +104,9 @@ _UNOPPOSED_MIN_EVIDENCE = 1.2
 #: simplemma's Serbo-Croatian lexicon ("hbs") and English lexicon: a word only one of them
 #: knows is evidence for that family (see :func:`_lexicon_evidence`).
 _LEXICON_WEIGHT = 1.0
-#: Variant priors: with no marker at all Croatian is the default BCS variant.
+#: Variant priors (small): without any marker they make Croatian the default variant.
 _VARIANT_PRIOR: dict[str, float] = {"hr": 0.3, "sr": 0.2, "bs": 0.0}
+VARIANTS_FILE = Path(__file__).with_name("data") / "variants.yml"
 #: Cyrillic is written in Serbia (and by Bosnian Serbs); Croatian is never written in it.
 _CYRILLIC_PRIOR: dict[str, float] = {"sr": 2.5}
 #: Bonus for the variant of the previous message.
@@ -148,265 +163,113 @@ def _expand(spec: str) -> list[str]:
     return words
 
 
-# (label, weights, folded words). A word belongs to one group only (tests check this).
-MARKER_GROUPS: tuple[tuple[str, dict[str, float], str], ...] = (
-    (
-        "ijekavian",
-        {"hr": 1.0, "bs": 1.0},
-        "vrijeme uvijek mlijek(o|a|u|om) prije poslije dijete djec(a|e|u|om) rijec(|ima) "
-        "cijen(a|e|u|i|om|ama) lijep(|o|a|e|i|u|og|om|ih) nedjelj(a|e|u|om|i) gdje ovdje "
-        "ondje negdje nigdje svugdje dvije mjesec(|a|u|i|e|ima) mjest(o|a|u|om|ima) "
-        "covjek(|a|u|om) vidje(la|li|lo|ti) vidio htio htje(la|li|lo|ti) zivje(ti|la|li) "
-        "zivio razumij(em|es|e|emo|ete|u) sjec(am|as|a) primij(etio|etila|etili|etiti) "
-        "primjetio primjetila cijel(o|a|i|u|og|om|ih|ovit) bijel(|a|o|i|e|u) "
-        "lijek(|a|ove|ovi) sljedec(i|a|e|eg|em|u) slijedec(i|a|e|eg) primjer(|a|u) "
-        "zamjen(a|e|u|om|ski|sku) zamijen(iti|ite|io|ila|ili|imo) "
-        "mijenja(ti|m|te|ju|o|la) promjen(a|e|u|om) rjesenj(e|a|u|em) "
-        "rijes(iti|ite|io|ila|ili|imo|en|eno|ena|eni) pjesm(a|e|u) svijet(|a|u) snijeg "
-        "rijek(a|e|u) djevojk(a|e|u) bijes(an|na|no|ni) sjesti dio dijel(a|u) "
-        "dijeli(ti|mo|te) tijel(o|a|u) lijevo vjerova(ti|la|li|o) vjeruj(em|te) "
-        "naprijed uspio uspjela uspjeli dvjesto koljeno smije(m|s|mo|te) "
-        "uvjeren(|a|o|i) razumio grij(e|u|ati|anje|alica) dolje pijes(ak|ka|ku) svijetl(i|o|a|e|u) "
-        "pocijepan(|a|o|i|u|e) zalijepljen(|a|o|i|u|e) zalijep(iti|io|ila) naljepnic(a|e|i|u) "
-        "lijev(a|i|u|oj|om|e) vrijed(i|no|nost|nosti) izvjestaj(|a|u) primjedb(a|e|u|i) "
-        "ponedjelj(ak|ka|kom) dijelov(i|a|e|ima) susjed(|a|u|i|om|e) "
-        "obavjestiti obavjestite obavijestiti obavijestite obavijestio "
-        "promijen(iti|ite|io|ila|ili|imo|jen|jena|jeno) zahtjev(|a|u|om|i) djecij(i|a|e|u|eg|em) "
-        "odjec(a|e|u|om) mjesecn(o|a|i|e|u) cjenik(|a|u) procjen(a|e|u|iti) sjec(anje|ala|ao) "
-        "zagrija(o|la|lo|va) pregrija(o|la|lo|va) vrijem(ena|enu) "
-        "prijevoz(|a|u|om) uvijet "
-        # past participles of -nijeti / -jeti verbs (Serbian doneo, voleo, sedeo, leteo)
-        "donio odnio prenio ponio unio iznio nanio zanio pronio volio volje(la|li|lo) "
-        "sjedio letio trpio mrzio smio umio",
-    ),
-    (
-        "ekavian",
-        {"sr": 1.5},
-        "vreme uvek mlek(o|a|u|om) pre posle dete dec(a|e|u|om) rec(|ima) "
-        "cen(a|e|u|om|ama) lep(|o|a|e|i|u|og|om|ih) nedelj(a|e|u|om|i|ama) gde ovde onde "
-        "negde nigde svugde dve mesec(|a|u|i|e|ima) mest(o|a|u|om|ima) covek(|a|u|om) "
-        "vide(la|li|lo|ti) hteo hte(la|li|lo|ti) zive(ti|la|li|o) razum(em|es|emo|ete|eju) "
-        "sec(am|as|a) prime(tio|tila|tili|titi) cel(o|a|u|og|om|ih|ovit) ceo "
-        "bel(a|o|e|u) lek(|a|ove|ovi) sledec(i|a|e|eg|em|u) primer(|a|u) "
-        "zamen(a|e|u|om|ski|sku) zamen(iti|ite|io|ila|ili|imo) menja(ti|m|te|ju|o|la) "
-        "promen(a|e|u|om) resenj(e|a|u|em) res(iti|ite|io|ila|ili|imo|en|eno|ena|eni) "
-        "pesm(a|e|u) sneg devojk(a|e|u) bes(an|na|no|ni) deo "
-        "deli(ti|mo|te) tel(o|a|u) levo verova(ti|la|li|o) veruj(em|te) napred uspeo "
-        "uspela uspeli koleno grej(e|u|ati|anje|alica) sme(m|s|mo|te) uveren(|a|o|i) dole "
-        "pes(ak|ka|ku) svetl(i|o|a|e|u) "
-        "pocepan(|a|o|i|u|e) zalepljen(|a|o|i|u|e) zalep(iti|io|ila) nalepnic(a|e|i|u) "
-        "lev(a|i|u|oj|om|e) vred(i|no|nost|nosti) izvestaj(|a|u) primedb(a|e|u|i) "
-        "ponedelj(ak|ka|kom) delov(i|a|e|ima) lekar(|a|u|i) obezbedj(en|ena|eno|eni|iti|ite) "
-        "sused(|a|u|i|om|e) "
-        "bezbedn(o|a|i|ost|osti) obavestenj(e|a|u) obavest(iti|ite|io|ila|ili|icemo) "
-        "promen(iti|ite|io|ila|ili|imo|jen|jena|jeno) zahtev(|a|u|om|i) decij(i|a|e|u|eg|em) "
-        "detetu detet(a|om) odec(a|e|u|om) mesecn(o|a|i|e|u) cenovnik(|a|u) "
-        "procen(a|e|u|iti) sec(anje|ala|ao) zagreja(o|la|lo|va) pregreja(o|la|lo|va) "
-        "vremen(a|u) prevoz(|a|u|om) sedel(a|i|o) sedeo smejao smejala "
-        "vreo vrel(a|o|i|e|u) sme(o|la|lo) mleven(o|a|i)",
-    ),
-    (
-        "hr-word",
-        {"hr": 1.5},
-        "tjed(an|na|nu|ni|ne|nom|nima|ana) tisuc(a|e|u|om|ama) kruh(|a|om) kav(a|e|u|om) "
-        "vlak(|a|om|u|ovi) obitelj(|i|ima) tocn(o|a|u|e|i|og|om) tko netko nitko itko svatko "
-        "hladnja(k|ka|ku|kom) stednja(k|ka|ku|kom) tvornic(a|e|i|u) poduzec(e|a|u) "
-        "okus(|a|u|om) kvalitete tipkovnic(a|e|i|u) upute uput(a|u) "
-        "artik(l|la|lu|li|le|lom) ljekarn(a|e|i|u) lijecni(k|ka|ku|ci) tanjur(|a|i|e) "
-        "zlic(a|e|u|i) vilic(a|e|u|i) hlac(e|a|ama) tenisic(e|a|ama) "
-        "doma cest(a|e|u|i|om) kat(|u|a) blagajn(a|e|i|u|ica|icu|ici) putovnic(a|e|u|i) "
-        "osobn(a|u|e) iskaznic(a|e|u|i) "
-        "tijekom jamstv(o|a|u|om) uvjet(|a|i|e|ima) djelatni(k|ka|ci|ku|cima) "
-        "zaposleni(k|ka|ku|ci|cima) vjerojatno obavijest(|i) racunal(o|a|u) zrakoplov "
-        "kolodvor(|a|u) kazalist(e|a) povijest kemij(a|e|u) kaj isprik(a|e|u|om) "
-        "ispricava(m|mo|te) trebam kupnj(a|e|u|om) pogresk(a|e|u|om) kun(a|e|i) kn "
-        "sijecanj sijecnja veljac(a|e) ozuj(ak|ka) trav(anj|nja) "
-        "svib(anj|nja) lip(anj|nja) srp(anj|nja) kolovoz(|a) ruj(an|na) listopad(|a) "
-        "studen(i|og|oga) prosin(ac|ca) bok "
-        "glacal(o|a|u) perilic(a|e|u|i|om) usisavac(|a|u|em) pecnic(a|e|u|i) vrecic(a|e|u|i) "
-        "boc(a|e|u|i|om) rajcic(a|e|u) krumpir(|a|om) zrak(|a|u|om) kupaonic(a|e|u|i) "
-        "naocal(e|a|ama) gumb(|a|u|i|e|om) kabel(|a|u|om) zapork(a|e|u) sveucilist(e|a|u) "
-        "glazb(a|e|u|om) nogomet(|a|u) odvjetni(k|ka|ku|ci|cima|kom) traperic(e|a|ama) "
-        "kosaric(a|e|u|i) posiljatelj(|a|u) primatelj(|a|u) opskrb(a|e|u) "
-        "oprost(ite|i) prihvac(a|am|aju|ati) iskoristen(|a|o|i|u)",
-    ),
-    ("hr-word-weak", {"hr": 0.5}, "lozink(a|e|u|om)"),
-    (
-        "hr-bs-word",
-        {"hr": 0.6, "bs": 0.5},
-        "uopce jucer takodjer dogod(ilo|ila|io|ili|i) dogadja(|ju|lo) mobitel(|a|u|om) "
-        "ured(|a|u|om) opcin(a|e|u|i) trgovin(a|e|u|i) ducan(|a|u) eura nazva(o|la|li|t) "
-        "narudzb(a|e|u|i|om) narudzbenic(a|e|u) ponovno navecer vecer(|i)",
-    ),
-    (
-        "sr-bs-word",
-        {"sr": 1.0, "bs": 1.0},
-        "sta neko niko iko svako hiljad(a|e|u|om|ama) porodic(a|e|u|i|om) tacn(o|a|u|e|i|og|om) "
-        "frizider(|a|u|om) sporet(|a|u|om) fabrik(a|e|i|u) preduzec(e|a|u) ukus(|a|u|om|an|no) "
-        "kvalitet tastatur(a|e|i|u) stampac(|a|u) racunar(|a|u) uputstv(o|a|u) "
-        "artikal fakturisa(ti|no|li) tanjir(|a|i|e) kasik(a|e|u|i) viljusk(a|e|u|i) "
-        "pantalon(e|a|ama) patik(e|a|ama) komsinic(a|e|i|u) komsij(a|e|i|u) haustor(|u|a) "
-        "magacin(|u|a) sprat(|u|a) teget tacka tack(e|u|i) apotek(a|e|i|u) "
-        "januar(|a) februar(|a) septemb(ar|ra) oktob(ar|ra) novemb(ar|ra) decemb(ar|ra) "
-        "voz(|a|om|u|ovi) izvin(ite|i|jenje|jenja|javam|javamo|uti) tokom uopste "
-        "uslov(|a|i|e|ima) desil(o|a|i) desio desava(|ju) univerzitet(|a|u) hemij(a|e|u) "
-        "garancij(a|e|u|i|om) prodavnic(a|e|u|i) kancelarij(a|e|u|i) sajt(|a|u|om) "
-        "sifr(a|e|u|om) kupovin(a|e|u|i) "
-        "serp(a|e|u|i|om) rern(a|e|u|i|om) ves masin(a|e|u|i|om) dugm(e|eta|etu|ad|adi) "
-        "kes(a|e|u|i|om) flas(a|e|u|i|om) narandz(a|e|u|i) paradajz(|a|om) krompir(|a|om) "
-        "vazduh(|a|u|om) kupatil(o|a|u|om) ug(ao|la|lu|lom) kabl(|a|om|ovi) "
-        "naocar(e|a|ama) saraf(|a|e|i|ima) dukseric(a|e|u|i) advokat(|a|u|om|i|ima) "
-        "korp(a|e|u|i|om) posiljal(ac|ca|cu) primal(ac|ca|cu) refundacij(a|e|u|i) "
-        "usisivac(|a|u|em) formular(|a|u|e) pegl(a|e|u|i|om) "
-        "januaru februaru martu aprilu maju junu julu avgustu septembru oktobru novembru "
-        "decembru prihvat(a|am|aju|ati|io|ila) iskoriscen(|a|o|i|u) kontrolis(e|u|ati)",
-    ),
-    (
-        "sr-word",
-        {"sr": 1.5},
-        "hleb(|a|om) porudzbin(a|e|u|i|om|ama) poruci(o|la|li|ti|vanje) porucujem "
-        "takodje juce opstin(a|e|u|i) istorij(a|e|u) kaf(a|u|e|om) mobilni mobilnog "
-        "dinar(|a|e|i|u) din rsd evr(a|o|ima|e) zaposleni zaposlenih pare "
-        "avgust(|a) povracaj(|a|u) odeljenj(e|a|u) uvece prekjuce pasos(|a|u) tegl(a|e|u) "
-        "sargarep(a|e|u) srecan srecn(a|o|i|e) farmerk(e|a|ama) odeljenjima "
-        "mejl(|a|u|om|ove|ovi) cet(|a|u|om) vaskrs(|a|u)",
-    ),
-    (
-        "bs-word",
-        {"bs": 2.0},
-        "sedmic(a|e|u|i|om|ama) hljeb(|a|om) kahv(a|e|u|om) lahko mehko sahat(|a|i) "
-        "ahbab(|u|e) jaran(e|a|u) bolan bona uposleni(k|ka|ci|ku|cima|ca) historij(a|e|u) "
-        "vjerovatno merhaba selam selamu esselamu alejkum insallah inshallah masallah "
-        "mashallah haman akobogda nafaka rahat maraka behar dzenet sabah aksam bajram(|a|u) "
-        "bujrum bh hairli sevap odjeljenj(e|a|u) obavjestenj(e|a|u) ljekar(|a|u|i)",
-    ),
-    # "ko" is "who" in sr and bs, but also colloquial Croatian for "kao" (like).
-    ("sr-bs-word-weak", {"sr": 0.6, "bs": 0.6}, "ko"),
-    # Delivery addresses name towns: a strong hint where the customer lives.
-    (
-        "place-hr",
-        {"hr": 1.5},
-        "zagreb(|u|a|om|acki|acka) split(|u|a) osijek(|u|a) zadar zadr(u|a) pul(a|i) "
-        "karlovac karlovc(u|a) varazdin(|u|a) sibenik(|u|a) dubrovnik(|u|a) sisak sisk(u|a) "
-        "vukovar(|u|a) cakovec koprivnic(a|i|e) bjelovar(|u|a) samobor(|u|a) makarsk(a|oj) "
-        "trogir(|u|a) porec rovinj(|u|a) opatij(a|i) istr(a|i) dalmacij(a|i|e) "
-        "slavonij(a|i|e) hrvatsk(a|oj|e|u) hrvat(|i|a)",
-    ),
-    (
-        "place-sr",
-        {"sr": 1.5},
-        "beograd(|u|a|om) kragujevac kragujevc(u|a) subotic(a|i|u|e) zrenjanin(|u|a) "
-        "pancev(o|u|a) cacak cack(u|a) kraljev(o|u|a) smederev(o|u|a) leskovac leskovc(u|a) "
-        "valjev(o|u|a) sabac sapc(u|a) uzic(e|u|a) vranj(e|u|a) zemun(|u|a) vozdovac "
-        "vozdovc(u|a) krnjac(a|i|e) liman(|u) srbij(a|i|e|u) vojvodin(a|i|e|u) zvezdar(a|i) "
-        "vracar(|u|a) jagodin(a|i) sombor(|u|a) kikind(a|i) loznic(a|i)",
-    ),
-    (
-        "place-bs",
-        {"bs": 1.5},
-        "sarajev(o|u|a|om) tuzl(a|i|u|e) zenic(a|i|u|e) mostar(|u|a) bihac(|u|a) "
-        "travnik(|u|a) cazin(|u|a) gradacac brck(o|u|a) bugojn(o|u|a) kakanj zavidovic(i|ima) "
-        "livn(o|u|a) gorazd(e|u|a) srebrenik lukavac zivinic(e|ama) dobrinj(a|i|e) "
-        "ilidz(a|i|e) bascarsij(a|i|e) grbavic(a|i|e) bosn(a|i|e|u) bosansk(i|a|o|e|u|og|oj|om) "
-        "federacij(a|i|e) kanton(|u|a)",
-    ),
-    # First names typical of one community (used only as a weak hint).
-    (
-        "name-bs",
-        {"bs": 1.0},
-        "mirz(a|e|i|u) emir(|a|u) amr(a|e|i) selm(a|e|i) adnan(|a|u) haris(|a|u) kenan(|a|u) "
-        "edin(|a|u) elvir(|a|u) almir(|a|u) amel(a|e|i) lejl(a|e|i) aid(a|e|i) nermin(|a|u) "
-        "merim(a|e|i) senad(|a|u) suad(|a|u) hamz(a|e|i) fatim(a|e|i) azr(a|e|i) ajl(a|e|i) "
-        "dzenan(|a|u) emin(a|e|i) hasan(|a|u) mehmed(|a|u) enes(|a|u) elm(a|e|i) amar(|a|u)",
-    ),
-    (
-        "name-sr",
-        {"sr": 1.0},
-        "milos(|a|u) nemanj(a|e|i) dusan(|a|u) srdjan(|a|u) jovan(|a|u|e|i) stefan(|a|u) "
-        "nenad(|a|u) milic(a|e|i) dragan(a|e|i) aleksandar vuk(|a|u) milutin(|a|u) "
-        "slobodan(|a|u) dragoljub(|a|u) radovan(|a|u) bojan(|a|u) snezan(a|e|i)",
-    ),
-    (
-        "name-hr",
-        {"hr": 1.0},
-        "josip(|a|u) stjepan(|a|u) tomislav(|a|u) kresimir(|a|u) zvonimir(|a|u) hrvoje "
-        "hrvoj(a|u) ante antu ivic(a|e|i) ivan(a|e|i) kristijan(|a|u) dubravk(a|e|i) "
-        "mislav(|a|u) domagoj(|a|u) vlatk(a|o|e|i) zrinka",
-    ),
-)
+MARKERS_FILE = Path(__file__).with_name("data") / "variant_markers.yml"
+_SPEC = re.compile(r"[a-z]+|[a-z]*\([a-z|]*\)[a-z]*")
 
-#: Word beginnings: Croatian "-irati" against Serbian/Bosnian "-ovati/-isati" loan verbs.
-PREFIX_MARKERS: tuple[tuple[str, dict[str, float], tuple[str, ...]], ...] = (
-    (
-        "hr-verb",
-        {"hr": 1.0},
-        (
-            "informir",
-            "organizir",
-            "rezervir",
-            "garantir",
-            "kontrolir",
-            "funkcionir",
-            "registrir",
-            "spakir",
-            "zapakir",
-            "stornir",
-            "reklamir",
-            "resetir",
-            "restartir",
-        ),
-    ),
-    (
-        "sr-bs-verb",
-        {"sr": 0.8, "bs": 0.8},
-        (
-            "informis",
-            "ulogov",
-            "uloguj",
-            "izlogov",
-            "izloguj",
-            "resetov",
-            "resetuj",
-            "restartov",
-            "restartuj",
-            "organizov",
-            "rezervis",
-            "garantov",
-            "kontrolis",
-            "funkcionis",
-            "registrov",
-            "spakov",
-            "zapakov",
-            "fakturis",
-        ),
-    ),
-)
 
-# Words the markers must not treat as BCS evidence for the family because English has them too.
-_VARIANT_ONLY = frozenset({"video", "april", "august", "mart", "maj", "jun", "jul", "bona", "pre"})
+@dataclass(frozen=True)
+class VariantMarkers:
+    """The marker data of ``bot/text/data/variant_markers.yml`` (see its header)."""
 
-BIGRAM_MARKERS: dict[tuple[str, str], _Marker] = {
-    ("da", "li"): _Marker("bigram:da li", {"sr": 1.0, "bs": 0.8, "hr": 0.1}),
-    ("je", "li"): _Marker("bigram:je li", {"hr": 0.8, "bs": 0.5, "sr": 0.2}),
-    ("treba", "mi"): _Marker("bigram:treba mi", {"sr": 0.5, "bs": 0.5}),
-    ("novi", "sad"): _Marker("place-sr:novi sad", {"sr": 1.5}),
-    ("novom", "sadu"): _Marker("place-sr:novi sad", {"sr": 1.5}),
-    ("novog", "sada"): _Marker("place-sr:novi sad", {"sr": 1.5}),
-    ("novi", "beograd"): _Marker("place-sr:novi beograd", {"sr": 1.5}),
-    ("banja", "luka"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
-    ("banja", "luci"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
-    ("banjoj", "luci"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
-    ("banja", "luke"): _Marker("place:banja luka", {"sr": 1.0, "bs": 0.8}),
-    ("republika", "srpska"): _Marker("place-sr:republika srpska", {"sr": 1.5}),
-    ("republici", "srpskoj"): _Marker("place-sr:republika srpska", {"sr": 1.5}),
-    ("slavonski", "brod"): _Marker("place-hr:slavonski brod", {"hr": 1.5}),
-    ("slavonskom", "brodu"): _Marker("place-hr:slavonski brod", {"hr": 1.5}),
-}
-#: "što" is Croatian for "what?", but every variant says "ono što", "sve što", "zato što".
-_RELATIVE_STO = frozenset(_expand("ono onoga sve svega zato nego to time posto vise ne"))
+    #: (label, weights, folded word spec); a word belongs to one group only.
+    groups: tuple[tuple[str, dict[str, float], str], ...]
+    #: (label, weights, word beginnings) for loan verbs.
+    prefixes: tuple[tuple[str, dict[str, float], tuple[str, ...]], ...]
+    bigrams: dict[tuple[str, str], _Marker]
+    #: Marker words English has too: evidence for the variant, not for the family.
+    variant_only: frozenset[str]
+
+
+def _marker_error(where: str, problem: str) -> ValueError:
+    return ValueError(f"{MARKERS_FILE}: {where}: {problem}")
+
+
+def _weights(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, dict) or not raw or not set(raw) <= set(BCS_CODES):
+        raise _marker_error(where, f"weights must map some of {BCS_CODES} to numbers")
+    weights: dict[str, float] = {}
+    for code, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 5:
+            raise _marker_error(where, f"weight of {code} must be a number in (0, 5]")
+        weights[str(code)] = float(value)
+    return weights
+
+
+def _spec(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not raw.split():
+        raise _marker_error(where, "words must be a non-empty string")
+    bad = [item for item in raw.split() if not _SPEC.fullmatch(item)]
+    if bad:
+        raise _marker_error(where, f"not folded words or stem(a|b) forms: {bad[:5]}")
+    return " ".join(raw.split())
+
+
+def _entries(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    entries = data.get(key)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise _marker_error(key, "expected a list of mappings")
+    return entries
+
+
+def _label(entry: Mapping[str, Any], where: str) -> str:
+    label = entry.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise _marker_error(where, "label must be a non-empty string")
+    return label
+
+
+def parse_markers(data: Any) -> VariantMarkers:
+    """Check and convert the loaded marker file; a ``ValueError`` names what is wrong."""
+    if not isinstance(data, dict):
+        raise _marker_error("top", "expected a mapping")
+    groups = []
+    for i, entry in enumerate(_entries(data, "groups")):
+        where = f"groups[{i}]"
+        weights = _weights(entry.get("weights"), where)
+        groups.append((_label(entry, where), weights, _spec(entry.get("words"), where)))
+    prefixes = []
+    for i, entry in enumerate(_entries(data, "prefixes")):
+        where = f"prefixes[{i}]"
+        words = tuple(_spec(entry.get("words"), where).split())
+        if any("(" in word for word in words):
+            raise _marker_error(where, "prefixes are plain word beginnings")
+        prefixes.append((_label(entry, where), _weights(entry.get("weights"), where), words))
+    bigrams: dict[tuple[str, str], _Marker] = {}
+    for i, entry in enumerate(_entries(data, "bigrams")):
+        where = f"bigrams[{i}]"
+        pair = _spec(entry.get("words"), where).split()
+        if len(pair) != 2 or any("(" in word for word in pair):
+            raise _marker_error(where, "words must be two plain words")
+        bigrams[(pair[0], pair[1])] = _Marker(
+            _label(entry, where), _weights(entry.get("weights"), where)
+        )
+    variant_only = frozenset(_spec(data.get("variant_only"), "variant_only").split())
+    return VariantMarkers(tuple(groups), tuple(prefixes), bigrams, variant_only)
+
+
+def load_markers(path: Path | None = None) -> VariantMarkers:
+    """The variant markers from ``bot/text/data/variant_markers.yml`` (or ``path``), checked."""
+    with (path or MARKERS_FILE).open(encoding="utf-8") as handle:
+        return parse_markers(YAML(typ="safe").load(handle))
+
+
+MARKERS = load_markers()
+MARKER_GROUPS = MARKERS.groups
+PREFIX_MARKERS = MARKERS.prefixes
+BIGRAM_MARKERS = MARKERS.bigrams
+_VARIANT_ONLY = MARKERS.variant_only
+#: "što" is Croatian for "what?" when it opens a question ("Što se događa?"); inside a
+#: sentence every variant uses it ("ono što", "nakon što", "drago mi je što"), and "sto" is
+#: also a table and a hundred in Serbian and Bosnian.
+_STO_OPENERS = frozenset({"a", "pa", "i", "ma", "e", "ali"})
 #: "sto" is also "a hundred": "sto puta", "sto eura".
 _HUNDRED_OF = frozenset(_expand("puta eura evra kuna dinara km maraka posto dana godina"))
 _FUTURE_AUX = frozenset({"cu", "ces", "ce", "cemo", "cete"})
+#: Dative of diminutives and surnames in "-čić"/"-ćić" ("sandučiću", "Periću"): no future.
+_NOUN_ICU = ("čiću", "ćiću")
+#: Every variant says "sa" before these sounds ("sa sinom", "sa ženom"); before any other word
+#: "sa" is Serbian and Bosnian usage, Croatian writes "s" ("sa novim" / "s novim").
+_S_BEFORE = ("s", "z", "c", "dz")
 #: Words ending in "t" before "će" that are no truncated infinitives ("paket će stići").
 _NOT_INFINITIVES = frozenset(
     _expand("paket kontakt predmet popust povrat opet put pet sat dvaput triput kvit iznos")
@@ -420,6 +283,9 @@ _DA_VERBS = frozenset(
         "mo(gu|zes|ze|zete) pokusa(vam|o|la)"
     )
 )
+#: Modal verbs before an infinitive ("želim razgovarati", "moram platiti"): Croatian and
+#: Bosnian; Serbian says "želim da razgovaram". "Moći" takes the infinitive everywhere.
+_MODALS = _DA_VERBS - frozenset(_expand("mo(gu|zes|ze|zete)"))
 
 #: English complaint and chat vocabulary that is not in spaCy's English stop words.
 ENGLISH_WORDS: frozenset[str] = frozenset(
@@ -558,8 +424,10 @@ def _lexicon_family(word: str) -> str | None:
     # heavy: simplemma loads its lexicons on import; only uncertain words need it
     from simplemma import is_known
 
-    in_bcs = is_known(word, lang="hbs")
-    in_english = is_known(word, lang="en")
+    # low_memory: simplemma's compressed lexicons, 14 MB in all against 85 MB decoded into
+    # dicts, with the same answers; a word is looked up once (cached), in about 0.04 ms
+    in_bcs = is_known(word, lang="hbs", low_memory=True)
+    in_english = is_known(word, lang="en", low_memory=True)
     if in_bcs == in_english:
         return None
     return "bcs" if in_bcs else "en"
@@ -626,10 +494,35 @@ def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
         ):
             found.append(_Marker(f"future:{word} {following}", {"hr": 0.6, "bs": 0.4}))
         latin = fold_keep_diacritics(raw[i])
-        if len(latin) >= 6 and _FUSED_FUTURE.search(latin):
-            found.append(_Marker(f"future:{latin}", {"sr": 1.2}))
-        if word == "sto" and preceding not in _RELATIVE_STO and following not in _HUNDRED_OF:
+        if (
+            len(latin) >= 6
+            and _FUSED_FUTURE.search(latin)
+            and not latin.endswith(_NOUN_ICU)
+            and not (i > 0 and raw[i][:1].isupper())
+        ):
+            found.append(_Marker(f"future:{latin}", {"sr": 1.0, "bs": 0.8}))
+        if (
+            word == "sa"
+            and following
+            and not following.startswith(_S_BEFORE)
+            and following != "mnom"
+        ):
+            found.append(_Marker(f"preposition:sa {following}", {"sr": 0.5, "bs": 0.5}))
+        if (
+            word == "sto"
+            and (i == 0 or raw[i][:1].isupper() or (i == 1 and preceding in _STO_OPENERS))
+            and following not in _HUNDRED_OF
+        ):
             found.append(_Marker("hr-word:sto", {"hr": 0.8}))
+        if (
+            word == "s"
+            and following
+            and not following.startswith(_S_BEFORE)
+            and not following[:1].isdigit()
+        ):
+            found.append(_Marker(f"preposition:s {following}", {"hr": 0.6, "bs": 0.1}))
+        if word in _MODALS and len(following) >= 4 and following.endswith(("ti", "ci")):
+            found.append(_Marker(f"infinitive:{word} {following}", {"hr": 0.6, "bs": 0.4}))
         if len(word) >= 6:
             for label, weights, prefixes in PREFIX_MARKERS:
                 if word.startswith(prefixes):
@@ -674,11 +567,103 @@ def _variant_scores(
     return scores, labels
 
 
-def _softmax(scores: Mapping[str, float]) -> dict[str, float]:
+@dataclass(frozen=True)
+class VariantPolicy:
+    """How the reply variant follows the detector's variant scores (``variants.yml``)."""
+
+    #: ``acceptance[reply][reader]``: how well a reader of one variant accepts a reply in another.
+    acceptance: Mapping[str, Mapping[str, float]]
+    #: Variant probabilities are ``softmax(score / temperature)``.
+    temperature: float
+    #: The middle variant is considered only when the two most likely variants are this close.
+    margin: float
+
+
+def _fraction(data: Mapping[str, Any], key: str, low: float, high: float) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low < value <= high:
+        raise ValueError(f"{VARIANTS_FILE}: {key} must be a number in ({low}, {high}]")
+    return float(value)
+
+
+@cache
+def variant_policy() -> VariantPolicy:
+    """The reply-variant policy from ``bot/text/data/variants.yml``, checked."""
+    with VARIANTS_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{VARIANTS_FILE}: expected a mapping")
+    table = data.get("acceptance")
+    if not isinstance(table, dict) or set(table) != set(BCS_CODES):
+        raise ValueError(f"{VARIANTS_FILE}: acceptance needs exactly the variants {BCS_CODES}")
+    checked: dict[str, dict[str, float]] = {}
+    for reply, row in table.items():
+        if not isinstance(row, dict) or set(row) != set(BCS_CODES):
+            raise ValueError(f"{VARIANTS_FILE}: acceptance.{reply} needs {BCS_CODES}")
+        values = {reader: float(value) for reader, value in row.items()}
+        if values[reply] != 1.0 or not all(0.0 <= v <= 1.0 for v in values.values()):
+            raise ValueError(f"{VARIANTS_FILE}: acceptance.{reply}: own variant 1, others 0..1")
+        checked[str(reply)] = values
+    return VariantPolicy(
+        acceptance=checked,
+        temperature=_fraction(data, "temperature", 0.0, 10.0),
+        margin=_fraction(data, "margin", 0.0, 1.0),
+    )
+
+
+def acceptance() -> Mapping[str, Mapping[str, float]]:
+    """``acceptance[reply][reader]`` from ``bot/text/data/variants.yml``."""
+    return variant_policy().acceptance
+
+
+def reply_variant(
+    probabilities: Mapping[str, float],
+    evidence: bool = True,
+    policy: VariantPolicy | None = None,
+) -> str:
+    """The BCS variant to answer in.
+
+    The most likely variant, unless the message carries variant evidence and the two most
+    likely variants are within the policy's margin: then the variant the customer most likely
+    accepts best (highest expected acceptance; Bosnian, the middle variant, when the evidence
+    points both ways). Without any evidence the priors decide: the default variant.
+    ``policy`` defaults to :func:`variant_policy`.
+    """
+    policy = policy or variant_policy()
+    first, second = sorted(BCS_CODES, key=lambda c: probabilities.get(c, 0.0), reverse=True)[:2]
+    if not evidence or probabilities.get(first, 0.0) - probabilities.get(second, 0.0) >= (
+        policy.margin
+    ):
+        return first
+
+    def expected(reply: str) -> float:
+        table = policy.acceptance[reply]
+        return sum(probabilities.get(reader, 0.0) * table[reader] for reader in BCS_CODES)
+
+    return max(BCS_CODES, key=lambda reply: (expected(reply), probabilities.get(reply, 0.0)))
+
+
+def softmax(scores: Mapping[str, float], temperature: float = 1.0) -> dict[str, float]:
     top = max(scores.values())
-    exps = {code: math.exp(score - top) for code, score in scores.items()}
+    exps = {code: math.exp((score - top) / temperature) for code, score in scores.items()}
     total = sum(exps.values())
     return {code: value / total for code, value in exps.items()}
+
+
+def _words(text: str) -> tuple[list[str], list[str], bool]:
+    """The words of ``text`` as written and folded, and whether it is written in Cyrillic."""
+    cleaned = _EMAIL_OR_URL.sub(" ", text)
+    raw = _WORD.findall(cleaned)
+    return raw, [fold(word).replace("’", "'") for word in raw], cyrillic_share(cleaned) > 0.5
+
+
+def variant_scores(text: str) -> tuple[dict[str, float], tuple[str, ...]]:
+    """The variant scores of one message on its own (priors and markers, no previous
+    message) and the markers found; :func:`softmax` with the policy's temperature makes them
+    probabilities (``tools/evaluation/variants.py`` fits that temperature)."""
+    raw, folded, has_cyrillic = _words(text)
+    scores, labels = _variant_scores(raw, folded, "cyrillic" if has_cyrillic else "latin", None)
+    return scores, tuple(labels)
 
 
 def detect(text: str, previous: Detection | None = None) -> Detection:
@@ -687,10 +672,7 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
     ``previous`` is the detection of the conversation's previous message: a short or
     ambiguous message keeps its code (and script, unless written in Cyrillic).
     """
-    cleaned = _EMAIL_OR_URL.sub(" ", text)
-    raw = _WORD.findall(cleaned)
-    folded = [fold(word).replace("’", "'") for word in raw]
-    has_cyrillic = cyrillic_share(cleaned) > 0.5
+    raw, folded, has_cyrillic = _words(text)
     script = "cyrillic" if has_cyrillic else "latin"
 
     english, bcs = _family_evidence(raw, folded)
@@ -699,12 +681,12 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
     unopposed = min(english, bcs) == 0 and total >= _UNOPPOSED_MIN_EVIDENCE
     half = _STRENGTH_HALF_UNOPPOSED if unopposed else _STRENGTH_HALF
     strength = total / (total + half)
-    variant_scores, labels = _variant_scores(raw, folded, script, previous)
-    variants = _softmax(variant_scores)
+    by_variant, labels = _variant_scores(raw, folded, script, previous)
+    variants = softmax(by_variant, variant_policy().temperature)
     scores = {"en": 1.0 - p_bcs, **{code: p_bcs * variants[code] for code in BCS_CODES}}
 
     if p_bcs > 0.5:
-        code = max(BCS_CODES, key=lambda c: variants[c])
+        code = reply_variant(variants, evidence=bool(labels))
         family_confidence = p_bcs * strength
         # The family decides which responses the customer can read; an unsure variant
         # (hr or bs?) lowers the confidence by a quarter at worst.

@@ -28,6 +28,7 @@ from functools import wraps
 from pathlib import Path
 from string import Template
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel, StrictStr
 from sanic import Blueprint, Sanic, response
@@ -385,7 +386,11 @@ async def logout(request: Request) -> HTTPResponse:
             raise ApiError(403, "Missing or wrong CSRF token.")
         token = request.cookies.get(SESSION_COOKIE, "")
         await run_db(revoke_token, database_url(request.app), token)
-    resp = response.redirect("/console/login", status=303)
+    # back to the sign-in of the app the user left (the studio's is titled for the studio)
+    back = safe_next((request.form or {}).get("next") if request.form else None)
+    resp = response.redirect(
+        "/console/login" + (f"?next={quote(back, safe='/')}" if back else ""), status=303
+    )
     del resp.cookies[SESSION_COOKIE]
     return resp
 

@@ -16,6 +16,10 @@ such as rasa-webchat keep working, with these differences:
   (:mod:`bot.web.ratelimit`), with a polite answer when a customer writes too fast;
 * message payloads are validated (not text, empty, longer than :data:`MAX_MESSAGE_LENGTH`) and
   refused with a polite bot message instead of an exception;
+* bot messages carry ``metadata.language`` (the BCP 47 tag of the response variation Rasa
+  chose, from its slot conditions), so the widget switches its labels to the chat's language;
+  a message kept for the person holding the conversation is answered with a ``held`` event
+  (the bot will not reply, so the widget shows no typing dots);
 * the blueprint also serves the widget: ``/widget/widget.js`` (an ES module),
   ``/widget/shared/<name>.js`` (the modules it imports), ``/widget/labels.json``
   (``i18n/widget.json``), ``/widget/widget.css``, ``/widget/socket.io.js`` (the socket.io
@@ -54,6 +58,7 @@ from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import handoff
+from bot.handoff import csat
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.store.blocking import run_db
@@ -61,7 +66,8 @@ from bot.text.clean import MAX_MESSAGE_CHARS as MAX_MESSAGE_LENGTH
 from bot.text.languages import languages, load_texts
 from bot.web.errors import install_error_handler
 from bot.web.ratelimit import RateLimits, client_ip
-from bot.web.shared_assets import JS_CONTENT_TYPE, WIDGET_LABELS, shared_module
+from bot.web.rating import rating_routes
+from bot.web.shared_assets import JS_CONTENT_TYPE, WIDGET_LABELS, shared_module_response
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +116,7 @@ def issue_session_id(secret_key: str, browser_key: str | None = None) -> str:
     return f"{nonce}.{_signature(nonce, secret_key, browser_key)}"
 
 
-def verify_session_id(
-    value: object, secret_key: str, browser_key: str | None = None
-) -> bool:
+def verify_session_id(value: object, secret_key: str, browser_key: str | None = None) -> bool:
     """Whether ``value`` is a well-formed session id issued with this secret key, to this
     browser key (an id issued with a key verifies only with the same key)."""
     if not isinstance(value, str) or not _SESSION_ID.fullmatch(value):
@@ -246,10 +250,10 @@ def add_widget_routes(app: Sanic) -> None:
 
     async def shared(request: Request, name: str) -> HTTPResponse:
         _public(request)
-        data = await run_db(shared_module, name)
-        if data is None:
+        served = await shared_module_response(name, _WIDGET_HEADERS)
+        if served is None:
             return response.json({"error": "No such widget file."}, 404, headers=_WIDGET_HEADERS)
-        return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_WIDGET_HEADERS)
+        return served
 
     async def demo(request: Request) -> HTTPResponse:
         page = await run_db(_demo_page, _widget_src(request), _embed_snippet(request))
@@ -273,10 +277,64 @@ class WidgetSocketBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         super().register(app, options)
         add_widget_routes(app)
+        # The satisfaction page of the resolution e-mail's link (bot.web.rating).
+        app.ctx.complaint_rating_settings = self.ctx.settings
+        app.blueprint(rating_routes)
         install_error_handler(app)  # whatever escapes a route: JSON, never a traceback
         # bot.handoff reaches the customers' sockets through these.
         app.ctx.complaint_sio = self.ctx.sio
         app.ctx.complaint_bot_event = getattr(self.ctx, "bot_message_event", "bot_uttered")
+        # Whether a customer has the widget open here: an agent's reply goes by e-mail if not.
+        channel = getattr(self.ctx, "channel", None)
+        app.ctx.customer_online = channel.customer_online if channel is not None else None
+        if channel is not None:
+            channel.app = app  # to give a returning customer the replies they missed
+
+
+# --------------------------------------------------------------------------- bot messages
+
+#: The event a customer's socket gets when its message waits for a person, not the bot.
+HELD_EVENT = "held"
+
+
+def response_language(message: dict[str, Any]) -> str | None:
+    """The language tag (``hr``, ``sr-Cyrl``) of a bot message: from the slot conditions of
+    the domain response variation Rasa chose (``condition`` in the message); a domain response
+    chosen without a language condition is the default language's (its variation for
+    customers no other language matched). None for text that is not a domain response."""
+    registry = languages()
+    condition = message.get("condition")
+    slots = {
+        item.get("name"): item.get("value")
+        for item in (condition if isinstance(condition, list) else [])
+        if isinstance(item, dict) and item.get("type", "slot") == "slot"
+    }
+    slot = slots.get("language")
+    if any(entry.slot == slot for entry in registry.languages):
+        return registry.for_slots(slot, slots.get("script", "latin")).tag
+    if isinstance(message.get("utter_action"), str):
+        return registry.default_language.tag
+    return None
+
+
+class ComplaintSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output that tells the widget the language of each bot message."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self._language: str | None = None
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self._language = response_language(message)
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._language = None
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self._language and isinstance(response, dict):
+            response = {**response, "metadata": {"language": self._language}}
+        await super()._send_message(socket_id, response)
 
 
 # --------------------------------------------------------------------------- the channel
@@ -301,9 +359,14 @@ class ComplaintSocketIOInput(SocketIOInput):
         self.secret_key = settings.secret_key if secret_key is None else secret_key
         #: socket id -> the session id confirmed for it
         self.sessions: dict[str, str] = {}
+        #: session id -> how many sockets have it confirmed (read from worker threads: a dict
+        #: look-up, never an iteration, so it is safe while the loop changes it)
+        self.connected: dict[str, int] = {}
         #: socket id -> the client's IP address (for the rate limits)
         self.client_ips: dict[str, str] = {}
         self._rate_limits: RateLimits | None = None
+        #: The Sanic app, once the blueprint is registered on it.
+        self.app: Any = None
 
     @property
     def rate_limits(self) -> RateLimits:
@@ -359,7 +422,7 @@ class ComplaintSocketIOInput(SocketIOInput):
         return True
 
     async def on_disconnect(self, sid: str, reason: object = None) -> None:
-        self.sessions.pop(sid, None)
+        self._forget(self.sessions.pop(sid, None))
         self.client_ips.pop(sid, None)
         logger.debug("User %s disconnected from the socket.io endpoint.", sid)
 
@@ -377,11 +440,39 @@ class ComplaintSocketIOInput(SocketIOInput):
         previous = self.sessions.get(sid)
         if self.session_persistence and previous and previous != session_id:
             await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+        if previous != session_id:
+            self._forget(previous)
+            self.connected[session_id] = self.connected.get(session_id, 0) + 1
         self.sessions[sid] = session_id
         if self.session_persistence:
             await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
         await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+        if requested == session_id:
+            await self._show_missed_replies(sid, session_id)
         return session_id
+
+    def customer_online(self, sender_id: str) -> bool:
+        """Whether a widget of this conversation is connected to this server."""
+        return self.connected.get(sender_id, 0) > 0
+
+    def _forget(self, session_id: str | None) -> None:
+        if session_id is None:
+            return
+        left = self.connected.get(session_id, 0) - 1
+        if left > 0:
+            self.connected[session_id] = left
+        else:
+            self.connected.pop(session_id, None)
+
+    async def _show_missed_replies(self, sid: str, session_id: str) -> None:
+        """A returning customer sees the agents' replies sent while they were away."""
+        app = self.app
+        if app is None:
+            return
+        try:
+            await handoff.show_missed_replies(app, self.settings.database_url, session_id, sid)
+        except SQLAlchemyError:
+            logger.exception("could not look up the missed replies of %s", session_id)
 
     async def on_session_request(self, sid: str, data: object = None, *_: object) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
@@ -427,12 +518,25 @@ class ComplaintSocketIOInput(SocketIOInput):
             await self._refuse(sid, "too_fast", metadata.get("language"))
             return
 
-        if await self._held_by_person(sender_id, text):
+        replies = await self._answer_without_bot(sender_id, text)
+        if replies is not None:
+            # Held for a person: no typing dots on the widget, and the notices (if any).
+            await self._server().emit(
+                HELD_EVENT, {"held": True}, room=sid, namespace=self.namespace
+            )
+            room = sender_id if self.session_persistence else sid
+            for reply in replies:
+                await self._server().emit(
+                    self.bot_message_evt,
+                    {"text": reply, "metadata": {"sender": "bot"}},
+                    room=room,
+                    namespace=self.namespace,
+                )
             return
 
         message = UserMessage(
             text,
-            SocketIOOutput(self._server(), self.bot_message_evt),
+            ComplaintSocketIOOutput(self._server(), self.bot_message_evt),
             sender_id,
             input_channel=self.name(),
             metadata=metadata,
@@ -449,29 +553,43 @@ class ComplaintSocketIOInput(SocketIOInput):
             is not None
         )
 
-    async def _held_by_person(self, sender_id: str, text: str) -> bool:
-        settings = self.settings
-        return await self.held_by_person(
-            sender_id, text, settings.database_url, settings.db_retry_seconds
-        )
+    async def _answer_without_bot(self, sender_id: str, text: str) -> list[str] | None:
+        return await self.answer_without_bot(sender_id, text, self.settings)
 
     @staticmethod
-    async def held_by_person(sender_id: str, text: str, url: str, retry_seconds: float) -> bool:
-        """Keep the message for the person holding the conversation, if one does.
+    async def answer_without_bot(sender_id: str, text: str, settings: Settings) -> list[str] | None:
+        """The replies to a message that must not reach the bot, else ``None`` (Rasa answers).
 
-        ``url`` is the complaint database; a database outage of up to ``retry_seconds`` is
-        waited out. If the database
-        cannot be asked, the message goes to Rasa, whose tracker is paused during a handoff:
-        better a message the bot ignores than one that is lost.
+        * The satisfaction question's quick reply, or the answer to "what could we have done
+          better?" (:func:`bot.handoff.csat.take_widget_message`): stored, and thanked.
+        * A person holds the conversation: the message is kept for the agents
+          (:func:`bot.handoff.take_customer_message`). While it waits in the queue the customer
+          is told it was added, with the promised time (``[]`` is never the answer then);
+          while an agent is live the agent answers, so the list is empty.
+
+        A database outage of up to the settings' ``db_retry_seconds`` is waited out. If the
+        database cannot be asked, the message goes to Rasa, whose tracker is paused during a
+        handoff: better a message the bot ignores than one that is lost.
         """
+        url, retry_seconds = settings.database_url, settings.db_retry_seconds
         try:
-            if not await run_db(handoff.with_person, sender_id, url, retry_seconds):
-                return False
-            await run_db(handoff.record_customer_message, sender_id, text, url, retry_seconds)
+            rated = await run_db(csat.take_widget_message, sender_id, text, url)
+            if rated is not None:
+                return [rated]
+            held = await run_db(
+                handoff.take_customer_message,
+                sender_id,
+                text,
+                url,
+                retry_seconds,
+                settings.timezone,
+            )
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)
-            return False
-        return True
+            return None
+        if held is None:
+            return None
+        return [] if held.reply is None else [held.reply]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint with our handlers, plus the widget routes."""
@@ -488,6 +606,8 @@ class ComplaintSocketIOInput(SocketIOInput):
         )
         self.sio = sio
         blueprint.ctx.bot_message_event = self.bot_message_evt
+        blueprint.ctx.channel = self
+        blueprint.ctx.settings = self.settings
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

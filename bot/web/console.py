@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
-from pydantic import BaseModel, ConstrainedStr, StrictBool, StrictStr, conint, validator
+from pydantic import (
+    BaseModel,
+    ConstrainedStr,
+    StrictBool,
+    StrictStr,
+    conint,
+    constr,
+    validator,
+)
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import or_, select
 
 from bot import handoff
+from bot.dialogue.deadlines import format_deadline
+from bot.handoff import replies
 from bot.handoff.presence import start_watch as start_presence_watch
 from bot.handoff.presence import stop_watch as stop_presence_watch
+from bot.policy.clocks import CLOCK_STATES
 from bot.store import (
     ACTIVE_STATUSES,
     STATUSES,
@@ -32,22 +44,43 @@ from bot.store import (
     append_event,
     complaint_to_dict,
     deactivate_agent,
+    duty_state,
     event_to_dict,
     events_for,
     get_agent,
     get_by_ticket,
+    is_present,
     mark_seen,
     revoke_tokens,
     session_scope,
     set_on_duty,
 )
 from bot.store.blocking import run_db
+from bot.store.canned import PLACEHOLDERS, delete_canned, list_canned, save_canned
+from bot.store.clock_view import clocks_of, urgency
 from bot.store.db import StoreError
 from bot.store.erasure import erase_customer, export_customer
+from bot.store.inbox import (
+    CUSTOMER_KINDS,
+    DEADLINES,
+    LIVE_WINDOW,
+    MESSAGE_KINDS,
+    NEAR_DEADLINE,
+    VIEWS,
+    InboxFilters,
+    inbox_page,
+)
 from bot.store.retry import is_transient, retry_db_async
-from bot.store.tables import Agent
+from bot.store.tables import (
+    CANNED_TEXT_LENGTH,
+    CANNED_TITLE_LENGTH,
+    OUTCOMES,
+    Agent,
+    ComplaintEvent,
+)
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_REPLY_CHARS
 from bot.text.clean import remove_controls
+from bot.text.languages import languages
 from bot.web.auth import (
     AGENT_ROLES,
     SESSION_COOKIE,
@@ -62,7 +95,8 @@ from bot.web.auth import (
 )
 from bot.web.errors import ApiError
 from bot.web.forms import parse, query_of
-from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module
+from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module_response
+from bot.web.staff_push import StaffPush
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +105,18 @@ MAX_NOTE_CHARS = 2000
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_QUERY_CHARS = 200
-NEAR_DEADLINE = timedelta(hours=2)
+
+I18N_FILE = Path(__file__).resolve().parent / "i18n" / "console.json"
+#: Modules of the complaint's detail pane that other parts of the product may add; each
+#: registers its panel with ``panels.js`` (see docs/architecture.md, "The agent console").
+PANEL_MODULES: tuple[str, ...] = ("history.js", "delivery.js", "commitments.js")
 
 _ASSETS: dict[str, str] = {
-    "console.js": "application/javascript; charset=utf-8",
+    "console.js": JS_CONTENT_TYPE,
+    "panels.js": JS_CONTENT_TYPE,
+    "alerts.js": JS_CONTENT_TYPE,
     "console.css": "text/css; charset=utf-8",
-    "canned.json": "application/json; charset=utf-8",
+    **{name: JS_CONTENT_TYPE for name in PANEL_MODULES},
 }
 
 console_routes = Blueprint("staff_console")
@@ -107,9 +147,7 @@ def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
 
             try:
                 # A briefly unavailable database delays the call instead of failing it.
-                principal = await retry_db_async(
-                    sign_in, settings_of(request.app).db_retry_seconds
-                )
+                principal = await retry_db_async(sign_in, settings_of(request.app).db_retry_seconds)
                 return await handler(request, principal, *args, **kwargs)
             except ApiError:
                 raise
@@ -163,7 +201,15 @@ class NoteRequest(BaseModel):
 
 class ResolveRequest(BaseModel):
     note: NoteText
+    #: The outcome for the register, told to the customer (bot.store.tables.OUTCOMES).
+    outcome: Optional[StrictStr] = None  # noqa: UP045 (pydantic reads it at run time)
     _note = validator("note", allow_reuse=True)(_not_blank)
+
+    @validator("outcome")
+    def _outcome(cls, value: str | None) -> str | None:
+        if value is not None and value not in OUTCOMES:
+            raise ValueError(f"must be one of {', '.join(OUTCOMES)}")
+        return value
 
 
 class DutyRequest(BaseModel):
@@ -172,6 +218,8 @@ class DutyRequest(BaseModel):
 
 class ReassignRequest(BaseModel):
     username: StrictStr
+    #: Reassign even though the agent is not on duty (the console asks first).
+    even_off_duty: StrictBool = False
 
     @validator("username")
     def _username(cls, value: str) -> str:
@@ -184,6 +232,13 @@ class QueryText(ConstrainedStr):
     max_length = MAX_QUERY_CHARS
 
 
+def _optional_choice(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    """A filter that is one of ``choices``, or none when empty."""
+    if value and value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}")
+    return value or None
+
+
 class ComplaintsQuery(BaseModel):
     """``GET /api/complaints``: filters and the page size."""
 
@@ -194,9 +249,7 @@ class ComplaintsQuery(BaseModel):
 
     @validator("status")
     def _status(cls, value: str | None) -> str | None:
-        if value and value not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        return value or None
+        return _optional_choice("status", value, STATUSES)
 
     @validator("limit", pre=True)
     def _limit(cls, value: object) -> object:
@@ -220,6 +273,8 @@ def _queue_item(complaint: Complaint, now: datetime) -> dict[str, Any]:
     item = complaint_to_dict(complaint)
     item["assigned_agent"] = complaint.assigned_agent
     item.update(deadline_info(complaint, now))
+    item["clocks"] = clocks_of(complaint, now)
+    item["urgency"] = urgency(item["clocks"])
     return item
 
 
@@ -311,14 +366,160 @@ def _queue(url: str) -> list[dict[str, Any]]:
                 select(Complaint).where(Complaint.status.in_(ACTIVE_STATUSES))
             ).scalars()
         )
-        rows.sort(key=lambda c: (c.status != "escalated", -c.severity, c.due_at, c.id))
-        return [_queue_item(row, now) for row in rows]
+        items = [_queue_item(row, now) for row in rows]
+        # A clock about to run out raises a complaint one step, one run out two; escalation
+        # counts one step too. Then escalated first, then severity, then the SLA's due time.
+        items.sort(
+            key=lambda item: (
+                -(CLOCK_STATES.index(item["urgency"]) + (item["status"] == "escalated")),
+                item["status"] != "escalated",
+                -item["severity"],
+                item["due_at"],
+                item["ticket"],
+            )
+        )
+        return items
 
 
 @console_routes.route("/api/queue", methods=["GET"])
 @api()
 async def queue(request: Request, principal: Principal) -> HTTPResponse:
     return response.json(await run_db(_queue, database_url(request.app)))
+
+
+# --------------------------------------------------------------------------- the inbox
+
+MAX_INBOX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+PREVIEW_CHARS = 140
+_SLUG = r"^[a-z0-9_]{1,64}$"
+
+
+class InboxQuery(BaseModel):
+    """``GET /api/inbox``: a view, filters, search and one page."""
+
+    view: str = "needs_person"
+    status: str | None = None
+    language: str | None = None
+    category: constr(regex=_SLUG) | None = None  # type: ignore[valid-type]
+    deadline: str | None = None
+    q: QueryText = QueryText("")
+    limit: conint(ge=1, le=MAX_INBOX_LIMIT) = DEFAULT_LIMIT  # type: ignore[valid-type]
+    offset: conint(ge=0, le=MAX_OFFSET) = 0  # type: ignore[valid-type]
+
+    @validator("view")
+    def _view(cls, value: str) -> str:
+        if value not in VIEWS:
+            raise ValueError(f"view must be one of {', '.join(VIEWS)}")
+        return value
+
+    @validator("status")
+    def _status(cls, value: str | None) -> str | None:
+        return _optional_choice("status", value, STATUSES)
+
+    @validator("language")
+    def _language(cls, value: str | None) -> str | None:
+        return _optional_choice("language", value, tuple(languages().codes))
+
+    @validator("deadline")
+    def _deadline(cls, value: str | None) -> str | None:
+        return _optional_choice("deadline", value, DEADLINES)
+
+    @validator("category", pre=True)
+    def _category(cls, value: object) -> object:
+        return value or None
+
+    @validator("limit", "offset", pre=True)
+    def _whole(cls, value: object) -> object:
+        if isinstance(value, str) and not value.isdigit():
+            raise ValueError("must be a whole number")
+        return value
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
+
+
+def _language_code(complaint: Complaint) -> str:
+    try:
+        return languages().for_slots(complaint.language, complaint.script).code
+    except (KeyError, ValueError, LookupError):
+        return str(complaint.language)
+
+
+def _inbox_row(
+    complaint: Complaint, events: list[ComplaintEvent], holder: str, now: datetime
+) -> dict[str, Any]:
+    item = _queue_item(complaint, now)
+    item["language_code"] = _language_code(complaint)
+    item["holder"] = holder
+    last_in = max((e.created_at for e in events if e.kind in CUSTOMER_KINDS), default=None)
+    last_out = max((e.created_at for e in events if e.kind == "message_agent"), default=None)
+    messages = [e for e in events if e.kind in MESSAGE_KINDS]
+    last = messages[-1] if messages else None
+    item["last_message"] = {
+        "from": "agent" if last is not None and last.kind == "message_agent" else "customer",
+        "text": _preview(str((last.data or {}).get("text", "")) if last else complaint.description),
+        "at": _iso(last.created_at if last is not None else complaint.created_at),
+    }
+    answered = last_out is not None and (last_in is None or last_out >= last_in)
+    item["waiting_since"] = None if answered or last_in is None else _iso(last_in)
+    item["waited_minutes"] = (
+        None if answered or last_in is None else int((now - last_in).total_seconds() // 60)
+    )
+    item["unread"] = sum(
+        1
+        for e in events
+        if e.kind == "message_customer" and (last_out is None or e.created_at > last_out)
+    )
+    item["live"] = last_in is not None and last_in >= now - LIVE_WINDOW
+    item.setdefault("customer_online", None)
+    return item
+
+
+def _inbox(url: str, query: InboxQuery, username: str) -> dict[str, Any]:
+    now = datetime.now(timezone.utc)
+    language = languages().get(query.language) if query.language else None
+    filters = InboxFilters(
+        view=query.view,
+        status=query.status,
+        language=(language.slot, language.script) if language else None,
+        category=query.category,
+        deadline=query.deadline,
+        q=str(query.q),
+        limit=query.limit,
+        offset=query.offset,
+    )
+    with session_scope(url) as session:
+        page = inbox_page(session, filters, username, now)
+        items = [
+            _inbox_row(row, events, handoff.holder_in(events), now) for row, events in page.rows
+        ]
+    return {
+        "items": items,
+        "total": page.total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "view": query.view,
+        "counts": page.counts,
+        "attention": page.counts["needs_person"] + page.mine_unread,
+        "facets": {
+            "statuses": list(STATUSES),
+            "languages": list(languages().codes),
+            "categories": page.categories,
+            "deadlines": list(DEADLINES),
+        },
+    }
+
+
+@console_routes.route("/api/inbox", methods=["GET"])
+@api()
+async def inbox(request: Request, principal: Principal) -> HTTPResponse:
+    """One page of a view of the inbox, with each view's count (for the tabs)."""
+    filters = parse(InboxQuery, query_of(request.args))
+    data = await run_db(_inbox, database_url(request.app), filters, principal.username)
+    return response.json(data, headers={"Cache-Control": "no-store"})
 
 
 async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -341,6 +542,8 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
         kind = getattr(event, "type_name", "")
         if kind not in ("user", "bot") or not getattr(event, "text", None):
             continue
+        if kind == "bot" and (getattr(event, "metadata", None) or {}).get("sender") == "agent":
+            continue  # an agent's reply kept in the conversation: shown from its event
         moment = datetime.fromtimestamp(float(event.timestamp), tz=timezone.utc)
         turns.append(
             {
@@ -352,21 +555,58 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
     return turns, None
 
 
-def _detail(url: str, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any], str]:
+def allowed_actions(status: str, holder: str, username: str) -> dict[str, bool]:
+    """What the agent ``username`` may do with a complaint now: the console's buttons follow
+    this, and the routes refuse the rest."""
+    active = status in ACTIVE_STATUSES
+    mine = holder == f"agent:{username}"
+    return {
+        "claim": active and not mine,
+        "reply": active and mine,
+        "hand_back": active and holder != handoff.BOT,
+        "resolve": active,
+        "close": active,
+        "reassign": active,
+        "note": True,
+    }
+
+
+def _detail(
+    url: str, ticket: str, username: str, display_name: str, zone: str
+) -> tuple[dict[str, Any], list[Any], list[Any], str]:
     """(complaint, events, agent and held customer turns, sender id) of ``ticket``."""
     with session_scope(url) as session:
         complaint = _load(session, ticket)
         data = complaint_to_dict(complaint)
         data["assigned_agent"] = complaint.assigned_agent
-        data.update(deadline_info(complaint, datetime.now(timezone.utc)))
+        now = datetime.now(timezone.utc)
+        data.update(deadline_info(complaint, now))
+        data["clocks"] = clocks_of(complaint, now)
+        data["urgency"] = urgency(data["clocks"])
         events = events_for(session, complaint)
+        holder = handoff.holder_in(events)
+        data["holder"] = holder
+        data["language_code"] = _language_code(complaint)
+        data["actions"] = allowed_actions(complaint.status, holder, username)
+        data["placeholders"] = {
+            "ticket": complaint.ticket,
+            "name": display_name,
+            "deadline": format_deadline(
+                complaint.due_at, complaint.language, complaint.script, zone
+            ),
+        }
         event_dicts = [event_to_dict(entry) for entry in events]
+        # How each reply reached the customer (widget, e-mail, pending, failed, call task).
+        delivery = replies.reply_states(session, complaint)
+        data["contact_kind"] = replies.contact_kind(complaint.contact)
         agent_turns = [
             {
                 "role": "agent",
                 "agent": entry.actor.removeprefix("agent:"),
                 "text": str((entry.data or {}).get("text", "")),
                 "at": _iso(entry.created_at),
+                "event_id": entry.id,
+                "delivery": delivery.get(entry.id),
             }
             for entry in events
             if entry.kind == "message_agent"
@@ -378,9 +618,21 @@ def _detail(url: str, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any]
                 "role": "customer",
                 "text": str((entry.data or {}).get("text", "")),
                 "at": _iso(entry.created_at),
+                "via": (entry.data or {}).get("via", "widget"),
             }
             for entry in events
             if entry.kind == "message_customer"
+        ]
+        # What the bot told the customer outside Rasa (waiting notices, take-over, hand-back,
+        # resolution, the satisfaction question): bot.handoff keeps it as these events.
+        agent_turns += [
+            {
+                "role": "bot",
+                "text": str((entry.data or {}).get("text", "")),
+                "at": _iso(entry.created_at),
+            }
+            for entry in events
+            if entry.kind == "message_bot" and (entry.data or {}).get("notice")
         ]
         return data, event_dicts, agent_turns, complaint.sender_id
 
@@ -389,12 +641,18 @@ def _detail(url: str, ticket: str) -> tuple[dict[str, Any], list[Any], list[Any]
 @api()
 async def complaint_detail(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     data, event_dicts, agent_turns, sender_id = await run_db(
-        _detail, database_url(request.app), ticket
+        _detail,
+        database_url(request.app),
+        ticket,
+        principal.username,
+        principal.display_name,
+        settings_of(request.app).timezone,
     )
     turns, problem = await _transcript(request.app, sender_id)
     transcript = sorted(turns + agent_turns, key=lambda turn: turn["at"] or "")
     return response.json(
         {
+            "customer_online": handoff.customer_online(request.app, sender_id),
             "complaint": data,
             "events": event_dicts,
             "transcript": transcript,
@@ -421,15 +679,20 @@ async def claim(request: Request, principal: Principal, ticket: str) -> HTTPResp
 @api()
 async def reply(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ReplyRequest, json_body(request))
-    await _handoff(
+    settings = settings_of(request.app)
+    sent = await _handoff(
         handoff.send_agent_message,
         request.app,
         ticket,
         principal.username,
         body.text,
-        retry_seconds=settings_of(request.app).db_retry_seconds,
+        retry_seconds=settings.db_retry_seconds,
+        reply_to=settings.mail_reply_to or None,
     )
-    return response.json({"ticket": ticket, "sent": True})
+    mailer = getattr(request.app.ctx, "mailer", None)
+    if sent["via"] == "email" and mailer is not None:
+        mailer.wake.set()  # send now, not at the next scan
+    return response.json({"ticket": ticket, "sent": True, **sent})
 
 
 @console_routes.route("/api/complaints/<ticket:str>/hand-back", methods=["POST"])
@@ -454,21 +717,38 @@ async def note(request: Request, principal: Principal, ticket: str) -> HTTPRespo
     return response.json({"ticket": noted, "noted": True}, status=201)
 
 
-def _reassign(url: str, ticket: str, actor: str, username: str) -> dict[str, Any]:
+def _reassign(
+    url: str, ticket: str, actor: str, username: str, even_off_duty: bool
+) -> dict[str, Any]:
     with session_scope(url) as session:
         complaint = _load(session, ticket)
         target = get_agent(session, username)
         if target is None or not target.active or target.role not in AGENT_ROLES:
             raise ApiError(422, "There is no active agent with that username.")
-        if complaint.status == "closed":
-            raise ApiError(409, "The complaint is closed.")
+        if complaint.status in ("resolved", "closed"):
+            raise ApiError(409, f"The complaint is {complaint.status}.")
+        state = duty_state(target)
+        if not is_present(target) and not even_off_duty:
+            raise ApiError(
+                409,
+                f"{target.display_name} is {state}: they will not see this complaint until "
+                "they are back. Reassign anyway, or choose an agent on duty.",
+                off_duty=True,
+                duty=state,
+            )
         previous = complaint.assigned_agent
         complaint.assigned_agent = target.username
         append_event(
             session, complaint, "reassigned", actor, {"from": previous, "to": target.username}
         )
         moved = handoff.move_hold(session, complaint, target, actor)
-        return {"ticket": complaint.ticket, "assigned_agent": target.username, "message": moved}
+        return {
+            "ticket": complaint.ticket,
+            "assigned_agent": target.username,
+            "display_name": target.display_name,
+            "duty": state,
+            "message": moved,
+        }
 
 
 @console_routes.route("/api/complaints/<ticket:str>/reassign", methods=["POST"])
@@ -478,7 +758,143 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
         ReassignRequest, json_body(request), "Field 'username' must be a non-empty string."
     )
     url = database_url(request.app)
-    return response.json(await run_db(_reassign, url, ticket, principal.actor, body.username))
+    moved = await run_db(_reassign, url, ticket, principal.actor, body.username, body.even_off_duty)
+    return response.json(moved)
+
+
+def _agents(url: str) -> list[dict[str, Any]]:
+    now = datetime.now(timezone.utc)
+    with session_scope(url) as session:
+        rows = (
+            session.query(Agent)
+            .filter(Agent.active.is_(True), Agent.role.in_(AGENT_ROLES))
+            .order_by(Agent.display_name, Agent.username)
+        )
+        return [
+            {
+                "username": agent.username,
+                "display_name": agent.display_name,
+                "duty": duty_state(agent, now),
+                "on_duty": is_present(agent, now),
+            }
+            for agent in rows
+        ]
+
+
+@console_routes.route("/api/agents", methods=["GET"])
+@api()
+async def agents(request: Request, principal: Principal) -> HTTPResponse:
+    """The agents a complaint can be given to, with whether they are really on duty."""
+    return response.json(await run_db(_agents, database_url(request.app)))
+
+
+# --------------------------------------------------------------------------- canned replies
+
+
+class CannedQuery(BaseModel):
+    language: str | None = None
+    q: QueryText = QueryText("")
+
+    @validator("language")
+    def _language(cls, value: str | None) -> str | None:
+        return _optional_choice("language", value, tuple(languages().codes))
+
+
+class CannedTitle(_Text):
+    max_length = CANNED_TITLE_LENGTH
+
+
+class CannedText(_Text):
+    max_length = CANNED_TEXT_LENGTH
+
+
+class CannedRequest(BaseModel):
+    language: StrictStr
+    title: CannedTitle
+    text: CannedText
+    _title = validator("title", allow_reuse=True)(_not_blank)
+    _body = validator("text", allow_reuse=True)(_not_blank)
+
+    @validator("language")
+    def _language(cls, value: str) -> str:
+        codes = languages().codes
+        if value not in codes:
+            raise ValueError(f"must be one of {', '.join(codes)}")
+        return value
+
+    @validator("text")
+    def _placeholders(cls, value: str) -> str:
+        for name in re.findall(r"\{([^{}]*)\}", value):
+            if name not in PLACEHOLDERS:
+                allowed = ", ".join("{" + known + "}" for known in PLACEHOLDERS)
+                raise ValueError(f"unknown placeholder {{{name}}}: use {allowed}")
+        return value
+
+
+def _list_canned(url: str, query: CannedQuery) -> list[dict[str, Any]]:
+    with session_scope(url) as session:
+        return list_canned(session, query.language, query.q)
+
+
+def _save_canned(url: str, body: CannedRequest, actor: str, reply_id: int | None) -> Any:
+    with session_scope(url) as session:
+        try:
+            return save_canned(
+                session,
+                language=body.language,
+                title=body.title,
+                text=body.text,
+                actor=actor,
+                reply_id=reply_id,
+            )
+        except LookupError:
+            raise ApiError(404, "No canned reply with that number.") from None
+
+
+def _delete_canned(url: str, reply_id: int) -> None:
+    with session_scope(url) as session:
+        try:
+            delete_canned(session, reply_id)
+        except LookupError:
+            raise ApiError(404, "No canned reply with that number.") from None
+
+
+@console_routes.route("/api/canned", methods=["GET"])
+@api()
+async def canned(request: Request, principal: Principal) -> HTTPResponse:
+    """Canned replies, in one language, matching a search."""
+    query = parse(CannedQuery, query_of(request.args))
+    return response.json(await run_db(_list_canned, database_url(request.app), query))
+
+
+@console_routes.route("/api/canned", methods=["POST"])
+@api(roles=("admin",))
+async def canned_create(request: Request, principal: Principal) -> HTTPResponse:
+    body = parse(CannedRequest, json_body(request))
+    saved = await run_db(_save_canned, database_url(request.app), body, principal.actor, None)
+    return response.json(saved, status=201)
+
+
+def _reply_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise ApiError(404, "No canned reply with that number.")
+    return int(value)
+
+
+@console_routes.route("/api/canned/<reply_id:str>", methods=["PUT"])
+@api(roles=("admin",))
+async def canned_update(request: Request, principal: Principal, reply_id: str) -> HTTPResponse:
+    number = _reply_id(reply_id)
+    body = parse(CannedRequest, json_body(request))
+    saved = await run_db(_save_canned, database_url(request.app), body, principal.actor, number)
+    return response.json(saved)
+
+
+@console_routes.route("/api/canned/<reply_id:str>", methods=["DELETE"])
+@api(roles=("admin",))
+async def canned_delete(request: Request, principal: Principal, reply_id: str) -> HTTPResponse:
+    await run_db(_delete_canned, database_url(request.app), _reply_id(reply_id))
+    return response.empty(status=204)
 
 
 @console_routes.route("/api/complaints/<ticket:str>/resolve", methods=["POST"])
@@ -486,7 +902,7 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
 async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ResolveRequest, json_body(request))
     moved = await _handoff(
-        handoff.settle, request.app, ticket, "resolved", principal.actor, body.note
+        handoff.settle, request.app, ticket, "resolved", principal.actor, body.note, body.outcome
     )
     return response.json(moved)
 
@@ -631,14 +1047,35 @@ async def console_asset(request: Request, name: str) -> HTTPResponse:
     return response.raw(data, content_type=content_type, headers=_PAGE_HEADERS)
 
 
+@console_routes.route("/console/i18n.json", methods=["GET"])
+async def console_labels(request: Request) -> HTTPResponse:
+    """The console's words in every language (``bot/web/i18n/console.json``)."""
+    await _console_refusal(request)
+    data = await run_db(read_file, I18N_FILE)
+    if data is None:
+        raise ApiError(404, "No such console file.")
+    return response.raw(data, content_type="application/json; charset=utf-8", headers=_PAGE_HEADERS)
+
+
+def _present_panels() -> list[str]:
+    return [name for name in PANEL_MODULES if (CONSOLE_DIR / name).is_file()]
+
+
+@console_routes.route("/console/panels", methods=["GET"])
+async def console_panels(request: Request) -> HTTPResponse:
+    """The detail pane's panel modules this installation has (``PANEL_MODULES``)."""
+    await _console_refusal(request)
+    return response.json(await run_db(_present_panels), headers=_PAGE_HEADERS)
+
+
 @console_routes.route("/console/shared/<name:str>", methods=["GET"])
 async def console_shared(request: Request, name: str) -> HTTPResponse:
     """The front end's shared ES modules (:mod:`bot.web.shared_assets`), to agents."""
     await _console_refusal(request)
-    data = await run_db(shared_module, name)
-    if data is None:
+    served = await shared_module_response(name, _PAGE_HEADERS)
+    if served is None:
         raise ApiError(404, "No such console file.")
-    return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_PAGE_HEADERS)
+    return served
 
 
 @console_routes.listener("after_server_start")
@@ -648,9 +1085,27 @@ async def _start_presence_watch(app: Sanic, loop: Any) -> None:
     await start_presence_watch(app, database_url(app), seconds)
 
 
+@console_routes.listener("after_server_start")
+async def _start_staff_push(app: Sanic, loop: Any) -> None:
+    """Consoles hear of new complaint events over the widget's socket.io server, if it runs
+    here (a bare staff app has none: its consoles poll)."""
+    sio = getattr(app.ctx, "complaint_sio", None)
+    if sio is None:
+        return
+    push = StaffPush(
+        sio, database_url(app), disconnect_seconds=settings_of(app).agent_disconnect_seconds
+    )
+    push.install()
+    push.start()
+    app.ctx.staff_push = push
+
+
 @console_routes.listener("before_server_stop")
 async def _stop_presence_watch(app: Sanic, loop: Any) -> None:
     await stop_presence_watch(app)
+    push = getattr(app.ctx, "staff_push", None)
+    if push is not None:
+        await push.stop()
 
 
 __all__ = ["SESSION_COOKIE", "console_routes"]

@@ -1,4 +1,5 @@
-"""Rate limits for the widget (socket.io connects and messages), the REST channel and sign-in.
+"""Rate limits for the widget (socket.io connects and messages), the REST channel, sign-in,
+the mail provider's webhooks and the rating page.
 
 Fixed windows: at most ``count`` hits per ``seconds`` for one key (a session id, an IP
 address, a username). Counted in process memory by default, and in Redis when ``REDIS_URL``
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from sanic.request import Request
 
 from bot.settings import RateLimit, Settings
+from bot.web.errors import ApiError
 
 logger = logging.getLogger(__name__)
 
@@ -138,17 +140,26 @@ def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
+async def refuse_over_limit(limits: RateLimits, message: str, *checks: tuple[str, str]) -> None:
+    """Count every ``(name, key)``; over a limit, refuse with 429, ``Retry-After`` and
+    ``message`` before anything is read or stored."""
+    wait = await limits.check_all(*checks)
+    if wait is not None:
+        seconds = retry_after(wait)
+        raise ApiError(429, message, headers={"Retry-After": seconds}, retry_after=int(seconds))
+
+
 def client_ip(request: Request) -> str:
     """The client's address: the proxy-reported one when Sanic is told to trust proxies
     (``PROXIES_COUNT`` / ``REAL_IP_HEADER``), else the socket's peer."""
     return str(request.remote_addr or request.ip or "unknown")
 
 
-def rate_limits_of(app: Any) -> RateLimits:
-    """The app's :class:`RateLimits`, made on first use from the settings the staff app put on
-    ``app.ctx.settings``."""
+def rate_limits_of(app: Any, settings: Settings | None = None) -> RateLimits:
+    """The app's :class:`RateLimits`, made on first use from ``settings`` or else the settings
+    the staff app put on ``app.ctx.settings``."""
     limits = getattr(app.ctx, "rate_limits", None)
     if limits is None:
-        limits = RateLimits(app.ctx.settings)
+        limits = RateLimits(settings if settings is not None else app.ctx.settings)
         app.ctx.rate_limits = limits
     return limits

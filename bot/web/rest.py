@@ -179,10 +179,9 @@ class ValidatingRestInput(RestInput):
         async def receive(request: Request) -> Any:
             sender, text, metadata = await self._check(request)
             settings = self._settings
-            if await ComplaintSocketIOInput.held_by_person(
-                sender, text, settings.database_url, settings.db_retry_seconds
-            ):
-                return response.json([])
+            replies = await ComplaintSocketIOInput.answer_without_bot(sender, text, settings)
+            if replies is not None:
+                return response.json([{"recipient_id": sender, "text": r} for r in replies])
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),

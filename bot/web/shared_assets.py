@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sanic import response
+from sanic.response import HTTPResponse
+
+from bot.store.blocking import run_db
+
 WEB_DIR = Path(__file__).resolve().parent
 SHARED_DIR = WEB_DIR / "static" / "shared"
 #: The widget's labels: one object of label strings per language key.
@@ -25,3 +30,12 @@ def shared_module(name: str) -> bytes | None:
         return None
     path = SHARED_DIR / name
     return path.read_bytes() if path.is_file() else None
+
+
+async def shared_module_response(name: str, headers: dict[str, str]) -> HTTPResponse | None:
+    """The module ``name`` as a response with ``headers``, else None (the app refuses it in
+    its own way)."""
+    data = await run_db(shared_module, name)
+    if data is None:
+        return None
+    return response.raw(data, content_type=JS_CONTENT_TYPE, headers=headers)

@@ -8,6 +8,7 @@ customers' channels. It receives no customer messages; it only serves its bluepr
 :mod:`bot.web.auth`       ``/console/login``, ``/console/login.css``,
                           ``/console/logout``, ``/api/tokens``
 :mod:`bot.web.console`    ``/console``, ``/console/static/<name>``, ``/api/...``
+:mod:`bot.web.commitments` ``/api/commitments...``, ``/api/complaints/<ticket>/commitments``
 :mod:`bot.web.studio`     ``/studio``, ``/studio/<page>``, ``/studio/static/<name>``,
                           the studio's editing API under ``/studio/api/``
 :mod:`bot.web.studio_ops` training, models, evaluation, review, analytics under
@@ -30,8 +31,11 @@ from sanic.blueprint_group import BlueprintGroup
 
 from bot.settings import Settings, get_settings
 from bot.web.auth import auth_routes
+from bot.web.commitments import commitment_routes
 from bot.web.console import console_routes
+from bot.web.customers import customer_routes
 from bot.web.errors import json_error
+from bot.web.mail import mail_routes
 from bot.web.studio import studio_routes
 from bot.web.studio_ops import studio_ops_routes
 
@@ -39,8 +43,11 @@ from bot.web.studio_ops import studio_ops_routes
 STAFF_BLUEPRINTS: tuple[Blueprint, ...] = (
     auth_routes,
     console_routes,
+    customer_routes,
+    commitment_routes,
     studio_routes,
     studio_ops_routes,
+    mail_routes,
 )
 for _blueprint in STAFF_BLUEPRINTS:  # refusals (ApiError) and anything else: JSON
     _blueprint.exception(Exception)(json_error)

@@ -64,7 +64,7 @@ from bot.web.auth import TRAINER_ROLES, Handler, Principal, json_body, principal
 from bot.web.console import _PAGE_HEADERS, api, read_file
 from bot.web.errors import ApiError
 from bot.web.forms import Model, parse
-from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module
+from bot.web.shared_assets import shared_module_response
 
 logger = logging.getLogger(__name__)
 
@@ -165,10 +165,10 @@ async def _asset_refusal(request: Request) -> None:
 async def studio_shared(request: Request, name: str) -> HTTPResponse:
     """The front end's shared ES modules (:mod:`bot.web.shared_assets`), to trainers."""
     await _asset_refusal(request)
-    data = await run_db(shared_module, name)
-    if data is None:
+    served = await shared_module_response(name, _PAGE_HEADERS)
+    if served is None:
         raise ApiError(404, "No such studio file.")
-    return response.raw(data, content_type=JS_CONTENT_TYPE, headers=_PAGE_HEADERS)
+    return served
 
 
 @studio_routes.route("/studio/static/<name:str>", methods=["GET"])
@@ -273,42 +273,55 @@ async def _saved(call: Callable[[], tuple[Any, dict[str, str]]], status: int = 2
     )
 
 
-async def _read(call: Callable[[], Any]) -> HTTPResponse:
-    return response.json(await run_db(call), headers={"Cache-Control": "no-store"})
+Change = Callable[[Path, Model], tuple[Any, dict[str, str]]]
+
+
+async def _edit(
+    request: Request, model: type[Model], change: Change[Model], status: int = 200
+) -> HTTPResponse:
+    """The body read as ``model``, then ``change(project, body)`` saved (:func:`_saved`)."""
+    body = body_of(request, model)
+    root = project_root(request.app)
+    return await _saved(lambda: change(root, body), status)
+
+
+async def _read(request: Request, read: Callable[[Path], Any]) -> HTTPResponse:
+    """``read(project)`` off the event loop, answered uncached."""
+    root = project_root(request.app)
+    return response.json(await run_db(read, root), headers={"Cache-Control": "no-store"})
 
 
 @studio_routes.route("/studio/api/intents", methods=["GET"])
 @studio_api
 async def intents_list(request: Request, principal: Principal) -> HTTPResponse:
-    root = project_root(request.app)
-    return await _read(lambda: nlu.list_intents(root))
+    return await _read(request, nlu.list_intents)
 
 
 @studio_routes.route("/studio/api/intents/<name:str>", methods=["GET"])
 @studio_api
 async def intent_get(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    root = project_root(request.app)
-    return await _read(lambda: nlu.intent_detail(root, name))
+    return await _read(request, lambda root: nlu.intent_detail(root, name))
 
 
 @studio_routes.route("/studio/api/intents", methods=["POST"])
 @studio_api
 async def intent_add(request: Request, principal: Principal) -> HTTPResponse:
-    body = body_of(request, IntentRequest)
-    examples = {body.language: [body.example]} if body.example not in (None, "") else {}
-    root = project_root(request.app)
-    return await _saved(
-        lambda: nlu.add_intent(root, body.name, examples, body.versions), status=201
-    )
+    def add(root: Path, body: IntentRequest) -> tuple[Any, dict[str, str]]:
+        examples = {body.language: [body.example]} if body.example not in (None, "") else {}
+        return nlu.add_intent(root, body.name, examples, body.versions)
+
+    return await _edit(request, IntentRequest, add, status=201)
 
 
 @studio_routes.route("/studio/api/intents/<name:str>/examples", methods=["POST"])
 @studio_api
 async def example_add(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = body_of(request, ExampleRequest)
-    root = project_root(request.app)
-    return await _saved(
-        lambda: nlu.add_example(root, name, body.text, body.language, body.entities, body.versions),
+    return await _edit(
+        request,
+        ExampleRequest,
+        lambda root, body: nlu.add_example(
+            root, name, body.text, body.language, body.entities, body.versions
+        ),
         status=201,
     )
 
@@ -316,39 +329,38 @@ async def example_add(request: Request, principal: Principal, name: str) -> HTTP
 @studio_routes.route("/studio/api/intents/<name:str>/examples", methods=["PUT"])
 @studio_api
 async def example_edit(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = body_of(request, ExampleEdit)
-    root = project_root(request.app)
-    return await _saved(
-        lambda: nlu.edit_example(
+    return await _edit(
+        request,
+        ExampleEdit,
+        lambda root, body: nlu.edit_example(
             root, name, body.language, body.old, body.text, body.entities, body.versions
-        )
+        ),
     )
 
 
 @studio_routes.route("/studio/api/intents/<name:str>/examples/delete", methods=["POST"])
 @studio_api
 async def example_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = body_of(request, ExampleRequest)
-    root = project_root(request.app)
-    return await _saved(
-        lambda: nlu.delete_example(root, name, body.language, body.text, body.versions)
+    return await _edit(
+        request,
+        ExampleRequest,
+        lambda root, body: nlu.delete_example(root, name, body.language, body.text, body.versions),
     )
 
 
 @studio_routes.route("/studio/api/responses", methods=["GET"])
 @studio_api
 async def responses_list(request: Request, principal: Principal) -> HTTPResponse:
-    root = project_root(request.app)
-    return await _read(lambda: responses.list_responses(root))
+    return await _read(request, responses.list_responses)
 
 
 @studio_routes.route("/studio/api/responses", methods=["POST"])
 @studio_api
 async def response_add(request: Request, principal: Principal) -> HTTPResponse:
-    body = body_of(request, ResponseRequest)
-    root = project_root(request.app)
-    return await _saved(
-        lambda: responses.add_response(root, body.name, body.texts or {}, body.versions),
+    return await _edit(
+        request,
+        ResponseRequest,
+        lambda root, body: responses.add_response(root, body.name, body.texts or {}, body.versions),
         status=201,
     )
 
@@ -356,28 +368,29 @@ async def response_add(request: Request, principal: Principal) -> HTTPResponse:
 @studio_routes.route("/studio/api/responses/<name:str>", methods=["PUT"])
 @studio_api
 async def response_set(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = body_of(request, ResponseEdit)
-    root = project_root(request.app)
-    return await _saved(
-        lambda: responses.set_response(
+    return await _edit(
+        request,
+        ResponseEdit,
+        lambda root, body: responses.set_response(
             root, name, body.language, body.text, body.case, body.index, body.versions
-        )
+        ),
     )
 
 
 @studio_routes.route("/studio/api/responses/<name:str>/delete", methods=["POST"])
 @studio_api
 async def response_delete(request: Request, principal: Principal, name: str) -> HTTPResponse:
-    body = body_of(request, VariantDelete)
-    root = project_root(request.app)
-    return await _saved(lambda: responses.delete_variant(root, name, body.index, body.versions))
+    return await _edit(
+        request,
+        VariantDelete,
+        lambda root, body: responses.delete_variant(root, name, body.index, body.versions),
+    )
 
 
 @studio_routes.route("/studio/api/stories", methods=["GET"])
 @studio_api
 async def stories_list(request: Request, principal: Principal) -> HTTPResponse:
-    root = project_root(request.app)
-    return await _read(lambda: stories.list_stories(root))
+    return await _read(request, stories.list_stories)
 
 
 @studio_routes.route("/studio/api/stories", methods=["POST"])
@@ -405,9 +418,11 @@ async def story_update(
 async def story_delete(
     request: Request, principal: Principal, kind: str, index: int
 ) -> HTTPResponse:
-    body = body_of(request, StoryDelete)
-    root = project_root(request.app)
-    return await _saved(lambda: stories.delete(root, kind, index, body.name, body.versions))
+    return await _edit(
+        request,
+        StoryDelete,
+        lambda root, body: stories.delete(root, kind, index, body.name, body.versions),
+    )
 
 
 @studio_routes.route("/studio/api/validate", methods=["POST"])

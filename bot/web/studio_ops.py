@@ -29,6 +29,7 @@ from bot.studio import analytics, review, training
 from bot.studio import eval_jobs as evaluation
 from bot.studio import model_files as models
 from bot.studio.errors import StudioError
+from bot.studio.files import LANGUAGE_NAMES
 from bot.studio.jobs import Job, JobStore, cancel
 from bot.web.auth import TRAINER_ROLES, Principal, database_url, settings_of
 from bot.web.console import read_file
@@ -49,6 +50,8 @@ class TrainingRequest(BaseModel):
 
 class EvaluationRequest(BaseModel):
     folds: Any = evaluation.DEFAULT_FOLDS  # bot.studio.evaluation checks the range
+    #: the model whose test stories run; None: the serving one (bot.studio checks the name)
+    model: Any = None
 
 
 class ModelRequest(BaseModel):
@@ -57,6 +60,8 @@ class ModelRequest(BaseModel):
 
 class ReviewExample(BaseModel):
     intent: Any = None
+    #: the language code whose data the example joins; None: the detected one
+    language: Any = None
 
 
 class ReviewStory(BaseModel):
@@ -113,7 +118,10 @@ async def training_status(request: Request, principal: Principal) -> HTTPRespons
 @studio_api
 async def training_start(request: Request, principal: Principal) -> HTTPResponse:
     body = body_of(request, TrainingRequest)
-    return await _start(training.start_training, _root(request), principal.username, body.force)
+    root, serving = _root(request), models.serving_name(_agent(request))
+    # the new model must not serve after a restart before a trainer activates it
+    await run_db(models.pin_serving, root, serving, principal.username)
+    return await _start(training.start_training, root, principal.username, body.force)
 
 
 @studio_ops_routes.route("/studio/api/training/<job_id:str>", methods=["GET"])
@@ -134,12 +142,12 @@ async def training_cancel(request: Request, principal: Principal, job_id: str) -
 
 
 def _models_view(root: Path, agent: Any) -> dict[str, Any]:
-    serving = models.serving_name(agent)
-    active = models.serving_model(root)
+    """One truth: the model the bot answers with (this server's, else what it would serve)."""
+    serving = models.current_model_name(root, models.serving_name(agent))
     return {
         "models": models.list_models(root, serving),
         "serving": serving,
-        "active": active.name if active else None,
+        "active": serving,  # the old name of the same fact
         "previous": getattr(models.previous_model(root), "name", None),
     }
 
@@ -182,23 +190,35 @@ async def models_rollback(request: Request, principal: Principal) -> HTTPRespons
 # --------------------------------------------------------------------------- evaluation
 
 
-def _evaluation_view(root: Path) -> dict[str, Any]:
+def _evaluation_view(root: Path, agent: Any) -> dict[str, Any]:
     view = _jobs_view(evaluation.jobs(root))
     view["latest"] = evaluation.latest_summary(root)
+    serving = models.current_model_name(root, models.serving_name(agent))
+    view["serving"] = serving  # what an evaluation scores unless told another model
+    view["models"] = [item["name"] for item in models.list_models(root, serving)]
     return view
 
 
 @studio_ops_routes.route("/studio/api/evaluation", methods=["GET"])
 @studio_api
 async def evaluation_status(request: Request, principal: Principal) -> HTTPResponse:
-    return response.json(await run_db(_evaluation_view, _root(request)), headers=_NO_STORE)
+    view = await run_db(_evaluation_view, _root(request), _agent(request))
+    return response.json(view, headers=_NO_STORE)
 
 
 @studio_ops_routes.route("/studio/api/evaluation", methods=["POST"])
 @studio_api
 async def evaluation_start(request: Request, principal: Principal) -> HTTPResponse:
     body = body_of(request, EvaluationRequest)
-    return await _start(evaluation.start_evaluation, _root(request), principal.username, body.folds)
+    serving = models.serving_name(_agent(request))
+    return await _start(
+        evaluation.start_evaluation,
+        _root(request),
+        principal.username,
+        body.folds,
+        body.model,
+        serving,
+    )
 
 
 @studio_ops_routes.route("/studio/api/evaluation/<job_id:str>", methods=["GET"])
@@ -232,7 +252,11 @@ def _threshold(request: Request) -> float:
 
 def _review_view(root: Path, url: str, threshold: float, include_done: bool) -> dict[str, Any]:
     items = review.inbox(root, url, threshold, include_done)
-    return {"items": items, "intents": review.known_intents(root)}
+    return {
+        "items": items,
+        "intents": review.known_intents(root),
+        "language_names": dict(LANGUAGE_NAMES),
+    }
 
 
 @studio_ops_routes.route("/studio/api/review", methods=["GET"])
@@ -247,54 +271,60 @@ async def review_list(request: Request, principal: Principal) -> HTTPResponse:
     return response.json(view, headers=_NO_STORE)
 
 
+async def _on_item(
+    request: Request,
+    principal: Principal,
+    item_id: int,
+    action: Callable[..., dict[str, Any]],
+    status: int = 201,
+    **answers: Any,
+) -> HTTPResponse:
+    """``action`` done to review item ``item_id`` by the signed-in trainer, off the loop."""
+    done = await run_db(
+        action,
+        _root(request),
+        item_id,
+        by=principal.username,
+        database_url=database_url(request.app),
+        threshold=_threshold(request),
+        **answers,
+    )
+    return response.json(done, status=status)
+
+
 @studio_ops_routes.route("/studio/api/review/<item_id:int>/example", methods=["POST"])
 @studio_api
 async def review_example(request: Request, principal: Principal, item_id: int) -> HTTPResponse:
     body = body_of(request, ReviewExample)
-    done = await run_db(
-        review.add_as_example,
-        _root(request),
+    return await _on_item(
+        request,
+        principal,
         item_id,
-        body.intent,
-        principal.username,
-        database_url(request.app),
-        _threshold(request),
+        review.add_as_example,
+        intent=body.intent,
+        language=body.language,
     )
-    return response.json(done, status=201)
 
 
 @studio_ops_routes.route("/studio/api/review/<item_id:int>/story", methods=["POST"])
 @studio_api
 async def review_story(request: Request, principal: Principal, item_id: int) -> HTTPResponse:
     body = body_of(request, ReviewStory)
-    done = await run_db(
-        review.conversation_as_story,
-        _root(request),
-        item_id,
-        principal.username,
-        body.name,
-        database_url(request.app),
-        _threshold(request),
-    )
-    return response.json(done, status=201)
+    return await _on_item(request, principal, item_id, review.conversation_as_story, name=body.name)
 
 
 def _mark_done(
-    root: Path, item_id: int, username: str, url: str, threshold: float
+    root: Path, item_id: int, by: str, database_url: str, threshold: float
 ) -> dict[str, Any]:
-    item = review.get_item(root, item_id, url, threshold)
-    done: dict[str, Any] = review.mark_done(root, item["id"], username, "done")
+    item = review.get_item(root, item_id, database_url, threshold)
+    done: dict[str, Any] = review.mark_done(root, item["id"], by, "done")
     return done
 
 
 @studio_ops_routes.route("/studio/api/review/<item_id:int>/done", methods=["POST"])
 @studio_api
 async def review_done(request: Request, principal: Principal, item_id: int) -> HTTPResponse:
-    url = database_url(request.app)
-    done = await run_db(
-        _mark_done, _root(request), item_id, principal.username, url, _threshold(request)
-    )
-    return response.json(done)
+    return await _on_item(request, principal, item_id, _mark_done, status=200)
 
 
 async def _correction(request: Request, principal: Principal) -> HTTPResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.decision import decide
+from bot.dialogue.decision import decide, wish_opens_complaint
 
 CATEGORIES = (
     "delivery",
@@ -98,3 +98,33 @@ def test_the_complaint_decision(
     decision = decide(text, intent, ranking, CATEGORIES, demand_is_complaint=demand)
     assert (decision.is_complaint, decision.category) == expected
     assert bool(decision.why) == decision.is_complaint  # always explained
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "expected"),
+    [
+        # a remedy named: a demand, whatever the confidence
+        ("give me my money back", 0.3, True),
+        ("pošaljite mi novi, ovaj ne valja", 0.3, True),
+        ("I expect an apology from the manager", 0.35, True),
+        # the classifier is sure it is a wish
+        ("sort it out by Friday", 0.8, True),
+        # unservable requests that look like wishes: nothing is opened
+        ("send an email to my boss that I'm sick", 0.25, False),
+        ("naruči mi picu za osam", 0.3, False),
+        ("пошаљи поруку сестри", 0.28, False),
+        # an answer that wants nothing is no demand, however sure the classifier is
+        ("iskreno ne znam, samo sam htjela da vam kažem", 1.0, False),
+        ("honestly no idea, just thought you should know", 0.95, False),
+        ("ништа не тражим, само да знате", 0.9, False),
+    ],
+)
+def test_a_wish_outside_a_complaint_opens_one_only_when_it_names_a_remedy(
+    text: str, confidence: float, expected: bool
+) -> None:
+    assert wish_opens_complaint(text, "state_resolution", confidence) is expected
+
+
+def test_only_the_wish_intent_is_a_demand() -> None:
+    assert not wish_opens_complaint("give me my money back", "out_of_scope", 0.9)
+    assert not wish_opens_complaint("give me my money back", None, 0.9)

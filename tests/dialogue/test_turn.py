@@ -47,9 +47,9 @@ def test_first_entities_keeps_the_first_value_of_each_type() -> None:
     [
         ("en", "latin", "Monday 23 November 2026, 15:05"),
         ("hr", "latin", "ponedjeljak, 23. studenoga 2026., 15:05"),
-        ("sr", "latin", "ponedeljak, 23. novembar 2026., 15:05"),
-        ("sr", "cyrillic", "понедељак, 23. новембар 2026., 15:05"),
-        ("bs", "latin", "ponedjeljak, 23. novembar 2026., 15:05"),
+        ("sr", "latin", "ponedeljak, 23. novembra 2026., 15:05"),
+        ("sr", "cyrillic", "понедељак, 23. новембра 2026., 15:05"),
+        ("bs", "latin", "ponedjeljak, 23. novembra 2026., 15:05"),
     ],
 )
 def test_deadline_is_worded_in_the_customers_language(

@@ -188,12 +188,20 @@ async def test_resolving_or_closing_a_held_conversation_gives_it_back_to_the_bot
     assert data["status"] == status
     assert handoff.holder(sender, database) == "bot"
     assert not await _paused(app, sender)
-    assert _kinds(database, ticket)[-2:] == ["status_changed", "handed_back"]
-    event, said, room = app.ctx.complaint_sio.emitted[-1]
-    assert (event, room) == ("bot_uttered", sender)
-    # The complaint is in Croatian: so is the news that the bot is back.
-    assert said == {"text": handoff.bot_is_back("hr", "latin"), "metadata": {"sender": "bot"}}
-    assert said["text"].startswith("Ponovno razgovarate")
+    kinds = _kinds(database, ticket)
+    changed = kinds.index("status_changed", kinds.index("taken_over"))
+    assert kinds[changed + 1] == "handed_back"
+    # The complaint is in Croatian: so is the news of the resolution and that the bot is back.
+    emitted = app.ctx.complaint_sio.emitted
+    assert {(event, room) for event, _, room in emitted} == {("bot_uttered", sender)}
+    said = [data for _, data, _ in emitted]
+    back = {"text": handoff.bot_is_back("hr", "latin"), "metadata": {"sender": "bot"}}
+    assert back in said
+    assert back["text"].startswith("Ponovno razgovarate")
+    # resolved: the rating question comes last; closed: no rating is asked
+    assert said[-2 if status == "resolved" else -1] == back
+    assert said[0]["text"].startswith("Sada se dopisujete s osobom")  # Ana took it over
+    assert said[1]["text"].startswith(f"Vaš prigovor {ticket} je")
 
 
 async def test_settling_a_conversation_the_bot_holds_changes_nothing_in_rasa(
@@ -204,7 +212,13 @@ async def test_settling_a_conversation_the_bot_holds_changes_nothing_in_rasa(
     before = len((await app.ctx.agent.tracker_store.retrieve(sender)).events)
     await handoff.settle(app, database, ticket, "resolved", "agent:ana", "Done")
     assert len((await app.ctx.agent.tracker_store.retrieve(sender)).events) == before
-    assert app.ctx.complaint_sio.emitted == []
+    # The customer is told of the resolution and asked for a rating, nothing about the bot.
+    said = [data["text"] for _, data, _ in app.ctx.complaint_sio.emitted]
+    assert said == [
+        f"Vaš prigovor {ticket} je riješen. Hvala Vam što ste nam ukazali na problem i na "
+        "strpljenju.",
+        handoff.notices.notice("csat_ask", "hr", "latin"),
+    ]
     assert "handed_back" not in _kinds(database, ticket)
     with pytest.raises(store.StoreError):
         await handoff.settle(app, database, ticket, "in_progress_typo", "agent:ana")

@@ -17,7 +17,8 @@ from sqlalchemy import MetaData, select
 
 from bot.settings import PROJECT_ROOT, Settings
 
-RASA_PORT = 5905
+#: The stack's Rasa port (its action server's: +50); set another when test runs share a machine.
+RASA_PORT = int(os.environ.get("BOT_TEST_HOSTILE_PORT", "5905"))
 SECRET_KEY = "hostile-test-secret-key-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
 #: Staff accounts of the stack, by role.
@@ -142,6 +143,7 @@ def hostile_stack(
     with ExitStack() as stack, pytest.MonkeyPatch.context() as env:
         env.setenv("BOT_SECRET_KEY", SECRET_KEY)
         env.setenv("BOT_RATE_LIMITS", "off")  # the corpus is thousands of requests from one IP
+        env.setenv("MAIL_INBOUND_SECRET", "m" * 40)  # the mail webhooks are on, as in production
         env.setenv("BOT_PROJECT_DIR", str(_project_copy(root / "project")))
         # agents of the browser test leave; their claims must not move while rows are compared
         env.setenv("BOT_AGENT_DISCONNECT_SECONDS", "86400")

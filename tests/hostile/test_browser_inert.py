@@ -149,7 +149,8 @@ def test_injected_html_is_shown_as_text_in_the_widget_and_the_console(
         agent_page.get_by_role("button", name="Sign in").click()
         agent_page.wait_for_url(f"{base}/console")
         expect(agent_page.locator("#me")).to_have_text(f"{XSS_NAME} (agent)")
-        row = agent_page.locator("#queue tbody tr").filter(has_text=ticket)
+        agent_page.locator("#views button[data-view='all']").click()
+        row = agent_page.locator("#inbox button.row").filter(has_text=ticket)
         expect(row).to_have_count(1, timeout=20_000)
         row.click()
         transcript = agent_page.locator("#transcript")
@@ -158,7 +159,9 @@ def test_injected_html_is_shown_as_text_in_the_widget_and_the_console(
         expect(transcript).to_contain_text(XSS_CUSTOMER)
         expect(agent_page.locator("#events")).to_contain_text(XSS_NOTE)
         agent_page.wait_for_timeout(1000)
-        console_watch.assert_inert(agent_page, "#conversation", "#queue-pane", "#me")
+        console_watch.assert_inert(
+            agent_page, "#conversation", "#list-pane", "#details-pane", "#me"
+        )
     finally:
         customer.close()
         console.close()
@@ -199,13 +202,16 @@ def test_a_session_copied_to_another_browser_opens_an_empty_conversation(
         replayed = stored_state(other)
         assert replayed["session"] != state["session"], "the copied session id was accepted"
         assert replayed["browserKey"] != state["browserKey"]
-        expect(other.locator(".cbw-message")).to_have_count(0)
+        # only the widget's own greeting, none of the copied transcript
+        expect(other.locator(".cbw-message.cbw-greeting")).to_have_count(1)
+        expect(other.locator(".cbw-message:not(.cbw-greeting)")).to_have_count(0)
+        assert "ORD-48213" not in other.locator(".cbw-root").inner_text()
 
         # the first browser keeps its conversation
         page.reload()
         expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
         assert stored_state(page)["session"] == state["session"]
-        assert page.locator(".cbw-message").count() > 0
+        assert page.locator(".cbw-message:not(.cbw-greeting)").count() > 0
     finally:
         first.close()
         second.close()

@@ -4,7 +4,6 @@ short JSON answer, 4xx for Sanic's request errors and a bare 500 otherwise, neve
 from __future__ import annotations
 
 import secrets
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -14,6 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.web.errors import install_error_handler
+from tests.served import serving
 
 
 @pytest.fixture()
@@ -30,20 +30,8 @@ async def base(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     app.add_route(broken, "/broken", methods=["GET"])
     app.add_route(parses, "/parses", methods=["POST"])
     install_error_handler(app)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        closing = server.close()
-        if closing is not None:
-            await closing
+    async with serving(app, listeners=False) as base:
+        yield base
 
 
 @pytest.mark.parametrize(

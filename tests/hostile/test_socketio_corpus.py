@@ -54,13 +54,24 @@ class Customer:
 
 
 @asynccontextmanager
-async def customer(stack: HostileStack) -> AsyncIterator[Customer]:
-    person = Customer()
-    await person.client.connect(stack.base, transports=["polling"])
+async def customers(stack: HostileStack, count: int) -> AsyncIterator[list[Customer]]:
+    """``count`` connected customers, disconnected together at the end: a polling client's
+    disconnect waits for its pending long poll (up to the server's ping interval, 25 s), so one
+    after another they would spend most of this module's time waiting."""
+    people = [Customer() for _ in range(count)]
+    await asyncio.gather(
+        *(person.client.connect(stack.base, transports=["polling"]) for person in people)
+    )
     try:
-        yield person
+        yield people
     finally:
-        await person.client.disconnect()
+        await asyncio.gather(*(person.client.disconnect() for person in people))
+
+
+@asynccontextmanager
+async def customer(stack: HostileStack) -> AsyncIterator[Customer]:
+    async with customers(stack, 1) as [person]:
+        yield person
 
 
 def _key() -> str:
@@ -125,25 +136,35 @@ async def _message_corpus(stack: HostileStack) -> dict[str, list[Any]]:
     def refused(payload: Any) -> bool:
         return not isinstance(payload, dict) or validate_message(payload.get("message")) is not None
 
-    async with customer(stack) as person:  # refusals leave the conversation as it was
+    readable = {name: payload for name, payload in cases.items() if not refused(payload)}
+
+    async def refusals(person: Customer) -> None:
+        # one conversation: refusals leave it as it was
         await person.session({"session_id": None, "browser_key": _key()})
         for name, payload in cases.items():
             if refused(payload):
                 answers[name] = await person.say(payload)
                 assert person.client.connected, f"the server dropped the connection after {name}"
-    for name, payload in cases.items():
-        if refused(payload):
-            continue
+
+    async def converse(name: str, person: Customer) -> None:
         # a fresh conversation each: an escalated one is held for a person, and stays quiet
-        async with customer(stack) as person:
-            await person.session({"session_id": None, "browser_key": _key()})
-            answers[name] = await person.say(payload)
-    async with customer(stack) as person:
+        await person.session({"session_id": None, "browser_key": _key()})
+        answers[name] = await person.say(readable[name])
+
+    async def unknown_events(person: Customer) -> None:
         await person.session({"session_id": None, "browser_key": _key()})
         # unknown events, and events only the server should send
         for event in ("foo", "bot_uttered", "session_confirm", "connect_error", "x" * 500):
             await person.client.emit(event, {"text": "<script>window.__xss=1</script>"})
         answers["after_unknown_events"] = await person.say({"message": "hello"})
+
+    # the customers arrive at once, each on a connection of their own
+    async with customers(stack, len(readable) + 2) as people:
+        await asyncio.gather(
+            refusals(people[0]),
+            unknown_events(people[1]),
+            *(converse(name, person) for name, person in zip(readable, people[2:], strict=True)),
+        )
     return answers
 
 
@@ -186,16 +207,15 @@ async def _replay(stack: HostileStack) -> tuple[str, str, str, str, int, int]:
             return int(connection.execute(query, {"s": sender}).scalar_one())
 
     owner_key = _key()
-    async with customer(stack) as owner:
+    # three connections (the owner's, the thief's, the owner's next visit), used in turn
+    async with customers(stack, 3) as (owner, thief, owner_later):
         original = await owner.session({"session_id": None, "browser_key": owner_key})
         await owner.say({"message": "My parcel never arrived, order ORD-48213"})
-    owned_events = events_of(original)
-    async with customer(stack) as thief:
+        owned_events = events_of(original)
         with_other_key = await thief.session({"session_id": original, "browser_key": _key()})
         without_key = await thief.session({"session_id": original})
         await thief.say({"message": "what is the status of my complaint?", "session_id": original})
-    async with customer(stack) as owner:
-        again = await owner.session({"session_id": original, "browser_key": owner_key})
+        again = await owner_later.session({"session_id": original, "browser_key": owner_key})
     return original, with_other_key, without_key, again, owned_events, events_of(original)
 
 

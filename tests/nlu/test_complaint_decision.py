@@ -3,6 +3,7 @@ demands a remedy is a complaint; requests the bot cannot serve stay out of scope
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -69,3 +70,93 @@ def test_complaints_and_requests_for_a_person_keep_their_intent() -> None:
         message = _message("it doesn't work, refund me", _ranking(top))
         ComplaintFirst({}).process([message])
         assert message.get(INTENT)["name"] == top
+
+
+UNSURE_COMPLAINT = [
+    {"name": "complain_delivery", "confidence": 0.35},
+    {"name": "out_of_scope", "confidence": 0.3},
+    {"name": "complain_other", "confidence": 0.2},
+    {"name": "praise", "confidence": 0.15},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "any chance of snow at the weekend",
+        "javi mi rezultat utakmice",
+        # a task for an assistant, even with a remedy's word in it
+        "remind me to pick up the refund slip at the post office",
+        "podsjeti me da odnesem reklamaciju za susjedu",
+    ],
+)
+def test_an_unsure_complaint_without_a_problem_gives_way_to_out_of_scope(text: str) -> None:
+    message = _message(text, UNSURE_COMPLAINT)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.35}
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        # a problem cue keeps an unsure complaint
+        ("the parcel never arrived", UNSURE_COMPLAINT),
+        ("paket još nije stigao", UNSURE_COMPLAINT),
+        # a sure complaint stays, whatever the words
+        (
+            "seriously, eleven days",
+            [{"name": "complain_delivery", "confidence": 0.6}, *UNSURE_COMPLAINT[1:]],
+        ),
+        # praise close behind is sarcasm's look, not a request the bot cannot serve
+        (
+            "bravo, twelve days for next-day delivery",
+            [
+                {"name": "complain_delivery", "confidence": 0.4},
+                {"name": "praise", "confidence": 0.38},
+            ],
+        ),
+    ],
+)
+def test_complaints_stay_complaints(text: str, ranking: list[dict[str, Any]]) -> None:
+    message = _message(text, ranking)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT) == ranking[0]
+
+
+def _status(text: str, entities: Sequence[str] = ()) -> Message:
+    message = _message(
+        text,
+        [
+            {"name": "ask_status", "confidence": 0.7},
+            {"name": "out_of_scope", "confidence": 0.2},
+            {"name": "complain_other", "confidence": 0.1},
+        ],
+    )
+    message.set("entities", [{"entity": name, "value": "x"} for name in entities])
+    return message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["any news about the bus drivers' strike", "ima li novosti o izborima", "вести из света"],
+)
+def test_news_of_the_world_is_no_chase(text: str) -> None:
+    message = _status(text)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("any news about my complaint?", []),
+        ("ima li vijesti o reklamaciji za frižider", []),
+        ("javio sam se prošle sedmice, ima li novosti o tome", []),
+        ("any news on C-4KX9TR?", ["ticket"]),
+        ("any update?", []),
+    ],
+)
+def test_a_chase_stays_a_chase(text: str, entities: list[str]) -> None:
+    message = _status(text, entities)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT)["name"] == "ask_status"

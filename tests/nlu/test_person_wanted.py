@@ -66,3 +66,62 @@ def test_complaints_keep_their_flow() -> None:
     message = _message("my parcel is lost, I want to talk to a human", ranking)
     PersonOrAbuseOverSmallTalk({}).process([message])
     assert message.get("intent_ranking") == ranking
+
+
+ASKED_AS_PERSON = [
+    {"name": "request_human", "confidence": 0.7},
+    {"name": "out_of_scope", "confidence": 0.25},
+    {"name": "complain_service_quality", "confidence": 0.05},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind me to have a word with my supervisor on monday",
+        "set a reminder to phone someone at the council",
+        "podsjeti me da porazgovaram s nekim iz banke",
+        "подсети ме да позовем неког од мајстора",
+    ],
+)
+def test_a_reminder_about_someone_is_no_request_for_a_person(text: str) -> None:
+    message = _message(text, ASKED_AS_PERSON)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.7}
+
+
+@pytest.mark.parametrize(
+    "text", ["I want to talk to a real person", "dajte mi nekog živog", "get me your manager"]
+)
+def test_a_request_for_a_person_stays_one(text: str) -> None:
+    message = _message(text, ASKED_AS_PERSON)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get("intent_ranking") == ASKED_AS_PERSON
+
+
+UNSURE_PERSON = [
+    {"name": "request_human", "confidence": 0.3},
+    {"name": "out_of_scope", "confidence": 0.28},
+    {"name": "state_resolution", "confidence": 0.2},
+]
+
+
+def test_an_unsure_person_request_without_the_words_is_out_of_scope() -> None:
+    message = _message("put on something mellow for the evening", UNSURE_PERSON)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.3}
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        # the words ask for a person, however unsure the classifier
+        ("I'd rather talk to a human", UNSURE_PERSON),
+        # the classifier is sure, with no words the lists know
+        ("spojite me s voditeljem smjene", ASKED_AS_PERSON),
+    ],
+)
+def test_person_requests_stay(text: str, ranking: list[dict[str, Any]]) -> None:
+    message = _message(text, ranking)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get("intent_ranking") == ranking

@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language_detector import LanguageDetector
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
-from bot.nlu.tfidf_classifier import TfidfIntentClassifier, message_views, predict_proba
+from bot.nlu.tfidf_classifier import Predictor, TfidfIntentClassifier, message_views
 
 EXAMPLES = {
     "complain_delivery": [
@@ -116,7 +116,7 @@ def test_the_direct_prediction_equals_the_pipelines_own(
     views = [message_views(message) for message in messages]
     classifier = loaded.pipeline.named_steps["classifier"]
     assert classifier.coef_.T.flags["C_CONTIGUOUS"]  # no copy of the weights per message
-    direct = predict_proba(loaded.pipeline, views)
+    direct = Predictor.of(loaded.pipeline).predict_proba(views)
     assert direct.shape == (4, len(EXAMPLES))
     classifier.coef_ = numpy.ascontiguousarray(classifier.coef_)  # as scikit-learn fits it
     assert numpy.allclose(direct, loaded.pipeline.predict_proba(views), rtol=0, atol=1e-12)

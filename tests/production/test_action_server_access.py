@@ -146,8 +146,10 @@ def test_rasa_sends_the_token_it_was_given_for_the_run(
     it, the actions run (a complaint is logged), and a caller without it is refused."""
     monkeypatch.delenv("BOT_ACTIONS_TOKEN", raising=False)
     monkeypatch.setenv("BOT_SETTINGS_FILE", str(tmp_path / "absent.yml"))
-    with start_stack(trained_model, tmp_path / "bot.db", rasa_port=RASA_PORT) as settings:
-        assert settings.actions_token == ""
+    with start_stack(
+        trained_model, tmp_path / "bot.db", rasa_port=RASA_PORT, BOT_ACTIONS="server"
+    ) as settings:
+        assert settings.actions_token == "" and not settings.actions_in_process
         assert listening_addresses(RASA_PORT + 50) == {"0100007F"}
         assert post(f"http://127.0.0.1:{RASA_PORT + 50}/webhook", FORGED)[0] == 401
         sender = f"access-{uuid.uuid4().hex[:8]}"

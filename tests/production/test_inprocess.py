@@ -124,10 +124,41 @@ async def test_an_action_that_fails_here_apologises_and_keeps_the_call(
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("true", True), ("1", True), ("on", True), ("false", False), ("", False)],
+    [("true", True), ("1", True), ("on", True), ("false", False), ("", True)],
 )
-def test_the_setting_reads_yes_and_no(value: str, expected: bool) -> None:
+def test_the_older_setting_reads_yes_and_no(value: str, expected: bool) -> None:
     assert load_settings({"BOT_ACTIONS_IN_PROCESS": value}).actions_in_process is expected
+
+
+def test_the_actions_run_in_the_rasa_process_by_default(tmp_path: Path) -> None:
+    settings = load_settings({}, settings_file=tmp_path / "absent.yml")
+    assert settings.actions_in_process is True
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("inprocess", True), ("in-process", True), ("server", False), ("SERVER", False)],
+)
+def test_bot_actions_picks_where_the_actions_run(value: str, expected: bool) -> None:
+    assert load_settings({"BOT_ACTIONS": value}).actions_in_process is expected
+
+
+def test_bot_yml_picks_the_action_server(tmp_path: Path) -> None:
+    path = tmp_path / "bot.yml"
+    path.write_text("actions: server\n", encoding="utf-8")
+    assert load_settings({}, settings_file=path).actions_in_process is False
+
+
+def test_an_unknown_layout_is_refused() -> None:
+    with pytest.raises(SettingsError, match="actions must be one of inprocess, server"):
+        load_settings({"BOT_ACTIONS": "lambda"})
+
+
+def test_contradicting_settings_are_refused() -> None:
+    with pytest.raises(SettingsError, match="contradicts"):
+        load_settings({"BOT_ACTIONS": "server", "BOT_ACTIONS_IN_PROCESS": "true"})
+    both = load_settings({"BOT_ACTIONS": "server", "BOT_ACTIONS_IN_PROCESS": "false"})
+    assert both.actions_in_process is False
 
 
 def test_a_setting_that_is_neither_yes_nor_no_is_refused() -> None:

@@ -49,8 +49,14 @@ def test_safe_production_settings_load(tmp_path: Path) -> None:
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"RABBITMQ_URL": None}, "RABBITMQ_URL"),
-        ({"BOT_ACTIONS_TOKEN": None}, "action server without BOT_ACTIONS_TOKEN"),
-        ({"BOT_ACTIONS_TOKEN": "short"}, "action server without BOT_ACTIONS_TOKEN"),
+        (
+            {"BOT_ACTIONS": "server", "BOT_ACTIONS_TOKEN": None},
+            "action server without BOT_ACTIONS_TOKEN",
+        ),
+        (
+            {"BOT_ACTIONS": "server", "BOT_ACTIONS_TOKEN": "short"},
+            "action server without BOT_ACTIONS_TOKEN",
+        ),
         ({"BOT_REST_TOKEN": None}, "public, unauthenticated REST channel"),
         ({"BOT_REST_TOKEN": "short"}, "short BOT_REST_TOKEN"),
     ],
@@ -123,7 +129,7 @@ def test_production_endpoints(tmp_path: Path) -> None:
     }
     assert "a" * 40 not in target.read_text(encoding="utf-8")
     assert endpoints["tracker_store"] == {
-        "type": "bot.ops.stores.RetryingSQLTrackerStore",
+        "type": "bot.ops.stores.CachingSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5432,
@@ -131,6 +137,7 @@ def test_production_endpoints(tmp_path: Path) -> None:
         "username": "bot",
         "password": "pw",
         "retry_seconds": 20,
+        "cache_size": 1000,
     }
     assert endpoints["lock_store"] == {
         "type": "redis",
@@ -160,7 +167,8 @@ def test_local_endpoints_stay_embedded(tmp_path: Path) -> None:
     endpoints = YAML(typ="safe").load(
         write_endpoints(settings, tmp_path / "e.yml").read_text(encoding="utf-8")
     )
-    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["tracker_store"]["type"] == "bot.ops.stores.CachingSQLTrackerStore"
+    assert endpoints["tracker_store"]["dialect"] == "sqlite"
     assert endpoints["lock_store"] == {"type": "in_memory"}
     assert "event_broker" not in endpoints
 
@@ -211,3 +219,8 @@ def test_the_endpoints_file_is_readable_by_its_owner_only(tmp_path: Path) -> Non
     write_endpoints(settings, existing)
     assert existing.stat().st_mode & 0o777 == 0o600
     assert "mqpw" in existing.read_text(encoding="utf-8")  # rewritten, not left as it was
+
+
+def test_the_default_layout_needs_no_action_server_token(tmp_path: Path) -> None:
+    settings = settings_with(tmp_path, BOT_ACTIONS_TOKEN=None)
+    assert settings.actions_in_process and not settings.actions_token

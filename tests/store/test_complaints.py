@@ -639,3 +639,30 @@ def test_complaint_to_dict_has_exactly_the_documented_keys(url: str) -> None:
     assert datetime.fromisoformat(data["updated_at"]).tzinfo is not None
     assert [entry["kind"] for entry in entries] == ["created", "escalated", "resolution_stated"]
     assert json.loads(json.dumps(entries)) == entries
+
+
+def test_reopen_brings_a_finished_complaint_back_to_a_person_and_logs_who_and_why(
+    session: Session,
+) -> None:
+    for finished in (("resolved",), ("resolved", "closed"), ("closed",)):
+        complaint = new(session)
+        for status in finished:
+            set_status(session, complaint, status, "agent:ana", now=T0)
+        assert repo.finished_at(complaint) == T0
+        repo.reopen(session, complaint, "customer", "email_reply", now=T0 + timedelta(days=2))
+        assert complaint.status == "escalated" and complaint.escalated
+        assert complaint.resolved_at is None and complaint.closed_at is None
+        event = events_for(session, complaint)[-1]
+        assert (event.kind, event.actor) == ("reopened", "customer")
+        assert event.data["from"] == finished[-1] and event.data["why"] == "email_reply"
+        assert event.data["to"] == "escalated"
+        assert (event.data["closed_at"] is not None) == ("closed" in finished)
+    # only a finished complaint reopens; who and why must be real values
+    active = new(session)
+    with pytest.raises(StoreError, match="nothing to reopen"):
+        repo.reopen(session, active, "customer", "email_reply")
+    set_status(session, active, "resolved", "agent:ana")
+    for actor, why in (("someone", "email_reply"), ("customer", "Because!"), ("customer", "")):
+        with pytest.raises(StoreError):
+            repo.reopen(session, active, actor, why)
+    assert active.status == "resolved"

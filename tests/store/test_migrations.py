@@ -1,6 +1,6 @@
 """Alembic migrations create the schema the models describe, on SQLite and PostgreSQL.
 
-The PostgreSQL tests use a throwaway database on ``BOT_TEST_POSTGRES_URL`` (default: user
+The PostgreSQL tests use a throwaway database (``tests.conftest.postgres_database``: user
 ``postgres`` at 127.0.0.1:5432). They are skipped when it cannot be reached, unless ``CI`` is
 set: then they fail.
 """
@@ -8,7 +8,6 @@ set: then they fail.
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,8 +19,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect
+from sqlalchemy.engine import Engine
 
 from bot.store import (
     Base,
@@ -35,10 +34,8 @@ from bot.store import (
 from bot.store import complaints as repo
 from bot.store.db import alembic_config
 from bot.store.tables import include_name
+from tests.conftest import postgres_database
 
-PG_ADMIN_URL = os.environ.get(
-    "BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OWN_TABLES = {"complaints", "complaint_events"}
 
@@ -205,36 +202,10 @@ def test_migrations_leave_rasa_tables_alone(fresh_sqlite_url: str) -> None:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
-def _postgres_admin() -> Engine:
-    """An AUTOCOMMIT engine on the admin database, or skip/fail when there is none."""
-    try:
-        engine = create_engine(
-            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-        )
-        with engine.connect():
-            pass
-        return engine
-    except Exception as error:
-        where = make_url(PG_ADMIN_URL).render_as_string(hide_password=True)
-        reason = f"PostgreSQL not reachable at {where}: {str(error).strip().splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required because CI is set)")
-        pytest.skip(reason)
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    admin = _postgres_admin()
-    name = f"complaint_bot_test_{secrets.token_hex(6)}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
+    with postgres_database("complaint_bot_test") as url:
+        yield url
 
 
 @pytest.mark.services

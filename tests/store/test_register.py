@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import secrets
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -15,8 +13,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from bot.cli.main import main
 from bot.dialogue.deadlines import complaint_clocks
@@ -32,36 +28,10 @@ from bot.store import (
 )
 from bot.store.register import record_answer, record_extension
 from bot.store.tables import Complaint
+from tests.conftest import postgres_database
 
 BELGRADE = ZoneInfo("Europe/Belgrade")
 ZAGREB = ZoneInfo("Europe/Zagreb")
-PG_ADMIN_URL = os.environ.get(
-    "BOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-
-
-def _postgres_url() -> Iterator[str]:
-    try:
-        admin = create_engine(
-            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-        )
-        with admin.connect():
-            pass
-    except Exception as error:
-        reason = f"PostgreSQL not reachable: {str(error).strip().splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required because CI is set)")
-        pytest.skip(reason)
-    name = f"complaint_bot_register_{secrets.token_hex(6)}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
@@ -72,7 +42,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield database_url
         dispose_engines()
     else:
-        for database_url in _postgres_url():
+        with postgres_database("complaint_bot_register") as database_url:
             migrate(database_url)
             yield database_url
 

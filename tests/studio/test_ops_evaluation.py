@@ -3,6 +3,7 @@ picture, the failing test stories read from Rasa's file; bad folds refused."""
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -98,3 +99,32 @@ def test_bad_folds_are_refused(folds: object, tmp_path: Path) -> None:
     with pytest.raises(StudioError) as refused:
         eval_jobs.prepare(tmp_path, "tina", folds)  # type: ignore[arg-type]
     assert refused.value.status == 422
+
+
+def _models(root: Path) -> tuple[Path, Path]:
+    models = root / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    old, new = models / "20260101-000000-old.tar.gz", models / "20260102-000000-new.tar.gz"
+    old.write_bytes(b"old")
+    new.write_bytes(b"new")
+    os.utime(old, (old.stat().st_mtime - 3600,) * 2)
+    return old, new
+
+
+def test_the_evaluation_scores_the_serving_model_by_default_and_says_so(tmp_path: Path) -> None:
+    old, new = _models(tmp_path)
+    runner = eval_jobs.prepare(tmp_path, "tina", 2, serving=old.name)  # the server serves old
+    assert runner.job.options["model"] == old.name and runner.job.options["model_serving"]
+    assert str(old) in runner.steps[1].command
+    chosen = eval_jobs.prepare(tmp_path, "tina", 2, model_name=new.name, serving=old.name)
+    assert chosen.job.options["model"] == new.name
+    assert chosen.job.options["model_serving"] is False
+    assert str(new) in chosen.steps[1].command
+
+
+@pytest.mark.parametrize("name", ["../x.tar.gz", "nope.tar.gz", 7, "", ["a"]])
+def test_only_a_listed_model_can_be_evaluated(name: object, tmp_path: Path) -> None:
+    _models(tmp_path)
+    with pytest.raises(StudioError) as refused:
+        eval_jobs.prepare(tmp_path, "tina", 2, model_name=name)
+    assert refused.value.status in (404, 422)

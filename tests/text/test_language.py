@@ -6,12 +6,15 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
 from bot.text import language
-from bot.text.language import KEEP_PREVIOUS_BELOW, Detection, detect
+from bot.text.language import KEEP_PREVIOUS_BELOW, Detection, acceptance, detect, reply_variant
 
 CASES: list[tuple[str, str, str]] = [
     # English
@@ -59,6 +62,7 @@ CASES: list[tuple[str, str, str]] = [
     ("bs", "latin", "Paket za Sarajevo kasni pet dana"),
     ("hr", "latin", "Paket za Zagreb kasni pet dana"),
     ("sr", "latin", "pegla ne greje, a kupio sam je juce"),
+    # "-isati" and "da" + present: Serbian or Bosnian, no jat; Serbian is the more likely.
     ("sr", "latin", "Molim vas da rezervišete termin za servis"),
     ("hr", "latin", "Molim vas rezervirajte mi termin za servis"),
     ("hr", "latin", "hladnjak ne hladi, a na četvrtom sam katu"),
@@ -103,6 +107,137 @@ def test_previous_variant_breaks_a_tie_between_ijekavian_variants() -> None:
     text = "Paket nije stigao, gdje je?"
     assert detect(text).code == "hr"
     assert detect(text, Detection("bs", "latin", 0.8)).code == "bs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Poštovani, proizvod koji sam kupio je neispravan, tražim povrat novca.",
+        "vi ste gomila nesposobnih budala",
+        "Da, tako je.",
+    ],
+)
+def test_no_variant_evidence_keeps_the_default_variant(text: str) -> None:
+    """Without a marker the detector knows nothing about the variant: the priors decide."""
+    detection = detect(text)
+    assert detection.markers == ()
+    assert detection.code == "hr"
+
+
+@pytest.mark.parametrize("text", ["vratite mi pare", "niko mi se ne javlja"])
+def test_one_serbian_bosnian_word_is_answered_in_serbian(text: str) -> None:
+    """A word Croatian does not use rules Croatian out; it does not make the customer Bosnian."""
+    assert detect(text).code == "sr", detect(text).markers
+
+
+@pytest.mark.parametrize(
+    "text", ["gdje mi je paket, šta se dešava", "šta se dešava sa mojom narudžbom"]
+)
+def test_mixed_evidence_is_answered_in_the_middle_variant(text: str) -> None:
+    """Ijekavian or Croatian-Bosnian words next to Serbian-Bosnian words: Bosnian."""
+    assert detect(text).code == "bs", detect(text).markers
+
+
+ALWAYS_MIDDLE = replace(language.variant_policy(), margin=1.0)
+NEVER_MIDDLE = replace(language.variant_policy(), margin=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "expected"),
+    [
+        ({"hr": 0.34, "bs": 0.33, "sr": 0.33}, "bs"),
+        ({"hr": 0.4, "bs": 0.2, "sr": 0.4}, "bs"),
+        ({"hr": 0.3, "bs": 0.35, "sr": 0.35}, "bs"),
+        ({"hr": 0.8, "bs": 0.1, "sr": 0.1}, "hr"),
+        ({"hr": 0.1, "bs": 0.2, "sr": 0.7}, "sr"),
+        ({"hr": 0.0, "bs": 1.0, "sr": 0.0}, "bs"),
+    ],
+)
+def test_reply_variant_maximises_expected_acceptance_when_unsure(
+    probabilities: dict[str, float], expected: str
+) -> None:
+    assert reply_variant(probabilities, policy=ALWAYS_MIDDLE) == expected
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "expected"),
+    [
+        ({"hr": 0.34, "bs": 0.33, "sr": 0.33}, "hr"),
+        ({"hr": 0.2, "bs": 0.35, "sr": 0.45}, "sr"),
+        ({"hr": 0.45, "bs": 0.35, "sr": 0.2}, "hr"),
+    ],
+)
+def test_reply_variant_is_the_most_likely_outside_the_margin(
+    probabilities: dict[str, float], expected: str
+) -> None:
+    assert reply_variant(probabilities, policy=NEVER_MIDDLE) == expected
+
+
+def test_margin_decides_when_the_middle_variant_is_considered() -> None:
+    # hr and sr close, bs a good second: expected acceptance favours the middle variant.
+    unsure = {"hr": 0.36, "bs": 0.34, "sr": 0.30}
+    assert reply_variant(unsure, policy=replace(ALWAYS_MIDDLE, margin=0.05)) == "bs"
+    assert reply_variant(unsure, policy=replace(ALWAYS_MIDDLE, margin=0.01)) == "hr"
+
+
+def test_without_evidence_the_most_likely_variant_answers() -> None:
+    flat = {"hr": 0.34, "bs": 0.33, "sr": 0.33}
+    assert reply_variant(flat, evidence=True, policy=ALWAYS_MIDDLE) == "bs"
+    assert reply_variant(flat, evidence=False, policy=ALWAYS_MIDDLE) == "hr"
+
+
+def test_temperature_sharpens_the_variant_probabilities() -> None:
+    scores = {"hr": 0.3, "sr": 1.2, "bs": 1.0}
+    plain = language.softmax(scores)
+    sharp = language.softmax(scores, 0.5)
+    assert sum(sharp.values()) == pytest.approx(1.0)
+    assert sharp["sr"] > plain["sr"] and sharp["hr"] < plain["hr"]
+
+
+def test_variant_policy_is_read_from_data_and_checked() -> None:
+    policy = language.variant_policy()
+    table = acceptance()
+    assert set(table) == {"hr", "bs", "sr"}
+    assert all(table[code][code] == 1.0 for code in table)
+    # Bosnian is the middle: each neighbour accepts it at least as well as the other one.
+    assert table["bs"]["hr"] >= table["sr"]["hr"]
+    assert table["bs"]["sr"] >= table["hr"]["sr"]
+    assert 0.0 < policy.temperature <= 10.0 and 0.0 < policy.margin <= 1.0
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"temperature": 0, "margin": 0.2},
+        {"temperature": 0.5, "margin": 1.5},
+        {"temperature": "warm", "margin": 0.2},
+        {"margin": 0.2},
+    ],
+)
+def test_a_broken_variant_policy_is_refused(
+    broken: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "variants.yml"
+    acceptance_table = {code: dict(row) for code, row in acceptance().items()}
+    path.write_text(json.dumps({"acceptance": acceptance_table, **broken}), encoding="utf-8")
+    monkeypatch.setattr(language, "VARIANTS_FILE", path)
+    language.variant_policy.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"variants\.yml"):
+            language.variant_policy()
+    finally:
+        language.variant_policy.cache_clear()
+
+
+def test_diminutive_and_surname_datives_are_no_fused_future() -> None:
+    markers = detect("letci mi završavaju u sandučiću, pitajte gospođu Perić o Kvatriću").markers
+    assert not any(m.startswith("future") for m in markers)
+    assert "future:prijaviću" in detect("prijaviću vas inspekciji").markers
+
+
+def test_sa_before_other_sounds_is_serbian_or_bosnian() -> None:
+    assert "preposition:sa novim" in detect("bila bih zadovoljna sa novim").markers
+    assert not any(m.startswith("preposition") for m in detect("razgovarao sam sa sinom").markers)
 
 
 def test_markers_explain_the_variant() -> None:
@@ -235,3 +370,62 @@ def test_short_messages_without_stop_words_set_their_language(text: str, expecte
     detection = detect(text)
     assert ("bcs" if detection.is_bcs else "en") == expected
     assert detection.confidence >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"weights": {"hr": 1.0, "xx": 1.0}}, "weights"),
+        ({"weights": {"hr": "strong"}}, "weight of hr"),
+        ({"words": "šta tko"}, "folded"),
+        ({"words": "stem(a|"}, "folded"),
+        ({"label": ""}, "label"),
+    ],
+)
+def test_a_broken_marker_file_is_refused(change: dict[str, Any], problem: str) -> None:
+    data = {
+        "groups": [{"label": "hr-word", "weights": {"hr": 1.5}, "words": "tjed(an|na) tko"}],
+        "prefixes": [{"label": "hr-verb", "weights": {"hr": 1.0}, "words": "rezervir"}],
+        "bigrams": [{"words": "da li", "label": "bigram:da li", "weights": {"sr": 1.0}}],
+        "variant_only": "video",
+    }
+    assert language.parse_markers(data).groups[0][2] == "tjed(an|na) tko"
+    data["groups"][0].update(change)
+    with pytest.raises(ValueError, match=problem):
+        language.parse_markers(data)
+
+
+def test_marker_file_loads_every_group() -> None:
+    markers = language.load_markers()
+    labels = {label for label, _weights, _spec in markers.groups}
+    assert {"ijekavian", "ekavian", "hr-word", "sr-bs-word", "bs-word"} <= labels
+    assert ("da", "li") in markers.bigrams
+
+
+def test_croatian_constructions_are_markers() -> None:
+    """The preposition "s" before a non-sibilant, a modal before an infinitive: Croatian."""
+    assert "preposition:s novim" in detect("bila bih zadovoljna s novim").markers
+    assert not any(m.startswith("preposition:s ") for m in detect("razgovarao s sinom").markers)
+    assert "infinitive:zelim razgovarati" in detect("želim razgovarati s nekim").markers
+    assert not any(m.startswith("infinitive") for m in detect("mogu li dobiti račun").markers)
+
+
+def test_sto_inside_a_sentence_is_no_croatian_marker() -> None:
+    for text in ("ne mogu se prijaviti nakon što sam promijenio broj", "kupila sam sto"):
+        assert "hr-word:sto" not in detect(text).markers, text
+    assert "hr-word:sto" in detect("a što je s mojim paketom").markers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("proverite molim vas gde je paket", "sr"),
+        ("nameštaj je stigao oštećen, umesto stola stigla stolica", "sr"),
+        ("kasirka u radnji je bila bezobrazna, gdje je poslovođa", "bs"),
+        ("totalni haos, sijalica pregorjela nakon dvije sedmice", "bs"),
+        ("pritužba: žarulja je pregorjela nakon dva dana", "hr"),
+    ],
+)
+def test_everyday_variant_words(text: str, expected: str) -> None:
+    detection = detect(text)
+    assert detection.code == expected, detection.markers

@@ -60,3 +60,17 @@ def test_a_category_the_cue_file_does_not_know_has_no_problem() -> None:
 def test_problem_and_demand_cues(text: str, problem: bool, demand: bool) -> None:
     signals = complaint_signals(text)
     assert (bool(signals["problem"]), bool(signals["demand"])) == (problem, demand)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("iz utičnice su izlazile iskre", "hazard"),
+        ("punjač iskri kad ga uključim", "hazard"),
+        ("izlazi dim iz mašine", "hazard"),
+        # "iskreno" (honestly) and "dimenzije" are no sparks and no smoke
+        ("iskreno, dimenzije kreveta su me iznenadile", "general"),
+    ],
+)
+def test_short_hazard_cues_do_not_match_longer_words(text: str, problem: str) -> None:
+    assert detect_problem(text, "safety") == problem

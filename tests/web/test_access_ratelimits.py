@@ -1,6 +1,7 @@
 """Rate limits: the limiters (in memory, and in the real Redis shared by two instances), the
 widget's connects and messages per IP and per session, the REST channel per sender, and
-sign-in (brute force gets 429 with Retry-After)."""
+sign-in (brute force gets 429 with Retry-After), the mail provider's webhooks and the rating
+link (429 with Retry-After, nothing stored)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import aiohttp
 import pytest
 from sanic import Sanic
 
+from bot.handoff.csat import rating_token
 from bot.settings import RateLimit, get_settings, load_settings
+from bot.store import events_for, get_by_ticket, session_scope, set_status
+from bot.store.csat import rating_of
 from bot.web.channel import REFUSALS, ComplaintSocketIOInput
 from bot.web.ratelimit import MemoryLimiter, RateLimits, RedisLimiter
 from tests.conftest import require_service
@@ -184,3 +188,73 @@ async def test_sign_in_brute_force_gets_429_with_retry_after(
             assert res.status == 429
             assert int(res.headers["Retry-After"]) >= 1
             assert "Too many sign-in attempts" in await res.text()
+
+
+# --------------------------------------------------------------------------- mail and rating
+
+
+async def test_mail_webhooks_are_limited_per_ip_and_nothing_is_stored_past_the_limit(
+    console: tuple[Console, dict[str, str]],  # noqa: F811
+) -> None:
+    server, tickets = console
+    server.app.ctx.settings = replace(server.app.ctx.settings, mail_inbound_secret="m" * 40)
+    server.app.ctx.rate_limits = limits(
+        mail_inbound_ip=RateLimit(2, 60), mail_bounce_ip=RateLimit(1, 60)
+    )
+    auth = {"Authorization": "Bearer " + "m" * 40}
+    mail = {"from": "ana@example.com", "subject": f"Re: [{tickets['calm']}]"}
+    statuses = []
+    async with server.client() as http:
+        for n in range(3):
+            form = {**mail, "text": f"reply {n}"}
+            async with http.post(f"{server.base}/api/mail/inbound", data=form, headers=auth) as res:
+                statuses.append(res.status)
+                refusal = await res.json()
+                retry_after = res.headers.get("Retry-After")
+        assert statuses == [200, 200, 429]
+        assert retry_after is not None and int(retry_after) >= 1
+        assert refusal["status"] == 429 and "Too many requests" in refusal["error"]
+        # a wrong secret counts too: guessing it is as slow as posting
+        bounce = {"message_id": "<nope@example.com>", "reason": "gone"}
+        async with http.post(f"{server.base}/api/mail/bounce", json=bounce) as res:
+            assert res.status == 401
+        async with http.post(f"{server.base}/api/mail/bounce", json=bounce, headers=auth) as res:
+            assert res.status == 429 and int(res.headers["Retry-After"]) >= 1
+    with session_scope(server.url) as session:
+        complaint = get_by_ticket(session, tickets["calm"])
+        assert complaint is not None
+        kept = [
+            e.data["text"] for e in events_for(session, complaint) if e.kind == "message_customer"
+        ]
+    assert kept == ["reply 0", "reply 1"]
+
+
+async def test_the_rating_link_is_limited_per_ip_and_per_link_and_nothing_is_stored(
+    console: tuple[Console, dict[str, str]],  # noqa: F811
+) -> None:
+    server, tickets = console
+    settings = server.app.ctx.complaint_rating_settings
+    server.app.ctx.rate_limits = limits(rating_token=RateLimit(2, 60), rating_ip=RateLimit(4, 60))
+    with session_scope(server.url) as session:
+        for key in ("calm", "late"):
+            complaint = get_by_ticket(session, tickets[key])
+            assert complaint is not None
+            set_status(session, complaint, "resolved", "agent:ana", "done")
+    calm, late = (rating_token(tickets[key], settings.secret_key) for key in ("calm", "late"))
+    statuses = []
+    async with server.client() as http:
+        for link in (calm, calm, calm, late, late):
+            async with http.post(f"{server.base}/widget/rate/{link}", json={"rating": 5}) as res:
+                statuses.append(res.status)
+                if res.status == 429:
+                    assert int(res.headers["Retry-After"]) >= 1
+                    assert (await res.json())["error"].startswith("Too many requests")
+        # the first rating counted, the second was refused (409); the link's third call and
+        # the address's fifth are over the limits
+        assert statuses == [200, 409, 429, 200, 429]
+    with session_scope(server.url) as session:
+        for key in ("calm", "late"):
+            complaint = get_by_ticket(session, tickets[key])
+            assert complaint is not None
+            found = rating_of(session, complaint)
+            assert found is not None and found.rating == 5

@@ -13,8 +13,17 @@ from sanic import Sanic
 
 from tests.web.test_console_api import SENDER, Console, console  # noqa: F401  (fixture)
 
-#: Routes anyone may call: the sign-in form and stylesheet, sign-out, token issuing.
-PUBLIC = {"/console/login", "/console/login.css", "/console/logout", "/api/tokens"}
+#: Routes anyone may call: the sign-in form and stylesheet, sign-out, token issuing; and the
+#: mail provider's webhooks (inbound mail, bounces), called with a secret of their own
+#: (tested in tests/web/test_mail.py).
+PUBLIC = {
+    "/console/login",
+    "/console/login.css",
+    "/console/logout",
+    "/api/tokens",
+    "/api/mail/inbound",
+    "/api/mail/bounce",
+}
 STAFF_PREFIXES = ("/api", "/console", "/studio")
 #: Routes for every signed-in role on purpose: agents and trainers both correct intents.
 ANY_STAFF_ROLE = {"/api/review/corrections"}
@@ -61,6 +70,11 @@ def test_the_walk_finds_console_api_studio_and_customer_routes(
     assert len(paths) >= 20
 
 
+#: READ_EVERY_BODY: every response is read to its end before the next request. aiohttp puts a
+#: kept-alive connection back in its pool when a response is left unread; the next request then
+#: waits behind the server still writing the unread one (the studio's 160 KB list of responses)
+#: until the client's 5-minute timeout. A browser always reads what it asked for.
+
 #: Routes that revoke the very token they are called with.
 REVOKES_THE_CALLERS_TOKEN = frozenset({"/api/tokens/current"})
 
@@ -80,6 +94,7 @@ async def test_every_staff_route_needs_sign_in_and_the_right_role(
             body = None if method == "GET" else b"["
             kwargs = {"data": body, "headers": {"Content-Type": "application/json"}}
             async with http.request(method, url, allow_redirects=False, **kwargs) as res:
+                await res.read()  # see READ_EVERY_BODY
                 location = res.headers.get("Location", "")
                 if not (res.status == 401 or (res.status == 303 and "/console/login" in location)):
                     problems.append(f"signed out {method} {path} -> {res.status}")
@@ -89,6 +104,7 @@ async def test_every_staff_route_needs_sign_in_and_the_right_role(
             for role, headers in tokens.items():
                 sent = {**kwargs, "headers": {**kwargs["headers"], **headers}}
                 async with http.request(method, url, allow_redirects=False, **sent) as res:
+                    await res.read()
                     if res.status == 403:
                         refused_by.append(role)
             if path.startswith("/api/customers"):

@@ -12,11 +12,21 @@ import ast
 import inspect
 from pathlib import Path
 
-from bot.web import auth, channel, console, rest, studio, studio_ops
+from bot.web import (
+    auth,
+    channel,
+    commitments,
+    console,
+    customers,
+    mail,
+    rest,
+    studio,
+    studio_ops,
+)
 from bot.web.staff import STAFF_BLUEPRINTS
 from tests.web.staff_routes import routes_of
 
-MODULES = (auth, channel, console, rest, studio, studio_ops)
+MODULES = (auth, channel, commitments, console, customers, mail, rest, studio, studio_ops)
 #: Calls that block: database sessions, argon2, file I/O.
 BLOCKING_NAMES = frozenset(
     {

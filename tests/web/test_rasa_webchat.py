@@ -5,9 +5,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,18 +22,14 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>shop</title></
 <body><div id="webchat"></div><script src="rasa-webchat.js"></script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def stack(
-    browser: Any,
-    trained_model: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    start_stack: Callable[..., AbstractContextManager[Settings]],
-) -> Iterator[Settings]:
+STACK_PORT = 5505  # the module's own stack (tests/conftest.py)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _webchat_built() -> None:
+    """Checked before the browser and the stack start."""
     if not RASA_WEBCHAT.is_file():
         _missing(f"{RASA_WEBCHAT} is missing (make test runs npm install)")
-    database = tmp_path_factory.mktemp("webchat") / "bot.db"
-    with start_stack(trained_model, database, rasa_port=5505) as settings:
-        yield settings
 
 
 def bot_texts(page: Any) -> list[str]:

@@ -5,7 +5,6 @@ and the authenticated back end is limited per sender, not per address."""
 from __future__ import annotations
 
 import secrets
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -19,6 +18,7 @@ from bot.settings import RateLimit, get_settings
 from bot.web.channel import issue_session_id
 from bot.web.errors import ApiError
 from bot.web.rest import ValidatingRestInput, check_sender
+from tests.served import serving
 
 KEY = "test-secret-key-0123456789-abcdefghij"
 TOKEN = secrets.token_urlsafe(32)
@@ -59,13 +59,6 @@ def test_ordinary_senders_pass() -> None:
     assert check_sender("Ana Horvat") == "Ana Horvat"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def rest_server(
     token: str, **limits: RateLimit
@@ -81,18 +74,8 @@ async def rest_server(
 
     app = Sanic(f"rest_access_{secrets.token_hex(3)}")
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/rest")
-    port = _free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    try:
-        yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", received
-    finally:
-        closing = server.close()
-        if closing is not None:
-            await closing
+    async with serving(app, listeners=False) as base:
+        yield f"{base}/webhooks/rest/webhook", received
 
 
 async def _statuses(url: str, posts: list[tuple[str, str | None]]) -> list[int]:

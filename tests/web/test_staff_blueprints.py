@@ -111,7 +111,8 @@ async def test_console_api_lists_notes_and_refuses_bad_input(
     assert signed_out.status == 401 and signed_out.json["error"]
     _, queue = await app.asgi_client.get("/api/queue", headers=headers)
     assert queue.status == 200
-    assert queue.json[0]["ticket"] == tickets["urgent"]  # escalated and severe first
+    # an unanswered complaint whose deadline ran out first, then escalated and severe
+    assert [item["ticket"] for item in queue.json[:2]] == [tickets["late"], tickets["urgent"]]
     _, found = await app.asgi_client.get("/api/complaints?q=ORD-111", headers=headers)
     assert [row["ticket"] for row in found.json] == [tickets["calm"]]
     _, bad_limit = await app.asgi_client.get("/api/complaints?limit=x", headers=headers)

@@ -108,7 +108,10 @@ def base_url(settings: Settings) -> str:
 
 
 def sign_in(browser: Any, settings: Settings, page_name: str) -> tuple[Any, Any]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which the pages' CSP forbids
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     page.goto(f"{base_url(settings)}/console/login?next=/studio/{page_name}")
     page.get_by_label("Username").fill("tea.trainer")
@@ -199,12 +202,40 @@ def train_and_activate(page: Any, settings: Settings) -> str:
     match = re.search(r"(\S+\.tar\.gz)", state)
     assert match, state
     model = match.group(1)
+    old = (page.locator("#serving").text_content() or "").split("with ", 1)[1].rstrip(".")
+    # One truth: the new model is trained, not serving; the old one serves; nothing says both.
+    assert_serving(page, old, [model])
+    expect(page.locator("#training-state")).to_contain_text("trained, not serving")
+
     page.get_by_role("button", name=f"Activate {model}").click()
-    expect(page.locator("#serving")).to_have_text(
-        f"The bot is answering with {model}.", timeout=180_000
-    )
-    expect(page.locator(f'tr[data-model="{model}"]')).to_contain_text("active")
+    assert_serving(page, model, [old])
+    expect(page.locator("#training-state")).to_contain_text("The bot is answering with it.")
+
+    page.get_by_role("button", name=f"Roll back to {old}").click()
+    assert_serving(page, old, [model])
+    expect(page.locator("#training-state")).to_contain_text("trained, not serving")
+
+    page.get_by_role("button", name=f"Activate {model}").click()  # the new one, for the rest
+    assert_serving(page, model, [old])
     return model
+
+
+def assert_serving(page: Any, serving: str, others: list[str]) -> None:
+    """The page says one thing: ``serving`` serves, every other model is trained, not serving,
+    and only those can be activated."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#serving")).to_have_text(
+        f"The bot is answering with {serving}.", timeout=180_000
+    )
+    expect(page.locator(f'tr[data-model="{serving}"] td.model-state')).to_have_text("Serving")
+    expect(page.get_by_role("button", name=f"Activate {serving}")).to_have_count(0)
+    for other in others:
+        expect(page.locator(f'tr[data-model="{other}"] td.model-state')).to_have_text(
+            "Trained, not serving"
+        )
+        expect(page.get_by_role("button", name=f"Activate {other}")).to_be_enabled()
+    expect(page.locator("td.model-state").filter(has_text=re.compile(r"^Serving$"))).to_have_count(1)
 
 
 def ask_the_widget(browser: Any, settings: Settings, locale: str, label: str, text: str) -> str:
@@ -277,6 +308,51 @@ def complaint_counts(settings: Settings) -> tuple[int, int]:
     with store.session_scope(settings.database_url) as session:
         rows = session.query(store.Complaint.language).all()
     return len(rows), sum(1 for (language,) in rows if language == "hr")
+
+
+STUDIO_PAGES = ("intents", "responses", "stories", "training", "evaluation", "review", "analytics")
+
+
+def test_every_studio_page_passes_axe_and_works_by_keyboard(
+    browser: Any, studio_stack: tuple[Settings, Path]
+) -> None:
+    """axe-core finds no serious or critical violation on any studio page or its sign-in
+    page (titled for the studio); the navigation is reached and followed by keyboard."""
+    from playwright.sync_api import expect
+
+    from tests.web.axe_check import require_axe, serious_violations
+
+    require_axe()
+    settings, _ = studio_stack
+    signed_out = browser.new_context(locale="en-US", bypass_csp=True)
+    try:
+        login = signed_out.new_page()
+        login.goto(f"{base_url(settings)}/studio/training")
+        expect(login.locator("h1")).to_have_text("Trainer studio")
+        assert "Trainer studio" in login.title()
+        assert serious_violations(login) == []
+    finally:
+        signed_out.close()
+    context, page = sign_in(browser, settings, "intents")
+    try:
+        for name in STUDIO_PAGES:
+            page.goto(f"{base_url(settings)}/studio/{name}")
+            expect(page.locator("#studio-nav a").first).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            assert serious_violations(page) == [], name
+        # by keyboard: Tab reaches the navigation, Enter follows a link
+        page.goto(f"{base_url(settings)}/studio/intents")
+        expect(page.locator("#studio-nav a").first).to_be_visible()
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("() => document.activeElement.textContent.trim()")
+            if focused.startswith("Training"):
+                break
+        assert focused.startswith("Training"), focused
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base_url(settings)}/studio/training")
+    finally:
+        context.close()
 
 
 def test_a_trainer_teaches_the_bot_a_new_kind_of_complaint(

@@ -11,8 +11,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REPLY_TIMEOUT = 60.0
+STACK_PORT = 5205  # the module's own stack (tests/conftest.py)
 
 
 def _missing(reason: str) -> None:
@@ -53,18 +53,6 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
-
-
-@pytest.fixture(scope="module")
-def stack(
-    browser: Any,
-    trained_model: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    start_stack: Callable[..., AbstractContextManager[Settings]],
-) -> Iterator[Settings]:
-    database = tmp_path_factory.mktemp("widget") / "bot.db"
-    with start_stack(trained_model, database, rasa_port=5205) as settings:
-        yield settings
 
 
 def demo_url(settings: Settings) -> str:
@@ -164,6 +152,8 @@ def test_english_complaint_gets_a_highlighted_ticket_and_survives_a_reload(
         assert ticket.evaluate("node => getComputedStyle(node).backgroundColor") != (
             "rgba(0, 0, 0, 0)"
         )
+        # the ticket number never breaks across lines
+        assert ticket.evaluate("node => getComputedStyle(node).whiteSpace") == "nowrap"
 
         if os.environ.get("WIDGET_SCREENSHOT"):
             page.screenshot(path=os.environ["WIDGET_SCREENSHOT"])
@@ -284,3 +274,140 @@ def test_widget_works_embedded_on_another_origin(browser: Any, stack: Settings) 
         context.close()
         shop.shutdown()
         shop.server_close()
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_labels_follow_the_chats_language_and_quick_replies_are_clicked(
+    browser: Any, stack: Settings
+) -> None:
+    """An English browser, a Serbian (Cyrillic) chat, all by keyboard: the greeting and labels
+    start in English, switch to Serbian Cyrillic with the bot's first answer (and stay so after
+    a reload), the wish choices are quick replies, one is chosen by keyboard, and axe finds no
+    serious violation."""
+    from playwright.sync_api import expect
+
+    from tests.web.axe_check import require_axe, serious_violations
+
+    require_axe()
+    context = browser.new_context(locale="en-US", viewport={"width": 900, "height": 760})
+    page = context.new_page()
+    try:
+        page.goto(demo_url(stack))
+        bubble = page.get_by_role("button", name="Open chat")
+        expect(bubble).to_be_visible()
+        assert serious_violations(page) == []  # the page with the launcher
+        page.keyboard.press("Tab")
+        expect(bubble).to_be_focused()
+        page.keyboard.press("Enter")
+        box = page.get_by_role("textbox", name="Type your message…")
+        expect(box).to_be_focused()
+        greeting = page.locator(".cbw-greeting .cbw-text")
+        expect(greeting).to_contain_text("thank you for getting in touch")
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        assert serious_violations(page) == []  # the open chat
+
+        page.keyboard.type(
+            "Поручила сам играчку за сина 3. новембра, данас је 17. и пошиљка је још у магацину"
+        )
+        page.keyboard.press("Enter")
+        replies = wait_for_replies(
+            page, 0, response_texts("utter_ask_desired_resolution", "sr", "cyrillic"), count=3
+        )
+        assert matches(replies[0], response_texts("utter_thank_for_complaint", "sr", "cyrillic"))
+
+        # The labels are Serbian Cyrillic now, whatever the browser's language.
+        box = page.get_by_role("textbox", name="Напишите поруку…")
+        expect(box).to_be_visible()
+        expect(page.locator(".cbw-send")).to_have_text("Пошаљи")
+        expect(greeting).to_contain_text("хвала што сте нам се јавили")
+        expect(page.locator(".cbw-root")).to_have_attribute("lang", "sr-Cyrl")
+        expect(page.get_by_role("button", name="Затвори разговор").first).to_be_visible()
+
+        # The wish choices, as quick replies in the chat's language.
+        choices = page.locator(".cbw-replies .cbw-reply")
+        expect(choices).to_have_count(5)
+        assert choices.all_text_contents() == [
+            "Замена производа",
+            "Повраћај новца",
+            "Поправка",
+            "Ништа, само желим да то знате",
+            "Желим да разговарам са особом",
+        ]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "widget_sr_cyrillic.png"))
+        assert serious_violations(page) == []  # with the quick replies
+
+        before = len(bot_texts(page))
+        choices.first.focus()
+        page.keyboard.press("Enter")  # a quick reply, by keyboard
+        expect(page.locator(".cbw-user .cbw-text").last).to_have_text("Замена производа")
+        expect(page.locator(".cbw-replies")).to_have_count(0)  # answered: they go
+        replies = wait_for_replies(
+            page, before, response_texts("utter_ask_order_ref", "sr", "cyrillic")
+        )
+        assert matches(replies[-1], response_texts("utter_ask_order_ref", "sr", "cyrillic"))
+
+        page.reload()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        expect(page.get_by_role("textbox", name="Напишите поруку…")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_unread_badge_while_minimised_and_opens_at_the_latest_message(
+    browser: Any, stack: Settings
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="hr-HR", viewport={"width": 900, "height": 560})
+    page = context.new_page()
+    try:
+        page.goto(demo_url(stack))
+        page.get_by_role("button", name="Otvori razgovor").click()
+        expect(page.locator(".cbw-root[data-session-ready]")).to_have_count(1, timeout=20_000)
+        badge = page.locator(".cbw-badge")
+        expect(badge).to_be_hidden()
+        send(page, "Narudžba ORD-48213 od prošlog tjedna još nije stigla, čekam već deset dana")
+        page.keyboard.press("Escape")  # minimised before the bot answers
+        expect(page.locator(".cbw-panel")).to_be_hidden()
+        expect(badge).to_be_visible(timeout=REPLY_TIMEOUT * 1000)
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while len(stored_state(page)["messages"]) < 4 and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        page.wait_for_timeout(500)
+        unread = len([m for m in stored_state(page)["messages"] if m["from"] != "user"])
+        assert unread >= 3
+        expect(badge).to_have_text(str(unread))
+        bubble = page.locator(".cbw-bubble")
+        assert f"nepročitano: {unread}" in (bubble.get_attribute("aria-label") or "")
+
+        # A reload keeps the count while minimised.
+        page.reload()
+        expect(page.locator(".cbw-badge")).to_have_text(str(unread), timeout=20_000)
+
+        # Opened: the badge goes, and the log shows the latest message.
+        page.locator(".cbw-bubble").click()
+        expect(page.locator(".cbw-badge")).to_be_hidden()
+        page.wait_for_timeout(300)
+        at_end = page.evaluate(
+            "() => { const log = document.querySelector('.cbw-log');"
+            " return log.scrollHeight - log.scrollTop - log.clientHeight; }"
+        )
+        assert at_end <= 2, at_end
+        page.reload()  # reopened by the reload itself: still at the latest message
+        expect(page.locator(".cbw-panel")).to_be_visible(timeout=20_000)
+        page.wait_for_timeout(800)
+        scrolled = page.evaluate(
+            "() => { const log = document.querySelector('.cbw-log');"
+            " return [log.scrollHeight > log.clientHeight,"
+            " log.scrollHeight - log.scrollTop - log.clientHeight]; }"
+        )
+        assert scrolled[0], "the conversation should be longer than the panel"
+        assert scrolled[1] <= 2, scrolled
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -27,8 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--variant",
         action="append",
         help="only this variant of our stack (repeatable; default: all of "
-        "ours-sqlite, ours-sqlite-inproc, ours-sqlite-inproc-2w, ours-postgres, "
-        "ours-postgres-inproc-2w)",
+        "ours-sqlite, ours-sqlite-server, ours-sqlite-2w, ours-postgres, ours-postgres-2w)",
     )
     parser.add_argument("--no-starter", action="store_true", help="skip Rasa's starter bot")
     parser.add_argument(
@@ -58,11 +58,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="the chart (default docs/bench.png)",
     )
     parser.add_argument(
+        "--from-json",
+        metavar="FILE",
+        help="run nothing: write the report and chart again from a saved results file "
+        "(e.g. after the targets changed)",
+    )
+    parser.add_argument(
         "--json",
         default=str(PROJECT_ROOT / "var" / "bench" / "results.json"),
         help="every figure as JSON (default var/bench/results.json)",
     )
     return parser
+
+
+_PATH_OPTIONS = ("--model", "--out", "--chart", "--json", "--from-json")
+
+
+def _without_paths(args: list[str]) -> list[str]:
+    """``args`` without the options that name files of this machine's run (the model and the
+    output paths): what is left is what another machine can run again."""
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _PATH_OPTIONS:
+            skip = True
+        elif not arg.startswith(tuple(f"{option}=" for option in _PATH_OPTIONS)):
+            kept.append(arg)
+    return kept
+
+
+def bench_command(args: list[str]) -> str:
+    """How to run the benchmark that gave these figures again (``make bench`` + its args)."""
+    return "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(args))}" if args else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,16 +112,20 @@ def main(argv: list[str] | None = None) -> int:
         postgres_shapes=("paced-20", f"closed-{args.closed_customers}"),
         variants=tuple(known[name] for name in args.variant or known),
     )
-    data = run.run(plan)
-    data["plan"] = json.loads(json.dumps(dataclasses.asdict(plan), default=str))
     json_path, out, chart = Path(args.json), Path(args.out), Path(args.chart)
-    run.save_json(data, json_path)
+    if args.from_json:
+        data = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+    else:
+        data = run.run(plan)
+        data["plan"] = json.loads(json.dumps(dataclasses.asdict(plan), default=str))
+        data["command_args"] = _without_paths(list(sys.argv[1:] if argv is None else argv))
+        run.save_json(data, json_path)
     report.chart(data, chart)
     try:
         chart_ref = str(chart.resolve().relative_to(out.resolve().parent))
     except ValueError:
         chart_ref = str(chart)
-    command_line = "make bench" + (" BENCH_ARGS=--quick" if args.quick else "")
+    command_line = bench_command(data.get("command_args", []))
     notes_file = Path(__file__).with_name("notes.md")
     notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,9 @@ class Shape:
     pause: tuple[float, float] | None = None
     consoles: int = 0
     baseline: str | None = None
+    #: Every customer's first message at the same instant (a burst), instead of spread over
+    #: the first pause.
+    burst: bool = False
 
     @property
     def closed_loop(self) -> bool:
@@ -142,7 +145,8 @@ async def run_phase(
     async def customer(number: int, client: Client) -> None:
         rng = random.Random(seed * 100_003 + number)
         try:
-            if shape.pause is not None:  # people do not all start typing at the same instant
+            if shape.pause is not None and not shape.burst:
+                # people do not all start typing at the same instant (unless in a burst)
                 await asyncio.sleep(rng.uniform(0, shape.pause[1]))
             while time.perf_counter() < deadline:
                 conversation = Conversation(rng.choice(list(scripts)), rng, ticket_prefix)

@@ -78,7 +78,7 @@ async def _load(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.profile", description=__doc__)
     known = {variant.name: variant for variant in VARIANTS if variant.database == "sqlite"}
-    parser.add_argument("--variant", choices=sorted(known), default="ours-sqlite-inproc")
+    parser.add_argument("--variant", choices=sorted(known), default="ours-sqlite")
     parser.add_argument("--model", required=True, help="a trained model (models/*.tar.gz)")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--customers", type=int, default=10)

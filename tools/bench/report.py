@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-#: The issue's targets on a 2-core machine.
-P95_TARGET_MS = 150.0
+#: The performance issue's targets on a 2-core machine (issue 16): paced 20 customers p95,
+#: paced 100 customers p95 with two workers, closed-loop ratio to the starter bot, start with a
+#: trained model, one worker's RSS, CPU per complaint turn, full training.
+P95_TARGET_MS = 100.0
+P95_100_TWO_WORKERS_TARGET_MS = 300.0
 THROUGHPUT_RATIO_TARGET = 2.0
-START_TARGET_S = 20.0
-RSS_TARGET_MB = 1024.0
+START_TARGET_S = 10.0
+RSS_TARGET_MB = 800.0
+CPU_TARGET_MS = 11.0
 TRAIN_TARGET_S = 180.0
+#: The burst shape's name in ``tools.bench.run.shapes``.
+BURST_SHAPE = "burst-20"
 #: Agents' consoles polling may slow customers' p95 by at most this share.
 CONSOLES_P95_SLOWDOWN = 0.10
 
@@ -59,10 +65,42 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
+def _cpu_ms(phase: Data) -> float | None:
+    """CPU ms per answered message of all the stack's processes (Rasa, action server)."""
+    return sum(phase.get("cpu_ms_per_message", {}).values()) or None
+
+
 def _fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:.{digits}f}{suffix}"
+
+
+def _burst_rows(
+    stack: Data, starter: Data | None, label: str
+) -> list[tuple[str, str, bool | None]]:
+    """Burst: 20 first messages at once, then 1-3 s think time; p95 no worse than the
+    starter bot's in the same run, p99 reported."""
+    rows: list[tuple[str, str, bool | None]] = []
+    for transport in ("rest", "socketio"):
+        ours = _phase(stack, transport, BURST_SHAPE)
+        if ours is None:
+            continue
+        ref = _phase(starter, transport, BURST_SHAPE)
+        measured = (
+            f"p95 {ours['p95_ms']:.0f} vs {_fmt(ref['p95_ms'] if ref else None, 0)} ms, "
+            f"p99 {ours['p99_ms']:.0f} vs {_fmt(ref['p99_ms'] if ref else None, 0)} ms, "
+            f"{ours['errors']} errors"
+        )
+        met = None if ref is None else ours["p95_ms"] <= ref["p95_ms"] and ours["errors"] == 0
+        rows.append(
+            (
+                f"burst 20, {label}, {transport}: p95 ≤ the starter bot's, p99 reported",
+                measured,
+                met,
+            )
+        )
+    return rows
 
 
 def targets(data: Data) -> list[tuple[str, str, bool | None]]:
@@ -96,6 +134,8 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                     ok,
                 )
             )
+        rows += _paced_100_rows(stack, label)
+        rows += _burst_rows(stack, starter, label)
         if closed is not None:
             for transport in ("rest", "socketio"):
                 ours = _phase(stack, transport, closed)
@@ -117,25 +157,44 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                         else ratio >= THROUGHPUT_RATIO_TARGET and ours["errors"] == 0,
                     )
                 )
+                cpu = _cpu_ms(ours)
+                rows.append(
+                    (
+                        f"closed loop, {label}, {transport}: CPU ≤ {CPU_TARGET_MS:.0f} ms "
+                        "per complaint turn",
+                        f"{_fmt(cpu, 0)} ms per message (starter bot "
+                        f"{_fmt(_cpu_ms(ref) if ref else None, 0)} ms)",
+                        None if cpu is None else cpu <= CPU_TARGET_MS,
+                    )
+                )
         start = stack["start_seconds"].get("rasa")
         rss = stack["peak_rss_mb"].get("rasa")
         measured = f"start {_fmt(start)} s, peak RSS {_fmt(rss, 0)} MB"
-        memory = rss
         processes = stack.get("processes", {}).get("rasa", 1)
         pss = stack.get("peak_pss_mb", {}).get("rasa")
-        if processes > 1 and pss:
-            # forked workers share their parent's pages: RSS counts them once per process
-            measured += f" over {processes} processes, PSS {_fmt(pss, 0)} MB"
-            memory = pss
-        rows.append(
-            (
-                f"Rasa server, {label}: start ≤ {START_TARGET_S:.0f} s, RSS ≤ 1 GB",
-                measured,
-                None
-                if start is None or memory is None
-                else start <= START_TARGET_S and memory <= RSS_TARGET_MB,
+        if processes > 1:
+            # forked workers share their parent's pages: RSS counts them once per process;
+            # the memory target is one worker's, so several workers are reported, not judged
+            if pss:
+                measured += f" over {processes} processes, PSS {_fmt(pss, 0)} MB"
+            rows.append(
+                (
+                    f"Rasa server, {label}: start ≤ {START_TARGET_S:.0f} s (memory reported)",
+                    measured,
+                    None if start is None else start <= START_TARGET_S,
+                )
             )
-        )
+        else:
+            rows.append(
+                (
+                    f"Rasa server, {label}: start ≤ {START_TARGET_S:.0f} s, "
+                    f"RSS ≤ {RSS_TARGET_MB:.0f} MB",
+                    measured,
+                    None
+                    if start is None or rss is None
+                    else start <= START_TARGET_S and rss <= RSS_TARGET_MB,
+                )
+            )
     ours = _stack(data, "ours-sqlite")
     if ours is not None and ours.get("train_seconds") is not None:
         rows.append(
@@ -143,6 +202,24 @@ def targets(data: Data) -> list[tuple[str, str, bool | None]]:
                 "full training ≤ 3 min",
                 f"{ours['train_seconds']:.0f} s",
                 ours["train_seconds"] <= TRAIN_TARGET_S,
+            )
+        )
+    return rows
+
+
+def _paced_100_rows(stack: Data, label: str) -> list[tuple[str, str, bool | None]]:
+    """100 paced customers: judged for two workers (the target's layout), else reported."""
+    rows: list[tuple[str, str, bool | None]] = []
+    two_workers = stack.get("processes", {}).get("rasa", 1) > 2 or label.endswith("-2w")
+    for phase in stack["phases"]:
+        if phase["shape"] != "paced-100" or not two_workers:
+            continue
+        rows.append(
+            (
+                f"paced 100, {label}, {phase['transport']}: p95 ≤ "
+                f"{P95_100_TWO_WORKERS_TARGET_MS:.0f} ms with two workers",
+                f"p95 {phase['p95_ms']:.0f} ms, {phase['errors']} errors",
+                phase["p95_ms"] <= P95_100_TWO_WORKERS_TARGET_MS and phase["errors"] == 0,
             )
         )
     return rows
@@ -204,7 +281,7 @@ def _phase_rows(data: Data) -> Iterator[list[str]]:
                 errors,
                 flow,
                 complaints,
-                _fmt(sum(phase.get("cpu_ms_per_message", {}).values()) or None, 0),
+                _fmt(_cpu_ms(phase), 0),
                 _fmt(phase.get("load_1m"), 2),
             ]
 
@@ -226,8 +303,8 @@ def _ratio_rows(data: Data) -> Iterator[list[str]]:
             ref = _phase(starter, phase["transport"], phase["shape"])
             if ref is None:
                 continue
-            cpu = sum(phase.get("cpu_ms_per_message", {}).values()) or None
-            ref_cpu = sum(ref.get("cpu_ms_per_message", {}).values()) or None
+            cpu = _cpu_ms(phase)
+            ref_cpu = _cpu_ms(ref)
             yield [
                 stack["name"],
                 phase["transport"],

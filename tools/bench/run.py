@@ -46,13 +46,14 @@ class Plan:
     variants: tuple[stacks.Variant, ...] = ()
 
 
-#: Our stack as ``make run`` starts it, then the speed settings one by one.
+#: Our stack as ``make run`` starts it (actions in the Rasa process), the separate action
+#: server (``BOT_ACTIONS=server``), two workers, and the same on PostgreSQL.
 VARIANTS: tuple[stacks.Variant, ...] = (
     stacks.Variant("ours-sqlite"),
-    stacks.Variant("ours-sqlite-inproc", actions_in_process=True),
-    stacks.Variant("ours-sqlite-inproc-2w", actions_in_process=True, workers=2),
+    stacks.Variant("ours-sqlite-server", actions_in_process=False),
+    stacks.Variant("ours-sqlite-2w", workers=2),
     stacks.Variant("ours-postgres", database="postgres"),
-    stacks.Variant("ours-postgres-inproc-2w", "postgres", actions_in_process=True, workers=2),
+    stacks.Variant("ours-postgres-2w", "postgres", workers=2),
 )
 
 
@@ -62,6 +63,7 @@ def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
         Shape("paced-20", 20, paced, (1.0, 3.0)),
         Shape("paced-20-consoles-5", 20, paced, (1.0, 3.0), consoles=5, baseline="paced-20"),
         Shape("paced-100", 100, paced, (1.0, 3.0)),
+        Shape("burst-20", 20, paced, (1.0, 3.0), burst=True),
         Shape(f"closed-{closed_customers}", closed_customers, closed),
     )
 

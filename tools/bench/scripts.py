@@ -112,7 +112,10 @@ COMPLAINT_SCRIPTS: tuple[Script, ...] = (
     _complaint(
         "hr-delivery",
         "hr",
-        ["dobar dan", "naručio sam kosilicu prije dva tjedna i paket još nije stigao"],
+        [
+            "dobar dan, trebam pomoć",
+            "naručio sam kosilicu prije dva tjedna i paket još nije stigao",
+        ],
         "samo mi javite kada će stići",
         "broj narudžbe je {order}",
         "{email}",

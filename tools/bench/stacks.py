@@ -180,8 +180,9 @@ class Variant:
 
     name: str
     database: str = "sqlite"  # or "postgres"
-    #: Actions in the Rasa process (``BOT_ACTIONS_IN_PROCESS``) instead of the action server.
-    actions_in_process: bool = False
+    #: Actions in the Rasa process (the default, ``BOT_ACTIONS=inprocess``) or on the action
+    #: server (``BOT_ACTIONS=server``).
+    actions_in_process: bool = True
     #: Rasa server workers (``BOT_RASA_WORKERS``); above 1 with Redis locks (``REDIS_URL``).
     workers: int = 1
 
@@ -209,7 +210,7 @@ def start_ours(
         DATABASE_URL=database_url,
         BOT_RASA_PORT=str(rasa_port),
         BOT_ACTIONS_PORT=str(actions_port),
-        BOT_ACTIONS_IN_PROCESS=str(variant.actions_in_process).lower(),
+        BOT_ACTIONS="inprocess" if variant.actions_in_process else "server",
         BOT_RASA_WORKERS=str(variant.workers),
         # Every simulated customer comes from 127.0.0.1: per-IP limits would refuse them.
         BOT_RATE_LIMITS="off",
@@ -218,6 +219,7 @@ def start_ours(
         env["REDIS_URL"] = BENCH_REDIS_URL
     else:
         env.pop("REDIS_URL", None)
+    env.pop("BOT_ACTIONS_IN_PROCESS", None)  # BOT_ACTIONS above decides
     # The action server answers only Rasa: both processes get the run's token.
     settings = with_actions_token(load_settings(environ=env))
     env["BOT_ACTIONS_TOKEN"] = settings.actions_token

@@ -58,6 +58,7 @@ def _commit() -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from tools.evaluation.history import TestRun, append_run, load_runs, overall_figures
     from tools.evaluation.report import write_report
     from tools.evaluation.responses import Catalogue
     from tools.evaluation.run import evaluate
@@ -92,7 +93,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             default_epochs=args.default_epochs,
         )
     out = Path(args.out)
-    scores = write_report(eval_set, runs, catalogue, out, meta)
+    earlier = load_runs() if args.set == "test" else None
+    scores = write_report(eval_set, runs, catalogue, out, meta, earlier)
+    if earlier is not None:
+        append_run(TestRun(meta["date"], meta["commit"], command, overall_figures(scores)))
     for score in scores:
         print(
             f"{score.model:13} {score.group:8} logged {score.complaint_logged} "
@@ -122,6 +126,13 @@ def cmd_drop_leaks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate_variants(args: argparse.Namespace) -> int:
+    from tools.evaluation.variants import report
+
+    print(report())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.evaluation", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -130,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--set",
-        choices=("test", "dev"),
+        choices=("test", "dev", "probe"),
         default="test",
-        help="test: eval/test (frozen); dev: eval/heldout (for tuning). Default: test",
+        help="test: eval/test (frozen); dev: eval/heldout (for tuning); probe: "
+        "tools/evaluation/probe (everyday requests that must log nothing). Default: test",
     )
     run.add_argument(
         "--models",
@@ -168,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="remove training examples that nearly duplicate test sentences (prints counts only)",
     )
     leaks.set_defaults(handler=cmd_drop_leaks)
+    calibrate = commands.add_parser(
+        "calibrate-variants",
+        help="fit the language detector's variant temperature on the training files",
+    )
+    calibrate.set_defaults(handler=cmd_calibrate_variants)
     return parser
 
 

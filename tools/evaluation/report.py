@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.policy import REASONS
+from tools.evaluation.history import TestRun, history_lines, overall_figures
 from tools.evaluation.metrics import GroupScore, Outcome, group_score
 from tools.evaluation.responses import Catalogue
 from tools.evaluation.run import DEFAULT, ModelRun
@@ -369,7 +370,9 @@ def markdown(
     scores: Sequence[GroupScore],
     catalogue: Catalogue,
     meta: dict[str, str],
+    earlier_runs: Sequence[TestRun] | None = None,
 ) -> str:
+    """The report; ``earlier_runs`` (test set only) are the recorded earlier test-set runs."""
     models = [run.name for run in runs]
     found = targets(scores, runs)
     show_text = eval_set.name != "test"
@@ -396,8 +399,16 @@ def markdown(
         f"- Set: {where}.",
         f"- Date: {meta['date']}. Commit: `{meta['commit']}`.",
         f"- Command: `{meta['command']}`.",
+        *(
+            history_lines(
+                earlier_runs,
+                TestRun(meta["date"], meta["commit"], meta["command"], overall_figures(scores)),
+            )
+            if earlier_runs is not None
+            else []
+        ),
         "- Models, trained on the same `data/` and `domain.yml`, each run on a real stack "
-        "(action server and `rasa run`, fresh SQLite database, rate limits off): "
+        "(`rasa run` with the actions in process, fresh SQLite database, rate limits off): "
         + "; ".join(
             f"**{run.name}**: {descriptions.get(run.name, run.name)} "
             f"(training {run.train_seconds:.0f} s)"
@@ -534,15 +545,19 @@ def write_report(
     catalogue: Catalogue,
     out: Path,
     meta: dict[str, str],
+    earlier_runs: Sequence[TestRun] | None = None,
 ) -> list[GroupScore]:
-    """report.md, results.json and the charts in ``out``; returns the scores."""
+    """report.md, results.json and the charts in ``out``; returns the scores.
+
+    ``earlier_runs``: for the test set, the runs recorded before this one (see
+    :mod:`tools.evaluation.history`); the report names them."""
     out.mkdir(parents=True, exist_ok=True)
     scores = all_scores(runs, catalogue)
     models = [run.name for run in runs]
     plot_groups(scores, models, out / "figures_per_group.png")
     plot_reasons(scores, models, out / "reasons.png")
     (out / "report.md").write_text(
-        markdown(eval_set, runs, scores, catalogue, meta), encoding="utf-8"
+        markdown(eval_set, runs, scores, catalogue, meta, earlier_runs), encoding="utf-8"
     )
     results = {
         "set": eval_set.name,

@@ -4,8 +4,8 @@ through the REST channel, read the complaint rows back.
 For each model (the project's ``config.yml``, Rasa's default configuration) in turn:
 
 1. ``rasa train --force`` on ``data/`` and ``domain.yml`` into the work folder, timed;
-2. the benchmark's stack starter (:func:`tools.bench.stacks.start_ours`): the action server and
-   ``rasa run`` as ``make run`` starts them, on a new SQLite database in the work folder, with
+2. the benchmark's stack starter (:func:`tools.bench.stacks.start_ours`): ``rasa run`` with the
+   actions in process, as ``make run`` starts it, on a new SQLite database in the work folder, with
    the rate limits off (every customer comes from 127.0.0.1);
 3. every item is one customer with a sender id of its own; its turns are posted one by one
    to ``/webhooks/rest/webhook``, a few customers at a time; a 429, a 5xx or a broken

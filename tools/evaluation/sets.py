@@ -32,6 +32,9 @@ from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 
 TEST_DIR = PROJECT_ROOT / "eval" / "test"
 DEV_DIR = PROJECT_ROOT / "eval" / "heldout"
+#: Everyday requests a complaint bot cannot serve, written for tuning the "log nothing, call no
+#: one" behaviour (the test-set format, every item a non-complaint); never training data.
+PROBE_DIR = PROJECT_ROOT / "tools" / "evaluation" / "probe"
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.
@@ -198,12 +201,17 @@ def group_files(directory: Path = TEST_DIR) -> list[Path]:
 
 
 def load_test_set(directory: Path = TEST_DIR) -> EvalSet:
+    return load_groups(directory, "test")
+
+
+def load_groups(directory: Path, name: str) -> EvalSet:
+    """A set in the test-set format (one ``<group>.yml`` per language group) named ``name``."""
     files = group_files(directory)
     if not files:
         raise SetError(f"no test-set files (<group>.yml) in {directory}")
     items = [item for path in files for item in parse_test_group(_yaml_file(path), path.name)]
     missing = [g for g in GROUPS if not (directory / f"{g}.yml").exists()]
-    return EvalSet("test", directory, tuple(items), tuple(f"no file for {g}" for g in missing))
+    return EvalSet(name, directory, tuple(items), tuple(f"no file for {g}" for g in missing))
 
 
 # --- the dev set (the older held-out format) -------------------------------------------------
@@ -297,12 +305,14 @@ def load_dev_set(directory: Path = DEV_DIR) -> EvalSet:
 
 
 def load_set(name: str) -> EvalSet:
-    """``test`` (eval/test) or ``dev`` (eval/heldout)."""
+    """``test`` (eval/test), ``dev`` (eval/heldout) or ``probe`` (tools/evaluation/probe)."""
     if name == "test":
         return load_test_set()
     if name == "dev":
         return load_dev_set()
-    raise SetError(f"unknown set {name!r}: choose test or dev")
+    if name == "probe":
+        return load_groups(PROBE_DIR, "probe")
+    raise SetError(f"unknown set {name!r}: choose test, dev or probe")
 
 
 def every_text(items: list[Item] | tuple[Item, ...]) -> list[tuple[Item, str]]:

@@ -125,6 +125,9 @@ class ProductionStack:
         # The client's address comes from nginx (rate limits, logs).
         base.setdefault("SANIC_REAL_IP_HEADER", "x-real-ip")
         base.setdefault("SANIC_PROXIES_COUNT", "1")
+        # This layout has its own action servers behind nginx: ask for them explicitly (the
+        # default runs the actions in the Rasa process).
+        base.setdefault("BOT_ACTIONS", "server")
         base["BOT_ACTION_ENDPOINT_URL"] = (
             f"http://{layout.host}:{layout.actions_proxy_port}/webhook"
         )

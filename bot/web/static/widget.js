@@ -17,6 +17,11 @@
  * transcript are kept in localStorage, so a reload continues the same conversation. So is a
  * random browser key, sent with session_request, to which the server binds the session id.
  *
+ * Labels follow the browser's language (or data-lang) until the chat's language is known: each
+ * bot message carries ``metadata.language`` (the tag of the response variation Rasa chose), and
+ * from then on the labels, the greeting and the agent's label are in that language (kept with
+ * the transcript, so a reload keeps them).
+ *
  * Everything shown comes from textContent / text nodes: message text is never parsed as HTML.
  */
 import { api } from "./shared/api.js";
@@ -24,7 +29,7 @@ import { el, svgEl } from "./shared/dom.js";
 
 const MAX_LENGTH = 5000;
 const MAX_STORED_MESSAGES = 200;
-const TYPING_TIMEOUT_MS = 30000;
+const TYPING_TIMEOUT_MS = 20000;
 const OWN_URL = new URL(import.meta.url);
 const baseUrl = OWN_URL.href.replace(/\/widget\/widget\.js(?:[?#].*)?$/, "");
 
@@ -89,6 +94,7 @@ function escapeRegExp(text) {
 
 let language = { key: "en", tag: "en" };
 let labels = {};
+let labelsByLanguage = {};
 const config = {
   title: (data.title || "Customer care").slice(0, 80),
   color: validColor(data.color) || "#0b5cad",
@@ -125,6 +131,9 @@ function loadState() {
     browserKey: typeof state.browserKey === "string" ? state.browserKey : newBrowserKey(),
     open: state.open === true,
     messages: Array.isArray(state.messages) ? state.messages : [],
+    // the chat's language tag, once a bot message has told it
+    language: typeof state.language === "string" ? state.language.slice(0, 20) : null,
+    unread: Number.isInteger(state.unread) && state.unread > 0 ? state.unread : 0,
   };
 }
 
@@ -210,6 +219,9 @@ function build() {
     "aria-controls": panelId,
   });
   bubble.appendChild(chatIcon());
+  var badge = el("span", { class: "cbw-badge", "aria-hidden": "true" });
+  badge.hidden = true;
+  bubble.appendChild(badge);
 
   var panel = el("section", {
     class: "cbw-panel",
@@ -266,6 +278,7 @@ function build() {
   ui = {
     root: root,
     bubble: bubble,
+    badge: badge,
     panel: panel,
     close: close,
     log: log,
@@ -305,9 +318,12 @@ function setOpen(open) {
   ui.panel.hidden = !open;
   ui.root.classList.toggle("cbw-open", open);
   ui.bubble.setAttribute("aria-expanded", open ? "true" : "false");
-  ui.bubble.setAttribute("aria-label", open ? labels.close : labels.open);
   state.open = open;
+  if (open) {
+    state.unread = 0;
+  }
   saveState();
+  showUnread();
   if (open) {
     connect();
     scrollToEnd();
@@ -315,8 +331,24 @@ function setOpen(open) {
   }
 }
 
+/** The bubble's badge and label: how many bot or agent messages came while minimised. */
+function showUnread() {
+  var count = ui.panel.hidden ? state.unread : 0;
+  ui.badge.hidden = count === 0;
+  ui.badge.textContent = count > 99 ? "99+" : String(count);
+  var label = ui.panel.hidden ? labels.open : labels.close;
+  if (count) {
+    label += " (" + String(labels.unread || "{count}").replace("{count}", String(count)) + ")";
+  }
+  ui.bubble.setAttribute("aria-label", label);
+}
+
 function scrollToEnd() {
   ui.log.scrollTop = ui.log.scrollHeight;
+  // again once the layout has settled (styles, fonts): the latest message stays in view
+  window.requestAnimationFrame(function () {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  });
 }
 
 function setTyping(visible) {
@@ -372,6 +404,18 @@ function quickRepliesOf(message) {
     });
 }
 
+/** The opening greeting: not part of the transcript, always first, in the current language. */
+function renderGreeting() {
+  if (!labels.greeting) {
+    return;
+  }
+  var row = el("div", { class: "cbw-message cbw-greeting" });
+  var bubble = el("div", { class: "cbw-text" });
+  bubble.textContent = labels.greeting;
+  row.appendChild(bubble);
+  ui.log.appendChild(row);
+}
+
 function renderMessage(message, isLatest) {
   var from = message.from === "agent" || message.from === "user" ? message.from : "bot";
   var row = el("div", { class: "cbw-message cbw-" + from });
@@ -392,12 +436,18 @@ function renderMessage(message, isLatest) {
 function addMessage(message) {
   removeQuickReplies();
   state.messages.push(message);
+  if (message.from !== "user" && ui.panel.hidden) {
+    state.unread += 1;
+  }
   saveState();
   renderMessage(message, true);
+  showUnread();
   scrollToEnd();
 }
 
 function renderTranscript() {
+  ui.log.textContent = "";
+  renderGreeting();
   var messages = state.messages;
   for (var i = 0; i < messages.length; i += 1) {
     var message = messages[i];
@@ -432,7 +482,7 @@ function flushOutbox() {
     socket.emit("user_uttered", {
       message: outbox.shift(),
       session_id: state.session,
-      metadata: { language: language.tag },
+      metadata: { language: state.language || language.tag },
     });
   }
 }
@@ -447,6 +497,9 @@ function onBotMessage(message) {
     return; // attachments and custom payloads are not shown by this widget (yet)
   }
   var meta = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
+  if (typeof meta.language === "string" && meta.language !== state.language) {
+    switchLanguage(meta.language);
+  }
   if (meta.sender === "agent") {
     // A person (an agent who took the conversation over) wrote this, not the bot.
     var name = typeof meta.agent_name === "string" ? meta.agent_name.slice(0, 80) : "";
@@ -464,7 +517,11 @@ function onSessionConfirm(payload) {
   if (state.session && state.session !== id) {
     // The server did not recognise our session: the old transcript belongs to no one.
     state.messages = [];
-    ui.log.textContent = "";
+    state.unread = 0;
+    state.language = null;
+    useLanguage(null);
+    renderTranscript();
+    showUnread();
   }
   state.session = id;
   saveState();
@@ -523,6 +580,10 @@ function connect() {
     });
     socket.on("session_confirm", onSessionConfirm);
     socket.on("bot_uttered", onBotMessage);
+    // The message waits for a person who is not writing (yet): no typing dots.
+    socket.on("held", function () {
+      setTyping(false);
+    });
     socket.on("disconnect", function () {
       sessionReady = false;
       ui.root.removeAttribute("data-session-ready");
@@ -537,6 +598,7 @@ function loadStyles() {
   link.href = baseUrl + "/widget/widget.css";
   var reveal = function () {
     ui.root.style.visibility = "";
+    scrollToEnd(); // the log scrolls only once styled: open at the latest message
   };
   link.onload = reveal;
   link.onerror = reveal;
@@ -544,10 +606,42 @@ function loadStyles() {
   document.head.appendChild(link);
 }
 
+/** Choose the labels: the chat's language when known (``tag``), else the browser's. */
+function useLanguage(tag) {
+  var keys = Object.keys(labelsByLanguage);
+  var key = tag ? labelSetFor(tag, keys) : null;
+  language = key ? { key: key, tag: tag } : chooseLanguage(keys);
+  labels = labelsByLanguage[language.key];
+}
+
+/** The chat turned out to be in ``tag``: every label follows, now and after a reload. */
+function switchLanguage(tag) {
+  if (!labelSetFor(tag, Object.keys(labelsByLanguage))) {
+    return;
+  }
+  state.language = tag;
+  saveState();
+  useLanguage(tag);
+  applyLabels();
+  renderTranscript();
+}
+
+function applyLabels() {
+  ui.root.setAttribute("lang", language.tag);
+  ui.close.setAttribute("aria-label", labels.close);
+  ui.log.setAttribute("aria-label", labels.log);
+  ui.typing.setAttribute("aria-label", labels.typing);
+  ui.input.setAttribute("placeholder", labels.placeholder);
+  ui.input.setAttribute("aria-label", labels.placeholder);
+  ui.send.textContent = labels.send;
+  showUnread();
+}
+
 function start() {
   build();
   loadStyles();
   renderTranscript();
+  showUnread();
   if (state.open) {
     setOpen(true);
   }
@@ -565,15 +659,13 @@ async function main() {
       if (ui.panel) setOpen(false);
     },
   };
-  let labelsByLanguage;
   try {
     labelsByLanguage = await api("GET", baseUrl + "/widget/labels.json");
   } catch (error) {
     console.warn("complaint widget: no labels (" + error.message + ")");
     return;
   }
-  language = chooseLanguage(Object.keys(labelsByLanguage));
-  labels = labelsByLanguage[language.key];
+  useLanguage(state.language);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.evaluation.history import TestRun
 from tools.evaluation.metrics import Outcome, Row
 from tools.evaluation.report import all_scores, find, targets, write_report
 from tools.evaluation.responses import Catalogue, Step, variants_of
@@ -111,3 +112,14 @@ def test_a_shortened_reference_is_named_in_the_report(tmp_path: Path) -> None:
     write_report(eval_set, _runs(), CATALOGUE, tmp_path / "out", meta)
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "**3 epochs**" in report and "shortened" in report
+
+
+def test_a_repeated_test_run_names_the_earlier_runs(tmp_path: Path) -> None:
+    eval_set = EvalSet("test", tmp_path, tuple(o.item for o in _runs()[0].outcomes))
+    meta = {"date": "2026-12-06 05:00 UTC", "commit": "def5678", "command": "python -m x"}
+    earlier = [TestRun("2026-12-05 18:06 UTC", "abc1234", "python -m x", {})]
+    write_report(eval_set, _runs(), CATALOGUE, tmp_path / "out", meta, earlier)
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "this is run **2**" in report and "`def5678`" in report
+    write_report(eval_set, _runs(), CATALOGUE, tmp_path / "first", meta, [])
+    assert "first and only" in (tmp_path / "first" / "report.md").read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from tools.evaluation.sets import (
     SetError,
     every_text,
     load_dev_set,
+    load_set,
     load_test_set,
     parse_dev_variant,
     parse_test_group,
@@ -196,3 +197,11 @@ def test_dev_chases_and_demands_are_complaints_without_a_category() -> None:
     assert any(not i.complaint for i in dev.items if "intent:state_resolution" in i.tags), (
         "a wish for nothing ('ne znam') is no demand"
     )
+
+
+def test_the_probe_set_holds_only_requests_that_must_log_nothing() -> None:
+    """tools/evaluation/probe: everyday requests in every language group, none a complaint."""
+    probe = load_set("probe")
+    assert probe.name == "probe"
+    assert {item.group for item in probe.items} == set(GROUPS)
+    assert probe.items and not any(item.complaint or item.reasons for item in probe.items)

@@ -374,7 +374,10 @@ async def test_agent_browser_closing_returns_the_conversation_to_the_queue(prod:
             assert complaint is not None
             assert (complaint.status, complaint.assigned_agent) == ("escalated", None)
         await customer.say("hello?")
-        assert await customer.silence(5) == []  # still waiting for a person, not the bot
+        # Still waiting for a person: told so with the ticket (never silence), not answered
+        # by Rasa's dialogue.
+        waiting = [m.get("text", "") for m in await customer.silence(5)]
+        assert len(waiting) == 1 and ticket in waiting[0], waiting
         status, body = await agent.call("POST", f"/api/complaints/{ticket}/claim")
         assert status == 200, body  # the next agent (here: Ana again) takes it from the queue
 

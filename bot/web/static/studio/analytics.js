@@ -76,6 +76,45 @@ function card(label, value, note) {
     el("strong", { class: "value" }, value), el("span", { class: "muted" }, note || ""));
 }
 
+/** CSAT per group: a table of ratings, mean (1-5) and share of 4s and 5s. */
+function csatTable(target, groups) {
+  const names = Object.keys(groups);
+  if (!names.length) {
+    target.replaceChildren(el("p", { class: "muted" }, "No ratings."));
+    return;
+  }
+  const head = el("tr", {}, el("th", {}, ""), el("th", {}, "Ratings"), el("th", {}, "Mean (1–5)"),
+    el("th", {}, "4 or 5"));
+  const rows = names.map((name) => {
+    const g = groups[name];
+    const share = g.satisfied === null ? "–" : `${Math.round(g.satisfied * 100)} %`;
+    return el("tr", {}, el("th", {}, name), el("td", {}, String(g.count)),
+      el("td", {}, g.mean === null ? "–" : g.mean.toFixed(2)), el("td", {}, share));
+  });
+  target.replaceChildren(el("table", { class: "csat" }, el("thead", {}, head), el("tbody", {}, ...rows)));
+}
+
+function percent(rate) {
+  return rate === null || rate === undefined ? "–" : `${Math.round(rate * 100)} %`;
+}
+
+/** A table: one row per [label, figures], with the given columns of the figures. */
+function table(target, caption, first, entries, columns) {
+  if (!entries.length) {
+    target.replaceChildren(el("p", { class: "muted" }, `${caption}: none yet.`));
+    return;
+  }
+  const head = el("tr", {}, el("th", { scope: "col" }, first),
+    ...columns.map(([, title]) => el("th", { scope: "col" }, title)));
+  const rows = entries.map(([label, figures]) => el("tr", {}, el("th", { scope: "row" }, label),
+    ...columns.map(([key]) => el("td", {}, key === "rate" ? percent(figures[key]) : String(figures[key])))));
+  target.replaceChildren(el("table", { class: "figures" }, el("caption", {}, caption),
+    el("thead", {}, head), el("tbody", {}, ...rows)));
+}
+
+const PROMISE_COLUMNS = [["rate", "on time"], ["kept", "kept"], ["late", "late"],
+  ["missed", "missed"], ["pending", "pending"]];
+
 function query() {
   const params = new URLSearchParams();
   for (const name of ["from", "to", "language", "category"]) {
@@ -105,13 +144,25 @@ async function load() {
     card("Deadlines met", String(d.met), `${d.breached} breached, ${d.pending} pending`),
     card("First human reply", hours(data.first_human_reply),
       `median of ${data.first_human_reply.count}`),
-    card("Resolution", hours(data.resolution), `median of ${data.resolution.count}`)
+    card("Resolution", hours(data.resolution), `median of ${data.resolution.count}`),
+    card("Satisfaction", data.csat.mean === null ? "–" : `${data.csat.mean.toFixed(2)} / 5`,
+      `${data.csat.count} ratings, ${data.csat.with_feedback} with a suggestion`)
   );
   days($("chart-day"), data.per_day);
   bars($("chart-category"), Object.entries(data.per_category), "#2f8a45");
   bars($("chart-language"), Object.entries(data.per_language), "#7d3cae");
   bars($("chart-reasons"), Object.entries(data.escalation.reasons), "#c0561b");
+  csatTable($("csat-category"), data.csat.per_category);
+  csatTable($("csat-agent"), data.csat.per_agent);
+  csatTable($("csat-language"), data.csat.per_language);
   bars($("chart-deadlines"), [["met", d.met], ["breached", d.breached], ["pending", d.pending]], "#0b5cad");
+  const p = data.promises;
+  table($("promises-agent"), `Per agent (all: ${percent(p.overall.rate)} on time)`, "Agent",
+    Object.entries(p.per_agent), PROMISE_COLUMNS);
+  table($("promises-category"), "Per category", "Category", Object.entries(p.per_category),
+    PROMISE_COLUMNS);
+  table($("clocks"), "Per clock", "Clock", Object.entries(data.clocks),
+    [["met", "met"], ["missed", "missed"], ["running", "running"]]);
 }
 
 ready.then(() => {

@@ -37,9 +37,15 @@ function showResults(summary) {
     return;
   }
   $("results").hidden = false;
+  const which =
+    summary.model_serving === true
+      ? `${summary.model} (the model serving when it ran)`
+      : summary.model_serving === false
+        ? `${summary.model} (trained, not serving when it ran)`
+        : summary.model;
   $("results-meta").textContent =
     `Finished ${summary.finished_at.replace("T", " ")}; ${summary.examples} examples, ` +
-    `${summary.folds} folds; test stories run with ${summary.model}.`;
+    `${summary.folds} folds. Test stories scored model ${which}.`;
   $("languages").tBodies[0].replaceChildren(
     ...summary.languages.map((row) =>
       el(
@@ -81,9 +87,23 @@ function showResults(summary) {
   );
 }
 
+function showModels(view) {
+  const select = $("model");
+  const chosen = select.value;
+  const names = view.models || [];
+  select.replaceChildren(
+    ...names.map((name) =>
+      el("option", { value: name }, name === view.serving ? `${name} (serving)` : `${name} (not serving)`)
+    )
+  );
+  select.value = names.includes(chosen) ? chosen : view.serving || names[0] || "";
+  select.disabled = names.length === 0;
+}
+
 async function refresh() {
   const data = await api("GET", "/studio/api/evaluation").catch(sayError);
   if (data === undefined) return;
+  showModels(data);
   showState(data);
   showResults(data.latest);
   if (data.running && !polling) polling = setInterval(refresh, 3000);
@@ -98,9 +118,14 @@ async function refresh() {
 
 async function evaluate() {
   const folds = Number($("folds").value);
-  const data = await api("POST", "/studio/api/evaluation", { folds }).catch(sayError);
+  const model = $("model").value || null;
+  const data = await api("POST", "/studio/api/evaluation", { folds, model }).catch(sayError);
   if (data === undefined) return;
-  say("The evaluation is running in the background; the bot keeps answering.", "info");
+  say(
+    `The evaluation is running in the background with ${data.options.model}; ` +
+      "the bot keeps answering.",
+    "info"
+  );
   refresh();
 }
 

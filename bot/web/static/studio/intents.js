@@ -1,6 +1,9 @@
 /* Intents page: intents with their examples per language, entity marking, new intents. */
 import { api, el, say, sayError, checking, LANGUAGE_NAMES, ready } from "./studio.js";
 
+/** "an English", "a Croatian": the English article before a language's name. */
+const withArticle = (name) => (/^[aeiou]/i.test(name) ? "an " : "a ") + name;
+
 const state = { intents: [], entities: [], versions: {}, current: null, language: "en", detail: null };
 const main = document.getElementById("studio-main");
 
@@ -199,7 +202,10 @@ function renderDetail() {
     const saving = api("POST", "/studio/api/intents/" + encodeURIComponent(detail.name) + "/examples", {
       language: state.language, text, entities, versions: state.versions,
     });
-    if (await saveResult(saving, `Example added to ${detail.name} (${LANGUAGE_NAMES[state.language]})`)) {
+    const added =
+      `Example added to ${detail.name} (${LANGUAGE_NAMES[state.language]}). ` +
+      "The bot uses it after the next training: retrain it under Training and models.";
+    if (await saveResult(saving, added)) {
       const input = document.querySelector("#intent-detail .example-input");
       if (input) input.focus();
     }
@@ -207,7 +213,7 @@ function renderDetail() {
   panel.replaceChildren(
     el("h2", {}, detail.name, " ", scoreBadge(detail.scores)),
     tabs,
-    el("h3", {}, `Add a ${LANGUAGE_NAMES[state.language]} example`),
+    el("h3", {}, `Add ${withArticle(LANGUAGE_NAMES[state.language])} example`),
     adder.form,
     el("p", { class: "muted" }, "To mark an entity (an order number, e-mail, phone…), select it in the text, choose the entity and press “Mark selected text”."),
     examples.length ? list : el("p", { class: "muted" }, `No ${LANGUAGE_NAMES[state.language]} examples yet.`)

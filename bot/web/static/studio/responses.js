@@ -43,7 +43,7 @@ async function save(body, okText) {
   say(`${okText} (checked by Rasa's validator and saved in ${data.seconds.toFixed(1)} s).`, "ok");
 }
 
-function variantRow(language, variant, caseValue) {
+function variantRow(language, variant, caseValue, optional = false) {
   const area = el("textarea", {
     "aria-label": `${LANGUAGE_NAMES[language] || "Other"} text`, maxlength: 1000,
     "data-language": language || "", placeholder: variant ? "" : "Missing — write the text for this language",
@@ -68,7 +68,9 @@ function variantRow(language, variant, caseValue) {
   const label = language ? LANGUAGE_NAMES[language] :
     Object.entries(variant.conditions).map(([k, v]) => `${k} = ${v}`).join(", ") || "no condition";
   return [
-    el("div", { class: "lang" }, label, variant ? "" : el("div", {}, el("span", { class: "badge missing" }, "missing"))),
+    el("div", { class: "lang" }, label, variant ? "" : el("div", {}, optional
+      ? el("span", { class: "badge" }, "optional")
+      : el("span", { class: "badge missing" }, "missing"))),
     el("div", {}, area, el("div", { class: "row" }, button, remove)),
   ];
 }
@@ -85,12 +87,16 @@ function renderDetail() {
     const variants = response.variants.filter((v) => v.case_label === item.label);
     for (const language of Object.keys(LANGUAGE_NAMES)) {
       const mine = variants.filter((v) => v.language === language);
-      if (!mine.length) grid.append(...variantRow(language, null, item.case));
+      if (!mine.length) grid.append(...variantRow(language, null, item.case, item.fallback));
       for (const variant of mine) grid.append(...variantRow(language, variant, item.case));
     }
     for (const variant of variants.filter((v) => !v.language)) grid.append(...variantRow(null, variant, item.case));
     return el("section", { class: "case" },
-      el("h3", {}, item.label ? "When " + item.label : "All conversations", " ", missingBadge(item.missing)),
+      el("h3", {}, item.label ? "When " + item.label : item.fallback ? "When no case matches (catch-all)" : "All conversations", " ",
+        item.fallback
+          ? el("span", { class: "badge", title: "Used only when no case above matches" },
+            item.untranslated.length ? "catch-all, not in " + item.untranslated.join(", ") : "catch-all")
+          : missingBadge(item.missing)),
       grid);
   });
   panel.replaceChildren(el("h2", {}, response.name), ...sections);

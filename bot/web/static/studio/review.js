@@ -9,15 +9,21 @@ const WHY = {
   fallback: "fell back",
   not_understood: "not understood",
   corrected: "corrected by an agent",
+  person_missed: "asked for a person, not handed over",
+  language: "language looks wrong",
 };
 
+let languageNames = {};
+
 function intentPicker(item, intents) {
-  const chosen = item.corrected_intent || item.intent;
+  // Only an agent's correction is filled in: the bot's guess is in its own column, and
+  // nlu_fallback is never an intent to learn.
+  const chosen = item.corrected_intent;
   return el(
     "select",
     { "aria-label": `Right intent for: ${item.text}`, class: "intent" },
     el("option", { value: "" }, "choose…"),
-    intents.map((name) => {
+    intents.filter((name) => name !== "nlu_fallback").map((name) => {
       const option = el("option", { value: name }, name);
       if (name === chosen) option.selected = true;
       return option;
@@ -32,8 +38,22 @@ async function act(path, body, done) {
   load();
 }
 
+function languagePicker(item) {
+  const chosen = item.suggested_language || item.data_language;
+  return el(
+    "select",
+    { "aria-label": `Language of: ${item.text}`, class: "language" },
+    Object.entries(languageNames).map(([code, name]) => {
+      const option = el("option", { value: code }, name);
+      if (code === chosen) option.selected = true;
+      return option;
+    })
+  );
+}
+
 function row(item, intents) {
   const picker = intentPicker(item, intents);
+  const language = languagePicker(item);
   const confidence =
     typeof item.confidence === "number" ? ` (${Math.round(item.confidence * 100)} %)` : "";
   const asExample = el(
@@ -43,8 +63,12 @@ function row(item, intents) {
       class: "primary",
       onclick: () => {
         if (!picker.value) return say("Choose the right intent first.", "error");
-        act(`/studio/api/review/${item.id}/example`, { intent: picker.value }, (data) =>
-          `Added as an example of ${data.intent} (${data.language}). Train to teach the bot.`
+        act(
+          `/studio/api/review/${item.id}/example`,
+          { intent: picker.value, language: language.value || null },
+          (data) =>
+            `Added as an example of ${data.intent} (${languageNames[data.language] || data.language}). ` +
+            "Retrain to use it: the bot learns it with the next training (Training and models)."
         );
       },
     },
@@ -75,7 +99,7 @@ function row(item, intents) {
     el("td", { class: "text" }, item.text),
     el("td", {}, item.reasons.map((reason) => el("span", { class: "badge reason" }, WHY[reason] || reason))),
     el("td", {}, (item.intent || "–") + confidence),
-    el("td", {}, item.data_language),
+    el("td", {}, language),
     el("td", {}, (item.at || "").slice(0, 16).replace("T", " ")),
     el("td", {}, picker),
     el(
@@ -93,6 +117,7 @@ async function load() {
   const data = await api("GET", "/studio/api/review" + all).catch(sayError);
   if (data === undefined) return;
   const { items, intents } = data;
+  languageNames = data.language_names || {};
   $("count").textContent = items.length === 1 ? "1 message" : `${items.length} messages`;
   $("inbox").tBodies[0].replaceChildren(...items.map((item) => row(item, intents)));
 }

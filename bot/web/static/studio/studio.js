@@ -77,6 +77,7 @@ function buildNav(me) {
     "form",
     { method: "post", action: "/console/logout", class: "signout" },
     el("input", { type: "hidden", name: "csrf_token", value: csrfToken() }),
+    el("input", { type: "hidden", name: "next", value: "/studio" }),
     el("button", { type: "submit" }, "Sign out")
   );
   nav.replaceChildren(el("strong", { class: "brand" }, "Trainer studio"), list, who, out);

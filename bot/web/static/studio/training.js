@@ -4,6 +4,8 @@ import { api, el, say, sayError, ready } from "./studio.js";
 
 const $ = (id) => document.getElementById(id);
 let polling = null;
+let lastView = null; // the latest training view, worded again when the serving model changes
+let serving = null; // the model the bot answers with: the page's one truth about models
 
 function when(iso) {
   return iso ? iso.slice(0, 19).replace("T", " ") : "–";
@@ -34,8 +36,12 @@ function showJob(view) {
   if (job.state === "running") {
     state.textContent = `Training… ${job.stage} (${seconds(job.elapsed_seconds)} so far)`;
   } else if (job.state === "succeeded") {
-    state.textContent = `Last training finished in ${seconds(job.elapsed_seconds)}: ` +
-      `${job.result.model}. Activate it below to let the bot use it.`;
+    const model = job.result.model;
+    state.textContent =
+      `Last training finished in ${seconds(job.elapsed_seconds)}: ${model}. ` +
+      (model === serving
+        ? "The bot is answering with it."
+        : "It is trained, not serving: activate it in the list of models to let the bot use it.");
   } else {
     state.textContent = `Last training ${job.state}: ${job.error || ""}`;
   }
@@ -63,6 +69,7 @@ function showHistory(jobs) {
 async function refreshTraining() {
   const data = await api("GET", "/studio/api/training").catch(sayError);
   if (data === undefined) return;
+  lastView = data;
   showJob(data);
   showHistory(data.jobs || []);
   if (data.running && !polling) {
@@ -71,7 +78,9 @@ async function refreshTraining() {
     clearInterval(polling);
     polling = null;
     const last = data.jobs[0];
-    if (last && last.state === "succeeded") say(`The new model ${last.result.model} is ready.`, "ok");
+    if (last && last.state === "succeeded") {
+      say(`The new model ${last.result.model} is trained, not serving yet.`, "ok");
+    }
     else if (last) say(`Training ${last.state}: ${last.error || ""}`, "error");
     refreshModels();
   }
@@ -81,47 +90,49 @@ async function activate(name) {
   say(`Loading ${name} into the bot…`, "info");
   const data = await api("POST", "/studio/api/models/activate", { model: name }).catch(sayError);
   if (data === undefined) return;
-  say(`The bot now uses ${name}.`, "ok");
+  say(`The bot is now answering with ${name}.`, "ok");
   showModels(data);
 }
 
 function showModels(view) {
+  serving = view.serving;
   $("serving").textContent = view.serving
     ? `The bot is answering with ${view.serving}.`
-    : "This server is not serving a model.";
+    : "No model is serving yet: train one, then activate it.";
   $("rollback").disabled = !view.previous;
-  $("rollback").title = view.previous ? `Activate ${view.previous} again` : "No earlier model";
+  $("rollback").textContent = view.previous
+    ? `Roll back to ${view.previous}`
+    : "Roll back to the previous model";
   $("models").tBodies[0].replaceChildren(
-    ...view.models.map((model) => {
-      const status = [];
-      if (model.active) status.push("active");
-      if (model.serving) status.push("serving here");
-      return el(
+    ...view.models.map((model) =>
+      el(
         "tr",
-        { class: model.active ? "active" : "", "data-model": model.name },
+        { class: model.serving ? "serving" : "", "data-model": model.name },
         el("td", { class: "name" }, model.name),
         el("td", {}, when(model.trained_at)),
         el("td", {}, megabytes(model.size_bytes)),
         el("td", {}, model.data_version || "–"),
         el("td", {}, model.trained_by || "–"),
-        el("td", {}, status.join(", ") || "–"),
+        el("td", { class: "model-state" }, model.serving ? "Serving" : "Trained, not serving"),
         el(
           "td",
           {},
-          el(
-            "button",
-            {
-              type: "button",
-              disabled: model.active && model.serving,
-              onclick: () => activate(model.name),
-              "aria-label": `Activate ${model.name}`,
-            },
-            "Activate"
-          )
+          model.serving
+            ? ""
+            : el(
+                "button",
+                {
+                  type: "button",
+                  onclick: () => activate(model.name),
+                  "aria-label": `Activate ${model.name}`,
+                },
+                "Activate"
+              )
         )
-      );
-    })
+      )
+    )
   );
+  if (lastView) showJob(lastView);
 }
 
 async function refreshModels() {
@@ -146,7 +157,7 @@ async function cancel() {
 async function rollback() {
   const data = await api("POST", "/studio/api/models/rollback").catch(sayError);
   if (data === undefined) return;
-  say(`Rolled back: the bot now uses ${data.serving}.`, "ok");
+  say(`Rolled back: the bot is now answering with ${data.serving}.`, "ok");
   showModels(data);
 }
 

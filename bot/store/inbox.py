@@ -1,0 +1,179 @@
+"""The agents' inbox as queries: views, filters, search, order and one page of complaints with
+their events. The web layer validates the request and shapes each row (bot/web/console.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.store.tables import ACTIVE_STATUSES, Complaint, ComplaintEvent
+
+#: The inbox's views, in the order the console shows them.
+VIEWS: tuple[str, ...] = ("needs_person", "mine", "unassigned", "waiting", "all")
+#: Deadline filters: passed, within two hours, within a day, later.
+DEADLINES: tuple[str, ...] = ("overdue", "soon", "today", "later")
+NEAR_DEADLINE = timedelta(hours=2)
+#: The customer's side of a conversation (what waits for an answer) and the agent's.
+CUSTOMER_KINDS: tuple[str, ...] = (
+    "created",
+    "described",
+    "details_added",
+    "resolution_stated",
+    "message_customer",
+    "handoff_requested",
+)
+MESSAGE_KINDS: tuple[str, ...] = ("message_customer", "message_agent")
+#: A customer who wrote this recently is still at the widget: their conversation goes on top.
+LIVE_WINDOW = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What one page of the inbox shows; values are already validated (``view`` one of
+    :data:`VIEWS`, ``deadline`` one of :data:`DEADLINES`, ``language`` a (slot, script) pair)."""
+
+    view: str = "needs_person"
+    status: str | None = None
+    language: tuple[str, str | None] | None = None
+    category: str | None = None
+    deadline: str | None = None
+    q: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass
+class InboxPage:
+    """One page: the complaints with their events (oldest first), and the counts the tabs show."""
+
+    rows: list[tuple[Complaint, list[ComplaintEvent]]]
+    counts: dict[str, int]
+    categories: list[str]
+    #: the agent's own conversations with a customer message not yet answered
+    mine_unread: int
+    view: str = "all"
+
+    @property
+    def total(self) -> int:
+        """How many complaints the page's view holds in all."""
+        return self.counts.get(self.view, 0)
+
+
+def _last(kinds: tuple[str, ...]) -> Any:
+    """The time of the complaint's latest event of ``kinds`` (a correlated subquery)."""
+    return (
+        select(func.max(ComplaintEvent.created_at))
+        .where(ComplaintEvent.complaint_id == Complaint.id)
+        .where(ComplaintEvent.kind.in_(kinds))
+        .scalar_subquery()
+    )
+
+
+def _search(q: str) -> Any:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    columns = (Complaint.ticket, Complaint.description, Complaint.contact, Complaint.order_ref)
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def _view_condition(view: str, username: str, last_in: Any, last_out: Any) -> Any:
+    active = Complaint.status.in_(ACTIVE_STATUSES)
+    if view == "needs_person":
+        return Complaint.status == "escalated"
+    if view == "mine":
+        return and_(active, Complaint.assigned_agent == username)
+    if view == "unassigned":
+        return and_(active, Complaint.assigned_agent.is_(None))
+    if view == "waiting":
+        return and_(active, last_out.isnot(None), or_(last_in.is_(None), last_out > last_in))
+    return None
+
+
+def _filter_conditions(filters: InboxFilters, now: datetime) -> list[Any]:
+    found: list[Any] = []
+    if filters.status:
+        found.append(Complaint.status == filters.status)
+    if filters.language:
+        slot, script = filters.language
+        found += [Complaint.language == slot, Complaint.script == script]
+    if filters.category:
+        found.append(Complaint.category == filters.category)
+    if filters.deadline == "overdue":
+        found.append(Complaint.due_at <= now)
+    elif filters.deadline == "soon":
+        found += [Complaint.due_at > now, Complaint.due_at <= now + NEAR_DEADLINE]
+    elif filters.deadline == "today":
+        found += [Complaint.due_at > now, Complaint.due_at <= now + timedelta(days=1)]
+    elif filters.deadline == "later":
+        found.append(Complaint.due_at > now + timedelta(days=1))
+    if filters.q.strip():
+        found.append(_search(filters.q.strip()))
+    return found
+
+
+def _order(view: str, last_in: Any, last_out: Any, now: datetime) -> list[Any]:
+    if view == "all":
+        return [Complaint.created_at.desc(), Complaint.id.desc()]
+    if view == "waiting":
+        return [last_out.asc(), Complaint.id]
+    live = case((last_in >= now - LIVE_WINDOW, 1), else_=0)
+    return [
+        live.desc(),  # a customer at the widget right now first, the newest on top
+        case((last_in >= now - LIVE_WINDOW, last_in), else_=None).desc(),
+        Complaint.severity.desc(),
+        Complaint.due_at.asc(),
+        Complaint.id,
+    ]
+
+
+def inbox_page(session: Session, filters: InboxFilters, username: str, now: datetime) -> InboxPage:
+    """One page of ``filters.view`` for ``username``, with every view's count."""
+    last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
+    conditions = _filter_conditions(filters, now)
+
+    def count(view: str) -> int:
+        query = select(func.count(Complaint.id)).where(*conditions)
+        condition = _view_condition(view, username, last_in, last_out)
+        if condition is not None:
+            query = query.where(condition)
+        return int(session.execute(query).scalar() or 0)
+
+    counts = {view: count(view) for view in VIEWS}
+    query = select(Complaint).where(*conditions)
+    condition = _view_condition(filters.view, username, last_in, last_out)
+    if condition is not None:
+        query = query.where(condition)
+    query = query.order_by(*_order(filters.view, last_in, last_out, now))
+    rows = list(session.execute(query.offset(filters.offset).limit(filters.limit)).scalars())
+    events: dict[int, list[ComplaintEvent]] = {row.id: [] for row in rows}
+    if rows:
+        found = session.execute(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id.in_(list(events)))
+            .order_by(ComplaintEvent.created_at, ComplaintEvent.id)
+        ).scalars()
+        for entry in found:
+            events[entry.complaint_id].append(entry)
+    categories = sorted(
+        str(value) for value in session.execute(select(Complaint.category).distinct()).scalars()
+    )
+    mine_unread = session.execute(
+        select(func.count(Complaint.id)).where(
+            Complaint.status.in_(ACTIVE_STATUSES),
+            Complaint.assigned_agent == username,
+            last_in.isnot(None),
+            or_(last_out.is_(None), last_in > last_out),
+        )
+    ).scalar()
+    return InboxPage(
+        rows=[(row, events[row.id]) for row in rows],
+        counts=counts,
+        categories=categories,
+        mine_unread=int(mine_unread or 0),
+        view=filters.view,
+    )

@@ -1,0 +1,163 @@
+"""CPU time per message of Rasa's message handling in this process, without HTTP or clients.
+
+``python -m tools.bench.turns --model models/X.tar.gz [--conversations 20] [--without NAME]``
+loads the model into a Rasa ``Agent`` with the project's patches installed and a fresh SQLite
+database, with the tracker store the server builds from its ``endpoints.yml``
+(:func:`bot.ops.endpoints.tracker_store`, in the same database as the complaints), plays the
+English complaint conversation (four messages) ``--conversations`` times after one warm-up, and
+prints the process CPU time per message. Logging is set up as the server sets it up (INFO), so
+that Rasa's debug log calls cost what they cost there.
+
+A/B pairs: ``--without states`` leaves Rasa's own ``Domain.states_for_tracker_history`` in
+place, ``--without runner`` Rasa's dask graph runner, ``--without cache`` sets the tracker
+store's ``cache_size`` to 0 (Rasa's reads and writes). CPU time, unlike latency, is little moved
+by other work on a shared machine; run A and B alternately and compare pairs. Fairer still on a
+busy machine, ``--compare runner|cache|rules`` loads two agents in one process, one with the
+change and one without (``rules``: Rasa's own rule lookup), and lets them take turns
+conversation by conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import statistics
+import tempfile
+import time
+import types
+import uuid
+from pathlib import Path
+from typing import Any
+
+TEXTS = (
+    "My order ORD-48213 from last week still hasn't arrived",
+    "Just send it to me as soon as possible please",
+    "ana.horvat@example.com",
+    "thanks, bye",
+)
+
+
+def _agent(model: Path, store: dict[str, Any]) -> Any:
+    # heavy: Rasa (seconds to import) only for the measurement
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    agent = Agent(
+        tracker_store=TrackerStore.create(EndpointConfig.from_dict(store)),
+        lock_store=InMemoryLockStore(),
+    )
+    agent.load_model(str(model))
+    return agent
+
+
+def _use_rasas_rule_lookup(agent: Any, rasa_lookup: Any) -> None:
+    """``agent``'s rule policy looks rules up with Rasa's own code (the others keep ours)."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    for node in agent.processor.graph_runner._instantiated_nodes.values():
+        component = getattr(node, "_component", None)
+        if isinstance(component, RulePolicy):
+            component._get_possible_keys = types.MethodType(rasa_lookup, component)
+
+
+async def _conversation(agent: Any) -> int:
+    sender = uuid.uuid4().hex
+    for text in TEXTS:
+        await agent.handle_text(text, sender_id=sender)
+    return len(TEXTS)
+
+
+async def _play(agent: Any, conversations: int) -> tuple[float, int]:
+    await _conversation(agent)
+    start = time.process_time()
+    messages = 0
+    for _ in range(conversations):
+        messages += await _conversation(agent)
+    return time.process_time() - start, messages
+
+
+async def _compare(
+    with_change: Any, without_change: Any, conversations: int
+) -> tuple[list[float], list[float]]:
+    """CPU ms per message of each conversation, the two agents taking turns (A B A B ...), so
+    that whatever else the machine does falls on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for agent in (with_change, without_change):
+        await _conversation(agent)
+    for _ in range(conversations):
+        for agent, measured in zip((with_change, without_change), times, strict=True):
+            start = time.process_time()
+            messages = await _conversation(agent)
+            measured.append((time.process_time() - start) / messages * 1000)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.turns", description=__doc__)
+    parser.add_argument("--model", required=True, type=Path)
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument(
+        "--without", choices=("states", "runner", "cache"), action="append", default=[]
+    )
+    parser.add_argument(
+        "--compare",
+        choices=("runner", "cache", "rules"),
+        help="one process, two agents taking turns: with this change and without it",
+    )
+    args = parser.parse_args(argv)
+    # heavy: the settings and patches import Rasa; only this command needs them
+    import rasa.core.processor
+    import rasa.shared.core.domain
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot import rasa_patches, store
+    from bot.ops.endpoints import tracker_store
+    from bot.runner import tracker_store_config
+    from bot.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="cb_turns_") as folder:
+        work = Path(folder)
+        # the actions in process read the database from the environment, as in the server
+        os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bot.db'}"
+        settings = load_settings()
+        store.migrate(settings.database_url)
+        configure_logging_and_warnings(logging.INFO)
+        configure_structlog(logging.INFO)
+        rasa_patches.install(settings)
+        endpoint = tracker_store(settings, tracker_store_config(settings.database_url))
+        uncached = {**endpoint, "cache_size": 0}
+        if "states" in args.without:
+            rasa.shared.core.domain.Domain.states_for_tracker_history = (
+                rasa_patches.RASA_STATES_FOR_TRACKER_HISTORY
+            )
+        if args.compare:
+            with_change = _agent(args.model, endpoint)
+            if args.compare == "runner":
+                rasa.core.processor.DaskGraphRunner = DaskGraphRunner
+            without_change = _agent(args.model, uncached if args.compare == "cache" else endpoint)
+            if args.compare == "rules":
+                _use_rasas_rule_lookup(without_change, rasa_patches.RASA_GET_POSSIBLE_KEYS)
+            a, b = asyncio.run(_compare(with_change, without_change, args.conversations))
+            print(
+                f"{args.compare}: with {statistics.median(a):.1f}, without "
+                f"{statistics.median(b):.1f} ms CPU per message (medians of "
+                f"{len(a)} conversations each, taking turns)"
+            )
+            return 0
+        if "runner" in args.without:
+            rasa.core.processor.DaskGraphRunner = DaskGraphRunner
+        agent = _agent(args.model, uncached if "cache" in args.without else endpoint)
+        seconds, messages = asyncio.run(_play(agent, args.conversations))
+    label = "without " + ", ".join(args.without) if args.without else "all patches"
+    print(f"{label}: {seconds / messages * 1000:.1f} ms CPU per message over {messages} messages")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,4 @@
+"""Capacity measurement: what one customer message costs the production stores.
+
+``python -m tools.capacity``; figures in docs/capacity.md.
+"""
