@@ -152,6 +152,7 @@ class ReasonModels:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        # heavy: it imports scikit-learn too
         from bot.text.tfidf import FittedTfidf
 
         self._hstack = hstack
