@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import logging
 import os
 import statistics
@@ -71,12 +72,22 @@ async def _conversation(agent: Any) -> int:
     return len(TEXTS)
 
 
-async def _play(agent: Any, conversations: int) -> tuple[float, int]:
+async def _play(
+    agent: Any, conversations: int, profile: Path | None = None
+) -> tuple[float, int]:
+    """CPU seconds and messages of ``conversations`` after a warm-up; with ``profile``, a
+    cProfile of the measured conversations only (no start-up) is written there."""
     await _conversation(agent)
+    profiler = cProfile.Profile() if profile else None
     start = time.process_time()
     messages = 0
+    if profiler:
+        profiler.enable()
     for _ in range(conversations):
         messages += await _conversation(agent)
+    if profiler and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
     return time.process_time() - start, messages
 
 
@@ -102,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument(
         "--without", choices=("states", "runner", "cache"), action="append", default=[]
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile of the measured conversations here (CPU figures then include "
+        "the profiler's own cost)",
     )
     parser.add_argument(
         "--compare",
@@ -153,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         if "runner" in args.without:
             rasa.core.processor.DaskGraphRunner = DaskGraphRunner
         agent = _agent(args.model, uncached if "cache" in args.without else endpoint)
-        seconds, messages = asyncio.run(_play(agent, args.conversations))
+        seconds, messages = asyncio.run(_play(agent, args.conversations, args.profile))
     label = "without " + ", ".join(args.without) if args.without else "all patches"
     print(f"{label}: {seconds / messages * 1000:.1f} ms CPU per message over {messages} messages")
     return 0
