@@ -15,14 +15,17 @@ profiled, what was changed"):
 * :func:`configure_app` for ``rasa.core.run.configure_app``: Rasa's Sanic app gets the outbox
   replay (:mod:`bot.ops.replay`), the mail sender (:mod:`bot.ops.mailer`) and the commitment
   sweep (:mod:`bot.ops.commitment_sweep`) as background tasks, started and stopped with the
-  server;
+  server, and its start-up heap frozen out of full garbage collections (:mod:`bot.ops.heap`);
 * :func:`bot.logmask.install`: personal data masked in every log record of the process;
 * :func:`states_for_tracker_history` for ``Domain.states_for_tracker_history``: the dialogue
   states replayed once per event instead of once per prediction (:mod:`bot.ops.states`);
 * :class:`bot.ops.graph_runner.SequentialGraphRunner` for the ``DaskGraphRunner`` that
   ``rasa.core.processor`` loads models with: the prediction graph run in order without dask;
 * :func:`bot.ops.rule_keys.possible_keys` for ``RulePolicy._get_possible_keys``: each rule
-  parsed and reversed once, not once per check.
+  parsed and reversed once, not once per check;
+* :func:`bot.ops.tracker_bookkeeping.copy_slot` as ``Slot.__copy__`` and
+  :func:`applied_events` for ``DialogueStateTracker.applied_events``: slots copied directly,
+  applied events folded once per event instead of once per call.
 """
 
 from __future__ import annotations
@@ -41,16 +44,18 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
-from bot.ops import commitment_sweep, erasure, mailer, replay
+from bot.ops import commitment_sweep, erasure, heap, mailer, replay
 from bot.ops.fallback import Fallback
 from bot.ops.graph_runner import SequentialGraphRunner
 from bot.ops.rule_keys import possible_keys
 from bot.ops.states import StatesMemo
+from bot.ops.tracker_bookkeeping import AppliedEventsMemo, copy_slot
 from bot.settings import Settings
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
 
@@ -130,6 +135,8 @@ RASA_REMOTE_ACTION_RUN = RemoteAction.run
 RASA_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history
 #: Rasa's own rule lookup (for tests and A/B pairs).
 RASA_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
+#: Rasa's own ``DialogueStateTracker.applied_events`` (for tests and A/B pairs).
+RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
 _rasa_resolve_by_type = Event.resolve_by_type
 _event_types: dict[str, type[Event]] = {}
 
@@ -186,6 +193,17 @@ def states_for_tracker_history(
     return STATES.states(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
 
 
+#: The applied-events folds of the trackers in this process (see
+#: :mod:`bot.ops.tracker_bookkeeping`).
+APPLIED_EVENTS = AppliedEventsMemo()
+
+
+def applied_events(self: DialogueStateTracker) -> list[Event]:
+    """``DialogueStateTracker.applied_events``, folding only the events added since the last
+    call on the same tracker."""
+    return APPLIED_EVENTS.applied_events(self)
+
+
 def check_rasa_version(version: str | None = None) -> None:
     """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
     found = rasa.__version__ if version is None else version
@@ -216,6 +234,8 @@ def install(settings: Settings) -> None:
     Domain.states_for_tracker_history = states_for_tracker_history
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
     RulePolicy._get_possible_keys = possible_keys
+    Slot.__copy__ = copy_slot
+    DialogueStateTracker.applied_events = applied_events
     outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,
@@ -228,6 +248,7 @@ def install(settings: Settings) -> None:
             *erasure.listeners(settings),
             *commitment_sweep.listeners(settings),
             *mailer.listeners(settings),
+            *heap.listeners(),
         ]
     )
 

@@ -98,12 +98,13 @@ def test_the_states_are_copies_the_featurisers_may_edit(domain: Domain) -> None:
     assert memo.states(domain, tracker) == RASA_STATES_FOR_TRACKER_HISTORY(domain, tracker)
 
 
-def test_reverted_turns_restarts_and_unhappy_form_paths_start_over(domain: Domain) -> None:
+def reverted_and_restarted(domain: Domain) -> list[Event]:
+    """A conversation with a reverted utterance, a reverted action, a form and a restart."""
     form = next(iter(domain.form_names))
     slot = next(iter(domain.slots)).name
     intent = domain.intents[0]
     listen = ActionExecuted("action_listen")
-    events: list[Event] = [
+    return [
         listen,
         UserUttered("my parcel is late", {"name": intent, "confidence": 1.0}),
         ActionExecuted(form),
@@ -125,7 +126,10 @@ def test_reverted_turns_restarts_and_unhappy_form_paths_start_over(domain: Domai
         UserUttered("hello again", {"name": intent, "confidence": 1.0}),
         ActionExecuted("utter_greet"),
     ]
-    grow(StatesMemo(), domain, events, rule_only_data(domain))
+
+
+def test_reverted_turns_restarts_and_unhappy_form_paths_start_over(domain: Domain) -> None:
+    grow(StatesMemo(), domain, reverted_and_restarted(domain), rule_only_data(domain))
 
 
 def test_another_domain_starts_over(domain: Domain) -> None:

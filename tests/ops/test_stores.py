@@ -111,8 +111,11 @@ def fresh(event: Event) -> Event:
 
 def new_session() -> list[Event]:
     """What Rasa appends when a new session starts (``action_session_start``)."""
-    return [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(),
-            ActionExecuted(ACTION_LISTEN_NAME)]
+    return [
+        ActionExecuted(ACTION_SESSION_START_NAME),
+        SessionStarted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
 
 
 def story_events(domain: Domain, path: Path) -> list[tuple[str, list[Event]]]:
@@ -177,9 +180,12 @@ async def test_a_message_from_the_trained_model_reads_as_rasas_store(
 
 
 def turn(text: str) -> list[Event]:
-    return [UserUttered(text, {"name": "complain", "confidence": 1.0}),
-            ActionExecuted("utter_thanks"), BotUttered(f"thanks for {text}"),
-            ActionExecuted(ACTION_LISTEN_NAME)]
+    return [
+        UserUttered(text, {"name": "complain", "confidence": 1.0}),
+        ActionExecuted("utter_thanks"),
+        BotUttered(f"thanks for {text}"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
 
 
 async def handle(store: TrackerStore, domain: Domain, sender: str, text: str) -> None:
@@ -216,7 +222,8 @@ async def test_never_stale_after_another_instance_wrote(
     assert user_texts(await assert_same_as_rasa(sender, rasa, one, two)) == ["after the pause"]
     await handle(one, domain, sender, "and again")
     assert user_texts(await assert_same_as_rasa(sender, rasa, one, two)) == [
-        "after the pause", "and again"
+        "after the pause",
+        "and again",
     ]
 
 
@@ -332,9 +339,7 @@ def losing_engine(url: sa.engine.URL, lost: _LostAnswer) -> sa.engine.Engine:
                     raise sqlite3.OperationalError("disk I/O error (after the commit)")
 
         path = str(url.database)
-        return sa.create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(path, factory=SQLite)
-        )
+        return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(path, factory=SQLite))
 
     class Postgres(psycopg2.extensions.connection):
         def commit(self) -> None:
@@ -428,4 +433,3 @@ def test_the_server_and_the_stack_use_the_caching_store(tmp_path: Path) -> None:
         endpoint = YAML(typ="safe").load(target.read_text(encoding="utf-8"))["tracker_store"]
         assert endpoint["type"] == "bot.ops.stores.CachingSQLTrackerStore"
         assert (endpoint["cache_size"], endpoint["retry_seconds"]) == (250, 20)
-

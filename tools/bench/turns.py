@@ -9,12 +9,16 @@ prints the process CPU time per message. Logging is set up as the server sets it
 that Rasa's debug log calls cost what they cost there.
 
 A/B pairs: ``--without states`` leaves Rasa's own ``Domain.states_for_tracker_history`` in
-place, ``--without runner`` Rasa's dask graph runner, ``--without cache`` sets the tracker
-store's ``cache_size`` to 0 (Rasa's reads and writes). CPU time, unlike latency, is little moved
-by other work on a shared machine; run A and B alternately and compare pairs. Fairer still on a
-busy machine, ``--compare runner|cache|rules`` loads two agents in one process, one with the
-change and one without (``rules``: Rasa's own rule lookup), and lets them take turns
-conversation by conversation.
+place, ``--without runner`` Rasa's dask graph runner, ``--without bookkeeping`` Rasa's slot
+copies and applied events, ``--without heap`` leaves the start-up heap in the garbage
+collector's full collections (the server freezes it, :mod:`bot.ops.heap`), ``--without cache``
+sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes). CPU time, unlike
+latency, is little moved by other work on a shared machine; run A and B alternately and compare
+pairs. Fairer still on a busy machine, ``--compare runner|cache|rules|bookkeeping`` loads two
+agents in one process, one with the change and one without (``rules``: Rasa's own rule lookup;
+``bookkeeping``: one agent, the patch switched before each conversation), and lets them take
+turns conversation by conversation. ``--profile FILE`` writes a cProfile of the measured
+conversations.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import tempfile
 import time
 import types
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +77,7 @@ async def _conversation(agent: Any) -> int:
     return len(TEXTS)
 
 
-async def _play(
-    agent: Any, conversations: int, profile: Path | None = None
-) -> tuple[float, int]:
+async def _play(agent: Any, conversations: int, profile: Path | None = None) -> tuple[float, int]:
     """CPU seconds and messages of ``conversations`` after a warm-up; with ``profile``, a
     cProfile of the measured conversations only (no start-up) is written there."""
     await _conversation(agent)
@@ -91,16 +94,42 @@ async def _play(
     return time.process_time() - start, messages
 
 
+def _switch_bookkeeping(patched: bool) -> None:
+    """Rasa's slot copies and applied events (``patched`` false), or the project's."""
+    from rasa.shared.core.slots import Slot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_patches
+    from bot.ops.tracker_bookkeeping import copy_slot
+
+    if patched:
+        Slot.__copy__ = copy_slot
+        DialogueStateTracker.applied_events = rasa_patches.applied_events
+    else:
+        if "__copy__" in vars(Slot):
+            del Slot.__copy__
+        DialogueStateTracker.applied_events = rasa_patches.RASA_APPLIED_EVENTS
+
+
 async def _compare(
-    with_change: Any, without_change: Any, conversations: int
+    with_change: Any,
+    without_change: Any,
+    conversations: int,
+    switch: Callable[[bool], None] | None = None,
 ) -> tuple[list[float], list[float]]:
     """CPU ms per message of each conversation, the two agents taking turns (A B A B ...), so
-    that whatever else the machine does falls on both alike."""
+    that whatever else the machine does falls on both alike. ``switch(True)`` before each
+    conversation of ``with_change``, ``switch(False)`` before the other's: for a change that
+    patches classes, so that one agent can be both."""
     times: tuple[list[float], list[float]] = ([], [])
     for agent in (with_change, without_change):
         await _conversation(agent)
     for _ in range(conversations):
-        for agent, measured in zip((with_change, without_change), times, strict=True):
+        for changed, agent, measured in zip(
+            (True, False), (with_change, without_change), times, strict=True
+        ):
+            if switch is not None:
+                switch(changed)
             start = time.process_time()
             messages = await _conversation(agent)
             measured.append((time.process_time() - start) / messages * 1000)
@@ -112,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", required=True, type=Path)
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument(
-        "--without", choices=("states", "runner", "cache"), action="append", default=[]
+        "--without",
+        choices=("states", "runner", "cache", "bookkeeping", "heap"),
+        action="append",
+        default=[],
     )
     parser.add_argument(
         "--profile",
@@ -122,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--compare",
-        choices=("runner", "cache", "rules"),
+        choices=("runner", "cache", "rules", "bookkeeping"),
         help="one process, two agents taking turns: with this change and without it",
     )
     args = parser.parse_args(argv)
@@ -135,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot import rasa_patches, store
     from bot.ops.endpoints import tracker_store
+    from bot.ops.heap import freeze_startup_heap
     from bot.runner import tracker_store_config
     from bot.settings import load_settings
 
@@ -157,19 +190,29 @@ def main(argv: list[str] | None = None) -> int:
             with_change = _agent(args.model, endpoint)
             if args.compare == "runner":
                 rasa.core.processor.DaskGraphRunner = DaskGraphRunner
-            without_change = _agent(args.model, uncached if args.compare == "cache" else endpoint)
+            without_change = (
+                with_change  # the change patches classes: one agent, switched
+                if args.compare == "bookkeeping"
+                else _agent(args.model, uncached if args.compare == "cache" else endpoint)
+            )
             if args.compare == "rules":
                 _use_rasas_rule_lookup(without_change, rasa_patches.RASA_GET_POSSIBLE_KEYS)
-            a, b = asyncio.run(_compare(with_change, without_change, args.conversations))
+            freeze_startup_heap()
+            switch = _switch_bookkeeping if args.compare == "bookkeeping" else None
+            a, b = asyncio.run(_compare(with_change, without_change, args.conversations, switch))
             print(
                 f"{args.compare}: with {statistics.median(a):.1f}, without "
                 f"{statistics.median(b):.1f} ms CPU per message (medians of "
                 f"{len(a)} conversations each, taking turns)"
             )
             return 0
+        if "bookkeeping" in args.without:
+            _switch_bookkeeping(False)
         if "runner" in args.without:
             rasa.core.processor.DaskGraphRunner = DaskGraphRunner
         agent = _agent(args.model, uncached if "cache" in args.without else endpoint)
+        if "heap" not in args.without:
+            freeze_startup_heap()  # as the server does once it has started
         seconds, messages = asyncio.run(_play(agent, args.conversations, args.profile))
     label = "without " + ", ".join(args.without) if args.without else "all patches"
     print(f"{label}: {seconds / messages * 1000:.1f} ms CPU per message over {messages} messages")
