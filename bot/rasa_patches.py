@@ -24,8 +24,10 @@ profiled, what was changed"):
 * :func:`bot.ops.rule_keys.possible_keys` for ``RulePolicy._get_possible_keys``: each rule
   parsed and reversed once, not once per check;
 * :func:`bot.ops.tracker_bookkeeping.copy_slot` as ``Slot.__copy__`` and
-  :func:`applied_events` for ``DialogueStateTracker.applied_events``: slots copied directly,
-  applied events folded once per event instead of once per call.
+  :func:`applied_events` for ``DialogueStateTracker.applied_events``, ``clone_tracker`` for
+  ``DialogueStateTracker.copy`` and ``temporary_form_tracker`` for
+  ``FormAction._temporary_tracker``: slots copied directly, applied events folded once per
+  event instead of once per call, trackers copied instead of replayed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import rasa.core.tracker_store
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.forms import FormAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
@@ -55,7 +58,12 @@ from bot.ops.fallback import Fallback
 from bot.ops.graph_runner import SequentialGraphRunner
 from bot.ops.rule_keys import possible_keys
 from bot.ops.states import StatesMemo
-from bot.ops.tracker_bookkeeping import AppliedEventsMemo, copy_slot
+from bot.ops.tracker_bookkeeping import (
+    AppliedEventsMemo,
+    clone_tracker,
+    copy_slot,
+    temporary_form_tracker,
+)
 from bot.settings import Settings
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS
 
@@ -135,8 +143,9 @@ RASA_REMOTE_ACTION_RUN = RemoteAction.run
 RASA_STATES_FOR_TRACKER_HISTORY = Domain.states_for_tracker_history
 #: Rasa's own rule lookup (for tests and A/B pairs).
 RASA_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
-#: Rasa's own ``DialogueStateTracker.applied_events`` (for tests and A/B pairs).
+#: Rasa's own ``DialogueStateTracker.applied_events`` and ``copy`` (for tests and A/B pairs).
 RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
+RASA_TRACKER_COPY = DialogueStateTracker.copy
 _rasa_resolve_by_type = Event.resolve_by_type
 _event_types: dict[str, type[Event]] = {}
 
@@ -236,6 +245,8 @@ def install(settings: Settings) -> None:
     RulePolicy._get_possible_keys = possible_keys
     Slot.__copy__ = copy_slot
     DialogueStateTracker.applied_events = applied_events
+    DialogueStateTracker.copy = clone_tracker
+    FormAction._temporary_tracker = temporary_form_tracker
     outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,

@@ -18,15 +18,31 @@ checks them against Rasa 3.6.21's own code on every test story and rule.
   anywhere in the conversation; a new event that activates a loop not seen before, a first or
   last event that is no longer the one folded (the deque was cut or rebuilt), or a shorter
   history, starts the fold again from the first event, as Rasa does.
+* **Tracker copies.** ``DialogueStateTracker.copy()`` replays every event of the conversation
+  into a new tracker; Rasa copies the tracker before each action it runs (``_run_action``,
+  so that a rejected action leaves no trace), and a form validation builds a tracker from all
+  events again (``FormAction._temporary_tracker``). A tracker's state is what its events make
+  it (Rasa's own rule: "MUST be re-creatable by processing all the events"), so
+  :func:`clone_tracker` copies that state instead: the same attributes, the events in a new
+  deque, each slot copied, the active loop and latest action copied (events change them in
+  place), and, as Rasa's copy, no model id, assistant id or sender source.
+  :func:`temporary_form_tracker` is the form's temporary tracker built on such a copy; with a
+  ``Restarted`` event in the history (Rasa then keeps only the events after it), or slots other
+  than the domain's, it is Rasa's.
 """
 
 from __future__ import annotations
 
 import itertools
 import weakref
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rasa.core.actions.forms import FormAction
+from rasa.shared.constants import DEFAULT_SENDER_ID
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -34,11 +50,15 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
+
+#: Rasa's own ``FormAction._temporary_tracker`` (kept before any patch).
+RASA_TEMPORARY_TRACKER = FormAction._temporary_tracker
 
 
 def copy_slot(slot: Slot) -> Slot:
@@ -135,3 +155,51 @@ class AppliedEventsMemo:
         fold.first = events[0] if events else None
         fold.last = events[-1] if events else None
         return list(fold.applied)
+
+
+def clone_tracker(
+    tracker: DialogueStateTracker, max_event_history: int | bool | None = True
+) -> DialogueStateTracker:
+    """What ``tracker.copy()`` returns, without replaying the events. ``max_event_history``
+    ``True`` keeps the tracker's own limit (as ``copy()`` does); else the clone gets this one."""
+    clone: DialogueStateTracker = object.__new__(type(tracker))
+    limit = tracker._max_event_history if max_event_history is True else max_event_history
+    clone._max_event_history = limit
+    clone.events = deque(tracker.events, limit)
+    clone.sender_id = tracker.sender_id or DEFAULT_SENDER_ID
+    clone.slots = {name: copy_slot(slot) for name, slot in tracker.slots.items()}
+    clone.sender_source = None
+    clone.is_rule_tracker = tracker.is_rule_tracker
+    clone._paused = tracker._paused
+    clone.followup_action = tracker.followup_action
+    clone.latest_action = dict(tracker.latest_action) if tracker.latest_action else {}
+    clone.latest_message = tracker.latest_message
+    clone.latest_bot_utterance = tracker.latest_bot_utterance
+    clone.active_loop = replace(tracker.active_loop) if tracker.active_loop else None
+    clone.model_id = None
+    clone.assistant_id = None
+    return clone
+
+
+def temporary_form_tracker(
+    form: FormAction,
+    current_tracker: DialogueStateTracker,
+    additional_events: list[Event],
+    domain: Domain,
+) -> DialogueStateTracker:
+    """``FormAction._temporary_tracker``: the conversation, the requested slot set, the form
+    executed and ``additional_events``, on a copy of the tracker instead of a replay."""
+    if current_tracker.idx_after_latest_restart() or set(current_tracker.slots) != {
+        slot.name for slot in domain.slots
+    }:
+        return RASA_TEMPORARY_TRACKER(form, current_tracker, additional_events, domain)
+    tracker = clone_tracker(current_tracker, max_event_history=None)
+    tracker.sender_id = current_tracker.sender_id
+    tracker.is_rule_tracker = False
+    for event in [
+        SlotSet(REQUESTED_SLOT, form.get_slot_to_fill(current_tracker)),
+        ActionExecuted(form.name()),
+        *additional_events,
+    ]:
+        tracker.update(event, domain)
+    return tracker

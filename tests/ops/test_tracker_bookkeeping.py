@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rasa.core.actions.forms import FormAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -20,6 +22,7 @@ from rasa.shared.core.events import (
     ActiveLoop,
     Event,
     SessionStarted,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.slots import (
@@ -33,8 +36,14 @@ from rasa.shared.core.slots import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.ops.tracker_bookkeeping import AppliedEventsMemo, copy_slot
-from bot.rasa_patches import RASA_APPLIED_EVENTS
+from bot.ops.tracker_bookkeeping import (
+    RASA_TEMPORARY_TRACKER,
+    AppliedEventsMemo,
+    clone_tracker,
+    copy_slot,
+    temporary_form_tracker,
+)
+from bot.rasa_patches import RASA_APPLIED_EVENTS, RASA_TRACKER_COPY
 from tests.ops.test_states import STORY_FILES, domain, reverted_and_restarted, story_events
 
 __all__ = ["domain"]  # the fixture, shared with test_states
@@ -153,3 +162,67 @@ def test_a_copied_slot_is_copy_copy(slot: Slot) -> None:
 def test_every_domain_slot_copies_as_copy_copy(domain: Domain) -> None:
     for slot in domain.slots:
         assert vars(copy_slot(slot)) == vars(copy.copy(slot)), slot.name
+
+
+def state_of(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """Every attribute of ``tracker``, slots by their attributes, events as a list."""
+    state = dict(vars(tracker))
+    state["events"] = (list(tracker.events), tracker.events.maxlen)
+    state["slots"] = {name: vars(slot) for name, slot in tracker.slots.items()}
+    return state
+
+
+def assert_same_copy(tracker: DialogueStateTracker) -> None:
+    ours, rasas = clone_tracker(tracker), RASA_TRACKER_COPY(tracker)
+    assert state_of(ours) == state_of(rasas)
+    for name in ("slots", "events"):
+        assert getattr(ours, name) is not getattr(tracker, name)
+    if tracker.active_loop:
+        assert ours.active_loop is not tracker.active_loop
+
+
+def stories_and_unhappy_paths(domain: Domain) -> list[list[Event]]:
+    stories = [events for path in STORY_FILES for _name, events in story_events(domain, path)]
+    return [*stories, unhappy_conversation(domain)]
+
+
+def test_a_copied_tracker_is_rasas_copy_after_every_event(domain: Domain) -> None:
+    for events in stories_and_unhappy_paths(domain):
+        tracker = DialogueStateTracker("copied", domain.slots)
+        tracker.model_id, tracker.assistant_id = "model", "assistant"  # not copied, as Rasa
+        for event in events:
+            tracker.update(event, domain)
+            assert_same_copy(tracker)
+
+
+def test_a_copy_changes_apart_from_its_original(domain: Domain) -> None:
+    events = unhappy_conversation(domain)
+    tracker = DialogueStateTracker("apart", domain.slots, max_event_history=50)
+    for event in events[:6]:  # the form is active, a slot requested
+        tracker.update(event, domain)
+    assert tracker.active_loop is not None
+    before = copy.deepcopy(state_of(tracker))
+    clone = clone_tracker(tracker)
+    for event in events[6:9]:  # a rejection changes the active loop in place
+        clone.update(event, domain)
+    assert state_of(tracker) == before
+    assert state_of(clone) != before
+
+
+def test_the_forms_temporary_tracker_is_rasas(domain: Domain) -> None:
+    forms = [FormAction(name, None) for name in domain.form_names]
+    slot = next(iter(domain.slots)).name
+    checked = 0
+    for events in stories_and_unhappy_paths(domain):
+        tracker = DialogueStateTracker("form", domain.slots)
+        for event in events:
+            tracker.update(event, domain)
+            if tracker.active_loop_name not in domain.form_names:
+                continue
+            form = next(form for form in forms if form.name() == tracker.active_loop_name)
+            extra: list[Event] = [SlotSet(slot, "x"), ActionExecuted("action_listen")]
+            ours = temporary_form_tracker(form, tracker, extra, domain)
+            rasas = RASA_TEMPORARY_TRACKER(form, tracker, extra, domain)
+            assert state_of(ours) == state_of(rasas)
+            checked += 1
+    assert checked > 20

@@ -10,15 +10,15 @@ that Rasa's debug log calls cost what they cost there.
 
 A/B pairs: ``--without states`` leaves Rasa's own ``Domain.states_for_tracker_history`` in
 place, ``--without runner`` Rasa's dask graph runner, ``--without bookkeeping`` Rasa's slot
-copies and applied events, ``--without heap`` leaves the start-up heap in the garbage
-collector's full collections (the server freezes it, :mod:`bot.ops.heap`), ``--without cache``
-sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes). CPU time, unlike
-latency, is little moved by other work on a shared machine; run A and B alternately and compare
-pairs. Fairer still on a busy machine, ``--compare runner|cache|rules|bookkeeping`` loads two
-agents in one process, one with the change and one without (``rules``: Rasa's own rule lookup;
-``bookkeeping``: one agent, the patch switched before each conversation), and lets them take
-turns conversation by conversation. ``--profile FILE`` writes a cProfile of the measured
-conversations.
+copies, applied events and tracker copies, ``--without heap`` leaves the start-up heap in the
+garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`),
+``--without cache`` sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes).
+CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
+alternately and compare pairs. Fairer still on a busy machine, ``--compare
+runner|cache|rules|bookkeeping`` loads two agents in one process, one with the change and one
+without (``rules``: Rasa's own rule lookup; ``bookkeeping``: one agent, the patch switched
+before each conversation), and lets them take turns conversation by conversation. ``--profile
+FILE`` writes a cProfile of the measured conversations.
 """
 
 from __future__ import annotations
@@ -95,20 +95,31 @@ async def _play(agent: Any, conversations: int, profile: Path | None = None) -> 
 
 
 def _switch_bookkeeping(patched: bool) -> None:
-    """Rasa's slot copies and applied events (``patched`` false), or the project's."""
+    """Rasa's slot copies, applied events and tracker copies (``patched`` false), or the
+    project's."""
+    from rasa.core.actions.forms import FormAction
     from rasa.shared.core.slots import Slot
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot import rasa_patches
-    from bot.ops.tracker_bookkeeping import copy_slot
+    from bot.ops.tracker_bookkeeping import (
+        RASA_TEMPORARY_TRACKER,
+        clone_tracker,
+        copy_slot,
+        temporary_form_tracker,
+    )
 
     if patched:
         Slot.__copy__ = copy_slot
         DialogueStateTracker.applied_events = rasa_patches.applied_events
+        DialogueStateTracker.copy = clone_tracker
+        FormAction._temporary_tracker = temporary_form_tracker
     else:
         if "__copy__" in vars(Slot):
             del Slot.__copy__
         DialogueStateTracker.applied_events = rasa_patches.RASA_APPLIED_EVENTS
+        DialogueStateTracker.copy = rasa_patches.RASA_TRACKER_COPY
+        FormAction._temporary_tracker = RASA_TEMPORARY_TRACKER
 
 
 async def _compare(
