@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import logging
 import os
 import statistics
@@ -77,11 +78,32 @@ async def _conversation(agent: Any) -> int:
     return len(TEXTS)
 
 
+class _FullCollections:
+    """Counts the garbage collector's full (generation 2) collections and their CPU time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.count += 1
+            self.seconds += time.process_time() - self._started
+
+
 async def _play(agent: Any, conversations: int, profile: Path | None = None) -> tuple[float, int]:
     """CPU seconds and messages of ``conversations`` after a warm-up; with ``profile``, a
-    cProfile of the measured conversations only (no start-up) is written there."""
+    cProfile of the measured conversations only (no start-up) is written there. Prints the
+    full garbage collections that fell in the measurement."""
     await _conversation(agent)
     profiler = cProfile.Profile() if profile else None
+    full = _FullCollections()
+    gc.callbacks.append(full)
     start = time.process_time()
     messages = 0
     if profiler:
@@ -91,7 +113,13 @@ async def _play(agent: Any, conversations: int, profile: Path | None = None) -> 
     if profiler and profile:
         profiler.disable()
         profiler.dump_stats(profile)
-    return time.process_time() - start, messages
+    seconds = time.process_time() - start
+    gc.callbacks.remove(full)
+    print(
+        f"full garbage collections: {full.count}, {full.seconds * 1000:.0f} ms CPU in all "
+        f"({len(gc.get_objects())} objects tracked, {gc.get_freeze_count()} frozen)"
+    )
+    return seconds, messages
 
 
 def _switch_bookkeeping(patched: bool) -> None:
