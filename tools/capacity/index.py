@@ -108,21 +108,22 @@ def explain(connection: Any, statement: str, parameters: Any) -> Explained:
 
 
 @contextmanager
-def selects_sent(engine: Any) -> Iterator[list[tuple[str, Any]]]:
-    """The SELECT statements (with their parameters) sent through ``engine`` meanwhile."""
+def selects_explained(engine: Any, connection: Any) -> Iterator[list[Explained]]:
+    """Each SELECT sent through ``engine`` meanwhile, explained on ``connection`` just before it
+    is sent: on the rows the store's own statement is about to see."""
     import sqlalchemy
 
-    sent: list[tuple[str, Any]] = []
+    explained: list[Explained] = []
 
-    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, parameters))
+            explained.append(explain(connection, statement, parameters))
 
-    sqlalchemy.event.listen(engine, "before_cursor_execute", keep)
+    sqlalchemy.event.listen(engine, "before_cursor_execute", before)
     try:
-        yield sent
+        yield explained
     finally:
-        sqlalchemy.event.remove(engine, "before_cursor_execute", keep)
+        sqlalchemy.event.remove(engine, "before_cursor_execute", before)
 
 
 async def explain_last_turn(
@@ -132,9 +133,9 @@ async def explain_last_turn(
     work = tracker_work(store)
     for index in range(len(turns) - 1):
         await work(sender, index, turns)
-    with selects_sent(store.engine) as sent:
+    with selects_explained(store.engine, connection) as explained:
         await work(sender, len(turns) - 1, turns)
-    return [explain(connection, statement, parameters) for statement, parameters in sent]
+    return explained
 
 
 @dataclass(frozen=True)
