@@ -2,14 +2,18 @@
 
     python -m tools.capacity --model models/X.tar.gz [--conversations 15] [--repeats 3]
     python -m tools.capacity --events var/capacity_events.json   # no model: replay saved turns
+    python -m tools.capacity --events FILE --prefill-events 2000000 --compare-index
 
 Plays the benchmark's complaint conversations once through Rasa (actions in process, the
 complaint store on a fresh PostgreSQL database) to record the events each message adds, then
-replays them with Rasa 3.6's own ``SQLTrackerStore``, ``RedisLockStore`` and the project's
-``ConfirmingPikaEventBroker``, and prints per message: latency p50/p95, this process's CPU and
-the server's CPU (median of the repeats with the lowest and highest). The database is dropped,
-the lock keys released, the RabbitMQ exchange and queue deleted afterwards. A service that
-does not answer is skipped with the reason.
+replays them with the tracker stores (Rasa 3.6's own ``SQLTrackerStore`` as the reference, and
+the product's ``CachingSQLTrackerStore`` built as the server builds it), Rasa's
+``RedisLockStore`` and the project's ``ConfirmingPikaEventBroker``, and prints per message:
+latency p50/p95, this process's CPU and the server's CPU (median of the repeats with the lowest
+and highest). The database is dropped, the lock keys released, the RabbitMQ exchange and queue
+deleted afterwards. A service that does not answer is skipped with the reason.
+``--compare-index`` adds the product's store without and with an ``events (sender_id, id)``
+index, and the plans of both stores' reads (:mod:`tools.capacity.index`).
 """
 
 from __future__ import annotations
@@ -27,11 +31,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tools.capacity import index
 from tools.capacity.conversations import Recording, Turns, database_env, record
 from tools.capacity.figures import Repeat, Summary, summarise
-from tools.capacity.phases import Reading, Work, broker_work, lock_work, run_repeat, tracker_work
+from tools.capacity.phases import (
+    DroppingBroker,
+    Reading,
+    Work,
+    broker_work,
+    lock_work,
+    run_repeat,
+    tracker_work,
+)
 from tools.capacity.report import table
 from tools.capacity.servers import counter_for, pids_named
+from tools.capacity.stores import STORE_KINDS, build_store
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TRACKER_APP = "cb_capacity_tracker"
@@ -58,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=200_000,
         help="rows of other conversations put in the events table first (200000)",
+    )
+    parser.add_argument(
+        "--compare-index",
+        action="store_true",
+        help="also measure the product's store without and with an (sender_id, id) index",
+    )
+    parser.add_argument(
+        "--history-rows",
+        type=int,
+        default=20_000,
+        help="earlier rows of the long-history customer whose reads --compare-index explains",
     )
     parser.add_argument(
         "--postgres", default=POSTGRES_ADMIN_URL, help="admin URL (a database is made)"
@@ -133,17 +158,6 @@ def prefill(admin_url: str, database: str, rows: int) -> None:
         connection.close()
 
 
-class _DroppingBroker:
-    """An event broker that drops events: Rasa's ``save`` then re-reads the session to find
-    the new events, which is the database work measured; the publishing is measured apart."""
-
-    def publish(self, event: dict[str, Any]) -> None:
-        return None
-
-    def is_ready(self) -> bool:
-        return True
-
-
 def _count_statements() -> Any:
     import sqlalchemy
 
@@ -181,45 +195,68 @@ async def _phase(
 async def postgres_phases(
     args: argparse.Namespace, admin: Any, database: str, conversations: list[Turns]
 ) -> list[Summary]:
-    from rasa.core.tracker_store import SQLTrackerStore
+    """Each tracker store (Rasa's first), without and with a broker, on one prefilled table."""
     from rasa.shared.core.domain import Domain
-    from sqlalchemy.engine import make_url
 
     from bot.settings import PROJECT_ROOT
 
-    url = make_url(args.postgres)
+    database_url = _database_url(args.postgres, database)
     domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
     reading = backend_reading(admin, database, TRACKER_APP)
     note = "backend processes of these connections (/proc/<pid>/stat)"
     rows: list[Summary] = []
-    for label, broker in (("no broker", None), ("broker attached", _DroppingBroker())):
-        store = SQLTrackerStore(
-            domain=domain,
-            dialect="postgresql",
-            host=url.host,
-            port=url.port or 5432,
-            db=database,
-            username=url.username,
-            password=url.password,
-            event_broker=broker,
-            query={"application_name": TRACKER_APP},
-        )
-        if not rows and args.prefill_events:
-            prefill(args.postgres, database, args.prefill_events)
-        counter = _count_statements()
-        summary = await _phase(
-            f"PostgreSQL SQLTrackerStore retrieve+save, {label}",
-            conversations,
-            tracker_work(store),
-            reading,
-            args.repeats,
-            note,
-        )
-        _stop_counting(counter)
-        statements = counter.count / summary.messages
-        rows.append(replace(summary, server_note=f"{note}; {statements:.1f} statements/msg"))
-        store.engine.dispose()
+    for kind in STORE_KINDS:
+        for label, broker in (("no broker", None), ("broker attached", DroppingBroker())):
+            store = build_store(kind, database_url, domain, broker, TRACKER_APP)
+            if not rows and args.prefill_events:
+                prefill(args.postgres, database, args.prefill_events)
+            counter = _count_statements()
+            summary = await _phase(
+                f"PostgreSQL {kind} retrieve+save, {label}",
+                conversations,
+                tracker_work(store),
+                reading,
+                args.repeats,
+                note,
+            )
+            _stop_counting(counter)
+            statements = counter.count / summary.messages
+            rows.append(replace(summary, server_note=f"{note}; {statements:.1f} statements/msg"))
+            store.engine.dispose()
     return rows
+
+
+async def index_phases(
+    args: argparse.Namespace, admin: Any, database: str, conversations: list[Turns]
+) -> tuple[list[Summary], str]:
+    """The product's store without and with an ``events (sender_id, id)`` index, and the
+    plans of both stores' reads (:mod:`tools.capacity.index`)."""
+    from rasa.shared.core.domain import Domain
+
+    from bot.settings import PROJECT_ROOT
+
+    database_url = _database_url(args.postgres, database)
+    connection = _admin(database_url)
+    try:
+        summaries, explained = await index.compare(
+            database_url,
+            connection,
+            Domain.load(str(PROJECT_ROOT / "domain.yml")),
+            conversations,
+            backend_reading(admin, database, TRACKER_APP),
+            args.repeats,
+            args.history_rows,
+            TRACKER_APP,
+        )
+    finally:
+        connection.close()
+    return summaries, index.explain_table(explained)
+
+
+def _database_url(admin_url: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -352,12 +389,14 @@ def _skip(service: str, error: BaseException) -> None:
     print(f"{service}: skipped, not reachable ({type(error).__name__}: {reason})", file=sys.stderr)
 
 
-async def run(args: argparse.Namespace) -> list[Summary]:
+async def run(args: argparse.Namespace) -> tuple[list[Summary], list[str]]:
+    """The phases' rows, and further tables (the plans of ``--compare-index``)."""
     import aio_pika
     import psycopg2
     import redis
 
     rows: list[Summary] = []
+    tables: list[str] = []
     recording: Recording | None = None
     if "postgres" not in args.skip:
         try:
@@ -376,6 +415,10 @@ async def run(args: argparse.Namespace) -> list[Summary]:
                 recording = await _recording(args, store_url.render_as_string(hide_password=False))
                 rows.extend(_recording_rows(recording, before, reading()))
                 rows.extend(await postgres_phases(args, admin, name, recording.conversations))
+                if args.compare_index:
+                    compared, plans = await index_phases(args, admin, name, recording.conversations)
+                    rows.extend(compared)
+                    tables.append(plans)
             admin.close()
     if recording is None:
         with tempfile.TemporaryDirectory(prefix="cb_capacity_") as folder:
@@ -401,7 +444,7 @@ async def run(args: argparse.Namespace) -> list[Summary]:
         f"{sum(len(t) for c in turns for t in c) / max(recording.messages, 1):.1f} events per "
         f"message), {recording.flow_errors} without a ticket"
     )
-    return rows
+    return rows, tables
 
 
 def _recording_rows(
@@ -438,8 +481,11 @@ def quiet() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     quiet()
-    rows = asyncio.run(run(args))
+    rows, tables = asyncio.run(run(args))
     print(table(rows, args.repeats))
+    for extra in tables:
+        print()
+        print(extra)
     return 0
 
 

@@ -3,11 +3,13 @@
 Every phase replays the recorded conversations (:mod:`tools.capacity.conversations`) as new
 customers, and times, per message, only the store's calls (wall and this process's CPU):
 
-* PostgreSQL: ``SQLTrackerStore.retrieve`` then ``save`` of the tracker with the turn's events
-  added, as Rasa's ``MessageProcessor`` does once per message; once without an event broker
-  and once with one attached (then Rasa's ``save`` loads the session a second time to find
-  the new events: ``TrackerStore.stream_events``). The broker attached here drops the events,
-  so the phase shows the database's share alone.
+* PostgreSQL: the tracker store's ``retrieve`` then ``save`` of the tracker with the turn's
+  events added, as Rasa's ``MessageProcessor`` does once per message, for Rasa's
+  ``SQLTrackerStore`` and the product's ``CachingSQLTrackerStore`` (:mod:`tools.capacity.stores`);
+  each once without an event broker and once with one attached (then Rasa's ``save`` loads the
+  session a second time to find the new events: ``TrackerStore.stream_events``; the product's
+  store publishes the events it inserts). The broker attached here drops the events, so the
+  phase shows the database's share alone.
 * Redis: ``RedisLockStore.lock`` acquired and released, as Rasa's ``Agent.handle_message``
   does around each message.
 * RabbitMQ: the turn's events published through the project's ``ConfirmingPikaEventBroker``
@@ -56,8 +58,20 @@ async def run_repeat(
     return repeat
 
 
+class DroppingBroker:
+    """An event broker that drops events. Attached to a tracker store, it makes the store do
+    the database work it does for a broker (Rasa's ``save`` re-reads the session to find the
+    new events); the publishing is measured apart."""
+
+    def publish(self, event: dict[str, Any]) -> None:
+        return None
+
+    def is_ready(self) -> bool:
+        return True
+
+
 def tracker_work(store: Any) -> Work:
-    """``SQLTrackerStore`` retrieve + save of one message (the tracker update is not timed
+    """A SQL tracker store's retrieve + save of one message (the tracker update is not timed
     apart: it is Rasa's own work, a few microseconds per event)."""
     from rasa.shared.core.events import Event
 

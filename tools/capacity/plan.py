@@ -17,16 +17,16 @@ from dataclasses import dataclass
 class Costs:
     """What one customer message costs, measured (milliseconds, counts, bytes)."""
 
-    rasa_cpu_ms: float = 45.0  # Rasa worker: the turn plus the store clients' CPU
-    #: Rasa worker's event loop blocked waiting (Rasa's SQL tracker store and Redis lock store
+    rasa_cpu_ms: float = 30.0  # Rasa worker: the turn plus the store clients' CPU
+    #: Rasa worker's event loop blocked waiting (the tracker store and Rasa's Redis lock store
     #: call their servers synchronously): nothing else runs on that worker meanwhile.
-    rasa_blocked_ms: float = 16.0
-    postgres_cpu_ms: float = 5.0  # server backends: tracker store + complaint store
+    rasa_blocked_ms: float = 9.0
+    postgres_cpu_ms: float = 3.5  # server backends: tracker store + complaint store
     postgres_wall_ms: float = 60.0  # a connection is held: tracker retrieve+save + store
-    postgres_statements: float = 11.1
+    postgres_statements: float = 9.1
     redis_cpu_ms: float = 0.1
     redis_commands: float = 7.0
-    rabbitmq_cpu_ms: float = 3.3
+    rabbitmq_cpu_ms: float = 3.4
     events: float = 19.6  # events per message: AMQP messages, tracker rows, audit rows
     event_bytes: float = 304.0  # mean JSON size of one event
 
