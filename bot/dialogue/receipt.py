@@ -46,7 +46,12 @@ def receipt_text(
 
 def receipt_once(ticket: str, language: str, script: str, settings: Settings) -> str | None:
     """The receipt for complaint ``ticket`` if it has a register number and the customer has
-    not been given it yet (recorded, so a repeated step does not say it twice); else ``None``."""
+    not been given it yet (recorded, so a repeated step does not say it twice); else ``None``.
+    Most complaints have no register number: found out without SQLite's write lock."""
+    with store.read_scope(settings.database_url) as session:
+        complaint = store.get_by_ticket(session, ticket)
+        if complaint is None or not complaint.register_number:
+            return None
     with store.session_scope(settings.database_url) as session:
         complaint = store.get_by_ticket(session, ticket)
         if complaint is None or not complaint.register_number:

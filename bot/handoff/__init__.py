@@ -47,11 +47,16 @@ QUEUE = "queue"
 RETURNED = "returned_to_queue"
 #: Event kinds that put a conversation in the queue (the waiting notices start over).
 TO_QUEUE = ("handoff_requested", RETURNED)
+#: The event kinds that decide who holds a conversation (:func:`holder_in`).
+HOLDER_KINDS = (*TO_BOT, "taken_over", *TO_QUEUE)
 
 
 def _holder_of(session: store.Session, complaint: Complaint) -> str:
-    """``"bot"``, ``"queue"`` (handed over, no agent yet) or ``"agent:<username>"``."""
-    return holder_in(store.events_for(session, complaint))
+    """``"bot"``, ``"queue"`` (handed over, no agent yet) or ``"agent:<username>"``: from the
+    newest event that decides it, as :func:`holder_in` finds it among all the events (asked on
+    every customer message, so only that one row is read)."""
+    latest = store.latest_event_of_kinds(session, complaint, HOLDER_KINDS)
+    return holder_in([latest] if latest is not None else [])
 
 
 def holder_in(events: Sequence[store.ComplaintEvent]) -> str:

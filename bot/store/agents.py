@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from bot.store.db import StoreError, session_scope
+from bot.store.db import StoreError, read_scope
 from bot.store.tables import ROLES, Agent, StaffToken, utcnow
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -144,6 +144,7 @@ def count_on_duty(session: Session, now: datetime | None = None) -> int:
 
 
 def agents_on_duty(url: str) -> int:
-    """How many agents could take a conversation over right now."""
-    with session_scope(url) as session:
+    """How many agents could take a conversation over right now (read without SQLite's write
+    lock, which the conversations' own writes are waiting for)."""
+    with read_scope(url) as session:
         return count_on_duty(session)

@@ -676,6 +676,22 @@ def events_for(session: Session, complaint: Complaint) -> list[ComplaintEvent]:
     return list(session.execute(query).scalars())
 
 
+def latest_event_of_kinds(
+    session: Session, complaint: Complaint, kinds: Iterable[str]
+) -> ComplaintEvent | None:
+    """The newest event of ``complaint`` whose kind is one of ``kinds`` (in the order of
+    :func:`events_for`), read alone instead of every event."""
+    session.flush()
+    query = (
+        select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind.in_(list(kinds)))
+        .order_by(ComplaintEvent.created_at.desc(), ComplaintEvent.id.desc())
+        .limit(1)
+    )
+    result: ComplaintEvent | None = session.execute(query).scalars().first()
+    return result
+
+
 # --- serialisation --------------------------------------------------------------------------
 
 

@@ -666,3 +666,26 @@ def test_reopen_brings_a_finished_complaint_back_to_a_person_and_logs_who_and_wh
         with pytest.raises(StoreError):
             repo.reopen(session, active, actor, why)
     assert active.status == "resolved"
+
+
+def test_the_latest_event_of_some_kinds_is_the_last_of_them_in_events_for(
+    session: Session,
+) -> None:
+    complaint = new(session)
+    wanted = ("taken_over", "handed_back")
+    assert repo.latest_event_of_kinds(session, complaint, wanted) is None
+    steps = [
+        ("taken_over", T0),
+        ("note", T0),
+        ("handed_back", T0),
+        ("taken_over", T0),
+        ("note", T0 + timedelta(minutes=5)),
+        ("handed_back", T0 - timedelta(hours=1)),
+    ]
+    for kind, moment in steps:
+        repo.append_event(session, complaint, kind, "agent:ana", now=moment)
+        expected = [e for e in events_for(session, complaint) if e.kind in wanted][-1]
+        assert repo.latest_event_of_kinds(session, complaint, wanted) is expected
+    # the same moment orders by id; an earlier moment comes earlier whatever its id
+    latest = repo.latest_event_of_kinds(session, complaint, wanted)
+    assert latest is not None and latest.kind == "taken_over"
