@@ -76,7 +76,7 @@ CROATIAN = [
     case("hr-not-angry", "Nisam ljut, samo želim da se to riješi.", "polite"),
     case("hr-praise", "Bravo, paket je stigao dan ranije!", "polite"),
     case("hr-catastrophe", "Ovo je katastrofa, paket kasni deset dana.", "annoyed"),
-    case("hr-one-word", "Sramota.", "annoyed"),
+    case("hr-one-word", "Sramota.", "angry", "sramota"),
     case("hr-incompetent-aimed", "Nesposobni ste.", "angry", "nesposobni"),
     case("hr-idiots", "Idioti, izgubili ste mi paket.", "angry", "idioti"),
     case("hr-profanity", "Jebem vam firmu, tri tjedna čekam!", "angry", "jebem"),
