@@ -29,9 +29,11 @@ says:
   with thanks ("Great, thanks.") or followed by "but" stays sincere
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
 * the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): from
-  probability 0.5 up to 0.6 at the model's threshold. It stands in for what the lists miss
-  (idioms, abuse in words no list has) and does not add to them: the score is the larger of
-  the combined list signals and the learned one, so "katastrofa" is not counted twice
+  probability 0.6 (below it the model is unsure, and an unsure model alone must not make a
+  request for a person "getting angrier") up to 0.6 at the model's threshold. It stands in for
+  what the lists miss (idioms, abuse in words no list has) and does not add to them: the score
+  is the larger of the combined list signals and the learned one, so "katastrofa" is not
+  counted twice
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ INTENSIFIER_WEIGHT = 0.1
 #: Weight of the learned anger signal at (and above) the model's threshold.
 LEARNED_WEIGHT = 0.6
 #: Below this probability the learned model says nothing.
-LEARNED_FLOOR = 0.5
+LEARNED_FLOOR = 0.6
 
 #: Fewer letters than this and capitals are not read as shouting ("OK", "NE", "HITNO").
 MIN_LETTERS_FOR_SHOUTING = 12
@@ -177,7 +179,7 @@ def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | No
     return None
 
 
-def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
+def _sarcasm_signals(prepared: Prepared, folded: str) -> list[Signal]:
     """Sarcasm: thanks for a harm, or praise standing alone next to a failure (0.6 each), or
     praise in a message about a problem (0.5); each further marker weighs 0.25."""
     found = {
@@ -185,8 +187,10 @@ def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
         for hit in lexicons.SARCASM_ON_ITS_OWN.find(prepared)
     }
     markers = lexicons.SARCASM_MARKERS.find(prepared)
-    thanked = any(token in lexicons.THANKS for clause in prepared.clauses for token in clause)
-    bare = None if thanked or len(prepared.clauses) < 2 else _bare_praise(prepared, markers)
+    # thanks ("Great, thanks.") or a contrast ("Great, but the lid is cracked") make praise
+    # sincere; prepare() has dropped the contrast words, so look for them in the text
+    sincere = set(re.findall(r"[a-z]+", folded)) & (lexicons.THANKS | lexicons.CONTRAST_WORDS)
+    bare = None if sincere or len(prepared.clauses) < 2 else _bare_praise(prepared, markers)
     if bare is not None:
         failures = [hit for hit in lexicons.FAILURES.find(prepared) if hit.clause != bare[0]]
         if failures:
@@ -252,11 +256,12 @@ def _learned_signal(text: str) -> Signal | None:
     return Signal(prediction.explain(), round(LEARNED_WEIGHT * min(1.0, share), 3), learned=True)
 
 
-def anger_signals(text: str) -> list[Signal]:
-    """Every anger signal found in ``text``, each with its weight."""
+def listed_signals(text: str) -> list[Signal]:
+    """The anger signals of the word lists and of the message's form (capitals, "!!!"),
+    without the learned model."""
     prepared = prepare(text)
     folded = fold(text)
-    signals = _lexicon_signals(prepared, folded) + _sarcasm_signals(prepared)
+    signals = _lexicon_signals(prepared, folded) + _sarcasm_signals(prepared, folded)
     shouting = _shouting_signal(text, prepared)
     if shouting is not None:
         signals.append(shouting)
@@ -268,6 +273,12 @@ def anger_signals(text: str) -> list[Signal]:
         ]
         if intensifiers:
             signals.append(Signal(f"intensifier '{intensifiers[0].phrase}'", INTENSIFIER_WEIGHT))
+    return signals
+
+
+def anger_signals(text: str) -> list[Signal]:
+    """Every anger signal found in ``text``, each with its weight."""
+    signals = listed_signals(text)
     learned_signal = _learned_signal(text)
     if learned_signal is not None:
         signals.append(learned_signal)

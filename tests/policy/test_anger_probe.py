@@ -91,9 +91,7 @@ def test_an_angry_probe_message_is_explained(item: ProbeItem) -> None:
 def test_no_probe_sentence_is_a_learned_example() -> None:
     examples, neutral = learned.load_examples()
     taught = [
-        ngrams(text)
-        for reason in examples.values()
-        for text in reason.fires + reason.look_alikes
+        ngrams(text) for reason in examples.values() for text in reason.fires + reason.look_alikes
     ] + [ngrams(text) for text in neutral]
     for item in ITEMS:
         probe = ngrams(item.text)
