@@ -301,6 +301,12 @@ SIGNALS = [
     case("worst-company-en", "Worst company I've ever dealt with.", "angry", "insult"),
     case("superlative-hr", "Najnesposobnija firma u gradu!", "angry"),
     case("scammer-en", "Scammer! Where is my money?", "angry", "scammer"),
+    case("ripped-off-en", "You ripped me off with that warranty.", "angry", "ripped me off"),
+    case("lied-hr", "Lagali ste mi za rok dostave.", "angry", "lagali"),
+    case("curse-sr", "Dabogda propali sa takvom uslugom.", "angry", "dabogda"),
+    case("mild-swear-en", "Where is my freaking refund", "angry", "freaking"),
+    case("joke-asked-en", "Can you tell me a joke? Long day.", "polite"),
+    case("joke-asked-bs", "Ispričaj mi neki vic, dosadno mi je.", "polite"),
 ]
 
 
