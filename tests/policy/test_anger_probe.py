@@ -1,11 +1,13 @@
 """Anger on the project's own probes, in every language and script (issue 11).
 
 ``data/anger_probe.yml`` was written first and the signals were tuned on it;
-``data/anger_probe_blind.yml`` was written afterwards and measured before further changes, to
-see whether the signals generalise. Both hold angry messages, which must escalate for anger,
-and calm hard negatives ("never arrived", "the third time I ask", a polite "unacceptable", a
-review asked for), which must not. Neither file is training data: a test below checks that no
-probe sentence nearly duplicates a learned example (bot/policy/examples).
+``data/anger_probe_blind.yml`` and, at the end, ``data/anger_probe_third.yml`` were written
+afterwards and each measured once before the changes it prompted, to see whether the signals
+generalise (the figures are in the commits that added them). Each holds angry messages,
+which must escalate for anger, and calm hard negatives ("never arrived", "the third time I
+ask", a polite "unacceptable", a review asked for), which must not. No probe is training data:
+a test below checks that no probe sentence nearly duplicates a learned example
+(bot/policy/examples).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bot.settings import Settings, load_settings
 from tools.evaluation.duplicates import JACCARD_THRESHOLD, jaccard, ngrams
 
 DATA = Path(__file__).with_name("data")
-PROBES = ("anger_probe.yml", "anger_probe_blind.yml")
+PROBES = ("anger_probe.yml", "anger_probe_blind.yml", "anger_probe_third.yml")
 GROUPS = ("en", "hr", "sr_latn", "sr_cyrl", "bs")
 
 
