@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.policy import learned, lexicons
 from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
@@ -165,6 +166,7 @@ def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | No
     """The first or last clause when it is praise and nothing else ("Lovely.", "Bravo,
     stvarno,", "great job really"): its index and words."""
     last = len(prepared.clauses) - 1
+    filler = lexicons.SARCASTIC_OPENERS | lexicons.SARCASM_FILLERS
     for index in dict.fromkeys((0, last)):
         tokens = prepared.clauses[index]
         marked = {i for hit in markers if hit.clause == index for i in hit.indexes}
@@ -173,7 +175,6 @@ def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | No
             for i, token in enumerate(tokens)
             if token in lexicons.SARCASTIC_OPENERS and token not in lexicons.SARCASM_FILLERS
         }
-        filler = lexicons.SARCASTIC_OPENERS | lexicons.SARCASM_FILLERS
         if praise and all(i in marked or token in filler for i, token in enumerate(tokens)):
             return index, " ".join(tokens)
     return None
@@ -276,13 +277,17 @@ def listed_signals(text: str) -> list[Signal]:
     return signals
 
 
+@lru_cache(maxsize=256)
+def _all_signals(text: str) -> tuple[Signal, ...]:
+    """Kept per text: :func:`bot.policy.escalation.assess` asks for the score and for the
+    explanation of the same message."""
+    learned_signal = _learned_signal(text)
+    return (*listed_signals(text), *([] if learned_signal is None else [learned_signal]))
+
+
 def anger_signals(text: str) -> list[Signal]:
     """Every anger signal found in ``text``, each with its weight."""
-    signals = listed_signals(text)
-    learned_signal = _learned_signal(text)
-    if learned_signal is not None:
-        signals.append(learned_signal)
-    return signals
+    return list(_all_signals(text))
 
 
 def combine(weights: list[float]) -> float:
