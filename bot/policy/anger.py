@@ -27,6 +27,8 @@ says:
   The blender died on day two.", "Bravo, opet pogrešna veličina") 0.6; praise ("great job",
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
   with thanks ("Great, thanks.") or followed by "but" stays sincere
+* emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
+  0.45
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
 * the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): from
   probability 0.6 (below it the model is unsure, and an unsure model alone must not make a
@@ -62,6 +64,8 @@ CAPITAL_WORDS_WEIGHT = 0.25
 LONG_PUNCTUATION_WEIGHT = 0.3
 SHORT_PUNCTUATION_WEIGHT = 0.15
 IMPATIENT_CALL_WEIGHT = 0.45
+SWEARING_EMOJI_WEIGHT = 0.65
+ANGRY_EMOJI_WEIGHT = 0.45
 THREAT_WEIGHT = 0.6
 #: Sarcasm that is unmistakable: thanks for a harm, or praise standing alone by a failure.
 PLAIN_SARCASM_WEIGHT = 0.6
@@ -78,8 +82,9 @@ MIN_LETTERS_FOR_SHOUTING = 12
 #: Share of capital letters that reads as shouting.
 SHOUTING_RATIO = 0.6
 
-#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj) ...
-_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi"])
+#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj, and
+#: the auxiliary of "you are": "koliko ste glupi", "baš si jadan") ...
+_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si"])
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
@@ -249,6 +254,19 @@ def _punctuation_signals(text: str, folded: str) -> list[Signal]:
     return signals
 
 
+def _emoji_signals(text: str) -> list[Signal]:
+    """An emoji that swears (0.65) or an angry face (0.45), each kind counted once."""
+    signals: list[Signal] = []
+    for emoji_set, kind, weight in (
+        (lexicons.SWEARING_EMOJI, "swearing emoji", SWEARING_EMOJI_WEIGHT),
+        (lexicons.ANGRY_EMOJI, "angry emoji", ANGRY_EMOJI_WEIGHT),
+    ):
+        found = [emoji for emoji in emoji_set if emoji in text]
+        if found:
+            signals.append(Signal(f"{kind} {''.join(sorted(found))}", weight))
+    return signals
+
+
 def _learned_signal(text: str) -> Signal | None:
     prediction = learned.predict(text)["anger"]
     if prediction.probability < LEARNED_FLOOR:
@@ -267,6 +285,7 @@ def listed_signals(text: str) -> list[Signal]:
     if shouting is not None:
         signals.append(shouting)
     signals.extend(_punctuation_signals(text, folded))
+    signals.extend(_emoji_signals(text))
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
         intensifiers = [

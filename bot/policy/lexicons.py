@@ -387,6 +387,8 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "sarcasm_fillers",
     "impatient_calls",
     "thanks",
+    "swearing_emoji",
+    "angry_emoji",
 )
 
 _LEXICONS, _WORDS = load_wordlists()
@@ -437,6 +439,9 @@ SARCASM_FILLERS: frozenset[str] = _WORDS["sarcasm_fillers"]
 IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]
 #: Thanks, which make bare praise sincere ("Great, thanks.").
 THANKS: frozenset[str] = _WORDS["thanks"]
+#: Emoji that swear or insult ("\U0001F92C", "\U0001F595") and emoji of an angry face.
+SWEARING_EMOJI: frozenset[str] = _WORDS["swearing_emoji"]
+ANGRY_EMOJI: frozenset[str] = _WORDS["angry_emoji"]
 #: Desired resolutions (see bot.policy.resolution), by slug.
 RESOLUTION_LEXICONS: dict[str, Lexicon] = {
     slug: _LEXICONS[f"resolution_{slug}"]

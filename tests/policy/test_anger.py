@@ -307,6 +307,23 @@ SIGNALS = [
     case("mild-swear-en", "Where is my freaking refund", "angry", "freaking"),
     case("joke-asked-en", "Can you tell me a joke? Long day.", "polite"),
     case("joke-asked-bs", "Ispričaj mi neki vic, dosadno mi je.", "polite"),
+    # look-alikes found by reading the training data through the new signals
+    case("pacifier-hr", "Duda varalica je pukla nakon tjedan dana.", "polite"),
+    case("never-happens-en", "Please make sure this never happens again.", "polite"),
+    case("competition-sr", "Vaša dostava je brža od konkurencije, svaka čast.", "polite"),
+    case("to-competition-sr", "Prelazim kod konkurencije, dosta je bilo.", "angry", "threat"),
+    case("thanks-en", "Thank you ever so much for your patience today.", "polite"),
+    case("praise-hr", "Vi ste stvarno najbolji, hvala na svemu.", "polite"),
+    # swearing emoji, starred swearing, hate, "you are" before contempt
+    case("emoji-swear", "🤬 gdje je dostava", "angry", "swearing emoji"),
+    case("emoji-angry", "Order 5512 still not here 😡", "annoyed", "angry emoji"),
+    case("starred-en", "F*** this, where is my order", "angry", "profanity"),
+    case("hate-en", "I hate dealing with your company.", "angry", "exasperation"),
+    case("hate-weather-en", "I hate this weather, is my parcel delayed by the storm?", "polite"),
+    case("circles-en", "I keep going round in circles with your chat.", "angry", "circles"),
+    case("not-normal-sr-cyr", "Ви нисте нормални, трећи пут исто.", "angry", "niste normalni"),
+    case("you-are-stupid-bs", "Koliko ste glupi, ne mogu vjerovati.", "angry", "aimed"),
+    case("no-good-hr", "Svi ste isti, ništa ne valjate.", "angry", "ne valjate"),
 ]
 
 
