@@ -43,6 +43,7 @@ _COMPLAINT_SIGNS = (
     lexicons.PROBLEM_WORDS,
     lexicons.SERVICE_FAULTS,
     lexicons.CONTEMPT,
+    lexicons.DISGRACE,
     lexicons.INSULTS,
     lexicons.PROFANITY,
     lexicons.STRONG_EMOTION,

@@ -4,64 +4,101 @@ Each signal found in the message has a weight; the score combines them as indepe
 of evidence: ``1 - (1 - w1) * (1 - w2) * ...``. One insult is enough to pass the default
 threshold (0.6); a polite complaint with a negative word ("late, and I am disappointed") is not.
 
-Signals (the word lists are in :mod:`bot.policy.lexicons`):
+Signals (the word lists are in :mod:`bot.policy.lexicons`); those that weigh 0.6 or more are
+anger on their own, because a customer-service lead reads them so whatever else the message
+says:
 
-* insults and profanity (en, BCS) .................................. 0.65 each
-* contempt ("useless", "sramota"): 0.45, or 0.65 when aimed at "you" / "vi ste"
-* strong feelings ("furious", "katastrofa") 0.25, mild ones ("disappointed") 0.1
-* shouting: 60 % or more of the letters in capitals 0.5; two or more words in capitals 0.25
-  (messages with fewer than 12 letters are never shouting)
-* repeated "!!!" / "???" 0.3 ("!!" 0.15)
-* a threat to leave or to warn others ("never again", "konkurencija") 0.35
-* sarcasm: praise ("great job", "svaka čast") in a message about a problem 0.5, each further
-  marker 0.25; "thanks for nothing" / "hvala na ničemu" need no problem word
+* insults and profanity (en, BCS), abuse of the bot, sending someone away ("idite bre") . 0.65
+* a verdict of disgrace ("shameful", "a disgrace", "sramota", "bruka", "sram vas bilo") . 0.6
+* contempt ("useless", "nesposobni"): 0.45, or 0.65 when aimed at "you" / "vi ste" / "od vas"
+* exasperation ("fed up", "had it with you", "dosta mi je vaših izgovora", "smučilo mi se") 0.6
+* a threat to leave, to warn others, to post bad reviews or to go to the press ("never again",
+  "I'll tell everyone", "napisat ću na fejsu", "idem u novine") 0.6; a review or a
+  cancellation asked for calmly is no threat
+* strong feelings ("furious", "katastrofa") 0.25, or 0.45 when emphasised (the same word
+  twice, or "!!" right after it); mild ones ("disappointed") 0.1
+* shouting: 60 % or more of the letters in capitals 0.5, or 0.6 when the message names a
+  problem ("WHY IS NOBODY ANSWERING"); two or more words in capitals 0.25 (messages with
+  fewer than 12 letters are never shouting)
+* repeated "!!!" / "???" 0.3 ("!!" 0.15); a call into silence before "??" ("hello????",
+  "halo???") 0.45
+* sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
+  0.6; praise standing alone as the first or last clause next to a plain failure ("Lovely.
+  The blender died on day two.", "Bravo, opet pogrešna veličina") 0.6; praise ("great job",
+  "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
+  with thanks ("Great, thanks.") or followed by "but" stays sincere
+* emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
+  0.45
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
 * the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): from
-  probability 0.5 up to 0.6 at the model's threshold. It stands in for what the lists miss
-  (idioms, abuse in words no list has) and does not add to them: the score is the larger of
-  the combined list signals and the learned one, so "katastrofa" is not counted twice
+  probability 0.6 (below it the model is unsure, and an unsure model alone must not make a
+  request for a person "getting angrier") up to 0.6 at the model's threshold. It stands in for
+  what the lists miss (idioms, abuse in words no list has) and does not add to them: the score
+  is the larger of the combined list signals and the learned one, so "katastrofa" is not
+  counted twice
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.policy import learned, lexicons
-from bot.policy.lexicons import Lexicon, Prepared, find_affirmed, prepare
+from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
+from bot.text.fold import fold
 
 INSULT_WEIGHT = 0.65
 PROFANITY_WEIGHT = 0.65
 CONTEMPT_WEIGHT = 0.45
 AIMED_CONTEMPT_WEIGHT = 0.65
+DISGRACE_WEIGHT = 0.6
 #: Idiomatic exasperation ("you're taking the mickey", "pa vi se sprdate sa mnom").
-EXASPERATION_WEIGHT = 0.45
+EXASPERATION_WEIGHT = 0.6
 STRONG_EMOTION_WEIGHT = 0.25
+EMPHASISED_EMOTION_WEIGHT = 0.45
 MILD_EMOTION_WEIGHT = 0.1
 SHOUTING_WEIGHT = 0.5
+SHOUTING_ABOUT_A_PROBLEM_WEIGHT = 0.6
 CAPITAL_WORDS_WEIGHT = 0.25
 LONG_PUNCTUATION_WEIGHT = 0.3
 SHORT_PUNCTUATION_WEIGHT = 0.15
-THREAT_WEIGHT = 0.35
+IMPATIENT_CALL_WEIGHT = 0.45
+SWEARING_EMOJI_WEIGHT = 0.65
+ANGRY_EMOJI_WEIGHT = 0.45
+THREAT_WEIGHT = 0.6
+#: Sarcasm that is unmistakable: thanks for a harm, or praise standing alone by a failure.
+PLAIN_SARCASM_WEIGHT = 0.6
 SARCASM_WEIGHT = 0.5
 EXTRA_SARCASM_WEIGHT = 0.25
 INTENSIFIER_WEIGHT = 0.1
 #: Weight of the learned anger signal at (and above) the model's threshold.
 LEARNED_WEIGHT = 0.6
 #: Below this probability the learned model says nothing.
-LEARNED_FLOOR = 0.5
+LEARNED_FLOOR = 0.6
 
 #: Fewer letters than this and capitals are not read as shouting ("OK", "NE", "HITNO").
 MIN_LETTERS_FOR_SHOUTING = 12
 #: Share of capital letters that reads as shouting.
 SHOUTING_RATIO = 0.6
 
-#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj) ...
-_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi"])
-#: ... or "ste" / "si" / "su" right after it ("nesposobni ste").
-_YOU_AFTER = Lexicon(["ste|si|su"])
+#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj, and
+#: the auxiliary of "you are": "koliko ste glupi", "baš si jadan") ...
+_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si"])
+#: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
+#: vas").
+_YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
 _PUNCTUATION_RUN = re.compile(r"[!?¡¿]{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
+#: A call into silence followed by two or more question marks ("hello????", "ima li koga??").
+_IMPATIENT_CALL = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(
+        r"\s+".join(re.escape(word) for word in call.split())
+        for call in sorted(lexicons.IMPATIENT_CALLS, key=len, reverse=True)
+    )
+    + r")\s*\?{2,}"
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +111,7 @@ class Signal:
     learned: bool = False
 
 
-def _lexicon_signals(prepared: Prepared) -> list[Signal]:
+def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
     signals: list[Signal] = []
     insults = lexicons.INSULTS.find(prepared)
     profanity = lexicons.PROFANITY.find(prepared)
@@ -82,13 +119,18 @@ def _lexicon_signals(prepared: Prepared) -> list[Signal]:
         signals.append(Signal(f"insult '{hit.phrase}'", INSULT_WEIGHT))
     for hit in profanity:
         signals.append(Signal(f"profanity '{hit.phrase}'", PROFANITY_WEIGHT))
-    abusive = {(hit.clause, index) for hit in insults + profanity for index in hit.indexes}
+    disgrace = find_affirmed(prepared, lexicons.DISGRACE, lexicons.PLAIN_NEGATIONS, window=2)
+    for hit in disgrace:
+        signals.append(Signal(f"disgrace '{hit.phrase}'", DISGRACE_WEIGHT))
+    abusive = {
+        (hit.clause, index) for hit in insults + profanity + disgrace for index in hit.indexes
+    }
     for hit in find_affirmed(prepared, lexicons.CONTEMPT, lexicons.PLAIN_NEGATIONS, window=2):
         if any((hit.clause, index) in abusive for index in hit.indexes):
             continue
         tokens = prepared.clauses[hit.clause]
         aimed = _YOU_BEFORE.search(tokens[max(0, hit.start - 4) : hit.start]) or (
-            _YOU_AFTER.search(tokens[hit.end : hit.end + 1])
+            _YOU_AFTER.search(tokens[hit.end : hit.end + 2])
         )
         if aimed:
             label = f"contempt aimed at the staff '{hit.phrase}'"
@@ -97,23 +139,73 @@ def _lexicon_signals(prepared: Prepared) -> list[Signal]:
             signals.append(Signal(f"contempt '{hit.phrase}'", CONTEMPT_WEIGHT))
     for hit in lexicons.EXASPERATION.find(prepared):
         signals.append(Signal(f"exasperation '{hit.phrase}'", EXASPERATION_WEIGHT))
-    for hit in find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
-        signals.append(Signal(f"strong feeling '{hit.phrase}'", STRONG_EMOTION_WEIGHT))
+    signals.extend(_strong_feelings(prepared, folded))
     for hit in find_affirmed(prepared, lexicons.MILD_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
         signals.append(Signal(f"displeasure '{hit.phrase}'", MILD_EMOTION_WEIGHT))
     threats = lexicons.THREATS_TO_LEAVE.find(prepared)
     if threats:
-        signals.append(Signal(f"threat to leave '{threats[0].phrase}'", THREAT_WEIGHT))
+        label = f"threat to leave or go public '{threats[0].phrase}'"
+        signals.append(Signal(label, THREAT_WEIGHT))
     return signals
 
 
-def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
-    """Praise in a message about a problem: the first marker weighs 0.5, each further 0.25."""
-    problems = lexicons.PROBLEM_WORDS.find(prepared)
+def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
+    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it."""
+    hits = find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2)
+    phrases = [hit.phrase for hit in hits]
+    signals: list[Signal] = []
+    for phrase in dict.fromkeys(phrases):
+        exclaimed = re.search(
+            r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, phrase.split())) + r"\s*!{2,}", folded
+        )
+        if phrases.count(phrase) > 1 or exclaimed:
+            how = "repeated" if phrases.count(phrase) > 1 else "exclaimed"
+            label = f"strong feeling '{phrase}', {how}"
+            signals.append(Signal(label, EMPHASISED_EMOTION_WEIGHT))
+        else:
+            signals.append(Signal(f"strong feeling '{phrase}'", STRONG_EMOTION_WEIGHT))
+    return signals
+
+
+def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | None:
+    """The first or last clause when it is praise and nothing else ("Lovely.", "Bravo,
+    stvarno,", "great job really"): its index and words."""
+    last = len(prepared.clauses) - 1
+    filler = lexicons.SARCASTIC_OPENERS | lexicons.SARCASM_FILLERS
+    for index in dict.fromkeys((0, last)):
+        tokens = prepared.clauses[index]
+        marked = {i for hit in markers if hit.clause == index for i in hit.indexes}
+        praise = marked or {
+            i
+            for i, token in enumerate(tokens)
+            if token in lexicons.SARCASTIC_OPENERS and token not in lexicons.SARCASM_FILLERS
+        }
+        if praise and all(i in marked or token in filler for i, token in enumerate(tokens)):
+            return index, " ".join(tokens)
+    return None
+
+
+def _sarcasm_signals(prepared: Prepared, folded: str) -> list[Signal]:
+    """Sarcasm: thanks for a harm, or praise standing alone next to a failure (0.6 each), or
+    praise in a message about a problem (0.5); each further marker weighs 0.25."""
     found = {
-        hit.phrase: f"sarcasm '{hit.phrase}'" for hit in lexicons.SARCASM_ON_ITS_OWN.find(prepared)
+        hit.phrase: (f"sarcasm '{hit.phrase}'", PLAIN_SARCASM_WEIGHT)
+        for hit in lexicons.SARCASM_ON_ITS_OWN.find(prepared)
     }
-    for marker in lexicons.SARCASM_MARKERS.find(prepared):
+    markers = lexicons.SARCASM_MARKERS.find(prepared)
+    # thanks ("Great, thanks.") or a contrast ("Great, but the lid is cracked") make praise
+    # sincere; prepare() has dropped the contrast words, so look for them in the text
+    sincere = set(re.findall(r"[a-z]+", folded)) & (lexicons.THANKS | lexicons.CONTRAST_WORDS)
+    bare = None if sincere or len(prepared.clauses) < 2 else _bare_praise(prepared, markers)
+    if bare is not None:
+        failures = [hit for hit in lexicons.FAILURES.find(prepared) if hit.clause != bare[0]]
+        if failures:
+            found[bare[1]] = (
+                f"sarcasm: praise '{bare[1]}' on its own beside '{failures[0].phrase}'",
+                PLAIN_SARCASM_WEIGHT,
+            )
+    problems = lexicons.PROBLEM_WORDS.find(prepared)
+    for marker in markers:
         outside = [
             problem
             for problem in problems
@@ -121,21 +213,27 @@ def _sarcasm_signals(prepared: Prepared) -> list[Signal]:
         ]
         if outside and not any(marker.phrase in phrase for phrase in found):
             found[marker.phrase] = (
-                f"sarcasm '{marker.phrase}' in a message about a problem ('{outside[0].phrase}')"
+                f"sarcasm '{marker.phrase}' in a message about a problem ('{outside[0].phrase}')",
+                SARCASM_WEIGHT,
             )
+    ranked = sorted(found.values(), key=lambda item: -item[1])
     return [
-        Signal(label, SARCASM_WEIGHT if index == 0 else EXTRA_SARCASM_WEIGHT)
-        for index, label in enumerate(found.values())
+        Signal(label, weight if index == 0 else EXTRA_SARCASM_WEIGHT)
+        for index, (label, weight) in enumerate(ranked)
     ]
 
 
-def _shouting_signal(text: str) -> Signal | None:
+def _shouting_signal(text: str, prepared: Prepared) -> Signal | None:
     words = _WORD.findall(text)
     letters = [char for word in words for char in word]
     if len(letters) < MIN_LETTERS_FOR_SHOUTING:
         return None
     ratio = sum(1 for char in letters if char.isupper()) / len(letters)
     if ratio >= SHOUTING_RATIO:
+        problems = lexicons.PROBLEM_WORDS.find(prepared)
+        if problems:
+            label = f"shouting about a problem ('{problems[0].phrase}'): {ratio:.0%} of letters"
+            return Signal(f"{label} in capitals", SHOUTING_ABOUT_A_PROBLEM_WEIGHT)
         return Signal(f"shouting: {ratio:.0%} of letters in capitals", SHOUTING_WEIGHT)
     capital_words = [word for word in words if len(word) >= 4 and word.isupper()]
     if len(capital_words) >= 2:
@@ -143,13 +241,30 @@ def _shouting_signal(text: str) -> Signal | None:
     return None
 
 
-def _punctuation_signal(text: str) -> Signal | None:
+def _punctuation_signals(text: str, folded: str) -> list[Signal]:
     runs = _PUNCTUATION_RUN.findall(text)
     if not runs:
-        return None
+        return []
     longest = max(runs, key=len)
     weight = LONG_PUNCTUATION_WEIGHT if len(longest) >= 3 else SHORT_PUNCTUATION_WEIGHT
-    return Signal(f"repeated punctuation '{longest}'", weight)
+    signals = [Signal(f"repeated punctuation '{longest}'", weight)]
+    call = _IMPATIENT_CALL.search(folded)
+    if call is not None:
+        signals.append(Signal(f"impatient call '{call.group(0)}'", IMPATIENT_CALL_WEIGHT))
+    return signals
+
+
+def _emoji_signals(text: str) -> list[Signal]:
+    """An emoji that swears (0.65) or an angry face (0.45), each kind counted once."""
+    signals: list[Signal] = []
+    for emoji_set, kind, weight in (
+        (lexicons.SWEARING_EMOJI, "swearing emoji", SWEARING_EMOJI_WEIGHT),
+        (lexicons.ANGRY_EMOJI, "angry emoji", ANGRY_EMOJI_WEIGHT),
+    ):
+        found = [emoji for emoji in emoji_set if emoji in text]
+        if found:
+            signals.append(Signal(f"{kind} {''.join(sorted(found))}", weight))
+    return signals
 
 
 def _learned_signal(text: str) -> Signal | None:
@@ -160,13 +275,17 @@ def _learned_signal(text: str) -> Signal | None:
     return Signal(prediction.explain(), round(LEARNED_WEIGHT * min(1.0, share), 3), learned=True)
 
 
-def anger_signals(text: str) -> list[Signal]:
-    """Every anger signal found in ``text``, each with its weight."""
+def listed_signals(text: str) -> list[Signal]:
+    """The anger signals of the word lists and of the message's form (capitals, "!!!"),
+    without the learned model."""
     prepared = prepare(text)
-    signals = _lexicon_signals(prepared) + _sarcasm_signals(prepared)
-    for extra in (_shouting_signal(text), _punctuation_signal(text)):
-        if extra is not None:
-            signals.append(extra)
+    folded = fold(text)
+    signals = _lexicon_signals(prepared, folded) + _sarcasm_signals(prepared, folded)
+    shouting = _shouting_signal(text, prepared)
+    if shouting is not None:
+        signals.append(shouting)
+    signals.extend(_punctuation_signals(text, folded))
+    signals.extend(_emoji_signals(text))
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
         intensifiers = [
@@ -174,10 +293,20 @@ def anger_signals(text: str) -> list[Signal]:
         ]
         if intensifiers:
             signals.append(Signal(f"intensifier '{intensifiers[0].phrase}'", INTENSIFIER_WEIGHT))
-    learned_signal = _learned_signal(text)
-    if learned_signal is not None:
-        signals.append(learned_signal)
     return signals
+
+
+@lru_cache(maxsize=256)
+def _all_signals(text: str) -> tuple[Signal, ...]:
+    """Kept per text: :func:`bot.policy.escalation.assess` asks for the score and for the
+    explanation of the same message."""
+    learned_signal = _learned_signal(text)
+    return (*listed_signals(text), *([] if learned_signal is None else [learned_signal]))
+
+
+def anger_signals(text: str) -> list[Signal]:
+    """Every anger signal found in ``text``, each with its weight."""
+    return list(_all_signals(text))
 
 
 def combine(weights: list[float]) -> float:

@@ -359,6 +359,7 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "insults",
     "profanity",
     "contempt",
+    "disgrace",
     "exasperation",
     "strong_emotion",
     "mild_emotion",
@@ -369,6 +370,7 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "praise",
     "service_faults",
     "problem_words",
+    "failures",
     "resolution_refund",
     "resolution_replacement",
     "resolution_repair",
@@ -379,7 +381,15 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "world_news",
     "own_matter",
 )
-REQUIRED_WORDS: tuple[str, ...] = ("clause_words", "sarcastic_openers")
+REQUIRED_WORDS: tuple[str, ...] = (
+    "clause_words",
+    "sarcastic_openers",
+    "sarcasm_fillers",
+    "impatient_calls",
+    "thanks",
+    "swearing_emoji",
+    "angry_emoji",
+)
 
 _LEXICONS, _WORDS = load_wordlists()
 _problems = check_wordlists()
@@ -403,6 +413,8 @@ MONEY = _LEXICONS["money"]
 INSULTS = _LEXICONS["insults"]
 PROFANITY = _LEXICONS["profanity"]
 CONTEMPT = _LEXICONS["contempt"]
+#: A verdict of disgrace ("shameful", "sramota"): anger on its own.
+DISGRACE = _LEXICONS["disgrace"]
 EXASPERATION = _LEXICONS["exasperation"]
 STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
@@ -414,10 +426,22 @@ PRAISE = _LEXICONS["praise"]
 SERVICE_FAULTS = _LEXICONS["service_faults"]
 #: Words that describe a problem; sarcasm markers count only next to one of them.
 PROBLEM_WORDS = _LEXICONS["problem_words"]
+#: Plain failures ("broken", "crklo"), without negations or spans of time: bare praise next
+#: to one of them is sarcasm.
+FAILURES = _LEXICONS["failures"]
 #: Words that start a new clause ("but", "ali", ...); also the contrast of "praise, but ...".
 CONTRAST_WORDS: frozenset[str] = _WORDS["clause_words"]
 #: Praise said sarcastically opens the message on its own: "wow, ...", "odlično, ...".
 SARCASTIC_OPENERS: frozenset[str] = _WORDS["sarcastic_openers"]
+#: Words that may stand beside praise in a clause of bare sarcastic praise ("great job really").
+SARCASM_FILLERS: frozenset[str] = _WORDS["sarcasm_fillers"]
+#: Calls into silence ("hello", "ima li koga") that read as impatience before "???".
+IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]
+#: Thanks, which make bare praise sincere ("Great, thanks.").
+THANKS: frozenset[str] = _WORDS["thanks"]
+#: Emoji that swear or insult ("\U0001F92C", "\U0001F595") and emoji of an angry face.
+SWEARING_EMOJI: frozenset[str] = _WORDS["swearing_emoji"]
+ANGRY_EMOJI: frozenset[str] = _WORDS["angry_emoji"]
 #: Desired resolutions (see bot.policy.resolution), by slug.
 RESOLUTION_LEXICONS: dict[str, Lexicon] = {
     slug: _LEXICONS[f"resolution_{slug}"]

@@ -76,7 +76,7 @@ CROATIAN = [
     case("hr-not-angry", "Nisam ljut, samo želim da se to riješi.", "polite"),
     case("hr-praise", "Bravo, paket je stigao dan ranije!", "polite"),
     case("hr-catastrophe", "Ovo je katastrofa, paket kasni deset dana.", "annoyed"),
-    case("hr-one-word", "Sramota.", "annoyed"),
+    case("hr-one-word", "Sramota.", "angry", "sramota"),
     case("hr-incompetent-aimed", "Nesposobni ste.", "angry", "nesposobni"),
     case("hr-idiots", "Idioti, izgubili ste mi paket.", "angry", "idioti"),
     case("hr-profanity", "Jebem vam firmu, tri tjedna čekam!", "angry", "jebem"),
@@ -241,3 +241,92 @@ def test_contempt_without_a_phrase_about_the_company_stays_below_the_threshold(
     text: str,
 ) -> None:
     assert anger_score(text) < THRESHOLD, anger_explanation(text)
+
+
+# --- the signals of issue 11, each with the look-alikes that must stay calm ------------------
+
+SIGNALS = [
+    # verdicts of disgrace
+    case("disgrace-en", "Shameful, the way you treated my father.", "angry", "disgrace"),
+    case("disgrace-hr", "Bruka, tri tjedna bez odgovora.", "angry", "disgrace 'bruka'"),
+    case("disgrace-sr-cyr", "Срамотно, нико се не јавља.", "angry", "disgrace 'sramotno'"),
+    case("disgrace-bs", "Sram vas bilo, penzioneru ste prodali pokvarenu robu.", "angry"),
+    case("disgrace-negated", "It's no disgrace to ask twice, is it?", "polite"),
+    case("disgrace-negated-hr", "Nije sramota pitati, zar ne?", "polite"),
+    # exasperation
+    case("fed-up-en", "I'm fed up with chasing your couriers.", "angry", "exasperation"),
+    case("fed-up-sr", "Sit sam vaših obećanja.", "angry", "exasperation 'sit sam"),
+    case("fed-up-bs", "Preko glave mi je ovoga.", "angry", "exasperation"),
+    case("care-en", "Do you even care about your customers?", "angry", "exasperation"),
+    # threats to leave or to go public, and the calm look-alikes
+    case("review-threat-en", "I'll leave a review warning people off this shop.", "angry"),
+    case("review-asked-en", "I'd like to leave a review for the kettle, where?", "polite"),
+    case("press-en", "I'm going to the local newspaper with this.", "angry", "threat"),
+    case("press-news-en", "I read in the news that you have a sale, is that right?", "polite"),
+    case("tv-repair-en", "Can I take my TV to the repair centre on Monday?", "polite"),
+    case("never-worked-en", "After the repair it never worked again.", "polite"),
+    case("tell-all-hr", "Reći ću svima da vas izbjegavaju.", "angry", "threat"),
+    case("facebook-hr", "Objavit ću na Facebooku kako ste me tretirali.", "angry", "threat"),
+    case("facebook-past-hr", "Pisao sam vam na Facebooku prošli tjedan.", "polite"),
+    case("facebook-page-bs", "Imate li Facebook stranicu?", "polite"),
+    case("press-sr", "Idem u medije sa ovim.", "angry", "threat"),
+    case("stars-sr-cyr", "Добићете нула звездица од мене.", "angry", "threat"),
+    case("never-worked-sr", "Posle servisa nikad više nije radio kako treba.", "polite"),
+    case("cancel-hr", "Molim vas otkažite narudžbu, kupio sam drugdje.", "polite"),
+    # sarcasm
+    case("bare-praise-en", "Wonderful. The parcel is lost again.", "angry", "sarcasm"),
+    case("praise-thanks-en", "Great, thanks. The box was damaged though.", "polite"),
+    case("praise-but-en", "Brilliant, but the lid is cracked.", "polite"),
+    case("praise-days-en", "Perfect, see you in two days.", "polite"),
+    case("thanks-harm-en", "Thank you so much for wasting my whole morning.", "angry", "sarcasm"),
+    case("bare-praise-hr", "Sjajno, opet pogrešna boja.", "angry", "sarcasm"),
+    case("praise-not-needed-hr", "Super, ne treba mi ništa više.", "polite"),
+    case("thanks-harm-sr", "Hvala vam što ste mi izgubili paket.", "angry", "sarcasm"),
+    case("thanks-repair-sr", "Hvala vam što ste mi popravili frižider.", "polite"),
+    case("bare-praise-sr-cyr", "Дивно, покварено после два дана.", "angry", "sarcasm"),
+    # shouting and impatient calls
+    case("caps-problem-en", "MY PARCEL STILL HAS NOT ARRIVED", "angry", "shouting about a problem"),
+    case("caps-question-en", "HELLO I WOULD LIKE TO KNOW YOUR OPENING HOURS", "annoyed"),
+    case("caps-problem-bs", "NIKO MI NE ODGOVARA NA MAIL", "angry", "shouting about a problem"),
+    case("hello-en", "Still no refund??? Hello???", "angry", "impatient call"),
+    case("hello-once-en", "Hello? Is this the right chat for returns?", "polite"),
+    case("halo-hr", "Ima li koga??? Čekam od jutra!!", "angry", "impatient call"),
+    case("alo-sr-cyr", "Ало??? Где је пошиљка???", "angry", "impatient call"),
+    # emphasis of a strong feeling
+    case("exclaimed-en", "Unacceptable!!! Two weeks and no parcel.", "angry", "exclaimed"),
+    case("repeated-bs", "Užas, pravi užas, sedmicu čekam.", "annoyed", "repeated"),
+    case("plain-unacceptable-en", "I'm afraid this is unacceptable, please replace it.", "annoyed"),
+    # insults and word families
+    case("dismissal-sr", "Ma idite bre, dosta je bilo.", "angry", "insult"),
+    case("worst-company-en", "Worst company I've ever dealt with.", "angry", "insult"),
+    case("superlative-hr", "Najnesposobnija firma u gradu!", "angry"),
+    case("scammer-en", "Scammer! Where is my money?", "angry", "scammer"),
+    case("ripped-off-en", "You ripped me off with that warranty.", "angry", "ripped me off"),
+    case("lied-hr", "Lagali ste mi za rok dostave.", "angry", "lagali"),
+    case("curse-sr", "Dabogda propali sa takvom uslugom.", "angry", "dabogda"),
+    case("mild-swear-en", "Where is my freaking refund", "angry", "freaking"),
+    case("joke-asked-en", "Can you tell me a joke? Long day.", "polite"),
+    case("joke-asked-bs", "Ispričaj mi neki vic, dosadno mi je.", "polite"),
+    # look-alikes found by reading the training data through the new signals
+    case("pacifier-hr", "Duda varalica je pukla nakon tjedan dana.", "polite"),
+    case("never-happens-en", "Please make sure this never happens again.", "polite"),
+    case("competition-sr", "Vaša dostava je brža od konkurencije, svaka čast.", "polite"),
+    case("to-competition-sr", "Prelazim kod konkurencije, dosta je bilo.", "angry", "threat"),
+    case("thanks-en", "Thank you ever so much for your patience today.", "polite"),
+    case("praise-hr", "Vi ste stvarno najbolji, hvala na svemu.", "polite"),
+    # swearing emoji, starred swearing, hate, "you are" before contempt
+    case("emoji-swear", "🤬 gdje je dostava", "angry", "swearing emoji"),
+    case("emoji-angry", "Order 5512 still not here 😡", "annoyed", "angry emoji"),
+    case("starred-en", "F*** this, where is my order", "angry", "profanity"),
+    case("hate-en", "I hate dealing with your company.", "angry", "exasperation"),
+    case("hate-weather-en", "I hate this weather, is my parcel delayed by the storm?", "polite"),
+    case("circles-en", "I keep going round in circles with your chat.", "angry", "circles"),
+    case("not-normal-sr-cyr", "Ви нисте нормални, трећи пут исто.", "angry", "niste normalni"),
+    case("you-are-stupid-bs", "Koliko ste glupi, ne mogu vjerovati.", "angry", "aimed"),
+    case("no-good-hr", "Svi ste isti, ništa ne valjate.", "angry", "ne valjate"),
+]
+
+
+@pytest.mark.parametrize("item", SIGNALS, ids=_name)
+def test_signals_of_issue_11(item: Case) -> None:
+    test_anger_level(item)

@@ -75,7 +75,8 @@ ENGLISH = [
     case("en-praise", "Great job on the quick delivery, thank you!"),
     case("en-resend-invoice", "Could you send the invoice again? I deleted the email."),
     case("en-double-charge", "I was charged twice for the same order, please check."),
-    case("en-fed-up-not-sick", "I'm sick and tired of waiting for the courier."),
+    # exasperation is anger (bot.policy.anger), but "sick" in it is no health problem
+    case("en-fed-up-not-sick", "I'm sick and tired of waiting for the courier.", "anger"),
     case("en-nobody-sick", "Luckily nobody got sick, the juice was just flat."),
     case("en-replacement-answer", "A new one would be great.", context=WANTS_REPLACEMENT),
     # safety
@@ -646,7 +647,7 @@ def test_explanation_names_the_word(text: str, word: str, settings: Settings) ->
 GROWING_ANGER = [
     pytest.param("My order is late.", "This is ridiculous, still nothing!!", id="en"),
     pytest.param("Paket kasni.", "Ovo je smiješno, još uvijek ništa!!", id="hr"),
-    pytest.param("Porudžbina kasni.", "Ovo je katastrofa!!!", id="sr"),
+    pytest.param("Porudžbina kasni.", "Ovo je katastrofa, još čekam!!", id="sr"),
     pytest.param("Поруџбина касни.", "Ово је ужас, и даље ништа!!", id="sr-cyr"),
     pytest.param("Paket kasni.", "Ovo je nevjerovatno, već sedmicu čekam!!!", id="bs"),
 ]
