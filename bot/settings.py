@@ -241,6 +241,15 @@ class Settings:
     mail_max_attempts: int = 10
     #: The first pause before a mail is tried again; it doubles (up to an hour).
     mail_first_retry_seconds: int = 30
+    #: The address customers reach the Rasa server at (``BOT_PUBLIC_URL``, e.g.
+    #: ``https://chat.example.com``), for links in e-mails such as the rating page; empty:
+    #: ``http://host:rasa_port``.
+    public_url: str = ""
+
+    @property
+    def public_base_url(self) -> str:
+        """Where links in e-mails point: ``public_url``, else this server's own address."""
+        return (self.public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
 
     @property
     def outbox_dir(self) -> Path:
@@ -600,7 +609,13 @@ def load_settings(
         mail_first_retry_seconds=source.integer(
             "mail_first_retry_seconds", 30, 1, env="MAIL_FIRST_RETRY_SECONDS"
         ),
+        public_url=source.text("public_url"),
     )
+    if settings.public_url and (
+        not settings.public_url.startswith(("http://", "https://"))
+        or any(ch.isspace() for ch in settings.public_url)
+    ):
+        raise SettingsError(f"public_url must be an http(s) address, not {settings.public_url!r}")
     if settings.env not in ("local", "test", "production"):
         raise SettingsError(f"BOT_ENV must be local, test or production, not {settings.env!r}")
     if settings.jurisdiction not in JURISDICTIONS:

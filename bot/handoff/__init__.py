@@ -451,6 +451,8 @@ async def settle(
     actor: str,
     note: str | None = None,
     outcome: str | None = None,
+    rating_link: Callable[[str], str] | None = None,
+    reply_to: str | None = None,
 ) -> dict[str, Any]:
     """Resolve or close the ticket (``status``); returns the complaint as a dict.
 
@@ -460,14 +462,17 @@ async def settle(
     asks for it) or closed, and a resolved complaint is asked once for a 1-5 rating (quick
     replies). A conversation a person held (an agent, or the queue) goes back to the bot with
     it: the tracker is resumed and the customer told that the bot is back; otherwise the bot
-    would stay paused and silent until Rasa's session expired. Raises :class:`LookupError` for
-    an unknown ticket and :class:`bot.store.StoreError` for a status change or outcome that is
-    not allowed.
+    would stay paused and silent until Rasa's session expired. A customer who is not in the
+    chat (:func:`customer_online`) and left an e-mail address gets the same by e-mail, with the
+    rating as a link (``rating_link(ticket)``) instead of quick replies; ``reply_to`` as for an
+    agent's reply. Raises :class:`LookupError` for an unknown ticket and
+    :class:`bot.store.StoreError` for a status change or outcome that is not allowed.
     """
 
     def change() -> tuple[dict[str, Any], str, bool, list[Said]]:
         with store.session_scope(url) as session:
             complaint = _complaint(session, ticket)
+            online = customer_online(app, str(complaint.sender_id))
             held = _holder_of(session, complaint) != BOT
             store.set_status(session, complaint, status, actor, note)
             if outcome is not None:
@@ -478,22 +483,17 @@ async def settle(
                 store.append_event(session, complaint, "handed_back", actor, {"reason": status})
             sender_id = str(complaint.sender_id)
             language, script = complaint.language, complaint.script
-            said = [
-                Said(text)
-                for text in notices.resolution_notices(
-                    status,
-                    complaint.outcome,
-                    _out_of_court(complaint),
-                    language,
-                    script,
-                    complaint.ticket,
-                )
-            ]
+            told = notices.resolution_notices(
+                status, complaint.outcome, _out_of_court(complaint), language, script,
+                complaint.ticket,
+            )  # fmt: skip
+            said = [Said(text) for text in told]
             # Another active complaint of the same customer may still be with a person.
             back = held and _holder_of_sender(session, sender_id) == BOT
             if back:
                 said.append(Said(bot_is_back(language, script)))
-            if status == "resolved" and csat.ask_once(session, complaint):
+            asked = status == "resolved" and csat.ask_once(session, complaint)
+            if asked:
                 said.append(
                     Said(
                         notices.notice("csat_ask", language, script),
@@ -502,6 +502,9 @@ async def settle(
                 )
             for item in said:
                 _say(session, complaint, item.text, "settled")
+            if not online and replies.contact_kind(complaint.contact) == "email":
+                link = rating_link(complaint.ticket) if asked and rating_link else None
+                replies.queue_settled_mail(session, complaint, told, link, reply_to)
             return store.complaint_to_dict(complaint), sender_id, back, said
 
     data, sender_id, back, said = await run_db(change)

@@ -26,12 +26,14 @@ from bot import store
 from bot.handoff.reopening import FOLLOW_UP, LateReplyRules, complaint_for_reply
 from bot.store import mail as outbox
 from bot.store.tables import Complaint, ComplaintEvent
-from bot.text.languages import languages, load_texts
+from bot.text.languages import Language, languages, load_texts
 
 MAIL_TEXTS_FILE = Path(__file__).with_name("data") / "mail.yml"
 #: How a reply went: the customer's open widget, e-mail, a call for the agent to make, or
 #: only the conversation (no contact; the customer sees it when they come back).
 WIDGET, EMAIL, CALL_TASK, KEPT = "widget", "email", "call_task", "kept"
+#: The mail kind of the resolution told by e-mail.
+SETTLED_MAIL = "settled"
 SHOWN_EVENT = "reply_shown"
 CALL_TASK_EVENT = "call_task"
 INBOUND_EVENT = "message_customer"
@@ -47,16 +49,21 @@ def _texts() -> dict[str, dict[str, str]]:
     return load_texts(MAIL_TEXTS_FILE)
 
 
+def _entry(language: str | None, script: str | None) -> Language:
+    """The registry's language of these slots (English when unknown)."""
+    registry = languages()
+    try:
+        return registry.for_slots(language, script)
+    except (KeyError, ValueError):
+        return registry.default_language
+
+
 def _mail(
     name: str, language: str | None, script: str | None, values: dict[str, str]
 ) -> tuple[str, str]:
     """(subject, body) of the ``name`` mail of mail.yml in the customer's language and script
     (English when unknown). Reads a file the first time: call it off the loop."""
-    registry = languages()
-    try:
-        entry = registry.for_slots(language, script)
-    except (KeyError, ValueError):
-        entry = registry.default_language
+    registry, entry = languages(), _entry(language, script)
     texts = _texts()
     subject = registry.text(texts[f"{name}_subject"], entry).format(**values)
     body = registry.text(texts[f"{name}_body"], entry).format(**values)
@@ -68,6 +75,54 @@ def reply_mail(
 ) -> tuple[str, str]:
     """(subject, body) of the e-mail that carries an agent's reply."""
     return _mail("reply", language, script, {"ticket": ticket, "agent": agent, "text": text})
+
+
+def settled_mail(
+    language: str | None,
+    script: str | None,
+    ticket: str,
+    said: list[str],
+    rating_link: str | None,
+) -> tuple[str, str]:
+    """(subject, body) of the e-mail that tells a customer who is not in the chat that their
+    complaint was resolved or closed: what the widget would have said (``said``), and for a
+    resolved complaint the link to rate it."""
+    rating = ""
+    if rating_link:
+        line = languages().text(_texts()["rating_line"], _entry(language, script))
+        rating = line.format(link=rating_link)
+    values = {"ticket": ticket, "text": "\n\n".join(said), "rating": rating}
+    return _mail("settled", language, script, values)
+
+
+def queue_settled_mail(
+    session: store.Session,
+    complaint: Complaint,
+    said: list[str],
+    rating_link: str | None,
+    reply_to: str | None = None,
+) -> None:
+    """Queue :func:`settled_mail` to the complaint's e-mail contact (in the caller's
+    transaction: the mail goes out when the resolution is committed, or not at all). A contact
+    the mail outbox refuses is recorded on the complaint as a failed mail; the resolution
+    stands."""
+    subject, body = settled_mail(
+        complaint.language, complaint.script, complaint.ticket, said, rating_link
+    )
+    try:
+        outbox.queue_mail(
+            session,
+            to=str(complaint.contact),
+            subject=subject,
+            body=body,
+            kind=SETTLED_MAIL,
+            complaint=complaint,
+            language=complaint.language,
+            reply_to=reply_to or None,
+        )
+    except outbox.MailError as refused:
+        data = {"kind": SETTLED_MAIL, "to": complaint.contact, "error": str(refused)[:500]}
+        store.append_event(session, complaint, outbox.FAILED_EVENT, "system", data)
 
 
 def follow_up_mail(

@@ -8,6 +8,7 @@ missing CSRF token, 400/404/409/413/422 for bad input, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -32,7 +33,7 @@ from sqlalchemy import or_, select
 
 from bot import handoff
 from bot.dialogue.deadlines import format_deadline
-from bot.handoff import replies
+from bot.handoff import csat, replies
 from bot.handoff.presence import start_watch as start_presence_watch
 from bot.handoff.presence import stop_watch as stop_presence_watch
 from bot.policy.clocks import CLOCK_STATES
@@ -901,8 +902,9 @@ async def canned_delete(request: Request, principal: Principal, reply_id: str) -
 @api()
 async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ResolveRequest, json_body(request))
+    settle = functools.partial(handoff.settle, **_settle_mail(request.app))
     moved = await _handoff(
-        handoff.settle, request.app, ticket, "resolved", principal.actor, body.note, body.outcome
+        settle, request.app, ticket, "resolved", principal.actor, body.note, body.outcome
     )
     return response.json(moved)
 
@@ -910,9 +912,21 @@ async def resolve(request: Request, principal: Principal, ticket: str) -> HTTPRe
 @console_routes.route("/api/complaints/<ticket:str>/close", methods=["POST"])
 @api()
 async def close(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    return response.json(
-        await _handoff(handoff.settle, request.app, ticket, "closed", principal.actor, None)
-    )
+    settle = functools.partial(handoff.settle, **_settle_mail(request.app))
+    closed = await _handoff(settle, request.app, ticket, "closed", principal.actor, None)
+    return response.json(closed)
+
+
+def _settle_mail(app: Sanic) -> dict[str, Any]:
+    """How :func:`bot.handoff.settle` e-mails a customer who has left: the rating link of this
+    installation's public address, and the reply-to address."""
+    settings = settings_of(app)
+    return {
+        "rating_link": functools.partial(
+            csat.rating_link, settings.public_base_url, secret_key=settings.secret_key
+        ),
+        "reply_to": settings.mail_reply_to or None,
+    }
 
 
 #: Said when the app was started without the Rasa glue (a bare staff app): only the tables.

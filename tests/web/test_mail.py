@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -29,8 +30,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from bot import settings as bot_settings
+from bot.handoff import notices
 from bot.ops.mailer import Mailer, SmtpServer
 from bot.store import create_agent, create_complaint, events_for, get_by_ticket, session_scope
+from bot.store import csat as ratings
 from bot.store.tables import OutgoingMail
 from bot.web.channel import ComplaintSocketIOInput
 from bot.web.staff import StaffApp
@@ -255,6 +258,57 @@ async def test_the_mail_is_in_the_customers_language_and_script(
     [(_, message)] = stack.collector.mails
     assert message["Subject"] == f"[{ticket}] {subject_word}"
     assert body_word in message.get_content()
+
+
+async def test_a_departed_customer_is_told_the_resolution_by_mail_and_can_rate_it(
+    stack: Stack,
+) -> None:
+    """Resolved with an outcome while the customer is away: the notices the widget would have
+    shown, by e-mail in their language, with a signed link that rates the complaint."""
+    stack.smtp_up()
+    ticket = complaint_for(stack.url, "gone-resolved", CONTACT)
+    await _reply(stack, ticket, "Šaljemo novi hladnjak u ponedjeljak.")
+    status, body = await stack.call(
+        "POST", f"/api/complaints/{ticket}/resolve", await stack.headers(),
+        json={"note": "Zamjena odobrena.", "outcome": "accepted"},
+    )  # fmt: skip
+    assert status == 200, body
+    assert await stack.mailer().send_due() == {"sent": 2, "retry": 0, "failed": 0}
+    settled = [m for _, m in stack.collector.mails if "riješena" in m["Subject"]]
+    assert [m["Subject"] for m in settled] == [f"[{ticket}] Vaša reklamacija je riješena"]
+    assert settled[0]["To"] == CONTACT and settled[0]["Reply-To"] == "replies@shop.example"
+    text = settled[0].get_content()
+    assert (
+        notices.resolution_notices("resolved", "accepted", False, "hr", "latin", ticket)[0] in text
+    )
+    [link] = re.findall(r"http://\S+/widget/rate/(\S+)", text)
+    assert text.count("/widget/rate/") == 1 and "od 1 do 5" in text
+    page_status, page = await stack.call("POST", f"/widget/rate/{link}", json={"rating": 5})
+    assert page_status == 200 and page["state"] == "done", page
+    with session_scope(stack.url) as session:
+        complaint = get_by_ticket(session, ticket)
+        assert complaint is not None
+        rated = ratings.rating_of(session, complaint)
+        assert rated is not None and rated.rating == 5
+
+
+async def test_a_closed_complaint_is_told_by_mail_without_a_rating_and_a_phone_gets_none(
+    stack: Stack,
+) -> None:
+    stack.smtp_up()
+    closed = complaint_for(stack.url, "gone-closed", CONTACT, "sr", "cyrillic")
+    by_phone = complaint_for(stack.url, "gone-phone", "+385 91 234 5678")
+    headers = await stack.headers()
+    for ticket in (closed, by_phone):
+        status, body = await stack.call("POST", f"/api/complaints/{ticket}/close", headers)
+        assert status == 200, body
+    assert await stack.mailer().send_due() == {"sent": 1, "retry": 0, "failed": 0}
+    [(recipients, message)] = stack.collector.mails
+    assert recipients == [CONTACT]
+    assert message["Subject"] == f"[{closed}] Ваша рекламација је решена"
+    text = message.get_content()
+    assert notices.resolution_notices("closed", None, False, "sr", "cyrillic", closed)[0] in text
+    assert "/widget/rate/" not in text
 
 
 async def test_server_down_queues_the_mail_and_sends_it_when_it_is_back(stack: Stack) -> None:
