@@ -56,6 +56,7 @@ class Script:
     sent: str
     handed_back: str
     resolved_done: str
+    outcome_label: str
 
 
 ENGLISH = Script(
@@ -76,6 +77,7 @@ ENGLISH = Script(
     sent="Reply sent.",
     handed_back="Handed back: the bot answers the next message.",
     resolved_done="Complaint resolved; the customer was told the bot is back.",
+    outcome_label="Outcome for the register",
 )
 CROATIAN = Script(
     language="hr",
@@ -95,6 +97,7 @@ CROATIAN = Script(
     sent="Odgovor poslan.",
     handed_back="Vraćeno botu: bot odgovara na sljedeću poruku.",
     resolved_done="Pritužba riješena; kupcu je javljeno da je bot ponovno tu.",
+    outcome_label="Ishod za evidenciju",
 )
 SCRIPTS = [pytest.param(ENGLISH, id="en"), pytest.param(CROATIAN, id="hr")]
 
@@ -290,9 +293,10 @@ def test_agent_takes_over_replies_hands_back_and_resolves(
             widget.wait_for_timeout(200)
         assert len(bot_texts(widget)) > before, "the bot did not answer after the hand-back"
 
-        # 6. the agent resolves the complaint with a note
+        # 6. the agent resolves the complaint with a note and the outcome for the register
         resolve_form = console.locator("#resolve-form")
         resolve_form.locator("textarea[name=note]").fill(script.note)
+        resolve_form.get_by_label(script.outcome_label).select_option("accepted")
         act(
             console,
             resolve_form.locator("button[type=submit]"),
@@ -315,6 +319,7 @@ def test_agent_takes_over_replies_hands_back_and_resolves(
         with store.session_scope(stack.database_url) as session:
             complaint = store.get_by_ticket(session, ticket)
             assert complaint is not None and complaint.status == "resolved"
+            assert complaint.outcome == "accepted"
             assert complaint.assigned_agent == username
             kinds = [entry.kind for entry in store.events_for(session, complaint)]
             held = [

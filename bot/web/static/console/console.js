@@ -667,13 +667,17 @@ function wire() {
     cannedTimer = window.setTimeout(loadCanned, 200);
   });
 
-  [["note-form", "note", "text", "note-status", "done.note"],
-    ["resolve-form", "resolve", "note", "resolve-status", "done.resolve"]].forEach(([id, path, field, where, key]) => {
-    const form = $(id);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      act(path, { [field]: form.elements[field].value }, where, key, () => form.reset());
-    });
+  $("note-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    act("note", { text: form.elements.text.value }, "note-status", "done.note", () => form.reset());
+  });
+  $("resolve-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = { note: form.elements.note.value };
+    if (form.elements.outcome.value) body.outcome = form.elements.outcome.value; // for the register
+    act("resolve", body, "resolve-status", "done.resolve", () => form.reset());
   });
   $("reassign-form").addEventListener("submit", (event) => { event.preventDefault(); reassign(false); });
   $("reassign-form").elements.username.addEventListener("change", warnReassign);
