@@ -71,6 +71,7 @@ from bot.store.inbox import (
     InboxFilters,
     inbox_page,
 )
+from bot.store.register import record_extension
 from bot.store.retry import is_transient, retry_db_async
 from bot.store.tables import (
     CANNED_TEXT_LENGTH,
@@ -193,6 +194,20 @@ def _not_blank(value: str) -> str:
 class ReplyRequest(BaseModel):
     text: ReplyText
     _text = validator("text", allow_reuse=True)(_not_blank)
+
+
+class ExtensionRequest(BaseModel):
+    """A longer statutory resolution deadline, where the complaint's jurisdiction allows one
+    (Serbia: once, with the consumer's consent, which is recorded)."""
+
+    new_due_at: datetime
+    consent: StrictBool
+
+    @validator("new_due_at")
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("must say its time zone, e.g. 2026-12-20T16:00:00+01:00")
+        return value
 
 
 class NoteRequest(BaseModel):
@@ -716,6 +731,32 @@ async def note(request: Request, principal: Principal, ticket: str) -> HTTPRespo
     body = parse(NoteRequest, json_body(request))
     noted = await run_db(_add_note, database_url(request.app), ticket, principal.actor, body.text)
     return response.json({"ticket": noted, "noted": True}, status=201)
+
+
+def _extend(url: str, ticket: str, actor: str, body: ExtensionRequest) -> dict[str, Any]:
+    with session_scope(url) as session:
+        complaint = _load(session, ticket)
+        if complaint.status in ("resolved", "closed"):
+            raise ApiError(409, f"The complaint is {complaint.status}.")
+        try:
+            record_extension(
+                session, complaint, new_due_at=body.new_due_at, consent=body.consent, actor=actor
+            )
+        except StoreError as refused:
+            raise ApiError(409, f"The deadline cannot be extended: {refused}.") from None
+        return {
+            "ticket": complaint.ticket,
+            "extension_due_at": _iso(complaint.extension_due_at),
+            "consent": complaint.extension_consent,
+        }
+
+
+@console_routes.route("/api/complaints/<ticket:str>/extension", methods=["POST"])
+@api()
+async def extension(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
+    body = parse(ExtensionRequest, json_body(request))
+    extended = await run_db(_extend, database_url(request.app), ticket, principal.actor, body)
+    return response.json(extended, status=201)
 
 
 def _reassign(

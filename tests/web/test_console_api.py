@@ -21,12 +21,20 @@ from sanic import Sanic
 
 from bot import handoff
 from bot import settings as bot_settings
-from bot.store import append_event, create_agent, create_complaint, session_scope
+from bot.store import (
+    append_event,
+    create_agent,
+    create_complaint,
+    events_for,
+    get_by_ticket,
+    session_scope,
+)
 from bot.store.tables import Agent, StaffToken
 from bot.web.auth import SESSION_COOKIE, hash_token
 from bot.web.channel import ComplaintSocketIOInput
 from bot.web.staff import StaffApp
 from tests.served import serving
+from tests.store.test_register import BELGRADE, ZAGREB, new_complaint
 
 PASSWORD = "correct horse battery"
 SENDER = "sender-1"
@@ -551,3 +559,59 @@ async def test_duty_toggle_and_presence(console: tuple[Console, dict[str, str]])
         for bad in ({}, {"on_duty": "yes"}, {"on_duty": 1}):
             status, _ = await _call(http, "POST", f"{server.base}/api/me/duty", headers, json=bad)
             assert status == 422, bad
+
+
+async def test_the_statutory_deadline_is_extended_once_with_consent(
+    console: tuple[Console, dict[str, str]],
+) -> None:
+    """Serbia: one extension of the resolution deadline, only with the consumer's consent,
+    recorded on the complaint; Croatia has none; bad input changes nothing."""
+    server, _ = console
+    received = datetime.now(BELGRADE) - timedelta(days=1)
+    with session_scope(server.url) as session:
+        serbian = new_complaint(session, "rs", received, BELGRADE, sender_id="rs-1").ticket
+        croatian = new_complaint(session, "hr", received, ZAGREB, sender_id="hr-1").ticket
+    later = (received + timedelta(days=30)).isoformat()
+    agreed = {"new_due_at": later, "consent": True}
+    headers = await server.token("ana")
+    path = f"{server.base}/api/complaints/{{}}/extension"
+    async with server.client() as http:
+        for body, expected in (
+            ({}, 422),
+            ({"new_due_at": later}, 422),
+            ({"new_due_at": later, "consent": "yes"}, 422),
+            ({"new_due_at": "2026-13-40T99:00", "consent": True}, 422),
+            ({"new_due_at": later[:19], "consent": True}, 422),  # no time zone
+            ({"new_due_at": later, "consent": False}, 409),
+            ({"new_due_at": received.isoformat(), "consent": True}, 409),  # not later
+        ):
+            status, answer = await _call(http, "POST", path.format(serbian), headers, json=body)
+            assert (status, bool(answer["error"])) == (expected, True), (body, answer)
+        status, answer = await _call(http, "POST", path.format(serbian), headers, json=agreed)
+        assert status == 201, answer
+        assert answer["consent"] is True
+        assert datetime.fromisoformat(answer["extension_due_at"]) == datetime.fromisoformat(later)
+        status, answer = await _call(http, "POST", path.format(serbian), headers, json=agreed)
+        assert status == 409 and "already extended 1" in answer["error"]
+        status, answer = await _call(
+            http,
+            "POST",
+            path.format(croatian),
+            headers,
+            json={"new_due_at": later, "consent": True},
+        )
+        assert status == 409 and "0 time" in answer["error"]
+        status, _ = await _call(
+            http,
+            "POST",
+            path.format("C-NOPE00"),
+            headers,
+            json={"new_due_at": later, "consent": True},
+        )
+        assert status == 404
+    with session_scope(server.url) as session:
+        stored = get_by_ticket(session, serbian)
+        assert stored is not None and stored.extension_consent is True
+        assert [e.kind for e in events_for(session, stored)].count("deadline_extended") == 1
+        untouched = get_by_ticket(session, croatian)
+        assert untouched is not None and untouched.extended_at is None
