@@ -535,6 +535,8 @@ async def inbox(request: Request, principal: Principal) -> HTTPResponse:
     """One page of a view of the inbox, with each view's count (for the tabs)."""
     filters = parse(InboxQuery, query_of(request.args))
     data = await run_db(_inbox, database_url(request.app), filters, principal.username)
+    for item in data["items"]:  # who has the widget open on this server: in memory, no I/O
+        item["customer_online"] = handoff.customer_online(request.app, item["sender_id"])
     return response.json(data, headers={"Cache-Control": "no-store"})
 
 

@@ -150,6 +150,14 @@ async def test_each_row_tells_preview_waiting_unread_and_clock(
         assert row["holder"] == "agent:ana"
     # the tab title's count: everything in the queue plus my conversations with news
     assert page["attention"] == len(seeded.view("needs_person")) + len(unread)
+    assert {row["customer_online"] for row in rows.values()} == {False}  # no widget open
+    # a customer whose widget is open on this server shows as online in their row
+    connected = rows[unread[0]]["sender_id"]
+    server.app.ctx.customer_online = lambda sender_id: sender_id == connected
+    async with server.client() as http:
+        items, _ = await _all_pages(http, server.base, headers, view="mine")
+    online = {item["ticket"] for item in items if item["customer_online"] is True}
+    assert online == {t for t, row in rows.items() if row["sender_id"] == connected}
 
 
 @pytest.mark.parametrize(
