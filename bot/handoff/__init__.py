@@ -391,6 +391,28 @@ async def send_agent_message(
     return {"via": via, "event_id": event_id}
 
 
+#: The socket.io event that shows the customer's widget an agent writing (typing dots).
+TYPING_EVENT = "agent_typing"
+
+
+async def agent_typing(app: Any, url: str, ticket: str, agent: str) -> None:
+    """Show the customer's widget that ``agent``, who holds the conversation, is writing (the
+    widget's typing dots, for a few seconds). Raises :class:`ValueError` when ``agent`` does not
+    hold it: only the person the customer talks to can be typing."""
+
+    def holder_and_sender() -> tuple[str, str]:
+        with store.read_scope(url) as session:
+            complaint = _complaint(session, ticket)
+            return _holder_of(session, complaint), str(complaint.sender_id)
+
+    held_by, sender_id = await run_db(holder_and_sender)
+    if held_by != f"agent:{agent}":
+        raise ValueError(f"claim complaint {ticket} before writing to the customer")
+    sio = getattr(app.ctx, "complaint_sio", None)
+    if sio is not None:
+        await sio.emit(TYPING_EVENT, {"typing": True}, room=sender_id)
+
+
 async def show_missed_replies(app: Any, url: str, sender_id: str, room: str) -> int:
     """A returning customer's widget is given the agent replies sent while they were away
     (recorded as ``reply_shown``, so each is shown once); returns how many."""

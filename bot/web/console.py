@@ -713,6 +713,15 @@ async def reply(request: Request, principal: Principal, ticket: str) -> HTTPResp
     return response.json({"ticket": ticket, "sent": True, **sent})
 
 
+@console_routes.route("/api/complaints/<ticket:str>/typing", methods=["POST"])
+@api()
+async def typing(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
+    """The agent is writing a reply: the customer's widget shows typing dots (the console
+    sends this at most every few seconds while the agent types)."""
+    await _handoff(handoff.agent_typing, request.app, ticket, principal.username)
+    return response.json({"ticket": ticket, "typing": True})
+
+
 @console_routes.route("/api/complaints/<ticket:str>/hand-back", methods=["POST"])
 @api()
 async def hand_back(request: Request, principal: Principal, ticket: str) -> HTTPResponse:

@@ -411,6 +411,42 @@ async def test_connected_customer_gets_it_in_the_widget_and_a_returning_one_sees
     assert _agent_turns(detail)[1]["delivery"]["shown_later"] is True
 
 
+async def test_the_widget_sees_the_agent_who_holds_the_chat_typing_and_no_one_else(
+    stack: Stack,
+) -> None:
+    typing: list[dict[str, Any]] = []
+    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    client = socketio.AsyncClient()
+    client.on("session_confirm", confirmed.put_nowait)
+    client.on("agent_typing", typing.append)
+    await client.connect(stack.base, transports=["polling"], socketio_path="/socket.io")
+    try:
+        await client.emit("session_request", {"session_id": None, "browser_key": "t" * 64})
+        session_id = await asyncio.wait_for(confirmed.get(), 10)
+        ticket = complaint_for(stack.url, session_id, CONTACT)
+        headers = await stack.headers()
+        path = f"/api/complaints/{ticket}/typing"
+        status, body = await stack.call("POST", path, headers)
+        assert status == 409 and "claim" in body["error"]  # nobody holds it: no dots
+        status, body = await stack.call("POST", "/api/complaints/C-NOPE00/typing", headers)
+        assert status == 404
+        status, body = await stack.call("POST", path)
+        assert status == 401
+        await asyncio.sleep(0.5)
+        assert typing == []
+        status, body = await stack.call("POST", f"/api/complaints/{ticket}/claim", headers)
+        assert status == 200, body
+        status, body = await stack.call("POST", path, headers)
+        assert (status, body) == (200, {"ticket": ticket, "typing": True})
+        for _ in range(100):
+            if typing:
+                break
+            await asyncio.sleep(0.05)
+        assert typing == [{"typing": True}]
+    finally:
+        await client.disconnect()
+
+
 # --------------------------------------------------------------------------- e-mail in
 
 

@@ -263,6 +263,8 @@ def test_agent_takes_over_replies_hands_back_and_resolves(
 
         reply_form = console.locator("#reply-form")
         reply_form.locator("#reply-text").fill(script.reply)
+        # the customer sees the agent writing, and the dots go with the reply
+        expect(widget.locator(".cbw-typing")).to_be_visible(timeout=10_000)
         act(console, reply_form.locator("button[type=submit]"), "#reply-status", script.sent)
         expect(console.locator("#transcript .turn.agent").last).to_contain_text(script.reply)
 
@@ -272,6 +274,7 @@ def test_agent_takes_over_replies_hands_back_and_resolves(
             f"{agent_name} · {script.person_label}"
         )
         assert script.reply not in bot_texts(widget)
+        expect(widget.locator(".cbw-typing")).to_be_hidden()
         if script.language == "en":
             console.screenshot(path=str(SCREENSHOTS / "conversation.png"), full_page=True)
 

@@ -30,6 +30,8 @@ import { el, svgEl } from "./shared/dom.js";
 const MAX_LENGTH = 5000;
 const MAX_STORED_MESSAGES = 200;
 const TYPING_TIMEOUT_MS = 20000;
+// An agent's typing signal comes every few seconds while they write: the dots go once it stops.
+const AGENT_TYPING_MS = 6000;
 const OWN_URL = new URL(import.meta.url);
 const baseUrl = OWN_URL.href.replace(/\/widget\/widget\.js(?:[?#].*)?$/, "");
 
@@ -351,13 +353,13 @@ function scrollToEnd() {
   });
 }
 
-function setTyping(visible) {
+function setTyping(visible, forMs) {
   ui.typing.hidden = !visible;
   window.clearTimeout(typingTimer);
   if (visible) {
     typingTimer = window.setTimeout(function () {
       ui.typing.hidden = true;
-    }, TYPING_TIMEOUT_MS);
+    }, forMs || TYPING_TIMEOUT_MS);
     scrollToEnd();
   }
 }
@@ -583,6 +585,10 @@ function connect() {
     // The message waits for a person who is not writing (yet): no typing dots.
     socket.on("held", function () {
       setTyping(false);
+    });
+    // The agent who holds the conversation is writing a reply.
+    socket.on("agent_typing", function () {
+      setTyping(true, AGENT_TYPING_MS);
     });
     socket.on("disconnect", function () {
       sessionReady = false;

@@ -655,6 +655,13 @@ function wire() {
     if (!text.trim()) return;
     act("reply", { text }, "reply-status", "done.reply", () => reply.reset());
   });
+  let typingSentAt = 0;
+  reply.elements.text.addEventListener("input", () => {
+    // the customer's widget shows typing dots while the agent writes (one signal per 3 s)
+    if (!state.current || !reply.elements.text.value.trim() || Date.now() - typingSentAt < 3000) return;
+    typingSentAt = Date.now();
+    api("POST", "/api/complaints/" + encodeURIComponent(state.current) + "/typing", {}).catch(() => {});
+  });
   reply.elements.text.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
