@@ -10,13 +10,20 @@ import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.cli.main import main
 from bot.dialogue.deadlines import complaint_clocks
-from bot.policy.clocks import business_calendar, compute_clocks, get_jurisdiction
+from bot.policy.clocks import (
+    ComplaintClocks,
+    business_calendar,
+    compute_clocks,
+    get_jurisdiction,
+)
 from bot.settings import SettingsError, get_settings, load_settings
 from bot.store import (
     StoreError,
@@ -47,13 +54,15 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             yield database_url
 
 
-def clocks(code: str, received: datetime, zone: ZoneInfo, sla_hours: float = 24):
+def clocks(code: str, received: datetime, zone: ZoneInfo, sla_hours: float = 24) -> ComplaintClocks:
     calendar = business_calendar(get_jurisdiction(code), str(zone))
     return compute_clocks(get_jurisdiction(code), sla_hours, calendar, received)
 
 
-def new_complaint(session, code: str, received: datetime, zone: ZoneInfo, **fields) -> Complaint:
-    values = {
+def new_complaint(
+    session: Session, code: str, received: datetime, zone: ZoneInfo, **fields: Any
+) -> Complaint:
+    values: dict[str, Any] = {
         "sender_id": "web-1",
         "channel": "socketio",
         "language": "sr",

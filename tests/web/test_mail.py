@@ -12,7 +12,7 @@ import asyncio
 import email
 import email.policy
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -360,18 +360,29 @@ async def test_a_phone_contact_gives_the_agent_a_call_task(stack: Stack) -> None
 # --------------------------------------------------------------------------- the widget
 
 
+async def _widget(
+    stack: Stack,
+    handlers: dict[str, Callable[[Any], Any]],
+    session_id: str | None = None,
+    browser_key: str = "b" * 64,
+) -> tuple[socketio.AsyncClient, str]:
+    """A customer's widget connected over socket.io, with its confirmed session id."""
+    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    client = socketio.AsyncClient()
+    client.on("session_confirm", confirmed.put_nowait)
+    for event, handler in handlers.items():
+        client.on(event, handler)
+    await client.connect(stack.base, transports=["polling"], socketio_path="/socket.io")
+    await client.emit("session_request", {"session_id": session_id, "browser_key": browser_key})
+    return client, await asyncio.wait_for(confirmed.get(), 10)
+
+
 async def test_connected_customer_gets_it_in_the_widget_and_a_returning_one_sees_missed_replies(
     stack: Stack,
 ) -> None:
     stack.smtp_up()
     received: list[dict[str, Any]] = []
-    confirmed: asyncio.Queue[str] = asyncio.Queue()
-    client = socketio.AsyncClient()
-    client.on("session_confirm", confirmed.put_nowait)
-    client.on("bot_uttered", received.append)
-    await client.connect(stack.base, transports=["polling"], socketio_path="/socket.io")
-    await client.emit("session_request", {"session_id": None, "browser_key": "b" * 64})
-    session_id = await asyncio.wait_for(confirmed.get(), 10)
+    client, session_id = await _widget(stack, {"bot_uttered": received.append})
     ticket = complaint_for(stack.url, session_id, CONTACT)
     await _tracker(stack, session_id)
 
@@ -394,12 +405,8 @@ async def test_connected_customer_gets_it_in_the_widget_and_a_returning_one_sees
     assert sent["via"] == "email"
 
     received.clear()
-    again = socketio.AsyncClient()
-    again.on("session_confirm", confirmed.put_nowait)
-    again.on("bot_uttered", received.append)
-    await again.connect(stack.base, transports=["polling"], socketio_path="/socket.io")
-    await again.emit("session_request", {"session_id": session_id, "browser_key": "b" * 64})
-    assert await asyncio.wait_for(confirmed.get(), 10) == session_id
+    again, returned = await _widget(stack, {"bot_uttered": received.append}, session_id)
+    assert returned == session_id
     for _ in range(100):
         if received:
             break
@@ -415,14 +422,8 @@ async def test_the_widget_sees_the_agent_who_holds_the_chat_typing_and_no_one_el
     stack: Stack,
 ) -> None:
     typing: list[dict[str, Any]] = []
-    confirmed: asyncio.Queue[str] = asyncio.Queue()
-    client = socketio.AsyncClient()
-    client.on("session_confirm", confirmed.put_nowait)
-    client.on("agent_typing", typing.append)
-    await client.connect(stack.base, transports=["polling"], socketio_path="/socket.io")
+    client, session_id = await _widget(stack, {"agent_typing": typing.append}, None, "t" * 64)
     try:
-        await client.emit("session_request", {"session_id": None, "browser_key": "t" * 64})
-        session_id = await asyncio.wait_for(confirmed.get(), 10)
         ticket = complaint_for(stack.url, session_id, CONTACT)
         headers = await stack.headers()
         path = f"/api/complaints/{ticket}/typing"
