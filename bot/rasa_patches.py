@@ -59,6 +59,7 @@ from bot.ops.graph_runner import SequentialGraphRunner
 from bot.ops.rule_keys import possible_keys
 from bot.ops.states import StatesMemo
 from bot.ops.tracker_bookkeeping import (
+    RASA_TEMPORARY_TRACKER,
     AppliedEventsMemo,
     clone_tracker,
     copy_slot,
@@ -213,6 +214,22 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return APPLIED_EVENTS.applied_events(self)
 
 
+def use_tracker_bookkeeping(ours: bool) -> None:
+    """The project's slot copies, applied events and tracker copies
+    (:mod:`bot.ops.tracker_bookkeeping`), or Rasa's own (``ours`` false: for A/B pairs)."""
+    if ours:
+        Slot.__copy__ = copy_slot
+        DialogueStateTracker.applied_events = applied_events
+        DialogueStateTracker.copy = clone_tracker
+        FormAction._temporary_tracker = temporary_form_tracker
+        return
+    if "__copy__" in vars(Slot):
+        del Slot.__copy__
+    DialogueStateTracker.applied_events = RASA_APPLIED_EVENTS
+    DialogueStateTracker.copy = RASA_TRACKER_COPY
+    FormAction._temporary_tracker = RASA_TEMPORARY_TRACKER
+
+
 def check_rasa_version(version: str | None = None) -> None:
     """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
     found = rasa.__version__ if version is None else version
@@ -243,10 +260,7 @@ def install(settings: Settings) -> None:
     Domain.states_for_tracker_history = states_for_tracker_history
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
     RulePolicy._get_possible_keys = possible_keys
-    Slot.__copy__ = copy_slot
-    DialogueStateTracker.applied_events = applied_events
-    DialogueStateTracker.copy = clone_tracker
-    FormAction._temporary_tracker = temporary_form_tracker
+    use_tracker_bookkeeping(True)
     outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,

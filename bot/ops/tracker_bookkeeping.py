@@ -157,13 +157,14 @@ class AppliedEventsMemo:
         return list(fold.applied)
 
 
-def clone_tracker(
-    tracker: DialogueStateTracker, max_event_history: int | bool | None = True
-) -> DialogueStateTracker:
-    """What ``tracker.copy()`` returns, without replaying the events. ``max_event_history``
-    ``True`` keeps the tracker's own limit (as ``copy()`` does); else the clone gets this one."""
+def clone_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """What ``tracker.copy()`` returns, without replaying the events."""
+    return _clone(tracker, tracker._max_event_history)
+
+
+def _clone(tracker: DialogueStateTracker, limit: int | None) -> DialogueStateTracker:
+    """``tracker``'s state in a new tracker that keeps at most ``limit`` events."""
     clone: DialogueStateTracker = object.__new__(type(tracker))
-    limit = tracker._max_event_history if max_event_history is True else max_event_history
     clone._max_event_history = limit
     clone.events = deque(tracker.events, limit)
     clone.sender_id = tracker.sender_id or DEFAULT_SENDER_ID
@@ -193,7 +194,7 @@ def temporary_form_tracker(
         slot.name for slot in domain.slots
     }:
         return RASA_TEMPORARY_TRACKER(form, current_tracker, additional_events, domain)
-    tracker = clone_tracker(current_tracker, max_event_history=None)
+    tracker = _clone(current_tracker, None)  # as Rasa's from_events: no limit
     tracker.sender_id = current_tracker.sender_id
     tracker.is_rule_tracker = False
     for event in [

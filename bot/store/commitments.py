@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.agents import get_agent
-from bot.store.complaints import append_event
+from bot.store.complaints import _moment, append_event
 from bot.store.db import StoreError
 from bot.store.tables import (
     COMMITMENT_KINDS,
@@ -33,7 +33,6 @@ from bot.store.tables import (
     MAX_COMMITMENT_NOTE_CHARS,
     Commitment,
     Complaint,
-    utcnow,
 )
 from bot.text.clean import remove_controls
 
@@ -45,14 +44,6 @@ MAX_HORIZON = timedelta(days=366 * 2)
 MAX_ID = 2**31 - 1
 #: Statuses of a commitment someone still has to keep.
 PENDING: tuple[str, ...] = ("open", "missed")
-
-
-def _moment(now: datetime | None) -> datetime:
-    if now is None:
-        return utcnow()
-    if not isinstance(now, datetime) or now.tzinfo is None:
-        raise StoreError(f"times must be timezone-aware datetimes, got {now!r}")
-    return now.astimezone(timezone.utc)
 
 
 def _iso(moment: datetime | None) -> str | None:

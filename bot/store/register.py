@@ -14,25 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.policy.clocks import ClockError, check_extension, get_jurisdiction
-from bot.store.complaints import append_event
+from bot.store.complaints import _moment, append_event
 from bot.store.db import StoreError
 from bot.store.tables import (
     MAX_RESOLUTION_TEXT_CHARS,
     OUTCOMES,
     Complaint,
-    utcnow,
 )
 from bot.text.clean import remove_controls
 
 MAX_ANSWER_CHARS = 10_000
-
-
-def _moment(now: datetime | None) -> datetime:
-    if now is None:
-        return utcnow()
-    if now.tzinfo is None:
-        raise StoreError(f"times must be timezone-aware datetimes, got {now!r}")
-    return now.astimezone(timezone.utc)
 
 
 def record_answer(

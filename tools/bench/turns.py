@@ -122,34 +122,6 @@ async def _play(agent: Any, conversations: int, profile: Path | None = None) -> 
     return seconds, messages
 
 
-def _switch_bookkeeping(patched: bool) -> None:
-    """Rasa's slot copies, applied events and tracker copies (``patched`` false), or the
-    project's."""
-    from rasa.core.actions.forms import FormAction
-    from rasa.shared.core.slots import Slot
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from bot import rasa_patches
-    from bot.ops.tracker_bookkeeping import (
-        RASA_TEMPORARY_TRACKER,
-        clone_tracker,
-        copy_slot,
-        temporary_form_tracker,
-    )
-
-    if patched:
-        Slot.__copy__ = copy_slot
-        DialogueStateTracker.applied_events = rasa_patches.applied_events
-        DialogueStateTracker.copy = clone_tracker
-        FormAction._temporary_tracker = temporary_form_tracker
-    else:
-        if "__copy__" in vars(Slot):
-            del Slot.__copy__
-        DialogueStateTracker.applied_events = rasa_patches.RASA_APPLIED_EVENTS
-        DialogueStateTracker.copy = rasa_patches.RASA_TRACKER_COPY
-        FormAction._temporary_tracker = RASA_TEMPORARY_TRACKER
-
-
 async def _compare(
     with_change: Any,
     without_change: Any,
@@ -239,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.compare == "rules":
                 _use_rasas_rule_lookup(without_change, rasa_patches.RASA_GET_POSSIBLE_KEYS)
             freeze_startup_heap()
-            switch = _switch_bookkeeping if args.compare == "bookkeeping" else None
+            switch = rasa_patches.use_tracker_bookkeeping if args.compare == "bookkeeping" else None
             a, b = asyncio.run(_compare(with_change, without_change, args.conversations, switch))
             print(
                 f"{args.compare}: with {statistics.median(a):.1f}, without "
@@ -248,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         if "bookkeeping" in args.without:
-            _switch_bookkeeping(False)
+            rasa_patches.use_tracker_bookkeeping(False)
         if "runner" in args.without:
             rasa.core.processor.DaskGraphRunner = DaskGraphRunner
         agent = _agent(args.model, uncached if "cache" in args.without else endpoint)
