@@ -121,9 +121,11 @@ export function renderClocks(target, clocks) {
   target.replaceChildren(list);
 }
 
-/** Whether the agent is filling in the form: focus in it, or something typed. */
+/** Whether the agent is filling in the form: focus in it, something typed, or a choice made
+ * (a kind other than the first: choosing it need not leave the focus in the form). */
 function isBeingFilled(form) {
   if (form.contains(document.activeElement)) return true;
+  if ([...form.querySelectorAll("select")].some((select) => select.selectedIndex > 0)) return true;
   return [...form.querySelectorAll("input")].some((input) => input.value !== "");
 }
 
