@@ -35,6 +35,9 @@ DEV_DIR = PROJECT_ROOT / "eval" / "heldout"
 #: Everyday requests a complaint bot cannot serve, written for tuning the "log nothing, call no
 #: one" behaviour (the test-set format, every item a non-complaint); never training data.
 PROBE_DIR = PROJECT_ROOT / "tools" / "evaluation" / "probe"
+#: A second tuning set in the test-set format, written blind in session 10 (writers who saw only
+#: docs/categories.md and persona briefs), because the first dev set no longer shows misses.
+DEV2_DIR = PROJECT_ROOT / "eval" / "dev2"
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.
@@ -305,14 +308,17 @@ def load_dev_set(directory: Path = DEV_DIR) -> EvalSet:
 
 
 def load_set(name: str) -> EvalSet:
-    """``test`` (eval/test), ``dev`` (eval/heldout) or ``probe`` (tools/evaluation/probe)."""
+    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` (eval/dev2) or ``probe``
+    (tools/evaluation/probe)."""
     if name == "test":
         return load_test_set()
     if name == "dev":
         return load_dev_set()
     if name == "probe":
         return load_groups(PROBE_DIR, "probe")
-    raise SetError(f"unknown set {name!r}: choose test, dev or probe")
+    if name == "dev2":
+        return load_groups(DEV2_DIR, "dev2")
+    raise SetError(f"unknown set {name!r}: choose test, dev, dev2 or probe")
 
 
 def every_text(items: list[Item] | tuple[Item, ...]) -> list[tuple[Item, str]]:

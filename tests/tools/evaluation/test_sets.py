@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from bot.policy import REASONS
+from bot.settings import BUILTIN_CATEGORIES
 from tools.evaluation.sets import (
     CONVERSATION,
     GROUPS,
@@ -205,3 +207,18 @@ def test_the_probe_set_holds_only_requests_that_must_log_nothing() -> None:
     assert probe.name == "probe"
     assert {item.group for item in probe.items} == set(GROUPS)
     assert probe.items and not any(item.complaint or item.reasons for item in probe.items)
+
+
+def test_the_second_dev_set_covers_every_group_category_and_reason() -> None:
+    """eval/dev2: complaints of every category and every escalation reason (bar not_understood,
+    which needs a conversation state), and non-complaints, in every language group."""
+    dev2 = load_set("dev2")
+    assert dev2.name == "dev2" and not dev2.left_out
+    for group in GROUPS:
+        items = [item for item in dev2.items if item.group == group]
+        complaints = [item for item in items if item.complaint]
+        assert {item.category for item in complaints} == set(BUILTIN_CATEGORIES), group
+        reasons = {reason for item in complaints for reason in item.reasons}
+        assert reasons >= set(REASONS) - {"not_understood"}, group
+        assert any(not item.complaint for item in items), group
+        assert any(item.kind == "conversation" for item in items), group
