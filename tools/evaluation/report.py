@@ -378,8 +378,10 @@ def markdown(
     show_text = eval_set.name != "test"
     where = {
         "test": "the frozen **test set** (`eval/test/`)",
-        "dev": "the **dev set** (`eval/heldout/`, used for tuning; converted from its older format)",
-        "dev2": "the **second dev set** (`eval/dev2/`, written blind in session 10, used for tuning)",
+        "dev": "the **dev set** (`eval/heldout/`, used for tuning; converted from its older "
+        "format)",
+        "dev2": "the **second dev set** (`eval/dev2/`, written blind in session 10, used for "
+        "tuning)",
     }.get(eval_set.name, f"the **{eval_set.name}** set (`{eval_set.directory.name}/`)")
     epochs = meta.get("default_epochs", "Rasa's own (100)")
     shortened = not epochs.startswith("Rasa")
