@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import policy, store
 from bot.dialogue.customers import CodeSender, check_status_code, offer_code
 from bot.dialogue.deadlines import complaint_clocks
+from bot.dialogue.matter import matter_category
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
 from bot.store.commitments import record_bot_promise
@@ -301,11 +302,14 @@ def _ensure_complaint(
             return _view(current)
         decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
         description = clean_text(transcript) or clean_text(turn.text)
+        category = turn.category or matter_category(
+            description, turn.intent_ranking, settings.category_slugs
+        )
         complaint = _create(
             session,
             turn,
             settings,
-            turn.category or "other",
+            category or "other",
             description,
             decision,
             (),

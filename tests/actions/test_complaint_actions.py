@@ -607,3 +607,62 @@ async def test_form_question_is_not_repeated_right_after_the_rule_asked_it() -> 
     dispatcher = CollectingDispatcher()
     await ActionAskContact().run(dispatcher, after_answer, DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_contact"]
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "ranking", "category"),
+    [
+        # a request for a person that names the matter: the classifier's complaint intent
+        (
+            ActionEscalate(),
+            "put me through to a person, the heater has not warmed up once since Monday",
+            "request_human",
+            [("request_human", 0.6), ("complain_product_quality", 0.32)],
+            "product_quality",
+        ),
+        # unsure classifier: the problem cues name it
+        (
+            ActionEscalate(),
+            "dajte mi nekoga živog, paket još nije stigao",
+            "request_human",
+            [("request_human", 0.8), ("complain_delivery", 0.05)],
+            "delivery",
+        ),
+        # abuse of the bot with no other matter: a complaint about the service
+        (
+            ActionEscalate(),
+            "ти си најглупљи бот на свету",
+            "insult",
+            [("insult", 0.9), ("bot_challenge", 0.05)],
+            "service_quality",
+        ),
+        # a chase that names the matter and finds nothing: recorded in the matter's category
+        (
+            ActionComplaintStatus(),
+            "any news on my complaint about the dishwasher that leaks?",
+            "ask_status",
+            [("ask_status", 0.55), ("complain_product_quality", 0.3)],
+            "product_quality",
+        ),
+        # nothing named: other, never dropped
+        (
+            ActionEscalate(),
+            "I want to talk to a human",
+            "request_human",
+            [("request_human", 0.97)],
+            "other",
+        ),
+    ],
+)
+async def test_a_complaint_opened_by_an_escalation_or_a_chase_takes_the_named_matter(
+    database: str,
+    action: Any,
+    text: str,
+    intent: str,
+    ranking: list[tuple[str, float]],
+    category: str,
+) -> None:
+    slots, _ = await run(action, tracker(text, intent, confidence=ranking[0][1], ranking=ranking))
+    ticket = slots.get("complaint_ticket") or slots.get("status_ticket")
+    assert ticket, slots
+    assert stored(database, ticket)["category"] == category

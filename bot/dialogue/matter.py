@@ -1,0 +1,79 @@
+"""The category of a complaint opened by a message whose intent is not a complaint.
+
+A customer who asks for a person, chases an earlier complaint or abuses the bot often names the
+matter in the same message ("any news on my leaking dishwasher?", "put me through to a person,
+the heater doesn't heat"). The complaint opened for them takes its category from that message
+the way :func:`bot.dialogue.decision.decide` chooses one: the best complaint intent of the
+classifier's ranking when it is fairly sure, else the problem cues, else a less sure complaint
+intent. A message that names no matter but is addressed to the bot itself ("this bot
+understands nothing") is ``service_quality`` (docs/categories.md). Otherwise there is no
+category, and the complaint is ``other``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from bot.dialogue.decision import CONFIDENT_CATEGORY, MIN_CATEGORY_CONFIDENCE, category_from_cues
+from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
+from bot.text.problems import words
+
+BOT_MENTIONS_FILE = Path(__file__).with_name("data") / "bot_mentions.yml"
+ABOUT_THE_BOT = "service_quality"
+ABUSE_INTENT = "insult"
+
+
+@cache
+def bot_mentions() -> frozenset[str]:
+    """The folded words that name the bot, every language together."""
+    with BOT_MENTIONS_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{BOT_MENTIONS_FILE.name}: expected a mapping of language families")
+    return frozenset(
+        word for entries in data.values() for entry in entries for word in words(entry)
+    )
+
+
+def mentions_the_bot(text: str) -> bool:
+    """Whether ``text`` names the chat bot itself."""
+    return not bot_mentions().isdisjoint(words(text))
+
+
+def matter_category(
+    text: str,
+    ranking: Sequence[tuple[str, float]],
+    known: tuple[str, ...],
+    *,
+    about_the_bot: bool = True,
+) -> str | None:
+    """The category of the matter ``text`` names, or None when it names none. With
+    ``about_the_bot`` false, naming the bot alone is no matter."""
+    complaints = [(name, c) for name, c in ranking if name.startswith(COMPLAINT_INTENT_PREFIX)]
+    best, confidence = max(complaints, key=lambda pair: pair[1], default=(None, 0.0))
+    if best is not None and confidence >= CONFIDENT_CATEGORY:
+        return category_from_intent(best, known)
+    cued = category_from_cues(text)
+    if cued in known:
+        return cued
+    if best is not None and confidence >= MIN_CATEGORY_CONFIDENCE:
+        return category_from_intent(best, known)
+    if about_the_bot and mentions_the_bot(text) and ABOUT_THE_BOT in known:
+        return ABOUT_THE_BOT
+    return None
+
+
+def names_a_matter(
+    text: str, intent: str | None, ranking: Sequence[tuple[str, float]], known: tuple[str, ...]
+) -> bool:
+    """Whether a message that escalates (a request for a person, abuse) also says what went
+    wrong: then it is a complaint, thanked for and acknowledged before a colleague comes.
+    "I don't want to talk to a machine" names the bot but no problem; "this bot is useless"
+    (abuse of the bot) is a complaint about the service."""
+    return category_from_intent(intent, known) is not None or (
+        matter_category(text, ranking, known, about_the_bot=intent == ABUSE_INTENT) is not None
+    )
