@@ -19,6 +19,7 @@ from bot import handoff
 from bot.dialogue import receipt, service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide, wish_opens_complaint
+from bot.dialogue.matter import names_a_matter
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
 from bot.policy import classify_resolution
@@ -31,6 +32,9 @@ NOTE_OPENED = "opened"
 NOTE_REGISTERED = "registered"
 NOTE_ADDED = "added"
 NOTE_NO_COMPLAINT = "no_complaint"
+#: A request for a person or abuse that also said what went wrong, as the first complaint of
+#: the conversation: thanked for and acknowledged before the colleague is brought in.
+NOTE_MATTER_NAMED = "matter_named"
 #: The steps whose response gives the customer the ticket (data/rules.yml).
 RECEIPT_STEPS = (
     service.STEP_LOGGED,
@@ -164,7 +168,11 @@ class ActionComplaintNextStep(TurnAction):
 
 
 class ActionEscalate(TurnAction):
-    """The customer asked for a person or became abusive: record why, from the message."""
+    """The customer asked for a person or became abusive: record why, from the message.
+
+    When the message also says what went wrong and opens the conversation's complaint, the
+    script still runs: the rules thank and acknowledge before the colleague is brought in.
+    """
 
     action_name = "action_escalate"
 
@@ -173,7 +181,16 @@ class ActionEscalate(TurnAction):
     ) -> list[EventType]:
         reason = "human_request" if turn.intent == "request_human" else "anger"
         view = await escalate(turn, config, (reason,), tracker)
-        return complaint_slots(view, turn)
+        first_words = tracker.get_slot("complaint_ticket") is None
+        if first_words and names_a_matter(
+            turn.text, turn.intent, turn.intent_ranking, config.category_slugs
+        ):
+            return [
+                *complaint_slots(view, turn),
+                problem_slot(view, turn.text, customer_transcript(tracker)),
+                SlotSet("note_outcome", NOTE_MATTER_NAMED),
+            ]
+        return [*complaint_slots(view, turn), SlotSet("note_outcome", None)]
 
 
 class ActionNotUnderstood(TurnAction):

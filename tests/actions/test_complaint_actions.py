@@ -666,3 +666,55 @@ async def test_a_complaint_opened_by_an_escalation_or_a_chase_takes_the_named_ma
     ticket = slots.get("complaint_ticket") or slots.get("status_ticket")
     assert ticket, slots
     assert stored(database, ticket)["category"] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "ranking", "note_outcome"),
+    [
+        # says what went wrong: thanked for and acknowledged before the colleague
+        (
+            "hoću da razgovaram sa osobom, veš mašina curi",
+            "request_human",
+            [("request_human", 0.9), ("complain_product_quality", 0.06)],
+            "matter_named",
+        ),
+        ("this bot is useless, total junk", "insult", [("insult", 0.9)], "matter_named"),
+        # names nothing that went wrong: the colleague at once
+        (
+            "can I speak to an actual person please",
+            "request_human",
+            [("request_human", 0.97)],
+            None,
+        ),
+        ("I don't want to talk to a machine", "request_human", [("request_human", 0.9)], None),
+        ("you are all idiots", "insult", [("insult", 0.9)], None),
+    ],
+)
+async def test_an_escalation_that_says_what_went_wrong_is_thanked_for_first(
+    database: str,
+    text: str,
+    intent: str,
+    ranking: list[tuple[str, float]],
+    note_outcome: str | None,
+) -> None:
+    slots, _ = await run(
+        ActionEscalate(), tracker(text, intent, confidence=ranking[0][1], ranking=ranking)
+    )
+    assert slots["note_outcome"] == note_outcome
+    assert ("problem" in slots) == (note_outcome is not None)
+
+
+async def test_an_escalation_inside_a_complaint_is_not_thanked_for_again(database: str) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("my parcel never came", "complain_delivery")
+    )
+    ticket = registered["complaint_ticket"]
+    current = tracker(
+        "I want a person, the parcel still has not come",
+        "request_human",
+        sender_id=stored(database, ticket)["sender_id"],
+        slots={"complaint_ticket": ticket},
+        ranking=[("request_human", 0.8), ("complain_delivery", 0.15)],
+    )
+    slots, _ = await run(ActionEscalate(), current)
+    assert slots["note_outcome"] is None and slots["complaint_ticket"] == ticket
