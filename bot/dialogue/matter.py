@@ -5,9 +5,11 @@ matter in the same message ("any news on my leaking dishwasher?", "put me throug
 the heater doesn't heat"). The complaint opened for them takes its category from that message
 the way :func:`bot.dialogue.decision.decide` chooses one: the best complaint intent of the
 classifier's ranking when it is fairly sure, else the problem cues, else a less sure complaint
-intent. A message that names no matter but is addressed to the bot itself ("this bot
-understands nothing") is ``service_quality`` (docs/categories.md). Otherwise there is no
-category, and the complaint is ``other``.
+intent. Abuse that names no matter but is aimed at the bot itself ("this bot is useless") is
+``service_quality`` (docs/categories.md). A request for a person that names the bot ("not the
+bot", "I can't explain this over chat") is no complaint about it: on the second dev set that
+reading filed a heater that does not heat and an invoice question as ``service_quality``.
+Otherwise there is no category, and the complaint is ``other``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import policy, store
 from bot.dialogue.customers import CodeSender, check_status_code, offer_code
 from bot.dialogue.deadlines import complaint_clocks
-from bot.dialogue.matter import matter_category
+from bot.dialogue.matter import ABUSE_INTENT, matter_category
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
 from bot.store.commitments import record_bot_promise
@@ -303,7 +303,10 @@ def _ensure_complaint(
         decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
         description = clean_text(transcript) or clean_text(turn.text)
         category = turn.category or matter_category(
-            description, turn.intent_ranking, settings.category_slugs
+            description,
+            turn.intent_ranking,
+            settings.category_slugs,
+            about_the_bot=turn.intent == ABUSE_INTENT,
         )
         complaint = _create(
             session,

@@ -644,6 +644,14 @@ async def test_form_question_is_not_repeated_right_after_the_rule_asked_it() -> 
             [("ask_status", 0.55), ("complain_product_quality", 0.3)],
             "product_quality",
         ),
+        # a request for a person that names the bot names no matter
+        (
+            ActionEscalate(),
+            "dajte mi čoveka da razgovaram, ne bota, ne znam to preko četa",
+            "request_human",
+            [("request_human", 0.95)],
+            "other",
+        ),
         # nothing named: other, never dropped
         (
             ActionEscalate(),
