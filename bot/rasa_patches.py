@@ -15,7 +15,8 @@ profiled, what was changed"):
 * :func:`configure_app` for ``rasa.core.run.configure_app``: Rasa's Sanic app gets the outbox
   replay (:mod:`bot.ops.replay`), the mail sender (:mod:`bot.ops.mailer`) and the commitment
   sweep (:mod:`bot.ops.commitment_sweep`) as background tasks, started and stopped with the
-  server, and its start-up heap frozen out of full garbage collections (:mod:`bot.ops.heap`);
+  server, its start-up heap frozen out of full garbage collections (:mod:`bot.ops.heap`), and
+  the TensorFlow placeholders sealed once the model is loaded (:mod:`bot.ops.tensorflow_free`);
 * :func:`bot.logmask.install`: personal data masked in every log record of the process;
 * :func:`states_for_tracker_history` for ``Domain.states_for_tracker_history``: the dialogue
   states replayed once per event instead of once per prediction (:mod:`bot.ops.states`);
@@ -53,7 +54,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
-from bot.ops import commitment_sweep, erasure, heap, mailer, replay
+from bot.ops import commitment_sweep, erasure, heap, mailer, replay, tensorflow_free
 from bot.ops.fallback import Fallback
 from bot.ops.graph_runner import SequentialGraphRunner
 from bot.ops.rule_keys import possible_keys
@@ -274,6 +275,7 @@ def install(settings: Settings) -> None:
             *commitment_sweep.listeners(settings),
             *mailer.listeners(settings),
             *heap.listeners(),
+            *tensorflow_free.listeners(),
         ]
     )
 

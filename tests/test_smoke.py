@@ -129,3 +129,23 @@ def test_the_default_stack_runs_the_actions_in_the_rasa_process(stack: Settings)
     say(stack, sender, "Just send it to me as soon as possible please")
     say(stack, sender, "ana.horvat@example.com")
     assert [row["contact"] for row in complaints_of(stack, sender)] == ["ana.horvat@example.com"]
+
+
+def test_the_default_stack_serves_without_tensorflow(stack: Settings) -> None:
+    """The project's model uses no TensorFlow component, so the Rasa server never loads it
+    (bot/ops/tensorflow_free.py): no TensorFlow library is mapped into its processes, and it
+    still answers a complaint."""
+    import psutil
+
+    ours = ("bot.ops.rasa_main", f"--port {stack.rasa_port}")
+    servers = [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if all(part in " ".join(process.info["cmdline"] or ()) for part in ours)
+    ]
+    assert servers, "the stack's Rasa process was not found"
+    sender = f"smoke-tf-{uuid.uuid4().hex[:8]}"
+    assert any("C-" in text or "?" in text for text in say(stack, sender, "my parcel never came"))
+    for process in servers:
+        libraries = {mapping.path for mapping in process.memory_maps(grouped=True)}
+        assert not [path for path in libraries if "tensorflow" in path], process.pid

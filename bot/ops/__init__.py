@@ -5,6 +5,7 @@
 * :mod:`bot.ops.fallback` — runs an action in the Rasa process when the action server is gone.
 * :mod:`bot.ops.replay` — replays the outbox (:mod:`bot.store.outbox`) in the background.
 * :mod:`bot.ops.delivery` — a replayed action's answer to the conversation and the customer.
-* :mod:`bot.ops.rasa_main` — ``rasa`` with the patches of :mod:`bot.rasa_patches` installed.
+* :mod:`bot.ops.rasa_main` — ``rasa`` with the patches of :mod:`bot.rasa_patches` installed, and
+  without TensorFlow when the model uses none (:mod:`bot.ops.tensorflow_free`).
 * :mod:`bot.ops.actions_main` — the action server (rasa_sdk) with log masking installed.
 """

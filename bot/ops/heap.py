@@ -1,6 +1,6 @@
 """The start-up heap of a Rasa server, frozen out of the garbage collector's full collections.
 
-Why: once the model, TensorFlow (which Rasa imports) and the lexicons are loaded, a Rasa
+Why: once the model, Rasa's modules and the lexicons are loaded, a Rasa
 process holds about 640,000 objects that live as long as it does. Python's full (generation 2)
 collection walks every one of them: about 250 ms of CPU, during which the worker's event loop
 answers no one, and in ``tools.bench.turns`` it came about once per 160 messages (1.5 ms per
