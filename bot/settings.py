@@ -189,6 +189,9 @@ class Settings:
     #: Rasa server worker processes (Sanic workers, Rasa's ``SANIC_WORKERS``). More than one
     #: needs ``redis_url``: the lock store and socket.io delivery must span the workers.
     rasa_workers: int = 1
+    #: ``auto``: the Rasa server loads TensorFlow only when its model uses it
+    #: (:mod:`bot.ops.tensorflow_free`); ``load``: always (``BOT_TENSORFLOW``).
+    tensorflow: str = "auto"
     #: An agent's console not seen for this long gives the conversations it holds back to the
     #: queue.
     agent_disconnect_seconds: int = 60
@@ -315,6 +318,16 @@ def _as_bool(name: str, value: Any) -> bool:
 
 #: ``BOT_ACTIONS`` / ``actions:``: where the custom actions run.
 ACTIONS_LAYOUTS = {"inprocess": True, "server": False}
+
+
+TENSORFLOW_CHOICES = ("auto", "load")
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return chosen
 
 
 def _actions_in_process(env: Mapping[str, str], data: Mapping[str, Any]) -> bool:
@@ -584,6 +597,7 @@ def load_settings(
         action_endpoint_url=source.text("action_endpoint_url"),
         actions_in_process=_actions_in_process(env, data),
         rasa_workers=source.integer("rasa_workers", 1, 1),
+        tensorflow=_choice("tensorflow", source.text("tensorflow", "auto"), TENSORFLOW_CHOICES),
         agent_disconnect_seconds=source.integer("agent_disconnect_seconds", 60, 1),
         db_retry_seconds=source.integer("db_retry_seconds", 20),
         tracker_cache_size=source.integer("tracker_cache_size", 1000),

@@ -31,9 +31,9 @@ def with_api_secrets(argv: list[str], settings: Settings) -> list[str]:
 
 def main() -> None:
     """Decide on TensorFlow, then run Rasa's command line with the patches installed."""
-    if sys.argv[1:2] == ["run"]:
-        serve_without_tensorflow_if_unused(sys.argv[2:])
     settings = get_settings()
+    if sys.argv[1:2] == ["run"]:
+        serve_without_tensorflow_if_unused(sys.argv[2:], settings.tensorflow == "load")
     sys.argv = with_api_secrets(sys.argv, settings)
     # heavy: Rasa is imported only after the TensorFlow decision above
     from rasa.__main__ import main as rasa_main

@@ -55,7 +55,7 @@ PLACEHOLDER_PACKAGES = frozenset(
         "tensorboard",
     }
 )
-#: Set to ``load`` to load the real TensorFlow whatever the model.
+#: The setting that loads the real TensorFlow whatever the model (``BOT_TENSORFLOW=load``).
 ENV_SWITCH = "BOT_TENSORFLOW"
 #: Rasa's default folder of models when ``--model`` is not given.
 DEFAULT_MODELS = "models"
@@ -213,10 +213,11 @@ def seal() -> None:
     _State.sealed = True
 
 
-def serve_without_tensorflow_if_unused(argv: Sequence[str]) -> bool:
+def serve_without_tensorflow_if_unused(argv: Sequence[str], always_load: bool = False) -> bool:
     """Before Rasa is imported: placeholders for TensorFlow when the model to be served uses no
-    TensorFlow component. Returns whether they were installed (the reason is logged later)."""
-    if os.environ.get(ENV_SWITCH, "").strip().lower() == "load":
+    TensorFlow component (``always_load``: the ``tensorflow: load`` setting). Returns whether
+    they were installed (the reason is logged once the server has started)."""
+    if always_load:
         _Decision.reason = f"TensorFlow loaded: {ENV_SWITCH}=load"
         return False
     model = model_to_serve(argv)

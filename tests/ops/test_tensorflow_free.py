@@ -17,7 +17,7 @@ from bot.ops.tensorflow_free import (
     predict_components,
     serve_without_tensorflow_if_unused,
 )
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, SettingsError, load_settings
 
 DIET = "rasa.nlu.classifiers.diet_classifier.DIETClassifier"
 TED = "rasa.core.policies.ted_policy.TEDPolicy"
@@ -46,14 +46,18 @@ def test_the_model_to_serve_is_the_one_rasa_run_would_load(tmp_path: Path) -> No
     assert model_to_serve(["--model", str(tmp_path / "empty")]) is None
 
 
-def test_an_unreadable_model_or_the_switch_loads_tensorflow(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unreadable_model_or_the_setting_loads_tensorflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.tar.gz"
     broken.write_bytes(b"not a tar file")
     assert serve_without_tensorflow_if_unused(["--model", str(broken)]) is False
-    monkeypatch.setenv(ENV_SWITCH, "load")
-    assert serve_without_tensorflow_if_unused(["--model", str(broken)]) is False
+    assert serve_without_tensorflow_if_unused(["--model", str(broken)], always_load=True) is False
+
+
+def test_the_tensorflow_setting_is_auto_or_load() -> None:
+    assert load_settings({}).tensorflow == "auto"
+    assert load_settings({ENV_SWITCH: " Load "}).tensorflow == "load"
+    with pytest.raises(SettingsError, match="tensorflow must be one of auto, load"):
+        load_settings({ENV_SWITCH: "never"})
 
 
 PLACEHOLDERS = """
