@@ -82,6 +82,8 @@ FIRES = [
     ("Treći put mi šaljete pogrešan model.", "repeat"),
     ("Opet ste mi poslali krive čarape.", "repeat"),
     ("Ovo je treći put da mi se isti toster pokvari.", "repeat"),
+    ("To je već drugi put da mi dođe razbijena vaza.", "repeat"),
+    ("Ово ми је трећи пут да добијем погрешан пуњач.", "repeat"),
     ("Second time this year the same dishwasher has flooded my kitchen.", "repeat"),
     # human request
     ("I need a real person, not a chatbot.", "human_request"),
@@ -116,6 +118,7 @@ LOOK_ALIKES = [
     ("Одјавила сам се, а опет ми стижу ваше поруке.", "repeat"),
     ("Odjavio sam se s liste, a opet dobivam vaše mailove.", "repeat"),
     ("Treći put mi se aplikacija sruši kod plaćanja.", "repeat"),
+    ("Pokušala sam treći put da platim karticom, ne ide.", "repeat"),
     ("Jučer sam tražio poslovođu, nije ga bilo.", "repeat"),
     ("Poslala sam paket natrag prije tjedan dana.", "repeat"),
     ("I'm calling because yesterday the parcel came open.", "repeat"),
