@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from bot.policy import learned, lexicons
 from bot.policy.anger import anger_explanation, anger_score
-from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
+from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare, whole
 from bot.settings import Settings
 
 REASONS: tuple[str, ...] = (
@@ -135,15 +135,34 @@ def _repeat(text: str, prepared: Prepared, context: ConversationContext) -> str 
     if prior >= 1:
         times = "once" if prior == 1 else f"{prior} times"
         return f"customer already complained about the same matter {times}"
-    reason = _lexicon_reason(prepared, lexicons.REPEAT) or _learned(text, "repeat")
+    reason = _lexicon_reason(prepared, lexicons.REPEAT)
+    if reason is None:
+        again = lexicons.REPEAT_AGAIN.find(prepared)
+        if again and lexicons.REPEAT_ONGOING.find(whole(prepared)):
+            # "no oat milk. again.", "opet mi stižu mailovi": a shortage or a nuisance that
+            # goes on, not a complaint made before (nor for the learned model)
+            return None
+        reason = _mentions(again) if again else _learned(text, "repeat")
     return f"customer says it happened before: {reason}" if reason else None
 
 
 def _money(text: str, prepared: Prepared, context: ConversationContext) -> str | None:
     if context.desired_resolution in MONEY_RESOLUTIONS:
         return f"customer wants {context.desired_resolution}"
-    hits = find_affirmed(prepared, lexicons.MONEY, lexicons.WISH_NEGATIONS, window=5)
-    reason = _mentions(hits) if hits else _learned(text, "money")
+    received = lexicons.refund_received(prepared)
+    hits = [
+        hit
+        for hit in find_affirmed(prepared, lexicons.MONEY, lexicons.WISH_NEGATIONS, window=5)
+        if hit.clause not in received
+    ]
+    if not hits and lexicons.MONEY_CHARGED.find(prepared):
+        # "vratite mi to" names no money, but beside a charge it asks for that money back
+        hits = find_affirmed(prepared, lexicons.MONEY_RETURN_IT, lexicons.WISH_NEGATIONS, 5)
+    if hits:
+        reason: str | None = _mentions(hits)
+    else:
+        # a refund that has arrived is thanks, not a demand (for the learned model too)
+        reason = None if received else _learned(text, "money")
     return f"customer asks for money: {reason}" if reason else None
 
 

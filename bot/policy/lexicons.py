@@ -49,6 +49,9 @@ from bot.text.fold import fold
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?;:,\n\r\t\u2026()\[\]\"“”„«»]+|\s[-–—]+\s")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NOT_CONTRACTION = re.compile(r"n['’]t\b")
+#: A thousands or decimal separator inside a number ("12.000 dinara", "45,90 KM"), which must
+#: not end a clause.
+_NUMBER_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     """Fold ``text``, expand "n't" to " not" and split it into clauses of tokens."""
-    folded = _NOT_CONTRACTION.sub(" not", fold(text))
+    folded = _NUMBER_SEPARATOR.sub("", _NOT_CONTRACTION.sub(" not", fold(text)))
     clauses: list[tuple[str, ...]] = []
     for chunk in _CLAUSE_PUNCTUATION.split(folded):
         current: list[str] = []
@@ -241,6 +244,11 @@ def _drop_nested(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def whole(prepared: Prepared) -> Prepared:
+    """``prepared`` as one clause, for lists that read across clauses ("no oat milk. again.")."""
+    return Prepared(clauses=(tuple(token for clause in prepared.clauses for token in clause),))
+
+
 def negated(prepared: Prepared, hit: Hit, negations: Lexicon, window: int = 3) -> bool:
     """Whether a negation from ``negations`` occurs in the ``window`` words before ``hit``."""
     tokens = prepared.clauses[hit.clause]
@@ -355,7 +363,12 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "legal",
     "human_request",
     "repeat",
+    "repeat_again",
+    "repeat_ongoing",
     "money",
+    "money_received",
+    "money_return_it",
+    "money_charged",
     "insults",
     "profanity",
     "contempt",
@@ -387,6 +400,7 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "sarcasm_fillers",
     "impatient_calls",
     "thanks",
+    "money_pending",
     "swearing_emoji",
     "angry_emoji",
 )
@@ -408,7 +422,21 @@ ASSISTANT_TASKS = _LEXICONS["assistant_tasks"]
 WORLD_NEWS = _LEXICONS["world_news"]
 OWN_MATTER = _LEXICONS["own_matter"]
 REPEAT = _LEXICONS["repeat"]
+#: "again" / "opet" on its own: a repeat unless :data:`REPEAT_ONGOING` matches the message.
+REPEAT_AGAIN = _LEXICONS["repeat_again"]
+#: A shortage or unwanted messages that keep coming ("no oat milk. again.", "opet mi stižu
+#: mailovi"): a bare "again" about them is no repeated complaint. Read over the whole message.
+REPEAT_ONGOING = _LEXICONS["repeat_ongoing"]
 MONEY = _LEXICONS["money"]
+#: A refund that has arrived ("the refund landed today", "sjeo mi je povrat"): no demand for
+#: money, unless its clause negates it ("the refund still hasn't landed").
+MONEY_RECEIVED = _LEXICONS["money_received"]
+#: "Give it back" without naming money ("vratite mi to", "put it back on my card"): a demand
+#: for money when the message also names a charge (:data:`MONEY_CHARGED`).
+MONEY_RETURN_IT = _LEXICONS["money_return_it"]
+MONEY_CHARGED = _LEXICONS["money_charged"]
+#: Words that make a refund awaited, not received ("it should have landed", "još nije sjeo").
+MONEY_PENDING: frozenset[str] = _WORDS["money_pending"]
 #: Anger (the weights are in bot.policy.anger).
 INSULTS = _LEXICONS["insults"]
 PROFANITY = _LEXICONS["profanity"]
@@ -447,3 +475,14 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
     slug: _LEXICONS[f"resolution_{slug}"]
     for slug in ("refund", "replacement", "repair", "apology", "compensation", "nothing")
 }
+
+
+def refund_received(prepared: Prepared) -> set[int]:
+    """The clauses that say a refund has arrived ("the refund landed today"), with no negation
+    and nothing still awaited ("it should have landed"): money mentioned there is no demand."""
+    return {
+        hit.clause
+        for hit in MONEY_RECEIVED.find(prepared)
+        if not PLAIN_NEGATIONS.search(prepared.clauses[hit.clause])
+        and not set(prepared.clauses[hit.clause]) & MONEY_PENDING
+    }

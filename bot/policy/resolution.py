@@ -2,14 +2,22 @@
 
 The answer is matched against one word list per resolution (see
 :data:`bot.policy.lexicons.RESOLUTION_LEXICONS`). Wishes that are negated ("I don't want a
-refund", "ne trebam novi") are ignored. The first concrete wish in the text wins, so "a new one,
+refund", "ne trebam novi") are ignored, and so is a refund that has arrived ("the refund
+landed today, thanks"). The first concrete wish in the text wins, so "a new one,
 or my money back" is a replacement. "Nothing" / "I don't know" counts only when no
 concrete wish is named: "ne znam, možda zamjenu" is a replacement.
 """
 
 from __future__ import annotations
 
-from bot.policy.lexicons import RESOLUTION_LEXICONS, WISH_NEGATIONS, Hit, find_affirmed, prepare
+from bot.policy.lexicons import (
+    RESOLUTION_LEXICONS,
+    WISH_NEGATIONS,
+    Hit,
+    find_affirmed,
+    prepare,
+    refund_received,
+)
 from bot.store.tables import DESIRED_RESOLUTIONS
 
 #: The resolutions a customer can ask for: the store's list (one definition).
@@ -23,11 +31,16 @@ def resolution_hits(text: str) -> dict[str, list[Hit]]:
     """The matches of every resolution's word list in ``text``; negated wishes are left out
     ("nothing" is never negated: "I don't need anything" is still nothing)."""
     prepared = prepare(text)
+    received = refund_received(prepared)
     return {
         slug: (
             lexicon.find(prepared)
             if slug == "nothing"
-            else find_affirmed(prepared, lexicon, WISH_NEGATIONS, window=5)
+            else [
+                hit
+                for hit in find_affirmed(prepared, lexicon, WISH_NEGATIONS, window=5)
+                if slug != "refund" or hit.clause not in received
+            ]
         )
         for slug, lexicon in RESOLUTION_LEXICONS.items()
     }
