@@ -300,10 +300,17 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
 
 
 def _idiom(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
-    """ "Umirem od smijeha", "killer deal": alarming words in praise or a joke, no problem."""
+    """ "Umirem od smijeha", "killer deal": alarming words in praise or a joke, no problem
+    word (the broad list: a joke is short, "ne", "still" or "treći put" make it a complaint)."""
     if not cues.idiom.find(prepared):
         return False
-    return not (_names_problem(text) or lexicons.FAILURES.find(prepared) or _angry(prepared))
+    return not (
+        _names_problem(text)
+        or lexicons.FAILURES.find(prepared)
+        or lexicons.PROBLEM_WORDS.find(prepared)
+        or lexicons.SERVICE_FAULTS.find(prepared)
+        or _angry(prepared)
+    )
 
 
 def no_complaint_reading(text: str) -> NonComplaint | None:
