@@ -173,6 +173,8 @@ class NonComplaintCues:
     all_clear: Lexicon
     all_clear_contrast: frozenset[str]
     all_clear_not_followed_by: frozenset[str]
+    all_clear_reported: frozenset[str]
+    all_clear_reported_break: frozenset[str]
     all_clear_blockers: Lexicon
     idiom: Lexicon
     wanting: Lexicon
@@ -199,6 +201,8 @@ def non_complaint_cues() -> NonComplaintCues:
         all_clear=lexicon("all_clear"),
         all_clear_contrast=words("all_clear_contrast"),
         all_clear_not_followed_by=words("all_clear_not_followed_by"),
+        all_clear_reported=words("all_clear_reported"),
+        all_clear_reported_break=words("all_clear_reported_break"),
         all_clear_blockers=lexicon("all_clear_blockers"),
         idiom=lexicon("idiom"),
         wanting=lexicon("wanting"),
@@ -272,10 +276,17 @@ def _tail_after(text: str, phrase: tuple[str, ...]) -> list[str]:
     return []
 
 
+def _reported(before: Sequence[str], cues: NonComplaintCues) -> bool:
+    """Whether the words just before an all-clear say someone else claims it."""
+    said = [i for i, word in enumerate(before) if word in cues.all_clear_reported]
+    return bool(said) and not set(before[said[-1] :]) & cues.all_clear_reported_break
+
+
 def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
     """ "... and now it works perfectly", "sve ok, hvala": the problem mentioned is over.
 
-    Not when the all-clear is negated, is followed by a contrast ("sve ok osim ...", "works
+    Not when the all-clear is negated or reported ("the bank says all is fine"), is followed by
+    a negation, a contrast ("sve ok osim ...", "works
     now but ...") or by a problem, or when anything in the message is angry or mocking
     ("all good, thanks for nothing") or asks why or how ("how do I get it fixed")."""
     hits = [
@@ -284,6 +295,7 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
             prepared, cues.all_clear, lexicons.PLAIN_NEGATIONS, window=2
         )
         if not lexicons.PLAIN_NEGATIONS.search(hit.words[1:])
+        and not _reported(prepared.clauses[hit.clause][max(0, hit.start - 3) : hit.start], cues)
     ]
     if not hits or _angry(prepared) or cues.all_clear_blockers.find(prepared):
         return False
@@ -291,6 +303,8 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
     if set(tail) & (lexicons.CONTRAST_WORDS | cues.all_clear_contrast):
         return False
     if tail and tail[0] in cues.all_clear_not_followed_by:
+        return False
+    if lexicons.PLAIN_NEGATIONS.search(tail):
         return False
     rest = " ".join(tail)
     after = prepare(rest)
