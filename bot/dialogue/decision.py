@@ -327,15 +327,19 @@ def _idiom(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
     )
 
 
-def no_complaint_reading(text: str) -> NonComplaint | None:
+def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | None:
     """What ``text`` is when it sounds like a complaint but names no problem that is still
     there: a how-to or safe-use question (``out_of_scope``), an all-clear (``thank_you``) or an
-    idiom (``praise``); ``None`` otherwise."""
+    idiom (``praise``); ``None`` otherwise.
+
+    ``wish``: the message was read as a wish, which a question may politely put ("could a
+    technician come?"): only an all-clear or an idiom counts then.
+    """
     cues = non_complaint_cues()
     prepared = prepare(text)
-    if _how_to_question(text, prepared, cues):
+    if not wish and _how_to_question(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "how-to-question")
-    if _use_question(text, prepared, cues):
+    if not wish and _use_question(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "use-question")
     if _all_clear(text, prepared, cues):
         return NonComplaint(ALL_CLEAR_INTENT, "all-clear")
@@ -371,7 +375,7 @@ def decide(
     category = category_from_intent(intent, known_categories)
     if category is not None:
         return ComplaintDecision(True, category, (f"intent:{intent}",))
-    reading = no_complaint_reading(text)
+    reading = no_complaint_reading(text, wish=demand_is_complaint)
     if reading is not None:
         return ComplaintDecision(False, None, (reading.why,))
     why: list[str] = []

@@ -70,6 +70,8 @@ NON_COMPLAINT_INTENTS = (
 #: Intents a message that names no problem is mistaken for, besides the complaints: a wish
 #: ("refund landed, cheers") and a chase ("ima li novosti ... ipak je stiglo").
 MISREAD_AS_COMPLAINT = ("state_resolution", "ask_status", "insult")
+#: A wish read as a question ("može li serviser doći pogledati") stays a wish.
+WISH_INTENT = "state_resolution"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -114,7 +116,7 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
                 str(entity.get("entity")) for entity in message.get(ENTITIES) or []
             )
             if top is not None and self._misread(top):
-                reading = no_complaint_reading(text)
+                reading = no_complaint_reading(text, wish=top == WISH_INTENT)
                 if reading is not None and promote(message, reading.intent, insert=True):
                     message.set(DECISION, [f"{reading.why}-over:{top}"], add_to_output=True)
                     continue

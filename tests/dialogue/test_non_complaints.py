@@ -65,6 +65,7 @@ def test_non_complaints(text: str, intent: str | None) -> None:
         "kako to da mi paket još nije stigao",
         "kako da vam vjerujem kad mi tri puta kasni dostava",
         "kako se usuđujete tako razgovarati s kupcem",
+        "može li serviser doći sutra pogledati bojler",
         "is it normal that the kettle burned my hand?",
         "the toaster caught fire, is it safe to keep using it?",
         "is it safe to eat? my son already got sick from it",

@@ -171,7 +171,9 @@ def test_a_chase_stays_a_chase(text: str, entities: list[str]) -> None:
         ("paket je kasnio, ali na kraju je stigao, sve ok hvala", "complain_delivery", "thank_you"),
         ("the credit for the returned lamp arrived today, thanks", "state_resolution", "thank_you"),
         ("umrla sam od smijeha kad sam vidjela vašu reklamu", "complain_other", "praise"),
-        # look-alikes keep the complaint
+        # look-alikes keep the complaint, a wish put as a question stays a wish
+        ("can a technician come round and check it", "state_resolution", "state_resolution"),
+        ("može li netko doći popraviti perilicu", "state_resolution", "state_resolution"),
         ("how do I send this back, it came broken", "complain_delivery", "complain_delivery"),
         ("sve ok osim što fali jedan dio", "complain_delivery", "complain_delivery"),
         ("all good, thanks for nothing", "complain_delivery", "complain_delivery"),
