@@ -11,14 +11,20 @@ classifier is fairly sure of it, else the category whose problem cues match most
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
 from bot.policy import lexicons
-from bot.policy.lexicons import prepare
+from bot.policy.lexicons import Hit, Lexicon, Prepared, prepare
 from bot.policy.resolution import classify_resolution
-from bot.text.problems import complaint_signals, matching_cues, problem_cues
+from bot.text.fold import fold
+from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues
 
 #: Complaint intents together at least this likely: a complaint, whatever won.
 COMPLAINT_MASS = 0.4
@@ -129,6 +135,227 @@ def wish_opens_complaint(text: str, intent: str | None, confidence: float) -> bo
     return confidence >= CONFIDENT_WISH or wish not in _NO_REMEDY
 
 
+# --------------------------------------------------------------------------------------------
+# Messages that sound like a complaint but name no problem (bot/text/data/non_complaints.yml)
+# --------------------------------------------------------------------------------------------
+
+NON_COMPLAINTS_FILE: Path = DATA_DIR / "non_complaints.yml"
+#: What each kind of non-complaint is read as.
+QUESTION_INTENT = UNSERVED_INTENT
+ALL_CLEAR_INTENT = "thank_you"
+IDIOM_INTENT = "praise"
+BOT_QUESTION_INTENT = "bot_challenge"
+#: A how-to question opens the message: its phrase starts within this many words of a clause.
+HOW_TO_START = 2
+_TOKEN = re.compile(r"[a-z0-9]+")
+#: Lexicons of which any match anywhere means anger, abuse or mockery: always a complaint.
+_ANGER = (
+    lexicons.INSULTS,
+    lexicons.PROFANITY,
+    lexicons.CONTEMPT,
+    lexicons.DISGRACE,
+    lexicons.STRONG_EMOTION,
+    lexicons.SARCASM_ON_ITS_OWN,
+    lexicons.THREATS_TO_LEAVE,
+    lexicons.LEGAL,
+)
+
+
+@dataclass(frozen=True)
+class NonComplaintCues:
+    """The lexicons of ``non_complaints.yml`` (see that file for what each holds)."""
+
+    how_to: Lexicon
+    how_to_openers: frozenset[str]
+    complaint_question: Lexicon
+    use_question: Lexicon
+    harm: Lexicon
+    all_clear: Lexicon
+    all_clear_contrast: frozenset[str]
+    all_clear_not_followed_by: frozenset[str]
+    all_clear_reported: frozenset[str]
+    all_clear_reported_break: frozenset[str]
+    all_clear_blockers: Lexicon
+    idiom: Lexicon
+    wanting: Lexicon
+    bot_question: Lexicon
+
+
+@cache
+def non_complaint_cues() -> NonComplaintCues:
+    """The cue lists of :data:`NON_COMPLAINTS_FILE`."""
+    data = YAML(typ="safe").load(NON_COMPLAINTS_FILE.read_text(encoding="utf-8"))
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(word) for word in data[name])
+
+    def lexicon(name: str) -> Lexicon:
+        return Lexicon(str(pattern) for pattern in data[name])
+
+    return NonComplaintCues(
+        how_to=lexicon("how_to"),
+        how_to_openers=words("how_to_openers"),
+        complaint_question=lexicon("complaint_question"),
+        use_question=lexicon("use_question"),
+        harm=lexicon("harm"),
+        all_clear=lexicon("all_clear"),
+        all_clear_contrast=words("all_clear_contrast"),
+        all_clear_not_followed_by=words("all_clear_not_followed_by"),
+        all_clear_reported=words("all_clear_reported"),
+        all_clear_reported_break=words("all_clear_reported_break"),
+        all_clear_blockers=lexicon("all_clear_blockers"),
+        idiom=lexicon("idiom"),
+        wanting=lexicon("wanting"),
+        bot_question=lexicon("bot_question"),
+    )
+
+
+@dataclass(frozen=True)
+class NonComplaint:
+    """A message read as no complaint: the intent it is and why."""
+
+    intent: str
+    why: str
+
+
+def _names_problem(text: str) -> bool:
+    """Whether ``text`` names a problem or demands a remedy (``complaint_cues.yml``)."""
+    signals = complaint_signals(text)
+    return bool(signals.get("problem") or signals.get("demand"))
+
+
+def _angry(prepared: Prepared) -> bool:
+    return any(lexicon.find(prepared) for lexicon in _ANGER)
+
+
+def _question_names_no_problem(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """No problem, demand, failure, anger or complaining question word ("why", "still")."""
+    return not (
+        _names_problem(text)
+        or lexicons.FAILURES.find(prepared)
+        or cues.complaint_question.find(prepared)
+        or _angry(prepared)
+    )
+
+
+def _opens_message(prepared: Prepared, hit: Hit, openers: frozenset[str]) -> bool:
+    """Whether ``hit`` starts the message, after greetings and politeness at most."""
+    before = [*(w for clause in prepared.clauses[: hit.clause] for w in clause)]
+    before += prepared.clauses[hit.clause][: hit.start]
+    return all(word in openers for word in before) and hit.start <= HOW_TO_START
+
+
+def _how_to_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "How do I change ...", "kako da aktiviram ...": a question naming no problem."""
+    hits = cues.how_to.find(prepared)
+    if not any(_opens_message(prepared, hit, cues.how_to_openers) for hit in hits):
+        return False
+    return _question_names_no_problem(text, prepared, cues)
+
+
+def _use_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "Is it safe to ...", "smije li se ...", "je li normalno da ...": no harm happened."""
+    hits = cues.use_question.find(prepared)
+    if not hits or not _question_names_no_problem(text, prepared, cues):
+        return False
+    asked = {(hit.clause, i) for hit in hits for i in hit.indexes}
+    return not any(
+        (harm.clause, i) not in asked
+        for harm in [*cues.harm.find(prepared), *lexicons.SAFETY.find(prepared)]
+        for i in harm.indexes
+    )
+
+
+def _tail_after(text: str, phrase: tuple[str, ...]) -> list[str]:
+    """The folded words of ``text`` after the last occurrence of ``phrase``."""
+    tokens = _TOKEN.findall(fold(text).replace("'", "").replace("’", ""))
+    size = len(phrase)
+    for start in range(len(tokens) - size, -1, -1):
+        if tuple(tokens[start : start + size]) == phrase:
+            return tokens[start + size :]
+    return []
+
+
+def _reported(before: Sequence[str], cues: NonComplaintCues) -> bool:
+    """Whether the words just before an all-clear say someone else claims it."""
+    said = [i for i, word in enumerate(before) if word in cues.all_clear_reported]
+    return bool(said) and not set(before[said[-1] :]) & cues.all_clear_reported_break
+
+
+def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "... and now it works perfectly", "sve ok, hvala": the problem mentioned is over.
+
+    Not when the all-clear is negated or reported ("the bank says all is fine"), is followed by
+    a negation, a contrast ("sve ok osim ...", "works
+    now but ...") or by a problem, or when anything in the message is angry or mocking
+    ("all good, thanks for nothing") or asks why or how ("how do I get it fixed")."""
+    hits = [
+        hit
+        for hit in lexicons.find_affirmed(
+            prepared, cues.all_clear, lexicons.PLAIN_NEGATIONS, window=2
+        )
+        if not lexicons.PLAIN_NEGATIONS.search(hit.words[1:])
+        and not _reported(prepared.clauses[hit.clause][max(0, hit.start - 3) : hit.start], cues)
+    ]
+    if not hits or _angry(prepared) or cues.all_clear_blockers.find(prepared):
+        return False
+    tail = _tail_after(text, hits[-1].words)
+    if set(tail) & (lexicons.CONTRAST_WORDS | cues.all_clear_contrast):
+        return False
+    if tail and tail[0] in cues.all_clear_not_followed_by:
+        return False
+    if lexicons.PLAIN_NEGATIONS.search(tail):
+        return False
+    rest = " ".join(tail)
+    after = prepare(rest)
+    return not (
+        _names_problem(rest) or lexicons.FAILURES.find(after) or lexicons.SERVICE_FAULTS.find(after)
+    )
+
+
+def _idiom(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "Umirem od smijeha", "killer deal": alarming words in praise or a joke, no problem
+    word (the broad list: a joke is short, "ne", "still" or "treći put" make it a complaint)."""
+    if not cues.idiom.find(prepared):
+        return False
+    return not (
+        _names_problem(text)
+        or lexicons.FAILURES.find(prepared)
+        or lexicons.PROBLEM_WORDS.find(prepared)
+        or lexicons.SERVICE_FAULTS.find(prepared)
+        or _angry(prepared)
+    )
+
+
+def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | None:
+    """What ``text`` is when it sounds like a complaint but names no problem that is still
+    there: a how-to or safe-use question (``out_of_scope``), an all-clear (``thank_you``) or an
+    idiom (``praise``); ``None`` otherwise.
+
+    ``wish``: the message was read as a wish, which a question may politely put ("could a
+    technician come?"): only an all-clear or an idiom counts then.
+    """
+    cues = non_complaint_cues()
+    prepared = prepare(text)
+    if not wish and _how_to_question(text, prepared, cues):
+        return NonComplaint(QUESTION_INTENT, "how-to-question")
+    if not wish and _use_question(text, prepared, cues):
+        return NonComplaint(QUESTION_INTENT, "use-question")
+    if _all_clear(text, prepared, cues):
+        return NonComplaint(ALL_CLEAR_INTENT, "all-clear")
+    if _idiom(text, prepared, cues):
+        return NonComplaint(IDIOM_INTENT, "idiom")
+    return None
+
+
+def bot_question_only(text: str) -> bool:
+    """Whether ``text`` asks whether the customer talks to a bot or a person ("am I talking to
+    a real person or a bot?") without asking for or preferring a person."""
+    cues = non_complaint_cues()
+    prepared = prepare(text)
+    return bool(cues.bot_question.find(prepared)) and not cues.wanting.find(prepared)
+
+
 def decide(
     text: str,
     intent: str | None,
@@ -148,6 +375,9 @@ def decide(
     category = category_from_intent(intent, known_categories)
     if category is not None:
         return ComplaintDecision(True, category, (f"intent:{intent}",))
+    reading = no_complaint_reading(text, wish=demand_is_complaint)
+    if reading is not None:
+        return ComplaintDecision(False, None, (reading.why,))
     why: list[str] = []
     best_intent, best_confidence = _best_complaint_intent(ranking)
     mass = sum(c for name, c in ranking if name.startswith(COMPLAINT_INTENT_PREFIX))

@@ -17,8 +17,16 @@ The other way round, an unsure complaint intent with ``out_of_scope`` close behi
 problem or demand cue (:func:`bot.dialogue.decision.unserved_over_weak_complaint`) gives way
 to ``out_of_scope``: "any chance of frost this week" logs nothing.
 
-A wish or details (``state_resolution``, ``inform``) are left alone: inside the complaint flow
-they are answers; outside it ``action_note_details`` opens the complaint.
+A message that sounds like a complaint but names no problem that is still there
+(:func:`bot.dialogue.decision.no_complaint_reading`, cue lists in
+``bot/text/data/non_complaints.yml``) logs nothing, whatever the classifier read: a how-to or
+safe-use question ("how do I change my delivery address", "smije li se ovo prati na 60")
+becomes ``out_of_scope``, an all-clear ("pressed reset and now it works, thanks", "ipak je sve
+stiglo, nema potrebe") ``thank_you``, an idiom ("umirem od smijeha", "killer deal")
+``praise``.
+
+Otherwise a wish or details (``state_resolution``, ``inform``) are left alone: inside the
+complaint flow they are answers; outside it ``action_note_details`` opens the complaint.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from bot.dialogue.decision import (
     UNSERVED_INTENT,
     decide,
     news_not_a_chase,
+    no_complaint_reading,
     unserved_over_weak_complaint,
 )
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
@@ -58,6 +67,11 @@ NON_COMPLAINT_INTENTS = (
     "goodbye",
     "affirm",
 )
+#: Intents a message that names no problem is mistaken for, besides the complaints: a wish
+#: ("refund landed, cheers") and a chase ("ima li novosti ... ipak je stiglo").
+MISREAD_AS_COMPLAINT = ("state_resolution", "ask_status", "insult")
+#: A wish read as a question ("može li serviser doći pogledati") stays a wish.
+WISH_INTENT = "state_resolution"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -84,6 +98,11 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
         """Creates a new component (see parent class for full docstring)."""
         return cls(config)
 
+    @staticmethod
+    def _misread(intent: str) -> bool:
+        """Whether ``intent`` logs a complaint (or a chase) that a message may not mean."""
+        return intent.startswith(COMPLAINT_INTENT_PREFIX) or intent in MISREAD_AS_COMPLAINT
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Swaps the top intent and the decided complaint intent (see the module docstring)."""
         for message in messages:
@@ -96,6 +115,11 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             entities = frozenset(
                 str(entity.get("entity")) for entity in message.get(ENTITIES) or []
             )
+            if top is not None and self._misread(top):
+                reading = no_complaint_reading(text, wish=top == WISH_INTENT)
+                if reading is not None and promote(message, reading.intent, insert=True):
+                    message.set(DECISION, [f"{reading.why}-over:{top}"], add_to_output=True)
+                    continue
             if unserved_over_weak_complaint(text, pairs) or news_not_a_chase(text, top, entities):
                 if promote(message, UNSERVED_INTENT):
                     message.set(DECISION, [f"unserved-over:{top}"], add_to_output=True)

@@ -11,7 +11,10 @@ escalation policy reads the same words there), it puts
   (:data:`bot.policy.lexicons.HUMAN_REQUEST`), and otherwise
 * ``insult`` first when it insults someone, the bot included (:data:`bot.policy.lexicons.INSULTS`).
 
-"Are you a bot?" alone matches neither and stays an honest answer with an offer.
+"Are you a bot?" alone matches neither and stays an honest answer with an offer, and so does
+"am I talking to a real person or a bot?": a question about the bot that asks for no one
+(:func:`bot.dialogue.decision.bot_question_only`) is put back to ``bot_challenge`` when the
+classifier reads it as ``request_human``.
 
 The other way round, a task for a personal assistant about someone ("remind me to talk to the
 manager", "podseti me da pozovem nekog iz banke") reads like ``request_human`` to the
@@ -34,7 +37,12 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dialogue.decision import UNSERVED_INTENT, out_of_scope_close_behind
+from bot.dialogue.decision import (
+    BOT_QUESTION_INTENT,
+    UNSERVED_INTENT,
+    bot_question_only,
+    out_of_scope_close_behind,
+)
 from bot.nlu.ranking import promote, ranked_pairs, top_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import prepare
@@ -50,7 +58,7 @@ SMALL_TALK = frozenset(
 def corrected_intent(text: str) -> str | None:
     """``request_human`` or ``insult`` when ``text`` asks for a person or is abusive."""
     prepared = prepare(text)
-    if lexicons.HUMAN_REQUEST.find(prepared):
+    if lexicons.HUMAN_REQUEST.find(prepared) and not bot_question_only(text):
         return PERSON_INTENT
     if lexicons.INSULTS.find(prepared):
         return ABUSE_INTENT
@@ -101,6 +109,9 @@ class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
             if not isinstance(text, str):
                 continue
             top = top_intent(message)
+            if top == PERSON_INTENT and bot_question_only(text):
+                promote(message, BOT_QUESTION_INTENT, insert=True)
+                continue
             if top == PERSON_INTENT and no_request_for_a_person(text, ranked_pairs(message)):
                 promote(message, UNSERVED_INTENT)
                 continue

@@ -32,12 +32,19 @@ def ranked_pairs(message: Message) -> list[tuple[str, float]]:
     ]
 
 
-def promote(message: Message, intent: str) -> bool:
-    """Put ``intent`` first in ``message``'s ranking; False when it is not in the ranking."""
+def promote(message: Message, intent: str, *, insert: bool = False) -> bool:
+    """Put ``intent`` first in ``message``'s ranking; False when it is not in the ranking.
+
+    ``insert``: an intent missing from the (shortened) ranking takes the place and the
+    confidence of the last entry first.
+    """
     ranking: list[dict[str, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
     position = next(
         (i for i, entry in enumerate(ranking) if entry.get(INTENT_NAME_KEY) == intent), None
     )
+    if position is None and insert and ranking:
+        position = len(ranking) - 1
+        ranking[position] = {**ranking[position], INTENT_NAME_KEY: intent}
     if position is None:
         return False
     if position == 0:

@@ -160,3 +160,31 @@ def test_a_chase_stays_a_chase(text: str, entities: list[str]) -> None:
     message = _status(text, entities)
     ComplaintFirst({}).process([message])
     assert message.get(INTENT)["name"] == "ask_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "expected"),
+    [
+        ("how can I update the phone number on my account?", "complain_technical", "out_of_scope"),
+        ("kako da otkažem pretplatu na newsletter", "complain_other", "out_of_scope"),
+        ("smije li se jakna prati na 40 stupnjeva", "complain_safety", "out_of_scope"),
+        ("paket je kasnio, ali na kraju je stigao, sve ok hvala", "complain_delivery", "thank_you"),
+        ("the credit for the returned lamp arrived today, thanks", "state_resolution", "thank_you"),
+        ("umrla sam od smijeha kad sam vidjela vašu reklamu", "complain_other", "praise"),
+        # look-alikes keep the complaint, a wish put as a question stays a wish
+        ("can a technician come round and check it", "state_resolution", "state_resolution"),
+        ("može li netko doći popraviti perilicu", "state_resolution", "state_resolution"),
+        ("how do I send this back, it came broken", "complain_delivery", "complain_delivery"),
+        ("sve ok osim što fali jedan dio", "complain_delivery", "complain_delivery"),
+        ("all good, thanks for nothing", "complain_delivery", "complain_delivery"),
+    ],
+)
+def test_no_problem_left_logs_nothing(text: str, top: str, expected: str) -> None:
+    ranking = [
+        {"name": top, "confidence": 0.8},
+        {"name": "complain_other" if top != "complain_other" else "insult", "confidence": 0.1},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    message = _message(text, ranking)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT) == {"name": expected, "confidence": 0.8}

@@ -125,3 +125,19 @@ def test_person_requests_stay(text: str, ranking: list[dict[str, Any]]) -> None:
     message = _message(text, ranking)
     PersonOrAbuseOverSmallTalk({}).process([message])
     assert message.get("intent_ranking") == ranking
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["am I talking to a real person or a bot?", "jesi li ti pravi čovjek ili automat?"],
+)
+def test_a_bot_question_read_as_request_human_is_a_bot_question(text: str) -> None:
+    ranking = [
+        {"name": "request_human", "confidence": 0.9},
+        {"name": "complain_other", "confidence": 0.06},
+        {"name": "insult", "confidence": 0.04},
+    ]
+    message = _message(text, ranking)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    assert message.get(INTENT) == {"name": "bot_challenge", "confidence": 0.9}
+    assert corrected_intent(text) is None

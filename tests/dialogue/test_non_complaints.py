@@ -1,0 +1,115 @@
+"""Messages that sound like a complaint but name no problem that is still there: how-to and
+safe-use questions, all-clears and idioms log nothing; their look-alikes stay complaints
+(bot/text/data/non_complaints.yml, :func:`bot.dialogue.decision.no_complaint_reading`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.decision import bot_question_only, decide, no_complaint_reading
+
+CATEGORIES = ("delivery", "product_quality", "billing", "service_quality", "technical", "other")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # how-to questions that open the message
+        ("how can I update the phone number on my account?", "out_of_scope"),
+        ("hello, where do I pick up a click and collect order?", "out_of_scope"),
+        ("is there a way to split the payment between two cards", "out_of_scope"),
+        ("kako se mijenja lozinka u aplikaciji", "out_of_scope"),
+        ("pozdrav, gdje mogu preuzeti račun za kupnju?", "out_of_scope"),
+        ("kako da otkažem pretplatu na newsletter", "out_of_scope"),
+        ("како могу да додам другу адресу за испоруку", "out_of_scope"),
+        # yes/no questions about safe or normal use
+        ("is it ok to put the frying pan in the dishwasher?", "out_of_scope"),
+        ("is this heater safe for a small bedroom", "out_of_scope"),
+        ("smije li se jakna prati na 40 stupnjeva", "out_of_scope"),
+        ("da li je bezbedno da dete koristi ovaj sprej za nos", "out_of_scope"),
+        ("je li normalno da novi hladnjak malo bruji prvih dana?", None),
+        ("je li normalno da novi hladnjak tiho bruji?", "out_of_scope"),
+        ("да ли сме тигањ у рерну", "out_of_scope"),
+        # all-clears: a problem mentioned, then over
+        ("the app kept freezing but after the update it works fine, thanks", "thank_you"),
+        ("thought the voucher was lost, found it in my inbox, never mind", "thank_you"),
+        ("my money finally came through this morning, cheers", "thank_you"),
+        ("the credit for the returned lamp arrived today, thank you", "thank_you"),
+        ("paket je kasnio, ali na kraju je stigao, sve ok hvala", "thank_you"),
+        ("uplata je ipak prošla, nema potrebe, hvala", "thank_you"),
+        ("пунио сам га целу ноћ и сад ради, све у реду", "thank_you"),
+        ("printer je opet proradio kad sam ga resetirala", "thank_you"),
+        # idioms with alarming words, no problem
+        ("umrla sam od smijeha kad sam vidjela vašu novu reklamu", "praise"),
+        ("the chocolate cake in your café is to die for", "praise"),
+        ("this weekend sale is a killer deal", "praise"),
+        ("cijene na akciji su ubitačne, svaka čast", "praise"),
+    ],
+)
+def test_non_complaints(text: str, intent: str | None) -> None:
+    reading = no_complaint_reading(text)
+    assert (reading.intent if reading else None) == intent
+    if intent is not None:
+        decision = decide(text, intent, [(intent, 0.6)], CATEGORIES)
+        assert not decision.is_complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # questions that complain, or name a problem or harm
+        "how do I send this back, it came broken",
+        "how come my parcel still hasn't arrived?",
+        "how can I get my money back for the faulty kettle?",
+        "why was I charged twice, how do I get it fixed",
+        "kako to da mi paket još nije stigao",
+        "kako da vam vjerujem kad mi tri puta kasni dostava",
+        "kako se usuđujete tako razgovarati s kupcem",
+        "može li serviser doći sutra pogledati bojler",
+        "is it normal that the kettle burned my hand?",
+        "the toaster caught fire, is it safe to keep using it?",
+        "is it safe to eat? my son already got sick from it",
+        "da li je normalno da mi se punjač istopio",
+        "smije li dijete jesti ovo, jučer je povraćalo nakon jogurta",
+        # all-clears that are not over, negated, sarcastic or contrasted
+        "all good, thanks for nothing",
+        "works now but the screen is cracked",
+        "it's not working now either",
+        "my refund still has not landed",
+        "nothing is sorted, still waiting",
+        "sve ok osim što fali jedan dio",
+        "nije sve u redu, paket je oštećen",
+        "povrat novca mi još nije sjeo",
+        "ne radi, nema veze što ste rekli",
+        "sve je stiglo, ali je kutija razbijena",
+        "the shop says everything is fine on their end and nothing was refunded",
+        "u banci tvrde da je sve u redu, a novca nema",
+        "sve ok i dalje ništa od paketa",
+        # idioms next to a real problem or anger
+        "the smell of the cheese nearly killed me, it was mouldy",
+        "prodavač me ubio pogledom i bio je bezobrazan",
+        "umirem od smijeha, treći put mi šaljete pogrešan artikl",
+    ],
+)
+def test_look_alikes_stay_complaints(text: str) -> None:
+    assert no_complaint_reading(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am I chatting with a bot?", True),
+        ("are you a real person?", True),
+        ("is this an actual human or a bot", True),
+        ("jesi li ti pravi čovjek ili bot", True),
+        ("da li se dopisujem sa robotom?", True),
+        ("јел ово бот", True),
+        ("am I talking to a bot? I want a real person", False),
+        ("are you human? put me through to someone please", False),
+        ("da li pričam sa botom, hoću čovjeka", False),
+        ("jesi li ti bot? dajte mi nekog živog", False),
+        ("I'd like to talk to a real person", False),
+    ],
+)
+def test_bot_questions(text: str, expected: bool) -> None:
+    assert bot_question_only(text) is expected
