@@ -2,18 +2,19 @@
 
 The console (``bot/web/static/console/console.js``) loads its inbox, connects to the socket.io
 ``/staff`` namespace with its session cookie, and on each ``staff_update`` with an event it has
-not seen refreshes 250 ms later (``refreshSoon``, a trailing debounce): the inbox page and the
-open complaint, whose panels then load the complaint's commitments (``commitments.js``, each
-time) and the customer's other complaints (``history.js``, at most every 30 s a ticket); a
-loaded inbox redraws the team's commitments board at most every 3 s (``commitments.js``). Only
-while the socket is down does it poll the same refresh every 3 s: that is the ``polling`` mode,
-measured beside the shipped ``push`` one.
+not seen (``refreshSoon``) reloads, 250 ms later, the open complaint if an event is about it,
+and the inbox page, but not within 3 s of its last load. The open complaint's panels then load
+its commitments (``commitments.js``, each time) and the customer's other complaints
+(``history.js``, at most every 30 s a ticket); a loaded inbox redraws the team's commitments
+board at most every 3 s (``commitments.js``). Only while the socket is down does it poll, the
+inbox and the open complaint every 3 s: that is the ``polling`` mode, measured beside the
+shipped ``push`` one.
 
-Each bench console models an agent reading the inbox's ``all`` view: whenever a loaded page has
-a newer complaint on top than the open one, the agent opens it (which also loads the canned
-replies, as a click does). The agents stay off duty, so that the customers' conversations go
-exactly as without consoles (an agent on duty would take escalated customers live) and the
-phase measures only what the consoles cost the customers.
+Each bench console models an agent reading the inbox's ``all`` view: when a loaded page has a
+newer complaint on top than the open one, read for :data:`READ_SECONDS` already, the agent opens
+it (which also loads the canned replies, as a click does). The agents stay off duty, so that
+the customers' conversations go exactly as without consoles (an agent on duty would take
+escalated customers live) and the phase measures only what the consoles cost the customers.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ import socketio
 from bot.store import session_scope
 from bot.store.agents import create_agent
 from bot.web.auth import SESSION_COOKIE, issue_token
-from tools.bench import clients as _clients  # noqa: F401  (aiohttp 3.9 shim for engineio)
+from tools.bench.clients import RestClient  # with the aiohttp 3.9 shim engineio needs
 from tools.bench.stats import PhaseStats, percentile
 
 #: The console's polling interval while its socket is down (console.js ``POLL_MS``).
 POLL_SECONDS = 3.0
-#: ``refreshSoon``'s debounce (console.js).
+#: ``refreshSoon``'s debounce, and the least time between two loads of the list it makes
+#: (console.js ``REFRESH_MS``, ``LIST_MIN_MS``).
 DEBOUNCE_SECONDS = 0.25
+LIST_MIN_SECONDS = POLL_SECONDS
 #: The commitments board: at most this often after an inbox load, and at least this often
 #: (commitments.js ``BOARD_MIN_MS``, ``BOARD_EVERY_MS``).
 BOARD_MIN_SECONDS = 3.0
@@ -50,6 +53,8 @@ HISTORY_SECONDS = 30.0
 #: One inbox page (console.js ``PAGE``) and the view the bench's agents read.
 PAGE = 50
 VIEW = "all"
+#: How long the bench's agent reads a complaint before opening a newer one.
+READ_SECONDS = 10.0
 #: How the consoles hear of changes: the shipped socket, or the fallback polling.
 MODES = ("push", "polling")
 
@@ -139,6 +144,10 @@ class Console:
         self._board_timer: asyncio.Task[None] | None = None
         self._board_drawn = -math.inf
         self._history_at: dict[str, float] = {}
+        self._opened_at = -math.inf
+        self._list_at = -math.inf
+        self._stale_list = False
+        self._stale_detail = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -167,6 +176,7 @@ class Console:
     # ------------------------------------------------------------------ console.js
 
     async def load_inbox(self) -> None:
+        self._list_at = self.clock()
         query = urlencode({"view": VIEW, "limit": str(PAGE), "offset": "0"})
         data = await self.get("inbox", f"/api/inbox?{query}")
         if not isinstance(data, dict):
@@ -174,8 +184,9 @@ class Console:
         self._schedule_board()
         items = data.get("items") or []
         top = items[0].get("ticket") if items and isinstance(items[0], dict) else None
-        if top and top != self.current:  # the agent opens the newest complaint
-            await self.open(str(top))
+        if top and top != self.current and self.clock() - self._opened_at >= READ_SECONDS:
+            self._opened_at = self.clock()
+            await self.open(str(top))  # the agent opens the newest complaint
 
     async def open(self, ticket: str) -> None:
         data = await self.get("detail", f"/api/complaints/{quote(ticket)}")
@@ -194,34 +205,62 @@ class Console:
         await asyncio.gather(*panels)
 
     async def refresh(self) -> None:
-        """What a push update or a poll does: the inbox and the open complaint at once."""
+        """What a poll does: the inbox and the open complaint at once."""
         self.stats.refreshes += 1
         work = [self.load_inbox()]
         if self.current:
             work.append(self.open(self.current))
         await asyncio.gather(*work)
 
-    def refresh_soon(self) -> None:
+    def refresh_soon(self, events: Sequence[Any] | None = None) -> None:
+        """What ``events`` changed (all of it without ``events``), reloaded soon."""
+        self._stale_list = True
+        if events is None or any(
+            isinstance(event, dict) and event.get("ticket") == self.current for event in events
+        ):
+            self._stale_detail = True
+        list_due = self._list_at + LIST_MIN_SECONDS - self.clock()
+        self._refresh_in(
+            DEBOUNCE_SECONDS if self._stale_detail else max(DEBOUNCE_SECONDS, list_due)
+        )
+
+    def _refresh_in(self, wait: float) -> None:
         if self._refresh_timer is not None:
             self._refresh_timer.cancel()
 
         async def later() -> None:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
-            self._spawn(self.refresh())
+            await asyncio.sleep(wait)
+            self._spawn(self._refresh_stale())
 
         self._refresh_timer = self._spawn(later())
+
+    async def _refresh_stale(self) -> None:
+        work = []
+        if self._stale_detail:
+            self._stale_detail = False
+            if self.current:
+                work.append(self.open(self.current))
+        if self._stale_list:
+            if self.clock() - self._list_at >= LIST_MIN_SECONDS:
+                self._stale_list = False
+                work.append(self.load_inbox())
+            else:
+                self._refresh_in(self._list_at + LIST_MIN_SECONDS - self.clock())
+        if work:
+            self.stats.refreshes += 1
+            await asyncio.gather(*work)
 
     def on_update(self, payload: Any = None) -> None:
         self.stats.updates += 1
         events = payload.get("events") if isinstance(payload, dict) else None
-        fresh = False
+        fresh = []
         for event in events or []:
             number = event.get("id") if isinstance(event, dict) else None
             if isinstance(number, int) and number not in self._seen:
                 self._seen.add(number)
-                fresh = True
+                fresh.append(event)
         if fresh:
-            self.refresh_soon()
+            self.refresh_soon(fresh)
 
     def _schedule_board(self) -> None:
         if self._board_timer is not None:
@@ -356,3 +395,127 @@ def compare(without: Sequence[PhaseStats], with_consoles: Sequence[PhaseStats]) 
         "median_ratio": round(statistics.median(ratios), 3) if ratios else None,
         "ratio_range": [round(min(ratios), 3), round(max(ratios), 3)] if ratios else None,
     }
+
+
+# ---------------------------------------------------------------------- the server's cost
+
+#: The requests a console makes, by kind, as paths after the open complaint's ticket is known.
+COST_KINDS = ("inbox", "detail", "commitments", "history", "board", "refresh")
+
+
+async def _cost_of(
+    console: Console, kind: str, rasa_pid: int, count: int, idle_per_second: float
+) -> tuple[float, float]:
+    """(server CPU ms, median latency ms) of one request of ``kind``, ``count`` in a row; the
+    server's own background work (``idle_per_second``) taken off."""
+    from tools.bench.rss import tree_cpu_seconds
+
+    ticket = quote(console.current or "")
+    paths = {
+        "inbox": f"/api/inbox?{urlencode({'view': VIEW, 'limit': str(PAGE), 'offset': '0'})}",
+        "detail": f"/api/complaints/{ticket}",
+        "commitments": f"/api/complaints/{ticket}/commitments",
+        "history": f"/api/complaints/{ticket}/history",
+        "board": "/api/commitments",
+    }
+    latencies: list[float] = []
+    cpu_before, wall_before = tree_cpu_seconds(rasa_pid), time.monotonic()
+    for _ in range(count):
+        started = time.perf_counter()
+        if kind == "refresh":
+            await console.refresh()
+        else:
+            await console.get(kind, paths[kind])
+        latencies.append(time.perf_counter() - started)
+    cpu = tree_cpu_seconds(rasa_pid) - cpu_before
+    cpu -= idle_per_second * (time.monotonic() - wall_before)
+    return 1000 * cpu / count, 1000 * statistics.median(latencies)
+
+
+async def _measure_cost(
+    base_url: str,
+    database_url: str,
+    rasa_pid: int,
+    fill_seconds: float,
+    count: int,
+    log: Callable[[str], None],
+) -> None:
+    from tools.bench.load import Calibration, Shape, run_phase, warm_up
+    from tools.bench.rss import tree_cpu_seconds
+    from tools.bench.scripts import OUR_SCRIPTS
+
+    calibration: Calibration = {}
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        await warm_up(lambda: RestClient(http, base_url, "cost-warm"), OUR_SCRIPTS,
+                      calibration)  # fmt: skip
+        fill = await run_phase(
+            Shape("fill", 10, fill_seconds),
+            "rest",
+            lambda: RestClient(http, base_url, "cost-fill"),
+            OUR_SCRIPTS,
+            calibration,
+        )
+        log(f"filled: {fill.stats.completed_complaints} complaints, {fill.stats.messages} messages")
+        cookies = await asyncio.get_running_loop().run_in_executor(
+            None, sign_in_agents, database_url, 6, "cost"
+        )
+        stats = ConsoleStats()
+        console = Console(http, base_url, cookies[0], stats)
+        await console.load_inbox()
+
+        async def idle_rate(seconds: float = 5.0) -> float:
+            before = tree_cpu_seconds(rasa_pid)
+            await asyncio.sleep(seconds)
+            return (tree_cpu_seconds(rasa_pid) - before) / seconds
+
+        idle = await idle_rate()
+        log(f"server idle: {1000 * idle:.1f} ms CPU per second; open complaint {console.current}")
+        for kind in COST_KINDS:
+            await _cost_of(console, kind, rasa_pid, 3, idle)  # warm
+            cpu, latency = await _cost_of(console, kind, rasa_pid, count, idle)
+            log(f"{kind:>12}: {cpu:6.1f} ms CPU per request, median {latency:5.1f} ms")
+        others = [Console(http, base_url, cookie, ConsoleStats()) for cookie in cookies[1:]]
+        connected = await asyncio.gather(*(other.connect() for other in others))
+        await asyncio.sleep(2.0)  # the refresh on connect
+        watched = await idle_rate(10.0)
+        log(
+            f"{sum(connected)} consoles connected, nothing happening: "
+            f"{1000 * (watched - idle):.1f} ms CPU per second more than idle"
+        )
+        await asyncio.gather(*(other.close() for other in others))
+    if stats.errors:
+        log(f"errors: {stats.errors}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.bench.consoles --model models/X.tar.gz``: the Rasa server's CPU time
+    per console request, by kind, on a fresh SQLite stack filled by closed-loop customers."""
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    from tools.bench import stacks
+
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench.consoles", description=main.__doc__
+    )
+    parser.add_argument("--model", required=True, type=Path)
+    parser.add_argument("--fill-seconds", type=float, default=30.0)
+    parser.add_argument("--requests", type=int, default=40, help="of each kind (default 40)")
+    parser.add_argument("--port", type=int, default=6950)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="cb-consoles-") as folder:
+        work = Path(folder)
+        url = f"sqlite:///{work / 'bot.db'}"
+        stack = stacks.start_ours(stacks.Variant("ours-sqlite"), args.model, url, args.port, work)
+        try:
+            asyncio.run(_measure_cost(stack.base_url, url, stack.pids["rasa"], args.fill_seconds,
+                                      args.requests, print))  # fmt: skip
+        finally:
+            stacks.stop(stack)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
