@@ -436,7 +436,7 @@ async def _measure_cost(
     base_url: str,
     database_url: str,
     rasa_pid: int,
-    fill_seconds: float,
+    fill_complaints: int,
     count: int,
     log: Callable[[str], None],
 ) -> None:
@@ -449,14 +449,19 @@ async def _measure_cost(
     async with aiohttp.ClientSession(timeout=timeout) as http:
         await warm_up(lambda: RestClient(http, base_url, "cost-warm"), OUR_SCRIPTS,
                       calibration)  # fmt: skip
-        fill = await run_phase(
-            Shape("fill", 10, fill_seconds),
-            "rest",
-            lambda: RestClient(http, base_url, "cost-fill"),
-            OUR_SCRIPTS,
-            calibration,
-        )
-        log(f"filled: {fill.stats.completed_complaints} complaints, {fill.stats.messages} messages")
+        made = messages = 0
+        while made < fill_complaints:  # closed-loop customers, 5 s at a time
+            fill = await run_phase(
+                Shape("fill", 10, 5.0),
+                "rest",
+                lambda: RestClient(http, base_url, "cost-fill"),
+                OUR_SCRIPTS,
+                calibration,
+                seed=made,
+            )
+            made += fill.stats.completed_complaints
+            messages += fill.stats.messages
+        log(f"filled: {made} complaints, {messages} messages")
         cookies = await asyncio.get_running_loop().run_in_executor(
             None, sign_in_agents, database_url, 6, "cost"
         )
@@ -490,7 +495,8 @@ async def _measure_cost(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.bench.consoles --model models/X.tar.gz``: the Rasa server's CPU time
-    per console request, by kind, on a fresh SQLite stack filled by closed-loop customers."""
+    per console request, by kind, on a fresh SQLite stack filled by closed-loop customers, and
+    what consoles connected to ``/staff`` cost it while nothing happens."""
     import argparse
     import tempfile
     from pathlib import Path
@@ -501,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.bench.consoles", description=main.__doc__
     )
     parser.add_argument("--model", required=True, type=Path)
-    parser.add_argument("--fill-seconds", type=float, default=30.0)
+    parser.add_argument("--fill-complaints", type=int, default=150, help="at least (default 150)")
     parser.add_argument("--requests", type=int, default=40, help="of each kind (default 40)")
     parser.add_argument("--port", type=int, default=6950)
     args = parser.parse_args(argv)
@@ -510,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{work / 'bot.db'}"
         stack = stacks.start_ours(stacks.Variant("ours-sqlite"), args.model, url, args.port, work)
         try:
-            asyncio.run(_measure_cost(stack.base_url, url, stack.pids["rasa"], args.fill_seconds,
+            asyncio.run(_measure_cost(stack.base_url, url, stack.pids["rasa"], args.fill_complaints,
                                       args.requests, print))  # fmt: skip
         finally:
             stacks.stop(stack)

@@ -281,6 +281,7 @@ def _console_table(data: Data) -> list[list[str]]:
             with_p95, without_p95 = _console_comparison(stack, phase)
             pairs = consoles.get("pairs") or []
             kinds = consoles.get("request_kinds") or {}
+            without_cpu = sum((consoles.get("without_cpu_ms_per_message") or {}).values()) or None
             rows.append(
                 [
                     stack["name"],
@@ -292,6 +293,7 @@ def _console_table(data: Data) -> list[list[str]]:
                     _counted(consoles["requests"], kinds),
                     str(consoles.get("updates", "–")),
                     _fmt(consoles["p95_ms"], 0),
+                    f"{_fmt(_cpu_ms(phase))} / {_fmt(without_cpu)}",
                     _counted(consoles["errors"], consoles.get("error_kinds") or {}),
                     ", ".join(str(load) for load in consoles.get("loads_1m", [])) or "–",
                 ]
@@ -444,11 +446,14 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
             "",
             "Customers' p95 with 5 consoles open / without, in ms, pooled over runs alternated "
             "with the same customers without consoles (A B A B ...), and each pair's ratio. "
-            "`push`: the console as shipped (socket.io updates, a refresh 250 ms after each); "
-            "`polling`: its fallback while the socket is down (a refresh every 3 s); only "
+            "`push`: the console as shipped (socket.io updates; 250 ms after one, the open "
+            "complaint if it is about it, the list at most every 3 s); `polling`: its fallback "
+            "while the socket is down (the list and the open complaint every 3 s); only "
             "`push` is judged. Requests: the consoles' answered requests, by kind; updates: "
-            "`staff_update` messages they received; load: the 1-minute load average after "
-            "each run with consoles.",
+            "`staff_update` messages they received; server CPU: the servers' CPU time per "
+            "answered customer message, consoles' work included, with the consoles and in the "
+            "runs without (what the consoles cost, little moved by other work on the machine); "
+            "load: the 1-minute load average after each run with consoles.",
             "",
             _table(
                 [
@@ -461,6 +466,7 @@ def markdown(data: Data, command: str, chart: str | None = None, notes: str = ""
                     "requests",
                     "updates",
                     "request p95 ms",
+                    "server CPU ms/msg with / without",
                     "errors",
                     "load",
                 ],

@@ -183,6 +183,14 @@ async def _one_run(bench: _Bench, shape: Shape, transport: str, seed: int) -> _R
     return _Run(phase, cpu, consoles.stats, round(os.getloadavg()[0], 2), peaks)
 
 
+def _cpu_per_message(stack: stacks.Stack, runs: Sequence[_Run]) -> dict[str, float]:
+    """CPU ms of each of the stack's servers per answered customer message over ``runs``."""
+    messages = max(sum(run.phase.stats.messages for run in runs), 1)
+    return {
+        name: round(1000 * sum(run.cpu[name] for run in runs) / messages, 1) for name in stack.pids
+    }
+
+
 async def _entry(
     stack: stacks.Stack, transport: str, shape: Shape, runs: Sequence[_Run]
 ) -> dict[str, Any]:
@@ -197,10 +205,7 @@ async def _entry(
         **stats.summary(),
         "completed_complaints": stats.completed_complaints,
         "load_1m": max(run.load_1m for run in runs),
-        "cpu_ms_per_message": {
-            name: round(1000 * sum(run.cpu[name] for run in runs) / max(stats.messages, 1), 1)
-            for name in stack.pids
-        },
+        "cpu_ms_per_message": _cpu_per_message(stack, runs),
         "peak_rss_mb": {
             name: round(max(run.peak_rss_mb.get(name, 0.0) for run in runs), 1)
             for name in stack.pids
@@ -265,6 +270,9 @@ async def _console_group(
                 [run.phase.stats for run in without], [run.phase.stats for run in runs[shape.name]]
             ),
             "loads_1m": [run.load_1m for run in runs[shape.name]],
+            # the servers' CPU per customer message without the consoles, beside the entry's
+            # own ``cpu_ms_per_message``: what the consoles cost, little moved by other work
+            "without_cpu_ms_per_message": _cpu_per_message(bench.stack, without),
         }
         entry["baseline"] = baseline.name
         _log_entry(entry, bench.log)

@@ -163,6 +163,7 @@ def _console_phase(transport: str, mode: str, with_p95: float, pairs: list[float
         "median_ratio": sorted(pairs)[len(pairs) // 2],
         "ratio_range": [min(pairs), max(pairs)],
         "loads_1m": [1.2, 1.4, 1.1],
+        "without_cpu_ms_per_message": {"rasa": 14.0},
     }
     name = "paced-20-consoles-5" + ("-polling" if mode == "polling" else "")
     # the phase's own p95 is the pooled one; the baseline phase (120 ms) is not the reference
@@ -186,7 +187,7 @@ def test_pushed_consoles_are_judged_on_pooled_alternated_runs_and_polling_report
     assert "## Agents' consoles" in text
     assert (
         "| ours-sqlite | rest | polling | 70 / 50 | 1.40× | 1.30, 1.50, 1.35 | "
-        "300 (detail 120, inbox 180) | 40 | 30 | 0 | 1.2, 1.4, 1.1 |"
+        "300 (detail 120, inbox 180) | 40 | 30 | 25.0 / 14.0 | 0 | 1.2, 1.4, 1.1 |"
     ) in text
 
 
