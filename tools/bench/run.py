@@ -60,7 +60,7 @@ VARIANTS: tuple[stacks.Variant, ...] = (
 
 def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
     paced, closed = (8.0, 6.0) if quick else (20.0, 15.0)
-    rounds = 2 if quick else 3
+    rounds = 1 if quick else 3
     return (
         Shape("paced-20", 20, paced, (1.0, 3.0)),
         # agents' consoles as shipped (pushed to over socket.io), and polling as they do only

@@ -200,7 +200,7 @@ def test_one_shape_can_be_chosen_and_an_unknown_one_is_refused(
     assert "unknown shape paced-7: one of paced-20, paced-20-consoles-5," in capsys.readouterr().err
     push, polling = (shape for shape in shapes(quick=True) if shape.consoles)
     assert (push.console_mode, polling.console_mode) == ("push", "polling")
-    assert push.baseline == polling.baseline == "paced-20" and push.rounds == 2
+    assert push.baseline == polling.baseline == "paced-20" and push.rounds == 1
 
 
 def test_markdown_holds_every_phase_and_the_ratios(tmp_path: Path) -> None:
