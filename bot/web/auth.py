@@ -36,7 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import Settings
-from bot.store import Agent, authenticate, session_scope
+from bot.store import Agent, authenticate, read_scope, session_scope
 from bot.store.blocking import run_db
 from bot.store.db import StoreError
 from bot.store.tables import StaffToken, utcnow
@@ -137,28 +137,34 @@ def revoke_token(url: str, token: str) -> None:
 def _lookup(url: str, token: str, kind: str) -> Principal | None:
     if not token or len(token) > 256:
         return None
-    with session_scope(url) as session:
+    digest = hash_token(token)
+    # a read on every staff request: on SQLite it must not take the write lock
+    with read_scope(url) as session:
         row = (
             session.query(StaffToken)
-            .filter(StaffToken.token_hash == hash_token(token), StaffToken.kind == kind)
+            .filter(StaffToken.token_hash == digest, StaffToken.kind == kind)
             .one_or_none()
         )
         if row is None:
             return None
-        if row.expires_at <= utcnow():
-            session.delete(row)
-            return None
-        agent: Agent = row.agent
-        if agent is None or not agent.active:
-            return None
-        return Principal(
-            agent_id=agent.id,
-            username=agent.username,
-            display_name=agent.display_name,
-            role=agent.role,
-            via=kind,
-            csrf_token=row.csrf_token,
+        expired = row.expires_at <= utcnow()
+        agent: Agent | None = row.agent
+        principal = (
+            None
+            if expired or agent is None or not agent.active
+            else Principal(
+                agent_id=agent.id,
+                username=agent.username,
+                display_name=agent.display_name,
+                role=agent.role,
+                via=kind,
+                csrf_token=row.csrf_token,
+            )
         )
+    if expired:
+        with session_scope(url) as session:
+            session.query(StaffToken).filter(StaffToken.token_hash == digest).delete()
+    return principal
 
 
 def _principal_sync(url: str, header: str, cookie: str | None) -> Principal | None:

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 
 from bot import handoff
 from bot.handoff.reminders import told_text
-from bot.store import get_by_ticket, session_scope
+from bot.store import get_by_ticket, read_scope, session_scope
 from bot.store.blocking import run_db
 from bot.store.commitments import (
     MAX_HORIZON,
@@ -148,7 +148,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 def _board(url: str, zone: ZoneInfo, username: str, team: bool) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         found = board(session, now, zone, owner=username, team=team)
     return {"now": now.isoformat(), **found}
 
@@ -163,7 +163,7 @@ async def commitments_board(request: Request, principal: Principal) -> HTTPRespo
 
 
 def _missed(url: str) -> list[dict[str, Any]]:
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         return missed(session)
 
 
@@ -185,7 +185,7 @@ def _load(session: Any, ticket: str) -> Any:
 
 def _list(url: str, ticket: str) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         complaint = _load(session, ticket)
         return [commitment_to_dict(row, now) for row in for_complaint(session, complaint)]
 

@@ -52,6 +52,7 @@ from bot.store import (
     get_by_ticket,
     is_present,
     mark_seen,
+    read_scope,
     revoke_tokens,
     session_scope,
     set_on_duty,
@@ -79,6 +80,7 @@ from bot.store.tables import (
     OUTCOMES,
     Agent,
     ComplaintEvent,
+    utcnow,
 )
 from bot.text.clean import MAX_MESSAGE_CHARS as MAX_REPLY_CHARS
 from bot.text.clean import remove_controls
@@ -127,8 +129,19 @@ console_routes = Blueprint("staff_console")
 # --------------------------------------------------------------------------- helpers
 
 
-def _sign_in(url: str, principal: Principal) -> None:
-    """Mark the agent seen: the console's heartbeat."""
+#: The console's heartbeat is written at most this often, and at least four times within the
+#: time after which an agent counts as gone (``agent_disconnect_seconds``): every API call
+#: marks its agent seen, and a write per call was a write transaction per console request.
+HEARTBEAT_EVERY = timedelta(seconds=10)
+
+
+def _sign_in(url: str, principal: Principal, every: timedelta = HEARTBEAT_EVERY) -> None:
+    """Mark the agent seen, unless it was within ``every``: the console's heartbeat."""
+    with read_scope(url) as session:  # most calls: no write, and so no write lock
+        agent = session.get(Agent, principal.agent_id)
+        seen = agent.last_seen_at if agent is not None else None
+        if agent is None or (seen is not None and utcnow() - seen < every):
+            return
     with session_scope(url) as session:
         agent = session.get(Agent, principal.agent_id)
         if agent is not None:
@@ -144,7 +157,9 @@ def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
             async def sign_in() -> Principal:
                 principal = await authorised(request, roles)
-                await run_db(_sign_in, database_url(request.app), principal)
+                gone = settings_of(request.app).agent_disconnect_seconds
+                every = min(HEARTBEAT_EVERY, timedelta(seconds=gone / 4))
+                await run_db(_sign_in, database_url(request.app), principal, every)
                 return principal
 
             try:
@@ -313,7 +328,7 @@ async def _handoff(
 
 
 def _on_duty(url: str, agent_id: int) -> bool:
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         agent = session.get(Agent, agent_id)
         return bool(agent.on_duty) if agent is not None else False
 
@@ -363,7 +378,7 @@ def _find_complaints(url: str, filters: ComplaintsQuery) -> list[dict[str, Any]]
         columns = (Complaint.ticket, Complaint.description, Complaint.contact, Complaint.order_ref)
         query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(filters.limit)
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         return [complaint_to_dict(row) for row in session.execute(query).scalars()]
 
 
@@ -376,7 +391,7 @@ async def complaints(request: Request, principal: Principal) -> HTTPResponse:
 
 def _queue(url: str) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         rows = list(
             session.execute(
                 select(Complaint).where(Complaint.status.in_(ACTIVE_STATUSES))
@@ -507,7 +522,7 @@ def _inbox(url: str, query: InboxQuery, username: str) -> dict[str, Any]:
         limit=query.limit,
         offset=query.offset,
     )
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         page = inbox_page(session, filters, username, now)
         items = [
             _inbox_row(row, events, handoff.holder_in(events), now) for row, events in page.rows
@@ -593,7 +608,7 @@ def _detail(
     url: str, ticket: str, username: str, display_name: str, zone: str
 ) -> tuple[dict[str, Any], list[Any], list[Any], str]:
     """(complaint, events, agent and held customer turns, sender id) of ``ticket``."""
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         complaint = _load(session, ticket)
         data = complaint_to_dict(complaint)
         data["assigned_agent"] = complaint.assigned_agent
@@ -817,7 +832,7 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
 
 def _agents(url: str) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         rows = (
             session.query(Agent)
             .filter(Agent.active.is_(True), Agent.role.in_(AGENT_ROLES))
@@ -885,7 +900,7 @@ class CannedRequest(BaseModel):
 
 
 def _list_canned(url: str, query: CannedQuery) -> list[dict[str, Any]]:
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         return list_canned(session, query.language, query.q)
 
 

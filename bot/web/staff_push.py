@@ -26,7 +26,7 @@ from socketio import AsyncManager
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import mark_seen, session_scope
+from bot.store import mark_seen, read_scope, session_scope
 from bot.store.blocking import run_db
 from bot.store.tables import Agent, Complaint, ComplaintEvent
 from bot.web.auth import AGENT_ROLES, principal_of
@@ -64,7 +64,7 @@ HEARTBEAT_SECONDS = 15.0
 
 
 def latest_event_id(url: str) -> int:
-    with session_scope(url) as session:
+    with read_scope(url) as session:
         return int(session.execute(select(func.max(ComplaintEvent.id))).scalar() or 0)
 
 
@@ -77,7 +77,8 @@ def events_after(url: str, last_id: int) -> list[dict[str, Any]]:
         .order_by(ComplaintEvent.id)
         .limit(MAX_BATCH)
     )
-    with session_scope(url) as session:
+    # a read: on SQLite it must not queue for the write lock behind the customers' writes
+    with read_scope(url) as session:
         found = []
         for event, complaint in session.execute(query).all():
             data = event.data or {}

@@ -16,9 +16,12 @@ Saves ``docs/screenshots/queue-volume.png`` and ``takeover-notification.png``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from rasa.core.run import configure_app
@@ -397,5 +400,55 @@ def test_axe_finds_no_serious_problem_on_the_console_and_its_sign_in(
         expect(page.locator("#detail")).to_be_visible()
         page.locator("#canned-admin summary").click()
         assert axe_problems(page) == []
+    finally:
+        context.close()
+
+
+def _note(served: Served, ticket: str) -> None:
+    with session_scope(served.url) as session:
+        append_event(session, get_by_ticket(session, ticket), "note", "agent:ivo", {"text": "n"})
+
+
+def test_a_pushed_update_reloads_the_open_complaint_only_if_about_it_and_the_list_every_3_s(
+    browser: Any, served: Served
+) -> None:
+    from playwright.sync_api import expect
+
+    context, page = sign_in(browser, served, "ana", "en-US")
+    asked: list[tuple[str, float]] = []
+    page.on("request", lambda request: asked.append((urlparse(request.url).path, time.monotonic())))
+    try:
+        expect(page.locator("body[data-live='on']")).to_have_count(1, timeout=15_000)
+        page.locator("#views button[data-view='all']").click()
+        row = page.locator("#inbox button.row").first
+        opened = str(row.get_attribute("data-ticket"))
+        row.click()
+        expect(page.locator("#conv-title")).to_contain_text(opened)
+        other = next(ticket for ticket in served.seeded.tickets if ticket != opened)
+        detail = f"/api/complaints/{opened}"
+        page.wait_for_timeout(3500)  # past the list's 3 s since its last load
+
+        # about another complaint: the list is reloaded, the open complaint is not
+        asked.clear()
+        with page.expect_request(lambda request: "/api/inbox" in request.url, timeout=10_000):
+            _note(served, other)
+        page.wait_for_timeout(1000)
+        assert detail not in [path for path, _ in asked], asked
+
+        # about the open complaint: it is reloaded
+        with page.expect_request(lambda request: request.url.endswith(detail), timeout=10_000):
+            _note(served, opened)
+
+        # three updates 1.2 s apart: the list at most every 3 s
+        page.wait_for_timeout(3500)
+        asked.clear()
+        for _ in range(3):
+            _note(served, other)
+            page.wait_for_timeout(1200)
+        page.wait_for_timeout(3500)
+        lists = [moment for path, moment in asked if path == "/api/inbox"]
+        assert 1 <= len(lists) <= 3, asked
+        assert all(later - first >= 2.9 for first, later in itertools.pairwise(lists)), lists
+        assert detail not in [path for path, _ in asked], asked
     finally:
         context.close()

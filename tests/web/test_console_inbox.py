@@ -342,3 +342,53 @@ async def test_the_staff_socket_pushes_new_events_to_signed_in_agents_only(
             server.base, namespaces=["/staff"], transports=["polling"], wait_timeout=5
         )
     assert PASSWORD  # the seed's accounts sign in with it
+
+
+async def test_console_reads_take_no_write_lock_and_the_heartbeat_is_written_every_10_s(
+    inbox: tuple[Console, Seeded],
+) -> None:
+    """On SQLite a write transaction (``BEGIN IMMEDIATE``) holds every other writer up, the
+    customers' conversations included: a console's reads must not take one."""
+    from sqlalchemy import event
+
+    from bot.store.db import get_engine
+
+    server, seeded = inbox
+    ticket = seeded.tickets[0]
+    paths = [
+        "/api/inbox?view=all",
+        "/api/queue",
+        f"/api/complaints/{ticket}",
+        f"/api/complaints/{ticket}/commitments",
+        f"/api/complaints/{ticket}/history",
+        "/api/commitments",
+        "/api/agents",
+    ]
+    begun: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+
+    engine = get_engine(server.url)
+    async with server.client() as http:
+        await server.sign_in(http, "ana")
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            # signed in just now, so seen just now: no write at all; last seen a minute ago:
+            # the first request writes the heartbeat, the others do not
+            for seen_ago, writes in ((timedelta(0), 0), (timedelta(minutes=1), 1)):
+                with session_scope(server.url) as session:
+                    ana = session.query(Agent).filter_by(username="ana").one()
+                    ana.last_seen_at = datetime.now(timezone.utc) - seen_ago
+                begun.clear()
+                for path in paths:
+                    async with http.get(server.base + path) as res:
+                        assert res.status == 200, (path, res.status)
+                assert begun.count("BEGIN IMMEDIATE") == writes, begun
+                assert begun.count("BEGIN") >= 2 * len(paths)  # session check + the read
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    with session_scope(server.url) as session:
+        ana = session.query(Agent).filter_by(username="ana").one()
+        assert datetime.now(timezone.utc) - ana.last_seen_at < timedelta(seconds=30)

@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this transport (repeatable; default: both)",
     )
     parser.add_argument(
+        "--shape",
+        action="append",
+        help="only this load shape (repeatable; default: all). A console shape alone still "
+        "runs its baseline, alternated with it",
+    )
+    parser.add_argument(
         "--closed-customers",
         type=int,
         default=10,
@@ -102,8 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     known = {variant.name: variant for variant in run.VARIANTS}
     if unknown := [name for name in args.variant or () if name not in known]:
         parser.error(f"unknown variant {', '.join(unknown)}: one of {', '.join(known)}")
+    all_shapes = run.shapes(args.quick, args.closed_customers)
+    shape_names = [shape.name for shape in all_shapes]
+    if unknown := [name for name in args.shape or () if name not in shape_names]:
+        parser.error(f"unknown shape {', '.join(unknown)}: one of {', '.join(shape_names)}")
     plan = run.Plan(
-        shapes=run.shapes(args.quick, args.closed_customers),
+        shapes=tuple(s for s in all_shapes if not args.shape or s.name in args.shape),
         postgres=not args.no_postgres,
         starter=not args.no_starter,
         transports=tuple(args.transport or run.TRANSPORTS),

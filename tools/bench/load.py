@@ -28,8 +28,9 @@ GRACE_SECONDS = 20.0
 class Shape:
     """A load shape: ``customers`` at once for ``seconds``, pausing ``pause`` (min, max)
     seconds between messages, or not at all (closed loop) when ``pause`` is ``None``;
-    ``consoles`` agents' consoles polling meanwhile, compared with the shape ``baseline``
-    (the same customers without them)."""
+    ``consoles`` agents' consoles open meanwhile (``console_mode``: pushed to, as shipped, or
+    polling), compared with the shape ``baseline`` (the same customers without them) over
+    ``rounds`` alternated runs of both."""
 
     name: str
     customers: int
@@ -40,6 +41,10 @@ class Shape:
     #: Every customer's first message at the same instant (a burst), instead of spread over
     #: the first pause.
     burst: bool = False
+    #: How the consoles hear of changes (:data:`tools.bench.consoles.MODES`).
+    console_mode: str = "push"
+    #: Runs of this shape, each right after a run of ``baseline`` with the same customers.
+    rounds: int = 1
 
     @property
     def closed_loop(self) -> bool:

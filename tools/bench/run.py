@@ -4,6 +4,7 @@ load shape over REST and over socket.io, check the complaints, sample memory, st
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import json
 import os
@@ -59,9 +60,30 @@ VARIANTS: tuple[stacks.Variant, ...] = (
 
 def shapes(quick: bool, closed_customers: int = 10) -> tuple[Shape, ...]:
     paced, closed = (8.0, 6.0) if quick else (20.0, 15.0)
+    rounds = 1 if quick else 3
     return (
         Shape("paced-20", 20, paced, (1.0, 3.0)),
-        Shape("paced-20-consoles-5", 20, paced, (1.0, 3.0), consoles=5, baseline="paced-20"),
+        # agents' consoles as shipped (pushed to over socket.io), and polling as they do only
+        # while their socket is down; each alternated with paced-20 ``rounds`` times
+        Shape(
+            "paced-20-consoles-5",
+            20,
+            paced,
+            (1.0, 3.0),
+            consoles=5,
+            baseline="paced-20",
+            rounds=rounds,
+        ),
+        Shape(
+            "paced-20-consoles-5-polling",
+            20,
+            paced,
+            (1.0, 3.0),
+            consoles=5,
+            baseline="paced-20",
+            console_mode="polling",
+            rounds=rounds,
+        ),
         Shape("paced-100", 100, paced, (1.0, 3.0)),
         Shape("burst-20", 20, paced, (1.0, 3.0), burst=True),
         Shape(f"closed-{closed_customers}", closed_customers, closed),
@@ -105,6 +127,166 @@ async def settle(pids: dict[str, int], idle_share: float = 0.15, longest: float 
             return
 
 
+@dataclass
+class _Run:
+    """One run of a shape: what the customers met, the servers' CPU, the consoles' requests."""
+
+    phase: PhaseResult
+    cpu: dict[str, float]
+    consoles: consoles_module.ConsoleStats
+    load_1m: float
+    peak_rss_mb: dict[str, float]
+
+
+@dataclass
+class _Bench:
+    """What every run on one stack shares."""
+
+    stack: stacks.Stack
+    session: aiohttp.ClientSession
+    scripts: Sequence[Script]
+    calibration: Calibration
+    #: The agents' console sessions (none for a bot without our staff app).
+    cookies: Sequence[str]
+    result: StackResult
+    log: Callable[[str], None]
+
+
+async def _one_run(bench: _Bench, shape: Shape, transport: str, seed: int) -> _Run:
+    """``shape`` once over ``transport`` on idle servers, with its consoles open."""
+    stack, result = bench.stack, bench.result
+    tag = f"bench-{stack.name}-{transport}-{shape.name}"
+    await settle(stack.pids)
+    cpu_before = {name: tree_cpu_seconds(pid) for name, pid in stack.pids.items()}
+    consoles = consoles_module.Consoles(
+        bench.session, stack.base_url, bench.cookies[: shape.consoles], mode=shape.console_mode
+    )
+    try:
+        await consoles.start()
+        with RssSampler(stack.pids) as sampler:
+            phase: PhaseResult = await run_phase(
+                shape,
+                transport,
+                _client_factory(transport, stack.base_url, bench.session, tag),
+                bench.scripts,
+                bench.calibration,
+                seed=seed,
+            )
+    finally:
+        await consoles.stop()
+    cpu = {name: tree_cpu_seconds(pid) - cpu_before[name] for name, pid in stack.pids.items()}
+    for name, peak in sampler.peaks.items():
+        result.peak_rss_mb[name] = max(result.peak_rss_mb.get(name, 0.0), peak / 2**20)
+    for name, peak in sampler.pss_peaks.items():
+        result.peak_pss_mb[name] = max(result.peak_pss_mb.get(name, 0.0), peak / 2**20)
+    peaks = {name: peak / 2**20 for name, peak in sampler.peaks.items()}
+    return _Run(phase, cpu, consoles.stats, round(os.getloadavg()[0], 2), peaks)
+
+
+def _cpu_per_message(stack: stacks.Stack, runs: Sequence[_Run]) -> dict[str, float]:
+    """CPU ms of each of the stack's servers per answered customer message over ``runs``."""
+    messages = max(sum(run.phase.stats.messages for run in runs), 1)
+    return {
+        name: round(1000 * sum(run.cpu[name] for run in runs) / messages, 1) for name in stack.pids
+    }
+
+
+async def _entry(
+    stack: stacks.Stack, transport: str, shape: Shape, runs: Sequence[_Run]
+) -> dict[str, Any]:
+    """The report's figures of ``shape``: its runs pooled into one phase."""
+    stats = consoles_module.pool([run.phase.stats for run in runs])
+    records = [record for run in runs for record in run.phase.records]
+    entry: dict[str, Any] = {
+        "transport": transport,
+        "shape": shape.name,
+        "customers": shape.customers,
+        "closed_loop": shape.closed_loop,
+        **stats.summary(),
+        "completed_complaints": stats.completed_complaints,
+        "load_1m": max(run.load_1m for run in runs),
+        "cpu_ms_per_message": _cpu_per_message(stack, runs),
+        "peak_rss_mb": {
+            name: round(max(run.peak_rss_mb.get(name, 0.0) for run in runs), 1)
+            for name in stack.pids
+        },
+    }
+    if stack.database_url is not None:
+        ledger = await asyncio.get_running_loop().run_in_executor(
+            None, ledger_module.check, stack.database_url, records
+        )
+        entry["ledger"] = {
+            "conversations": ledger.conversations,
+            "ended_in_complaint": ledger.ended_in_complaint,
+            "rows": ledger.rows,
+            "lost": [list(item) for item in ledger.lost],
+            "unconfirmed": [list(item) for item in ledger.unconfirmed],
+            "balanced": ledger.balanced,
+        }
+    return entry
+
+
+def _log_entry(entry: dict[str, Any], log: Callable[[str], None]) -> None:
+    log(
+        "    p50 {p50_ms} ms, p95 {p95_ms} ms, p99 {p99_ms} ms, {messages_per_second} "
+        "msg/s, {messages} messages, errors {errors} {error_kinds}".format(**entry)
+        + (
+            f", complaints {entry['ledger']['ended_in_complaint']} told / "
+            f"{entry['ledger']['rows']} stored"
+            if "ledger" in entry
+            else ""
+        )
+    )
+
+
+async def _console_group(
+    bench: _Bench, baseline: Shape, group: Sequence[Shape], transport: str, seed: int
+) -> list[dict[str, Any]]:
+    """The console shapes of one baseline, alternated with it round by round (A B C A B C...,
+    each round with customers of its own, the same in A, B and C; B and C swap each round), so
+    that the machine's drift falls on both sides of the ratio."""
+    rounds = max(shape.rounds for shape in group)
+    without: list[_Run] = []
+    runs: dict[str, list[_Run]] = {shape.name: [] for shape in group}
+    for number in range(rounds):
+        order = list(group) if number % 2 == 0 else list(reversed(group))
+        for shape in [baseline, *order]:
+            bench.log(
+                f"  {transport} {shape.name} (round {number + 1}/{rounds}): "
+                f"{shape.customers} customers, {shape.seconds:.0f} s"
+            )
+            run = await _one_run(bench, shape, transport, seed + 1000 * number)
+            (without if shape is baseline else runs[shape.name]).append(run)
+            bench.log(f"    p95 {run.phase.stats.latency_ms(95):.1f} ms, load {run.load_1m}")
+    entries = []
+    for shape in group:
+        entry = await _entry(bench.stack, transport, shape, runs[shape.name])
+        stats = consoles_module.ConsoleStats.merged([run.consoles for run in runs[shape.name]])
+        entry["consoles"] = {
+            "count": shape.consoles,
+            "mode": shape.console_mode,
+            **stats.summary(),
+            **consoles_module.compare(
+                [run.phase.stats for run in without], [run.phase.stats for run in runs[shape.name]]
+            ),
+            "loads_1m": [run.load_1m for run in runs[shape.name]],
+            # the servers' CPU per customer message without the consoles, beside the entry's
+            # own ``cpu_ms_per_message``: what the consoles cost, little moved by other work
+            "without_cpu_ms_per_message": _cpu_per_message(bench.stack, without),
+        }
+        entry["baseline"] = baseline.name
+        _log_entry(entry, bench.log)
+        consoles = entry["consoles"]
+        bench.log(
+            f"    {shape.console_mode}: p95 {consoles['with_p95_ms']} vs "
+            f"{consoles['without_p95_ms']} ms = {consoles['pooled_ratio']}x pooled, median pair "
+            f"{consoles['median_ratio']}x {consoles['ratio_range']}; console requests "
+            f"{consoles['requests']} {consoles['request_kinds']}, errors {consoles['error_kinds']}"
+        )
+        entries.append(entry)
+    return entries
+
+
 async def _run_stack_phases(
     stack: stacks.Stack,
     scripts: Sequence[Script],
@@ -135,90 +317,36 @@ async def _run_stack_phases(
                 max(s.consoles for s in phase_shapes),
                 stack.name,
             )
+        bench = _Bench(stack, session, scripts, calibration, console_cookies, result, log)
         names = [s.name for s in phase_shapes]
+        by_name = {s.name: s for s in phase_shapes}
         for transport in plan.transports:
+            done: set[str] = set()
             for number, shape in enumerate(phase_shapes):
+                if shape.name in done:
+                    continue
                 if shape.consoles and not console_cookies:
                     continue  # a bot without our staff app (the starter bot)
                 # the same customers as the baseline shape, so that only the consoles differ
                 seed = plan.seed + (
                     names.index(shape.baseline) if shape.baseline in names else number
                 )
-                tag = f"bench-{stack.name}-{transport}-{shape.name}"
+                if shape.consoles:
+                    baseline = by_name.get(shape.baseline or "") or dataclasses.replace(
+                        shape, name=shape.baseline or f"{shape.name}-without", consoles=0
+                    )
+                    group = [s for s in phase_shapes if s.consoles and s.baseline == shape.baseline]
+                    done.update(s.name for s in group)
+                    result.phases += await _console_group(bench, baseline, group, transport, seed)
+                    continue
                 log(
                     f"  {transport} {shape.name}: "
                     f"{shape.customers} customers, {shape.seconds:.0f} s"
                 )
-                await settle(stack.pids)
-                cpu_before = {name: tree_cpu_seconds(pid) for name, pid in stack.pids.items()}
-                consoles = consoles_module.Consoles(
-                    session, stack.base_url, console_cookies[: shape.consoles]
-                )
-                consoles.start()
-                try:
-                    with RssSampler(stack.pids) as sampler:
-                        phase: PhaseResult = await run_phase(
-                            shape,
-                            transport,
-                            _client_factory(transport, stack.base_url, session, tag),
-                            scripts,
-                            calibration,
-                            seed=seed,
-                        )
-                finally:
-                    await consoles.stop()
-                cpu = {
-                    name: tree_cpu_seconds(pid) - cpu_before[name]
-                    for name, pid in stack.pids.items()
-                }
-                for name, peak in sampler.peaks.items():
-                    mb = peak / 2**20
-                    result.peak_rss_mb[name] = max(result.peak_rss_mb.get(name, 0.0), mb)
-                for name, peak in sampler.pss_peaks.items():
-                    mb = peak / 2**20
-                    result.peak_pss_mb[name] = max(result.peak_pss_mb.get(name, 0.0), mb)
-                entry: dict[str, Any] = {
-                    "transport": transport,
-                    "shape": shape.name,
-                    "customers": shape.customers,
-                    "closed_loop": shape.closed_loop,
-                    **phase.stats.summary(),
-                    "completed_complaints": phase.stats.completed_complaints,
-                    "load_1m": round(os.getloadavg()[0], 2),
-                    "cpu_ms_per_message": {
-                        name: round(1000 * seconds / max(phase.stats.messages, 1), 1)
-                        for name, seconds in cpu.items()
-                    },
-                    "peak_rss_mb": {
-                        name: round(peak / 2**20, 1) for name, peak in sampler.peaks.items()
-                    },
-                }
-                if shape.consoles:
-                    entry["consoles"] = {"count": shape.consoles, **consoles.stats.summary()}
-                    entry["baseline"] = shape.baseline
-                if stack.database_url is not None:
-                    ledger = await asyncio.get_running_loop().run_in_executor(
-                        None, ledger_module.check, stack.database_url, phase.records
-                    )
-                    entry["ledger"] = {
-                        "conversations": ledger.conversations,
-                        "ended_in_complaint": ledger.ended_in_complaint,
-                        "rows": ledger.rows,
-                        "lost": [list(item) for item in ledger.lost],
-                        "unconfirmed": [list(item) for item in ledger.unconfirmed],
-                        "balanced": ledger.balanced,
-                    }
+                run = await _one_run(bench, shape, transport, seed)
+                entry = await _entry(stack, transport, shape, [run])
                 result.phases.append(entry)
-                log(
-                    "    p50 {p50_ms} ms, p95 {p95_ms} ms, p99 {p99_ms} ms, {messages_per_second} "
-                    "msg/s, {messages} messages, errors {errors} {error_kinds}".format(**entry)
-                    + (
-                        f", complaints {entry['ledger']['ended_in_complaint']} told / "
-                        f"{entry['ledger']['rows']} stored"
-                        if "ledger" in entry
-                        else ""
-                    )
-                )
+                _log_entry(entry, log)
 
 
 def _bench_stack(
@@ -300,9 +428,7 @@ def run(plan: Plan, log: Callable[[str], None] = print) -> dict[str, Any]:
             try:
                 with stacks.postgres_database() as pg_url:
                     _bench_stack(
-                        functools.partial(
-                            stacks.start_ours, variant, model, pg_url, port, workdir
-                        ),
+                        functools.partial(stacks.start_ours, variant, model, pg_url, port, workdir),
                         OUR_SCRIPTS,
                         plan,
                         pg_shapes,

@@ -146,6 +146,63 @@ def test_consoles_polling_is_judged_against_the_same_customers_without() -> None
     assert "| ours-sqlite | rest | paced-20-consoles-5 |" in text
 
 
+def _console_phase(transport: str, mode: str, with_p95: float, pairs: list[float]) -> Any:
+    consoles = {
+        "count": 5,
+        "mode": mode,
+        "requests": 300,
+        "p95_ms": 30.0,
+        "errors": 0,
+        "error_kinds": {},
+        "request_kinds": {"detail": 120, "inbox": 180},
+        "updates": 40,
+        "pairs": [{"without_p95_ms": 50.0, "with_p95_ms": 50.0 * r, "ratio": r} for r in pairs],
+        "without_p95_ms": 50.0,
+        "with_p95_ms": with_p95,
+        "pooled_ratio": with_p95 / 50.0,
+        "median_ratio": sorted(pairs)[len(pairs) // 2],
+        "ratio_range": [min(pairs), max(pairs)],
+        "loads_1m": [1.2, 1.4, 1.1],
+        "without_cpu_ms_per_message": {"rasa": 14.0},
+    }
+    name = "paced-20-consoles-5" + ("-polling" if mode == "polling" else "")
+    # the phase's own p95 is the pooled one; the baseline phase (120 ms) is not the reference
+    return _phase(transport, name, with_p95, 9.0, consoles=consoles, baseline="paced-20")
+
+
+def test_pushed_consoles_are_judged_on_pooled_alternated_runs_and_polling_reported() -> None:
+    data = _data()
+    ours = data["stacks"][0]["phases"]
+    ours.append(_console_phase("rest", "push", 54.0, [1.2, 0.98, 1.05]))
+    ours.append(_console_phase("rest", "polling", 70.0, [1.3, 1.5, 1.35]))
+    rows = {target: (measured, met) for target, measured, met in targets(data)}
+    [push] = [k for k in rows if k.startswith("5 consoles")]
+    assert push.startswith("5 consoles push, sqlite, rest:")
+    assert rows[push] == (
+        "p95 54 ms vs 50 ms without = 1.08× over 3 alternated pairs (median pair 1.05×, "
+        "0.98–1.20); console requests 300, p95 30 ms, 0 errors",
+        True,
+    )
+    text = markdown(data, "make bench", None)
+    assert "## Agents' consoles" in text
+    assert (
+        "| ours-sqlite | rest | polling | 70 / 50 | 1.40× | 1.30, 1.50, 1.35 | "
+        "300 (detail 120, inbox 180) | 40 | 30 | 25.0 / 14.0 | 0 | 1.2, 1.4, 1.1 |"
+    ) in text
+
+
+def test_one_shape_can_be_chosen_and_an_unknown_one_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--shape", "paced-7", "--no-starter"])
+    assert exit_.value.code != 0
+    assert "unknown shape paced-7: one of paced-20, paced-20-consoles-5," in capsys.readouterr().err
+    push, polling = (shape for shape in shapes(quick=True) if shape.consoles)
+    assert (push.console_mode, polling.console_mode) == ("push", "polling")
+    assert push.baseline == polling.baseline == "paced-20" and push.rounds == 1
+
+
 def test_markdown_holds_every_phase_and_the_ratios(tmp_path: Path) -> None:
     text = markdown(_data(), "make bench", "bench.png", notes="## Notes\n\nprofiled")
     assert text.count("| ours-sqlite |") == 4 + 4 + 1  # phases, ratios, the process row

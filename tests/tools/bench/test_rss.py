@@ -64,7 +64,7 @@ def test_pss_counts_a_forked_childs_shared_pages_once() -> None:
     from tools.bench.rss import tree_pss, tree_size
 
     ballast = bytearray(64 * 2**20)  # touched pages the child shares until it writes them
-    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    ballast[::4096] = b"x" * len(ballast[::4096])
     child = os.fork()
     if child == 0:  # the child only waits to be counted
         signal.pause()

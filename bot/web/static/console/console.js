@@ -10,6 +10,11 @@ useSession({ signIn: () => "/console/login" });
 
 const PAGE = 50;
 const POLL_MS = 3000;
+// A burst of pushed updates makes one refresh; the list is asked for at most as often as
+// polling would ask (a busy queue pushes an update nearly every second), the open complaint
+// only when an update is about it.
+const REFRESH_MS = 250;
+const LIST_MIN_MS = POLL_MS;
 const LANGUAGE_KEY = "console:language";
 
 const state = {
@@ -28,6 +33,8 @@ const state = {
   live: false,
   pollTimer: null,
   refreshTimer: null,
+  stale: { list: false, detail: false }, // what pushed updates changed, not yet reloaded
+  listAt: 0, // when the list was last asked for
   inboxAsked: 0,
   detailAsked: 0,
 };
@@ -158,6 +165,7 @@ function inboxQuery() {
 function loadInbox() {
   // Answers can arrive out of order (a filter changed twice quickly): only the latest counts.
   const asked = ++state.inboxAsked;
+  state.listAt = Date.now();
   return api("GET", "/api/inbox?" + inboxQuery())
     .then((data) => {
       if (asked !== state.inboxAsked) return;
@@ -538,12 +546,30 @@ function reassign(evenOffDuty) {
 
 // --------------------------------------------------------------------------- live updates
 
-function refreshSoon() {
+/** Reload what ``events`` changed (all of it without ``events``): the open complaint
+ * REFRESH_MS later if one is about it, the list REFRESH_MS later but not within LIST_MIN_MS of
+ * its last load. */
+function refreshSoon(events) {
+  state.stale.list = true;
+  if (!events || events.some((event) => event.ticket === state.current)) state.stale.detail = true;
   window.clearTimeout(state.refreshTimer);
-  state.refreshTimer = window.setTimeout(() => {
-    loadInbox();
+  const listDue = state.listAt + LIST_MIN_MS - Date.now();
+  state.refreshTimer = window.setTimeout(refreshStale,
+    state.stale.detail ? REFRESH_MS : Math.max(REFRESH_MS, listDue));
+}
+
+function refreshStale() {
+  if (state.stale.detail) {
+    state.stale.detail = false;
     if (state.current) open(state.current);
-  }, 250);
+  }
+  if (!state.stale.list) return;
+  if (Date.now() - state.listAt >= LIST_MIN_MS) {
+    state.stale.list = false;
+    loadInbox();
+  } else {
+    state.refreshTimer = window.setTimeout(refreshStale, state.listAt + LIST_MIN_MS - Date.now());
+  }
 }
 
 function attention(title, body, ticket) {
@@ -554,11 +580,11 @@ function attention(title, body, ticket) {
 
 function onUpdate(payload) {
   const events = (payload && payload.events) || [];
-  let touched = false;
+  const fresh = [];
   events.forEach((event) => {
     if (state.seen.has(event.id)) return;
     state.seen.add(event.id);
-    touched = true;
+    fresh.push(event);
     const me = state.me.username;
     const byMe = event.actor === "agent:" + me;
     if (event.kind === "handoff_requested" && $("duty").checked) {
@@ -571,7 +597,7 @@ function onUpdate(payload) {
       attention(t("notify.assigned", { ticket: event.ticket }), "", event.ticket);
     }
   });
-  if (touched) refreshSoon();
+  if (fresh.length) refreshSoon(fresh);
 }
 
 function startPolling() {
