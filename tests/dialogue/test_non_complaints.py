@@ -85,6 +85,11 @@ def test_non_complaints(text: str, intent: str | None) -> None:
         "the shop says everything is fine on their end and nothing was refunded",
         "u banci tvrde da je sve u redu, a novca nema",
         "sve ok i dalje ništa od paketa",
+        # a wish that it works, the answer to "what can we do for you?", is no all-clear
+        "ne znam, samo neka proradi",
+        "ništa posebno, da mi perilica radi kako treba",
+        "не знам, да проради некако",
+        "I just want it to work properly again",
         # idioms next to a real problem or anger
         "the smell of the cheese nearly killed me, it was mouldy",
         "prodavač me ubio pogledom i bio je bezobrazan",
