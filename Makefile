@@ -75,8 +75,9 @@ eval: setup
 soak: setup train
 	$(BIN)/python -m tools.soak
 
-## Load benchmark against Rasa's starter bot, trained in the same run (about 12 minutes on an
-## idle 2-core machine, BENCH_ARGS=--quick about 7); figures in docs/benchmarks.md, docs/bench.png.
+## Load benchmark against Rasa's starter bot, trained in the same run (25 minutes on an idle
+## 2-core machine in session 9; the consoles' alternated rounds added since take about 10 more;
+## BENCH_ARGS=--quick is shorter); figures in docs/benchmarks.md, docs/bench.png.
 bench: setup
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
