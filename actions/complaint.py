@@ -19,7 +19,7 @@ from bot import handoff
 from bot.dialogue import receipt, service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide, wish_opens_complaint
-from bot.dialogue.matter import names_a_matter
+from bot.dialogue.matter import UNNAMED_MATTER
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
 from bot.policy import classify_resolution
@@ -182,9 +182,9 @@ class ActionEscalate(TurnAction):
         reason = "human_request" if turn.intent == "request_human" else "anger"
         view = await escalate(turn, config, (reason,), tracker)
         first_words = tracker.get_slot("complaint_ticket") is None
-        if first_words and names_a_matter(
-            turn.text, turn.intent, turn.intent_ranking, config.category_slugs
-        ):
+        # the complaint just opened took the category of the matter the customer named
+        # (bot.dialogue.matter); "other" means they named none
+        if first_words and view.category != UNNAMED_MATTER:
             return [
                 *complaint_slots(view, turn),
                 problem_slot(view, turn.text, customer_transcript(tracker)),

@@ -27,6 +27,8 @@ from bot.text.problems import words
 BOT_MENTIONS_FILE = Path(__file__).with_name("data") / "bot_mentions.yml"
 ABOUT_THE_BOT = "service_quality"
 ABUSE_INTENT = "insult"
+#: The category of a complaint whose messages name no matter.
+UNNAMED_MATTER = "other"
 
 
 @cache
@@ -68,14 +70,3 @@ def matter_category(
         return ABOUT_THE_BOT
     return None
 
-
-def names_a_matter(
-    text: str, intent: str | None, ranking: Sequence[tuple[str, float]], known: tuple[str, ...]
-) -> bool:
-    """Whether a message that escalates (a request for a person, abuse) also says what went
-    wrong: then it is a complaint, thanked for and acknowledged before a colleague comes.
-    "I don't want to talk to a machine" names the bot but no problem; "this bot is useless"
-    (abuse of the bot) is a complaint about the service."""
-    return category_from_intent(intent, known) is not None or (
-        matter_category(text, ranking, known, about_the_bot=intent == ABUSE_INTENT) is not None
-    )

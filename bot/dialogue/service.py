@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import policy, store
 from bot.dialogue.customers import CodeSender, check_status_code, offer_code
 from bot.dialogue.deadlines import complaint_clocks
-from bot.dialogue.matter import ABUSE_INTENT, matter_category
+from bot.dialogue.matter import ABUSE_INTENT, UNNAMED_MATTER, matter_category
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
 from bot.store.commitments import record_bot_promise
@@ -312,7 +312,7 @@ def _ensure_complaint(
             session,
             turn,
             settings,
-            category or "other",
+            category or UNNAMED_MATTER,
             description,
             decision,
             (),

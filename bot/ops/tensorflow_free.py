@@ -74,6 +74,11 @@ class _State:
     sealed = False
 
 
+class _Decision:
+    #: Why this process serves with or without TensorFlow (logged once the server has started).
+    reason = "TensorFlow loaded: not decided"
+
+
 def _refuse(what: str, error: type[TensorFlowNotLoaded] = TensorFlowNotLoaded) -> Exception:
     return error(
         f"{what}: this server runs without TensorFlow because its model uses none "
@@ -196,7 +201,7 @@ def predict_components(model: Path) -> list[str]:
 
 def install_placeholders() -> None:
     """Answer TensorFlow's imports with placeholders in this process (idempotent)."""
-    if any(isinstance(finder, _Finder) for finder in sys.meta_path):
+    if active():
         return
     if PLACEHOLDER_PACKAGES & {name.split(".")[0] for name in sys.modules}:
         raise RuntimeError("TensorFlow is already imported: install the placeholders first")
@@ -236,10 +241,6 @@ def serve_without_tensorflow_if_unused(argv: Sequence[str], always_load: bool = 
     install_placeholders()
     _Decision.reason = f"serving {model.name} without TensorFlow: none of its components uses it"
     return True
-
-
-class _Decision:
-    reason = "TensorFlow loaded: not decided"
 
 
 def listeners() -> list[tuple[Callable[..., Awaitable[None]], str]]:
