@@ -404,6 +404,20 @@ def test_axe_finds_no_serious_problem_on_the_console_and_its_sign_in(
         context.close()
 
 
+def show_all(page: Any, served: Served) -> list[str]:
+    """Switch to the "All" view and wait until it is listed; return its first page's tickets.
+    (Rows read before the new list arrives are the old view's.)"""
+    from playwright.sync_api import expect
+
+    page.locator("#views button[data-view='all']").click()
+    expect(page.locator("#views button[aria-pressed='true']")).to_have_attribute("data-view", "all")
+    page.wait_for_function(
+        "n => document.querySelector('#list-status').textContent.endsWith(' of ' + n)",
+        arg=len(served.seeded.view("all")),
+    )
+    return shown_tickets(page)
+
+
 def _note(served: Served, ticket: str) -> None:
     with session_scope(served.url) as session:
         append_event(session, get_by_ticket(session, ticket), "note", "agent:ivo", {"text": "n"})
@@ -419,10 +433,8 @@ def test_a_pushed_update_reloads_the_open_complaint_only_if_about_it_and_the_lis
     page.on("request", lambda request: asked.append((urlparse(request.url).path, time.monotonic())))
     try:
         expect(page.locator("body[data-live='on']")).to_have_count(1, timeout=15_000)
-        page.locator("#views button[data-view='all']").click()
-        row = page.locator("#inbox button.row").first
-        opened = str(row.get_attribute("data-ticket"))
-        row.click()
+        opened = show_all(page, served)[0]
+        page.locator(f"#inbox button.row[data-ticket='{opened}']").click()
         expect(page.locator("#conv-title")).to_contain_text(opened)
         other = next(ticket for ticket in served.seeded.tickets if ticket != opened)
         detail = f"/api/complaints/{opened}"
@@ -450,5 +462,38 @@ def test_a_pushed_update_reloads_the_open_complaint_only_if_about_it_and_the_lis
         assert 1 <= len(lists) <= 3, asked
         assert all(later - first >= 2.9 for first, later in itertools.pairwise(lists)), lists
         assert detail not in [path for path, _ in asked], asked
+    finally:
+        context.close()
+
+
+def test_an_update_about_the_complaint_the_agent_left_does_not_take_them_back_to_it(
+    browser: Any, served: Served
+) -> None:
+    """The agent clicks another complaint while the first is still open, and an update about
+    the first arrives before the second has loaded: the second is shown. (The console used to
+    reload the complaint it was showing, whose answer then overtook the click's: CI saw an
+    agent's click "do nothing".)"""
+    from playwright.sync_api import expect
+
+    context, page = sign_in(browser, served, "ana", "en-US")
+    try:
+        expect(page.locator("body[data-live='on']")).to_have_count(1, timeout=15_000)
+        first, second = show_all(page, served)[:2]
+        page.locator(f"#inbox button.row[data-ticket='{first}']").click()
+        expect(page.locator("#conv-title")).to_contain_text(first)
+
+        held: list[Any] = []  # the second complaint's answer, held back until the update is in
+        page.route(
+            lambda url: urlparse(url).path == f"/api/complaints/{second}",
+            lambda route: held.append(route),
+        )
+        page.locator(f"#inbox button.row[data-ticket='{second}']").click()
+        _note(served, first)
+        page.wait_for_timeout(2000)  # the update is pushed and handled meanwhile
+        assert len(held) == 1, held
+        held[0].continue_()
+        expect(page.locator("#conv-title")).to_contain_text(second)
+        page.wait_for_timeout(1000)
+        expect(page.locator("#conv-title")).to_contain_text(second)
     finally:
         context.close()

@@ -27,6 +27,8 @@ const state = {
   total: 0,
   facets: null,
   current: null, // the open complaint's ticket
+  wanted: null, // the complaint last asked for: reloads fetch it, not one the agent has left
+  focusWhenShown: false,
   detail: null,
   agents: [],
   seen: new Set(), // pushed event ids already handled
@@ -272,6 +274,8 @@ function moveInList(event) {
 
 function open(ticket, fromClick) {
   const asked = ++state.detailAsked;
+  state.wanted = ticket;
+  if (fromClick) state.focusWhenShown = true; // a reload may overtake the click's answer
   return api("GET", "/api/complaints/" + encodeURIComponent(ticket))
     .then((data) => {
       if (asked !== state.detailAsked) return;
@@ -281,9 +285,15 @@ function open(ticket, fromClick) {
         if (row.dataset.ticket === ticket) row.setAttribute("aria-current", "true");
         else row.removeAttribute("aria-current");
       });
-      if (fromClick && changed) $("conv-title").focus();
+      if (state.focusWhenShown && changed) $("conv-title").focus();
+      state.focusWhenShown = false;
     })
     .catch(failed("action-status"));
+}
+
+/** Reload the complaint the agent is on (the one last asked for, even if still loading). */
+function reloadOpen() {
+  return state.wanted ? open(state.wanted) : Promise.resolve();
 }
 
 function summaryRow(dl, label, value) {
@@ -442,7 +452,7 @@ function act(path, body, where, doneKey, done) {
     .then((answer) => {
       say(where, typeof doneKey === "function" ? doneKey(answer) : t(doneKey));
       if (done) done(answer);
-      return Promise.all([open(ticket), loadInbox()]);
+      return Promise.all([reloadOpen(), loadInbox()]);
     })
     .catch(failed(where));
 }
@@ -531,7 +541,7 @@ function reassign(evenOffDuty) {
       let text = t(answer.duty === "on duty" ? "done.reassign" : "done.reassignAway", { agent: name });
       if (answer.message) text += " " + answer.message;
       say("reassign-status", text);
-      return Promise.all([open(state.current), loadInbox(), loadAgents()]);
+      return Promise.all([reloadOpen(), loadInbox(), loadAgents()]);
     })
     .catch((problem) => {
       if (problem.status === 409 && problem.data && problem.data.off_duty) {
@@ -551,7 +561,7 @@ function reassign(evenOffDuty) {
  * its last load. */
 function refreshSoon(events) {
   state.stale.list = true;
-  if (!events || events.some((event) => event.ticket === state.current)) state.stale.detail = true;
+  if (!events || events.some((event) => event.ticket === state.wanted)) state.stale.detail = true;
   window.clearTimeout(state.refreshTimer);
   const listDue = state.listAt + LIST_MIN_MS - Date.now();
   state.refreshTimer = window.setTimeout(refreshStale,
@@ -561,7 +571,7 @@ function refreshSoon(events) {
 function refreshStale() {
   if (state.stale.detail) {
     state.stale.detail = false;
-    if (state.current) open(state.current);
+    reloadOpen();
   }
   if (!state.stale.list) return;
   if (Date.now() - state.listAt >= LIST_MIN_MS) {
@@ -590,7 +600,7 @@ function onUpdate(payload) {
     if (event.kind === "handoff_requested" && $("duty").checked) {
       attention(t("notify.takeover", { ticket: event.ticket }),
         t("notify.takeoverBody", { language: words("lang.", event.language) }), event.ticket);
-      if (!state.current) open(event.ticket);
+      if (!state.wanted) open(event.ticket);
     } else if (event.kind === "message_customer" && event.assigned_agent === me) {
       attention(t("notify.message", { ticket: event.ticket }), "", event.ticket);
     } else if (event.kind === "reassigned" && event.to === me && !byMe) {
@@ -604,7 +614,7 @@ function startPolling() {
   if (state.pollTimer) return;
   state.pollTimer = window.setInterval(() => {
     loadInbox();
-    if (state.current) open(state.current);
+    reloadOpen();
   }, POLL_MS);
 }
 
@@ -753,7 +763,7 @@ function wire() {
     translatePage();
     state.facets = null;
     loadInbox();
-    if (state.current) open(state.current);
+    reloadOpen();
   });
 }
 
