@@ -141,10 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--set",
-        choices=("test", "dev", "dev2", "probe"),
+        choices=("test", "dev", "dev2", "dev3", "probe"),
         default="test",
         help="test: eval/test (frozen); dev: eval/heldout (for tuning); dev2: eval/dev2 (for "
-        "tuning, written blind in session 10); probe: tools/evaluation/probe (everyday "
+        "tuning, written blind in session 10); dev3: eval/dev3 (the same, session 11, leaning on "
+        "anger and the other escalation reasons); probe: tools/evaluation/probe (everyday "
         "requests that must log nothing). Default: test",
     )
     run.add_argument(

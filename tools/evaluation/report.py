@@ -382,6 +382,8 @@ def markdown(
         "format)",
         "dev2": "the **second dev set** (`eval/dev2/`, written blind in session 10, used for "
         "tuning)",
+        "dev3": "the **third dev set** (`eval/dev3/`, written blind in session 11 and leaning on "
+        "anger and the other escalation reasons, used for tuning)",
     }.get(eval_set.name, f"the **{eval_set.name}** set (`{eval_set.directory.name}/`)")
     epochs = meta.get("default_epochs", "Rasa's own (100)")
     shortened = not epochs.startswith("Rasa")

@@ -38,6 +38,11 @@ PROBE_DIR = PROJECT_ROOT / "tools" / "evaluation" / "probe"
 #: A second tuning set in the test-set format, written blind in session 10 (writers who saw only
 #: docs/categories.md and persona briefs), because the first dev set no longer shows misses.
 DEV2_DIR = PROJECT_ROOT / "eval" / "dev2"
+#: A third, written blind in session 11 and leaning on what the test set's run 5 found weakest
+#: (anger, growing anger, the other escalation reasons' indirect phrasings, short BCS messages).
+DEV3_DIR = PROJECT_ROOT / "eval" / "dev3"
+#: The tuning sets written blind in the test-set format, by name.
+BLIND_DEV_SETS: dict[str, Path] = {"dev2": DEV2_DIR, "dev3": DEV3_DIR}
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.
@@ -308,17 +313,17 @@ def load_dev_set(directory: Path = DEV_DIR) -> EvalSet:
 
 
 def load_set(name: str) -> EvalSet:
-    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` (eval/dev2) or ``probe``
-    (tools/evaluation/probe)."""
+    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` / ``dev3`` (eval/dev2, eval/dev3)
+    or ``probe`` (tools/evaluation/probe)."""
     if name == "test":
         return load_test_set()
     if name == "dev":
         return load_dev_set()
     if name == "probe":
         return load_groups(PROBE_DIR, "probe")
-    if name == "dev2":
-        return load_groups(DEV2_DIR, "dev2")
-    raise SetError(f"unknown set {name!r}: choose test, dev, dev2 or probe")
+    if name in BLIND_DEV_SETS:
+        return load_groups(BLIND_DEV_SETS[name], name)
+    raise SetError(f"unknown set {name!r}: choose test, dev, dev2, dev3 or probe")
 
 
 def every_text(items: list[Item] | tuple[Item, ...]) -> list[tuple[Item, str]]:

@@ -209,13 +209,15 @@ def test_the_probe_set_holds_only_requests_that_must_log_nothing() -> None:
     assert probe.items and not any(item.complaint or item.reasons for item in probe.items)
 
 
-def test_the_second_dev_set_covers_every_group_category_and_reason() -> None:
-    """eval/dev2: complaints of every category and every escalation reason (bar not_understood,
-    which needs a conversation state), and non-complaints, in every language group."""
-    dev2 = load_set("dev2")
-    assert dev2.name == "dev2" and not dev2.left_out
+@pytest.mark.parametrize("name", ["dev2", "dev3"])
+def test_the_blind_dev_sets_cover_every_group_category_and_reason(name: str) -> None:
+    """eval/dev2 and eval/dev3: complaints of every category and every escalation reason (bar
+    not_understood, which needs a conversation state), and non-complaints, in every language
+    group."""
+    blind = load_set(name)
+    assert blind.name == name and not blind.left_out
     for group in GROUPS:
-        items = [item for item in dev2.items if item.group == group]
+        items = [item for item in blind.items if item.group == group]
         complaints = [item for item in items if item.complaint]
         assert {item.category for item in complaints} == set(BUILTIN_CATEGORIES), group
         reasons = {reason for item in complaints for reason in item.reasons}
