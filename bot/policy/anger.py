@@ -11,6 +11,9 @@ says:
 * insults and profanity (en, BCS), abuse of the bot, sending someone away ("idite bre") . 0.65
 * a verdict of disgrace ("shameful", "a disgrace", "sramota", "bruka", "sram vas bilo") . 0.6
 * contempt ("useless", "nesposobni"): 0.45, or 0.65 when aimed at "you" / "vi ste" / "od vas"
+  or at the bot ("useless bot")
+* a verdict: a contempt word that makes a clause of its own ("Pathetic.", "Absolutely
+  useless!", "What a joke.") 0.6
 * exasperation ("fed up", "had it with you", "dosta mi je vaših izgovora", "smučilo mi se") 0.6
 * a threat to leave, to warn others, to post bad reviews or to go to the press ("never again",
   "I'll tell everyone", "napisat ću na fejsu", "idem u novine") 0.6; a review or a
@@ -20,7 +23,8 @@ says:
 * shouting: 60 % or more of the letters in capitals 0.5, or 0.6 when the message names a
   problem ("WHY IS NOBODY ANSWERING"); two or more words in capitals 0.25 (messages with
   fewer than 12 letters are never shouting)
-* repeated "!!!" / "???" 0.3 ("!!" 0.15); a call into silence before "??" ("hello????",
+* repeated "!!!" / "???" 0.3 ("!!" 0.15), or 0.6 with two or more words in capitals in a
+  message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??" ("hello????",
   "halo???") 0.45
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
   0.6; praise standing alone as the first or last clause next to a plain failure ("Lovely.
@@ -72,6 +76,10 @@ PLAIN_SARCASM_WEIGHT = 0.6
 SARCASM_WEIGHT = 0.5
 EXTRA_SARCASM_WEIGHT = 0.25
 INTENSIFIER_WEIGHT = 0.1
+#: A contempt word that is a clause of its own ("Pathetic.", "What a joke.").
+VERDICT_WEIGHT = 0.6
+#: Capital words and "!!!" in a message without thanks ("You CHARGED me TWICE!!!").
+EMPHATIC_FORM_WEIGHT = 0.6
 #: Weight of the learned anger signal at (and above) the model's threshold.
 LEARNED_WEIGHT = 0.6
 #: Below this probability the learned model says nothing.
@@ -132,9 +140,13 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
         aimed = _YOU_BEFORE.search(tokens[max(0, hit.start - 4) : hit.start]) or (
             _YOU_AFTER.search(tokens[hit.end : hit.end + 2])
         )
-        if aimed:
-            label = f"contempt aimed at the staff '{hit.phrase}'"
+        at_bot = lexicons.BOT_WORDS & set(tokens[max(0, hit.start - 3) : hit.end + 3])
+        if aimed or at_bot:
+            whom = "the bot" if at_bot and not aimed else "the staff"
+            label = f"contempt aimed at {whom} '{hit.phrase}'"
             signals.append(Signal(label, AIMED_CONTEMPT_WEIGHT))
+        elif _is_verdict(tokens, hit):
+            signals.append(Signal(f"verdict on its own '{hit.phrase}'", VERDICT_WEIGHT))
         else:
             signals.append(Signal(f"contempt '{hit.phrase}'", CONTEMPT_WEIGHT))
     for hit in lexicons.EXASPERATION.find(prepared):
@@ -149,8 +161,18 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
     return signals
 
 
+def _is_verdict(tokens: tuple[str, ...], hit: Hit) -> bool:
+    """Whether the contempt word ``hit`` is a clause of its own, but for fillers and "this is" /
+    "what a" ("Pathetic.", "What a joke.", "Totalno beskorisno!"): a verdict, not a
+    description ("the app is useless on Android")."""
+    rest = tokens[: hit.start] + tokens[hit.end :]
+    return all(token in lexicons.VERDICT_FILLERS for token in rest)
+
+
 def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
-    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it."""
+    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it. (A
+    strong feeling on its own, "Užas, pravi užas.", "Unacceptable.", stays a feeling: polite
+    customers write it too.)"""
     hits = find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2)
     phrases = [hit.phrase for hit in hits]
     signals: list[Signal] = []
@@ -282,9 +304,21 @@ def listed_signals(text: str) -> list[Signal]:
     folded = fold(text)
     signals = _lexicon_signals(prepared, folded) + _sarcasm_signals(prepared, folded)
     shouting = _shouting_signal(text, prepared)
+    punctuation = _punctuation_signals(text, folded)
+    if (
+        shouting is not None
+        and shouting.weight == CAPITAL_WORDS_WEIGHT
+        and punctuation
+        and punctuation[0].weight == LONG_PUNCTUATION_WEIGHT
+        and not set(_WORD.findall(folded)) & lexicons.THANKS
+    ):
+        # capital words and "!!!" read as shouting, each alone does not (nor both with thanks:
+        # "Thank you, it ARRIVED, GREAT!!!")
+        label = f"emphatic: {shouting.label} and {punctuation[0].label}"
+        shouting, punctuation[0] = Signal(label, EMPHATIC_FORM_WEIGHT), Signal("", 0.0)
     if shouting is not None:
         signals.append(shouting)
-    signals.extend(_punctuation_signals(text, folded))
+    signals.extend(signal for signal in punctuation if signal.weight)
     signals.extend(_emoji_signals(text))
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}

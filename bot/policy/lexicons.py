@@ -398,6 +398,8 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "clause_words",
     "sarcastic_openers",
     "sarcasm_fillers",
+    "verdict_fillers",
+    "bot_words",
     "impatient_calls",
     "thanks",
     "money_pending",
@@ -463,6 +465,12 @@ CONTRAST_WORDS: frozenset[str] = _WORDS["clause_words"]
 SARCASTIC_OPENERS: frozenset[str] = _WORDS["sarcastic_openers"]
 #: Words that may stand beside praise in a clause of bare sarcastic praise ("great job really").
 SARCASM_FILLERS: frozenset[str] = _WORDS["sarcasm_fillers"]
+#: Words that may stand beside a contempt word in a clause that is a verdict of its own
+#: ("Pathetic.", "What a joke.", "Totalno beskorisno!").
+VERDICT_FILLERS: frozenset[str] = _WORDS["verdict_fillers"]
+#: What customers call the bot ("bot", "robot", "mašina", "code"): contempt beside one of them
+#: is aimed at us.
+BOT_WORDS: frozenset[str] = _WORDS["bot_words"]
 #: Calls into silence ("hello", "ima li koga") that read as impatience before "???".
 IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]
 #: Thanks, which make bare praise sincere ("Great, thanks.").

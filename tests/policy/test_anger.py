@@ -326,6 +326,53 @@ SIGNALS = [
     case("no-good-hr", "Svi ste isti, ništa ne valjate.", "angry", "ne valjate"),
 ]
 
+#: Session 11 (issue 11): forms of anger the blind dev set eval/dev3 showed were missed, each
+#: with a look-alike that must stay calm. Written here, not taken from the dev set.
+FORMS = [
+    # a contempt word as a verdict of its own; the same word describing a product is not
+    case("verdict-en", "No refund after five weeks. Absolutely pathetic.", "angry", "verdict"),
+    case("verdict-what-a-joke-en", "Parcel lost twice now. What a joke.", "angry", "verdict"),
+    case("verdict-hr", "Treći tjedan bez odgovora. Totalno beskorisno.", "angry", "verdict"),
+    case("described-en", "The app is useless on my older tablet.", "annoyed"),
+    case("described-hr", "Filter je beskoristan za ovu vrstu kave.", "annoyed"),
+    # contempt aimed at the bot
+    case("at-bot-en", "this chat is useless, sorry is all it says", "angry", "the bot"),
+    case("at-bot-sr", "ovaj čet je beskoristan, ništa ne razumeš", "angry", "the bot"),
+    case("machine-product-bs", "veš mašina beskorisna nakon godinu dana", "annoyed"),
+    # capital words and "!!!" together; either alone is emphasis
+    case("emphatic-en", "You CHARGED me TWICE for one lamp!!!", "angry", "emphatic"),
+    case("emphatic-sr", "DVA PUTA ste mi NAPLATILI istu porudžbinu!!!", "angry", "emphatic"),
+    case("caps-only-en", "My order NUMBER is on the INVOICE", "annoyed"),
+    case("caps-joy-en", "Thank you, it ARRIVED today, GREAT!!!", "annoyed"),
+    # rhetorical questions aimed at the company or the bot
+    case("who-made-en", "Who designed this checkout, honestly?", "angry", "who designed"),
+    case("even-read-en", "Does anyone even read these messages?", "angry", "exasperation"),
+    case("who-packs-hr", "Tko vam to pakira, sve razbijeno?", "angry", "exasperation"),
+    case("who-made-sr", "Ko vam je pravio ovaj sajt, dete?", "angry", "exasperation"),
+    case("even-want-bs", "Vi uopšte hoćete da vam neko plati?", "angry", "exasperation"),
+    case("are-you-deaf-sr-cyr", "Јеси ли ти глув, питам за повраћај?", "angry", "exasperation"),
+    case("how-dare-hr", "Kako to uopće smijete prodavati kao novo?", "angry", "exasperation"),
+    case("not-ashamed-sr", "Kako vas nije sramota da tako radite?", "angry"),
+    case("who-to-ask-en", "Who do I talk to about a damaged parcel?", "polite"),
+    case("does-anyone-know-en", "Does anyone know if the shop is open on Sunday?", "polite"),
+    case("who-sells-hr", "Tko vam prodaje rezervne dijelove za ovaj model?", "polite"),
+    # threats to go public in the present tense, "one star", leaving from today
+    case("one-star-hr", "Uživajte u jednoj zvjezdici na Googleu.", "angry", "threat"),
+    case("writing-reviews-bs", "Pišem po svim grupama na Fejsu kakvi ste.", "angry", "threat"),
+    case("from-today-sr", "Od danas više ni hleb ne kupujem kod vas.", "angry", "threat"),
+    case("wrote-before-hr", "Pisala sam vam na Facebooku prošli tjedan.", "polite"),
+    case("enjoy-en", "Enjoy your one star review, well earned.", "angry", "threat"),
+    # insults: "tup si" is, a blunt knife is not
+    case("blunt-you-bs", "Tup si ko panj, pitam te treći put.", "angry", "insult"),
+    case("blunt-knife-hr", "Nož je tup već nakon tjedan dana.", "polite"),
+    case("done-being-nice-en", "I'm done being nice about this order.", "angry", "exasperation"),
+]
+
+
+@pytest.mark.parametrize("item", FORMS, ids=_name)
+def test_forms_of_anger_found_in_session_11(item: Case) -> None:
+    test_anger_level(item)
+
 
 @pytest.mark.parametrize("item", SIGNALS, ids=_name)
 def test_signals_of_issue_11(item: Case) -> None:
