@@ -180,7 +180,10 @@ class ActionEscalate(TurnAction):
         self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
         reason = "human_request" if turn.intent == "request_human" else "anger"
-        view = await escalate(turn, config, (reason,), tracker)
+        # the agent also learns what else the message shows: a complaint made before, a
+        # demand for money, a legal step
+        reasons = tuple(dict.fromkeys((reason, *service.urgent_reasons(turn, config))))
+        view = await escalate(turn, config, reasons, tracker)
         first_words = tracker.get_slot("complaint_ticket") is None
         # the complaint just opened took the category of the matter the customer named
         # (bot.dialogue.matter); "other" means they named none

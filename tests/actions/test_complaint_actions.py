@@ -251,6 +251,25 @@ async def test_asking_for_a_person_creates_and_escalates_a_complaint(database: s
     assert "internet has been down" in row["description"]
 
 
+@pytest.mark.parametrize(
+    ("text", "also"),
+    [
+        ("Fourth time I'm calling about this fridge, put me through to a human", "repeat"),
+        ("Dajte mi čovjeka, hoću da mi vratite novac za ovaj frižider", "money"),
+        ("Get me a person, my solicitor will hear about this", "legal"),
+    ],
+)
+async def test_a_request_for_a_person_also_records_what_else_the_message_shows(
+    database: str, text: str, also: str
+) -> None:
+    """The agent learns the customer complained before, wants money back or threatens the law,
+    not only that they asked for a person."""
+    slots, _ = await run(ActionEscalate(), tracker(text, "request_human"))
+    row = stored(database, slots["complaint_ticket"])
+    assert row["escalation_reasons"][0] == "human_request"
+    assert also in row["escalation_reasons"]
+
+
 async def test_two_misunderstandings_in_a_row_escalate(database: str) -> None:
     first, _ = await run(ActionNotUnderstood(), tracker("asdf qwer", "nlu_fallback", 0.3))
     assert first == {"failed_understandings": 1, "complaint_step": None}

@@ -52,6 +52,13 @@ FIRES = [
     ("Vratite mi sve tri rate za pretplatu koju nisam htjela.", "money"),
     ("Ако новац не буде враћен до среде, обраћам се даље.", "money"),
     ("hocu svoj novac, ne zanima me vaucer", "money"),
+    # money, session 11: "where is my money" with the dative, "I expect it returned to me",
+    # "vraćajte", a cost to be covered
+    ("Mjesec dana čekam, gdje su mi pare za vraćenu jaknu?", "money"),
+    ("di su mi novci od otkazane narudžbe", "money"),
+    ("Očekujem da mi se naplaćena dostava vrati.", "money"),
+    ("Vraćajte višak odmah, naplatili ste dvaput.", "money"),
+    ("The taxi home cost me 30 pounds, reimbursing that seems fair.", "money"),
     # legal, en
     ("Ignore my data request again and I'll complain to the ICO.", "legal"),
     ("The chicken was raw in the middle, environmental health will hear about this.", "legal"),
@@ -100,6 +107,9 @@ LOOK_ALIKES = [
     ("Vratio sam kabel jer nije odgovarao, cijena je bila 15 KM.", "money"),
     ("The kettle was 40 pounds and the lid is already loose.", "money"),
     ("Kupila sam torbu za 60 KM i ručka je pukla.", "money"),
+    ("Do you pay the postage when I send a return?", "money"),
+    ("gdje su mi papiri od garancije, ne mogu ih naći", "money"),
+    ("Očekujem da mi se netko javi do petka.", "money"),
     ("Ponesite mi to sutra na kasu, molim vas.", "money"),
     # legal: trust is no authority
     ("Izgubila sam povjerenje u vašu dostavu.", "legal"),
