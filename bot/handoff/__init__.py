@@ -29,11 +29,12 @@ from rasa.shared.core.events import (
     ConversationResumed,
 )
 
-from bot import store
+from bot import policy, store
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.turn import clean_text
 from bot.handoff import csat, notices, replies
 from bot.policy.clocks import ClockError, get_jurisdiction
+from bot.settings import Settings
 from bot.store import register
 from bot.store.blocking import run_db
 from bot.store.commitments import settle_answered
@@ -175,6 +176,12 @@ def _say(
     store.append_event(session, complaint, notices.NOTICE_EVENT, "bot", data, now=now)
 
 
+def _reasons_shown(text: str, settings: Settings) -> tuple[str, ...]:
+    """The escalation reasons a message to a person shows on its own (no intent is read)."""
+    decision = policy.assess(policy.MessageSignals(text), policy.ConversationContext(), settings)
+    return tuple(reason for reason in decision.reasons if reason != "not_understood")
+
+
 def take_customer_message(
     sender_id: str,
     text: str,
@@ -182,9 +189,14 @@ def take_customer_message(
     retry_seconds: float = 0.0,
     timezone_name: str = "UTC",
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Held | None:
     """The customer's message, when a person holds the conversation: kept on the complaint for
     the agents and answered (see :mod:`bot.handoff.notices`); ``None`` when the bot holds it.
+
+    With ``settings``, what the message shows that needs a person (anger, a legal step, money
+    back, a hazard) is added to the complaint's escalation reasons, so the agents see a
+    customer who gets angrier in the queue.
 
     Waits out a database outage of up to ``retry_seconds``; ``timezone_name`` words the
     promised time.
@@ -215,6 +227,9 @@ def take_customer_message(
                 {"text": clean_text(text)},
                 now=moment,
             )
+            reasons = _reasons_shown(text, settings) if settings is not None else ()
+            if reasons and complaint.status in ACTIVE_STATUSES:
+                store.escalate(session, complaint, reasons, now=moment)
             if held_by != QUEUE:
                 return Held(complaint.ticket, None)
             kind = notices.choose_waiting_notice(

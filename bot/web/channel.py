@@ -583,6 +583,8 @@ class ComplaintSocketIOInput(SocketIOInput):
                 url,
                 retry_seconds,
                 settings.timezone,
+                None,
+                settings,
             )
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)

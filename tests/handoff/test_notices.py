@@ -15,6 +15,7 @@ import pytest
 from bot import handoff, store
 from bot.dialogue.deadlines import format_deadline
 from bot.handoff import notices
+from bot.settings import load_settings
 from bot.text.fold import cyrillic_share
 
 #: (language slot, script slot, registry code) of every language the bot speaks.
@@ -149,6 +150,29 @@ def test_a_waiting_customer_is_always_answered_in_their_language(
         "still nothing",
     ]  # fmt: skip
     assert told == ["full", "short", "full", "full", "overdue"]
+
+
+def test_a_customer_who_gets_angry_in_the_queue_is_flagged_for_the_agents(
+    sqlite_url: str,
+) -> None:
+    """What a message to a person shows is added to the complaint's reasons: a calm one adds
+    nothing, anger and a demand for money are added to the request for a person."""
+    settings = load_settings()
+    ticket = _complaint(sqlite_url, "waiting-angry", "hr", "latin", "none")
+
+    def reasons_after(text: str) -> list[str]:
+        handoff.take_customer_message("waiting-angry", text, sqlite_url, settings=settings)
+        with store.session_scope(sqlite_url) as session:
+            row = store.get_by_ticket(session, ticket)
+            assert row is not None
+            return list(row.escalation_reasons or [])
+
+    assert reasons_after("ima li novosti?") == ["human_request"]
+    assert reasons_after("Ovo je vrhunac bezobrazluka, sat vremena čekam!!!") == [
+        "human_request",
+        "anger",
+    ]
+    assert reasons_after("vratite mi 120 eura") == ["human_request", "anger", "money"]
 
 
 async def test_an_agent_live_in_the_conversation_answers_and_the_bot_keeps_quiet(
