@@ -60,6 +60,16 @@ def question_pending(tracker: Tracker, response: str) -> bool:
     return False
 
 
+def escalates_at_once(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
+    """Whether the answer asks for a person or is abuse: the bot says a colleague is coming
+    (or meets the abuse with respect), and the form must end so that the next step escalates."""
+    intent = _latest_intent(tracker) or ""
+    if intent not in _ESCALATING_INTENTS:
+        return False
+    dispatcher.utter_message(response=_ESCALATING_INTENTS[intent])
+    return True
+
+
 class _AskAgain(Action, ABC):
     """Asks the form's question unless a rule has just asked it (abstract: rasa_sdk registers
     only the subclasses, each with its ``response``)."""
@@ -115,8 +125,7 @@ class ValidateResolutionForm(FormValidationAction):
         """Route the answer by its intent (see the class docstring)."""
         text = clean_text(value)
         intent = _latest_intent(tracker) or ""
-        if intent in _ESCALATING_INTENTS:
-            dispatcher.utter_message(response=_ESCALATING_INTENTS[intent])
+        if escalates_at_once(tracker, dispatcher):
             return {"desired_resolution": NOT_GIVEN}
         if not text:
             return {"desired_resolution": None}
@@ -139,7 +148,9 @@ class ValidateResolutionForm(FormValidationAction):
 
 
 class ValidateOrderForm(FormValidationAction):
-    """Takes an order number if there is one; never insists, so the customer is not nagged."""
+    """Takes an order number if there is one; never insists, so the customer is not nagged. A
+    request for a person (or abuse) instead ends the form at once, and the next step
+    escalates."""
 
     def name(self) -> str:
         return "validate_order_form"
@@ -147,6 +158,8 @@ class ValidateOrderForm(FormValidationAction):
     async def validate_order_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if escalates_at_once(tracker, dispatcher):
+            return {"order_ref": NOT_GIVEN}
         entities = first_entities(tracker.latest_message or {})
         if "order_ref" in entities:
             return {"order_ref": entities["order_ref"]}
@@ -157,7 +170,9 @@ class ValidateOrderForm(FormValidationAction):
 
 
 class ValidateContactForm(FormValidationAction):
-    """Takes an email address or phone number; asks once more, then lets it go."""
+    """Takes an email address or phone number; asks once more, then lets it go. A request for
+    a person (or abuse) without a contact ends the form at once, and the next step
+    escalates."""
 
     def name(self) -> str:
         return "validate_contact_form"
@@ -169,6 +184,8 @@ class ValidateContactForm(FormValidationAction):
         contact = entities.get("email") or entities.get("phone")
         if contact:
             return {"contact": contact}
+        if escalates_at_once(tracker, dispatcher):
+            return {"contact": NOT_GIVEN}
         if _latest_intent(tracker) in _DECLINING_INTENTS:
             return {"contact": NOT_GIVEN}
         asked_before = sum(

@@ -554,6 +554,33 @@ async def test_contact_form_asks_once_more_then_lets_go() -> None:
     ) == {"contact": "ana@example.hr"}
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "response"),
+    [
+        ("get me a person, you're not even reading", "request_human", "utter_bring_colleague"),
+        ("dajte mi čovjeka", "request_human", "utter_bring_colleague"),
+        ("you useless pile of junk", "insult", "utter_escalate_anger"),
+    ],
+)
+async def test_the_order_and_contact_questions_end_at_once_for_a_person(
+    text: str, intent: str, response: str
+) -> None:
+    """Asked for an order number or a contact, the customer asks for a person (or abuses the
+    bot): the form ends without nagging, the bot says a colleague is coming (or meets the
+    abuse with respect), and the next step escalates. Before, the contact question was asked
+    again and the request was lost."""
+    current = tracker(text, intent)
+    said_for_order, said_for_contact = CollectingDispatcher(), CollectingDispatcher()
+    assert await ValidateOrderForm().validate_order_ref(text, said_for_order, current, {}) == {
+        "order_ref": "-"
+    }
+    assert await ValidateContactForm().validate_contact(text, said_for_contact, current, {}) == {
+        "contact": "-"
+    }
+    assert [m["response"] for m in said_for_order.messages] == [response]
+    assert [m["response"] for m in said_for_contact.messages] == [response]
+
+
 async def test_resolution_form_takes_the_customers_words() -> None:
     validator = ValidateResolutionForm()
     current = tracker("  a voucher would be nice\x00 ", "state_resolution")
