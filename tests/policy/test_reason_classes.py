@@ -81,6 +81,7 @@ FIRES = [
     ("We emailed you on Tuesday about the wrong invoice.", "repeat"),
     ("Phoned up about the leaking freezer three times since March.", "repeat"),
     ("called you twice about the missing refund", "repeat"),
+    ("Second phone call this week about the same washer.", "repeat"),
     # repeat, bcs
     ("Već sam vas zbog ovog računa zvala triput.", "repeat"),
     ("Pisao sam vam prije deset dana zbog oštećenog stola.", "repeat"),
@@ -90,6 +91,7 @@ FIRES = [
     ("Opet ste mi poslali krive čarape.", "repeat"),
     ("Ovo je treći put da mi se isti toster pokvari.", "repeat"),
     ("To je već drugi put da mi dođe razbijena vaza.", "repeat"),
+    ("Ovo mi je četvrti razgovor s vama zbog iste narudžbe.", "repeat"),
     ("Ово ми је трећи пут да добијем погрешан пуњач.", "repeat"),
     ("Second time this year the same dishwasher has flooded my kitchen.", "repeat"),
     # human request
@@ -120,6 +122,8 @@ LOOK_ALIKES = [
     ("Čuvar je rekao da sam lopov, a račun imam.", "anger"),
     ("Ovaj model nema nigdje kupiti osim kod vas.", "anger"),
     # repeat: a shortage or unwanted messages, again; a fault counted; a story
+    ("The third phone I bought from you has the same scratch.", "repeat"),
+    ("The second support agent I spoke to today was lovely.", "repeat"),
     ("no gluten-free pasta. again.", "repeat"),
     ("Sold out of the baby formula again.", "repeat"),
     ("Unsubscribed in March and I'm getting your offers again.", "repeat"),
