@@ -24,8 +24,8 @@ says:
   problem ("WHY IS NOBODY ANSWERING"); two or more words in capitals 0.25 (messages with
   fewer than 12 letters are never shouting)
 * repeated "!!!" / "???" 0.3 ("!!" 0.15), or 0.6 with two or more words in capitals in a
-  message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??" ("hello????",
-  "halo???") 0.45
+  message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??"
+  ("hello????", "halo???") 0.45
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
   0.6; praise standing alone as the first or last clause next to a plain failure ("Lovely.
   The blender died on day two.", "Bravo, opet pogrešna veličina") 0.6; praise ("great job",
@@ -315,10 +315,10 @@ def listed_signals(text: str) -> list[Signal]:
         # capital words and "!!!" read as shouting, each alone does not (nor both with thanks:
         # "Thank you, it ARRIVED, GREAT!!!")
         label = f"emphatic: {shouting.label} and {punctuation[0].label}"
-        shouting, punctuation[0] = Signal(label, EMPHATIC_FORM_WEIGHT), Signal("", 0.0)
+        shouting, punctuation = Signal(label, EMPHATIC_FORM_WEIGHT), punctuation[1:]
     if shouting is not None:
         signals.append(shouting)
-    signals.extend(signal for signal in punctuation if signal.weight)
+    signals.extend(punctuation)
     signals.extend(_emoji_signals(text))
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
