@@ -24,6 +24,9 @@ from bot.policy import classify_resolution
 _DECLINING_INTENTS = ("deny",)
 #: Intents that need a person at once, whatever question is open, and what the bot says.
 _ESCALATING_INTENTS = {"request_human": "utter_bring_colleague", "insult": "utter_escalate_anger"}
+#: Longest answer taken as a typed order number when the NLU found none ("it's on the receipt:
+#: 4821 3"); a longer one with numbers in it is more of the story.
+_MAX_TYPED_ORDER_REF_WORDS = 8
 #: Times "what can we do for you?" is asked before any answer is taken as the wish.
 _MAX_RESOLUTION_ASKS = 2
 
@@ -134,7 +137,8 @@ class ValidateResolutionForm(FormValidationAction):
             return {"desired_resolution": text}
         if intent == "inform":
             return {"desired_resolution": None}
-        if intent.startswith(COMPLAINT_INTENT_PREFIX):
+        if intent.startswith(COMPLAINT_INTENT_PREFIX) or intent in _DECLINING_INTENTS:
+            # more of the story ("No, not with the neighbours, I checked."), not a wish
             await self._add_description(tracker)
             return {"desired_resolution": None}
         return {"desired_resolution": text}
@@ -164,6 +168,12 @@ class ValidateOrderForm(FormValidationAction):
         if "order_ref" in entities:
             return {"order_ref": entities["order_ref"]}
         text = clean_text(value)
+        if len(text.split()) > _MAX_TYPED_ORDER_REF_WORDS:
+            # more of the story, with numbers in it ("3 to 4 weeks? I paid 900 euros"), is no
+            # order number: kept on the complaint, and the question is not asked again
+            if (_latest_intent(tracker) or "").startswith(COMPLAINT_INTENT_PREFIX):
+                await ValidateResolutionForm._add_description(tracker)
+            return {"order_ref": NOT_GIVEN}
         if _latest_intent(tracker) in _DECLINING_INTENTS or sum(c.isdigit() for c in text) < 3:
             return {"order_ref": NOT_GIVEN}
         return {"order_ref": text[:64]}

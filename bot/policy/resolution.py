@@ -23,8 +23,11 @@ from bot.store.tables import DESIRED_RESOLUTIONS
 #: The resolutions a customer can ask for: the store's list (one definition).
 RESOLUTIONS: tuple[str, ...] = DESIRED_RESOLUTIONS
 
-#: Intents that answer "nothing" on their own ("no", "ne", "hvala, to je sve").
+#: Intents that answer "nothing" on their own ("no", "ne", "hvala, to je sve") ...
 _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
+#: ... in a short answer only: "No, not with the neighbours, I checked." tells more of the
+#: story, it does not say that nothing is wanted.
+_SHORT_ANSWER_WORDS = 4
 
 
 def resolution_hits(text: str) -> dict[str, list[Hit]]:
@@ -50,7 +53,8 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     """The resolution slug (one of :data:`RESOLUTIONS`) that ``text`` asks for.
 
     ``intent`` is the NLU intent of the message; it decides only when no word matches: "deny"
-    ("no"), "thank_you" or "goodbye" mean nothing is wanted, anything else is ``other``.
+    ("no"), "thank_you" or "goodbye" in a short answer mean nothing is wanted, anything else
+    is ``other``.
     """
     hits = resolution_hits(text)
     concrete = [
@@ -61,6 +65,7 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     ]
     if concrete:
         return min(concrete)[2]
-    if hits["nothing"] or intent in _NOTHING_INTENTS:
+    short = len(text.split()) <= _SHORT_ANSWER_WORDS
+    if hits["nothing"] or (intent in _NOTHING_INTENTS and short):
         return "nothing"
     return "other"

@@ -533,6 +533,37 @@ async def test_order_form_never_nags() -> None:
         assert result == {"order_ref": expected}
 
 
+async def test_more_of_the_story_with_numbers_is_no_order_number(database: str) -> None:
+    """Asked for the order number, the customer tells more ("3 to 4 weeks? I paid 900
+    euros"): no order number is taken from it, the question is not asked again, and the
+    words go to the complaint."""
+    text = "What do you mean 3 to 4 weeks?? I paid 900 euros and now I sit on the floor"
+    current = tracker(text, "complain_delivery", sender_id="order-story")
+    result = await ValidateOrderForm().validate_order_ref(text, CollectingDispatcher(), current, {})
+    assert result == {"order_ref": "-"}
+    with store.session_scope(database) as session:
+        rows = store.list_complaints(session, sender_id="order-story")
+        assert [row.order_ref for row in rows] == [None]
+        assert "900 euros" in str(rows[0].description)
+
+
+async def test_a_no_that_tells_more_is_added_to_the_complaint_and_the_wish_asked_again(
+    database: str,
+) -> None:
+    """ "What can we do for you?" answered with "No, not with the neighbours, I checked.":
+    no wish of "nothing" is stored; the words go to the complaint and the question comes
+    again, so the wish the customer states next is the one kept."""
+    text = "No, not with the neighbours, I checked. No safe place either."
+    current = tracker(text, "deny", sender_id="no-story")
+    result = await ValidateResolutionForm().validate_desired_resolution(
+        text, CollectingDispatcher(), current, {}
+    )
+    assert result == {"desired_resolution": None}
+    with store.session_scope(database) as session:
+        rows = store.list_complaints(session, sender_id="no-story")
+        assert "neighbours" in str(rows[0].description)
+
+
 async def test_contact_form_asks_once_more_then_lets_go() -> None:
     validator = ValidateContactForm()
     asked = {"event": "bot", "text": "?", "metadata": {"utter_action": "utter_ask_contact"}}

@@ -147,3 +147,14 @@ def test_intent_decides_only_without_words() -> None:
     assert classify_resolution("ne", "deny") == "nothing"
     assert classify_resolution("hmm", "out_of_scope") == "other"
     assert classify_resolution("Ne, hoću povrat novca.", "deny") == "refund"
+
+
+def test_a_no_that_tells_more_of_the_story_is_no_answer_of_nothing() -> None:
+    """A short "no" wants nothing; a "no" followed by more of the story is not an answer to
+    "what can we do for you?" at all (the form asks again, and the story goes to the
+    complaint)."""
+    assert classify_resolution("no thanks", "deny") == "nothing"
+    assert classify_resolution("ne, hvala", "deny") == "nothing"
+    assert classify_resolution("No, not with the neighbours, I checked.", "deny") == "other"
+    assert classify_resolution("Ne, NISAM ih ja naručio, nikad.", "deny") == "other"
+    assert classify_resolution("Ne, nisam, ne treba ništa.", "deny") == "nothing"  # words say so
