@@ -73,6 +73,13 @@ def escalates_at_once(tracker: Tracker, dispatcher: CollectingDispatcher) -> boo
     return True
 
 
+def shows_a_reason_for_a_person(tracker: Tracker) -> bool:
+    """Whether the answer shows what needs a person (a legal step, a hazard, anger, money
+    back) though it is no request: the order-number or contact question then ends, so that the
+    next step records it and escalates instead of asking again."""
+    return bool(service.urgent_reasons(turn_from_tracker(tracker), settings()))
+
+
 class _AskAgain(Action, ABC):
     """Asks the form's question unless a rule has just asked it (abstract: rasa_sdk registers
     only the subclasses, each with its ``response``)."""
@@ -153,7 +160,8 @@ class ValidateResolutionForm(FormValidationAction):
 
 class ValidateOrderForm(FormValidationAction):
     """Takes an order number if there is one; never insists, so the customer is not nagged. A
-    request for a person (or abuse) instead ends the form at once, and the next step
+    request for a person (or abuse), or an answer that shows a reason for one ("if it isn't
+    cancelled today I'm going to the police"), ends the form at once, and the next step
     escalates."""
 
     def name(self) -> str:
@@ -167,6 +175,8 @@ class ValidateOrderForm(FormValidationAction):
         entities = first_entities(tracker.latest_message or {})
         if "order_ref" in entities:
             return {"order_ref": entities["order_ref"]}
+        if shows_a_reason_for_a_person(tracker):
+            return {"order_ref": NOT_GIVEN}
         text = clean_text(value)
         if len(text.split()) > _MAX_TYPED_ORDER_REF_WORDS:
             # more of the story, with numbers in it ("3 to 4 weeks? I paid 900 euros"), is no
@@ -181,8 +191,8 @@ class ValidateOrderForm(FormValidationAction):
 
 class ValidateContactForm(FormValidationAction):
     """Takes an email address or phone number; asks once more, then lets it go. A request for
-    a person (or abuse) without a contact ends the form at once, and the next step
-    escalates."""
+    a person (or abuse), or an answer that shows a reason for one, without a contact ends the
+    form at once, and the next step escalates."""
 
     def name(self) -> str:
         return "validate_contact_form"
@@ -194,7 +204,7 @@ class ValidateContactForm(FormValidationAction):
         contact = entities.get("email") or entities.get("phone")
         if contact:
             return {"contact": contact}
-        if escalates_at_once(tracker, dispatcher):
+        if escalates_at_once(tracker, dispatcher) or shows_a_reason_for_a_person(tracker):
             return {"contact": NOT_GIVEN}
         if _latest_intent(tracker) in _DECLINING_INTENTS:
             return {"contact": NOT_GIVEN}

@@ -533,6 +533,40 @@ async def test_order_form_never_nags() -> None:
         assert result == {"order_ref": expected}
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "If those phones aren't cancelled today I'm going to the police and my bank.",
+            "complain_technical",
+        ),
+        ("Ako to ne bude stornirano danas, idem na policiju i u banku.", "complain_technical"),
+        ("the charger started smoking on the bedside table last night", "complain_safety"),
+    ],
+)
+async def test_an_answer_that_shows_a_reason_for_a_person_ends_the_question(
+    text: str, intent: str
+) -> None:
+    """Asked for the order number or a contact, the customer threatens the police or reports
+    smoke: the question ends (instead of being asked again) so that the next step records the
+    reason and escalates."""
+    current = tracker(text, intent)
+    assert await ValidateOrderForm().validate_order_ref(
+        text, CollectingDispatcher(), current, {}
+    ) == {"order_ref": "-"}
+    assert await ValidateContactForm().validate_contact(
+        text, CollectingDispatcher(), current, {}
+    ) == {"contact": "-"}
+
+
+async def test_a_calm_answer_without_the_number_is_asked_once_more() -> None:
+    text = "hang on, let me look for the email with it"
+    current = tracker(text, "inform")
+    assert await ValidateContactForm().validate_contact(
+        text, CollectingDispatcher(), current, {}
+    ) == {"contact": None}
+
+
 async def test_more_of_the_story_with_numbers_is_no_order_number(database: str) -> None:
     """Asked for the order number, the customer tells more ("3 to 4 weeks? I paid 900
     euros"): no order number is taken from it, the question is not asked again, and the
