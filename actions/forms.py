@@ -80,6 +80,13 @@ def shows_a_reason_for_a_person(tracker: Tracker) -> bool:
     return bool(service.urgent_reasons(turn_from_tracker(tracker), settings()))
 
 
+async def add_to_complaint(tracker: Tracker) -> None:
+    """More of the story, told instead of the answer asked for: added to the complaint."""
+    await in_thread(
+        service.register_complaint, turn_from_tracker(tracker), settings(), origin_key(tracker)
+    )
+
+
 class _AskAgain(Action, ABC):
     """Asks the form's question unless a rule has just asked it (abstract: rasa_sdk registers
     only the subclasses, each with its ``response``)."""
@@ -146,16 +153,9 @@ class ValidateResolutionForm(FormValidationAction):
             return {"desired_resolution": None}
         if intent.startswith(COMPLAINT_INTENT_PREFIX) or intent in _DECLINING_INTENTS:
             # more of the story ("No, not with the neighbours, I checked."), not a wish
-            await self._add_description(tracker)
+            await add_to_complaint(tracker)
             return {"desired_resolution": None}
         return {"desired_resolution": text}
-
-    @staticmethod
-    async def _add_description(tracker: Tracker) -> None:
-        """More of the story, told instead of a wish: added to the complaint."""
-        await in_thread(
-            service.register_complaint, turn_from_tracker(tracker), settings(), origin_key(tracker)
-        )
 
 
 class ValidateOrderForm(FormValidationAction):
@@ -182,7 +182,7 @@ class ValidateOrderForm(FormValidationAction):
             # more of the story, with numbers in it ("3 to 4 weeks? I paid 900 euros"), is no
             # order number: kept on the complaint, and the question is not asked again
             if (_latest_intent(tracker) or "").startswith(COMPLAINT_INTENT_PREFIX):
-                await ValidateResolutionForm._add_description(tracker)
+                await add_to_complaint(tracker)
             return {"order_ref": NOT_GIVEN}
         if _latest_intent(tracker) in _DECLINING_INTENTS or sum(c.isdigit() for c in text) < 3:
             return {"order_ref": NOT_GIVEN}
@@ -233,5 +233,5 @@ class ValidateStatusCodeForm(FormValidationAction):
             return {"status_code": text}
         if (_latest_intent(tracker) or "").startswith(COMPLAINT_INTENT_PREFIX):
             # More of the story instead of a code: kept on the follow-up, never lost.
-            await ValidateResolutionForm._add_description(tracker)
+            await add_to_complaint(tracker)
         return {"status_code": NOT_GIVEN}

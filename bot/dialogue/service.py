@@ -168,7 +168,7 @@ def urgent_reasons(turn: Turn, settings: Settings) -> tuple[str, ...]:
         policy.ConversationContext(previous_anger=turn.previous_anger),
         settings,
     )
-    return tuple(r for r in decision.reasons if r != "not_understood")
+    return decision.shown_by_message
 
 
 def _create(

@@ -179,7 +179,7 @@ def _say(
 def _reasons_shown(text: str, settings: Settings) -> tuple[str, ...]:
     """The escalation reasons a message to a person shows on its own (no intent is read)."""
     decision = policy.assess(policy.MessageSignals(text), policy.ConversationContext(), settings)
-    return tuple(reason for reason in decision.reasons if reason != "not_understood")
+    return decision.shown_by_message
 
 
 def take_customer_message(

@@ -75,6 +75,11 @@ class EscalationDecision:
         """Whether a person must take over."""
         return bool(self.reasons)
 
+    @property
+    def shown_by_message(self) -> tuple[str, ...]:
+        """The reasons the message itself shows: all but the count of misunderstood turns."""
+        return tuple(reason for reason in self.reasons if reason != "not_understood")
+
 
 def _mentions(hits: list[Hit]) -> str:
     return "mentions " + ", ".join(dict.fromkeys(hit.shown for hit in hits))

@@ -468,8 +468,8 @@ SARCASM_FILLERS: frozenset[str] = _WORDS["sarcasm_fillers"]
 #: Words that may stand beside a contempt word in a clause that is a verdict of its own
 #: ("Pathetic.", "What a joke.", "Totalno beskorisno!").
 VERDICT_FILLERS: frozenset[str] = _WORDS["verdict_fillers"]
-#: What customers call the bot ("bot", "robot", "mašina", "code"): contempt beside one of them
-#: is aimed at us.
+#: What customers call the bot ("bot", "robot", "chat"): contempt beside one of them is aimed at
+#: us.
 BOT_WORDS: frozenset[str] = _WORDS["bot_words"]
 #: Calls into silence ("hello", "ima li koga") that read as impatience before "???".
 IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]

@@ -583,8 +583,7 @@ class ComplaintSocketIOInput(SocketIOInput):
                 url,
                 retry_seconds,
                 settings.timezone,
-                None,
-                settings,
+                settings=settings,
             )
         except SQLAlchemyError:
             logger.exception("could not check who holds conversation %s", sender_id)
