@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
@@ -114,3 +114,9 @@ class TurnAction(Action, ABC):
         self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
         """The events of this action for ``turn``."""
+
+
+def say(dispatcher: CollectingDispatcher, responses: Iterable[str]) -> None:
+    """Utter ``responses`` (domain.yml) in order; rendered with the slots the action sets."""
+    for response in responses:
+        dispatcher.utter_message(response=response)

@@ -13,10 +13,11 @@ from actions.common import (
     in_thread,
     message_time,
     origin_key,
+    say,
     settings,
 )
 from bot import handoff
-from bot.dialogue import receipt, service
+from bot.dialogue import receipt, script, service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide, wish_opens_complaint
 from bot.dialogue.matter import UNNAMED_MATTER
@@ -69,7 +70,8 @@ async def escalate(
 
 
 class ActionRegisterComplaint(TurnAction):
-    """Logs the complaint the customer just described and decides whether it needs a person.
+    """Logs the complaint the customer just described, then thanks, acknowledges and asks
+    "what can we do for you?" (or confirms the wish the message already demanded).
 
     A new complaint resets the answers of an earlier one in the same conversation, so the
     bot asks "what can we do for you?" again.
@@ -93,6 +95,7 @@ class ActionRegisterComplaint(TurnAction):
                     service.record_answers, current, config, desired_resolution_text=turn.text
                 )
                 view, outcome = recorded or view, NOTE_OPENED
+        say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, turn),
             problem_slot(view, turn.text, customer_transcript(tracker)),
@@ -121,10 +124,10 @@ def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:
 
 
 class ActionComplaintNextStep(TurnAction):
-    """Stores the answers so far, re-assesses escalation, and sets ``complaint_step``.
+    """Stores the answers so far, re-assesses escalation, sets ``complaint_step`` and says it:
+    the next question, the ticket confirmation, or the hand-over.
 
-    The rules in data/rules.yml turn the step into the next question, the ticket
-    confirmation, or the hand-over.
+    The rules in data/rules.yml then start the question's form or the hand-over.
     """
 
     action_name = "action_complaint_next_step"
@@ -164,6 +167,7 @@ class ActionComplaintNextStep(TurnAction):
             )
             if said is not None:
                 dispatcher.utter_message(text=said)
+        say(dispatcher, script.next_step(step))
         return [*complaint_slots(view, turn), SlotSet("complaint_step", step)]
 
 
@@ -171,7 +175,7 @@ class ActionEscalate(TurnAction):
     """The customer asked for a person or became abusive: record why, from the message.
 
     When the message also says what went wrong and opens the conversation's complaint, the
-    script still runs: the rules thank and acknowledge before the colleague is brought in.
+    script still runs: it is thanked for and acknowledged before the colleague is brought in.
     """
 
     action_name = "action_escalate"
@@ -179,7 +183,8 @@ class ActionEscalate(TurnAction):
     async def act(
         self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        reason = "human_request" if turn.intent == "request_human" else "anger"
+        asked = turn.intent == "request_human"
+        reason = "human_request" if asked else "anger"
         # the agent also learns what else the message shows: a complaint made before, a
         # demand for money, a legal step
         reasons = tuple(dict.fromkeys((reason, *service.urgent_reasons(turn, config))))
@@ -187,7 +192,9 @@ class ActionEscalate(TurnAction):
         first_words = tracker.get_slot("complaint_ticket") is None
         # the complaint just opened took the category of the matter the customer named
         # (bot.dialogue.matter); "other" means they named none
-        if first_words and view.category != UNNAMED_MATTER:
+        matter_named = first_words and view.category != UNNAMED_MATTER
+        say(dispatcher, script.escalation("request_human" if asked else "insult", matter_named))
+        if matter_named:
             return [
                 *complaint_slots(view, turn),
                 problem_slot(view, turn.text, customer_transcript(tracker)),
@@ -212,6 +219,7 @@ class ActionNotUnderstood(TurnAction):
         reasons = service.urgent_reasons(turn, config)
         if failed >= config.escalation.max_failed_understandings:
             reasons = (*reasons, "not_understood")
+        say(dispatcher, script.not_understood(escalate=bool(reasons)))
         if not reasons:
             return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
         view = await escalate(turn, config, reasons, tracker)
@@ -267,6 +275,7 @@ class ActionNoteDetails(TurnAction):
         }
         view = await in_thread(service.record_answers, turn, config, **answers)
         if view is not None:
+            say(dispatcher, script.opening(NOTE_ADDED))
             return [*complaint_slots(view, turn), SlotSet("note_outcome", NOTE_ADDED)]
         decision = decide(
             turn.text,
@@ -278,15 +287,19 @@ class ActionNoteDetails(TurnAction):
             ),
         )
         if not decision.is_complaint:
+            say(dispatcher, script.opening(NOTE_NO_COMPLAINT))
             return [SlotSet("note_outcome", NOTE_NO_COMPLAINT)]
         opening = Turn(**{**turn.__dict__, "ticket": None, "category": decision.category})
         view = await in_thread(service.register_complaint, opening, config, origin_key(tracker))
         opened = Turn(**{**opening.__dict__, "ticket": view.ticket})
         view = await in_thread(service.record_answers, opened, config, **answers) or view
+        # a wish stated ("refund me now") is confirmed; details alone get "what can we do?"
+        outcome = NOTE_OPENED if resolution is not None else NOTE_REGISTERED
+        say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, opened),
             problem_slot(view, turn.text, customer_transcript(tracker)),
             SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
-            SlotSet("note_outcome", NOTE_OPENED),
+            SlotSet("note_outcome", outcome),
         ]

@@ -1,7 +1,7 @@
 """The one-question forms: what we can do, the order number, a contact, and a one-time code.
 
-Each question is asked explicitly by a rule (so the script is visible in the stories); the
-``action_ask_*`` actions only repeat it when the form has to ask again, e.g. after an
+Each question is asked by the action that decided to ask it (``bot/dialogue/data/script.yml``);
+the ``action_ask_*`` actions only repeat it when the form has to ask again, e.g. after an
 interruption or an answer that could not be used.
 """
 
@@ -14,16 +14,24 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import DomainDict, in_thread, origin_key, settings, turn_from_tracker
-from bot.dialogue import service
+from actions.common import (
+    DomainDict,
+    in_thread,
+    origin_key,
+    say,
+    settings,
+    turn_from_tracker,
+)
+from bot.dialogue import script, service
 from bot.dialogue.service import NOT_GIVEN
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, clean_text, first_entities
 from bot.policy import classify_resolution
 
 #: Intents that mean "I don't have it / I'd rather not say".
 _DECLINING_INTENTS = ("deny",)
-#: Intents that need a person at once, whatever question is open, and what the bot says.
-_ESCALATING_INTENTS = {"request_human": "utter_bring_colleague", "insult": "utter_escalate_anger"}
+#: Intents that need a person at once, whatever question is open (what the bot says to each
+#: is in bot/dialogue/data/script.yml).
+_ESCALATING_INTENTS = ("request_human", "insult")
 #: Longest answer taken as a typed order number when the NLU found none ("it's on the receipt:
 #: 4821 3"); a longer one with numbers in it is more of the story.
 _MAX_TYPED_ORDER_REF_WORDS = 8
@@ -69,7 +77,7 @@ def escalates_at_once(tracker: Tracker, dispatcher: CollectingDispatcher) -> boo
     intent = _latest_intent(tracker) or ""
     if intent not in _ESCALATING_INTENTS:
         return False
-    dispatcher.utter_message(response=_ESCALATING_INTENTS[intent])
+    say(dispatcher, script.escalation(intent, matter_named=False))
     return True
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
+from bot.ops.action_responses import RasaRun, run_on_action_server
 from bot.ops.inprocess import run_here
 from bot.store.blocking import run_db
 from bot.store.outbox import Outbox
@@ -40,10 +40,6 @@ logger = logging.getLogger(__name__)
 
 #: The apology when neither the action server nor the fallback could run an action.
 APOLOGIES: dict[str, str] = load_texts(Path(__file__).with_name("apologies.yml"))["apology"]
-
-#: Rasa's own ``RemoteAction.run``: the call to the action server.
-RasaRun = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Event]]]
-
 
 def apology(language: object, script: object = "latin") -> str:
     """The apology in the customer's language (``en`` when unknown); Serbian in Cyrillic too."""
@@ -81,7 +77,9 @@ class Fallback:
         """
         if not self.actions_in_process:
             try:
-                events = await self.rasa_run(action, output_channel, nlg, tracker, domain)
+                events = await run_on_action_server(
+                    self.rasa_run, action, output_channel, nlg, tracker, domain
+                )
             except ActionExecutionRejection:
                 raise
             except RasaException as error:

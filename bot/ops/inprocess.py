@@ -18,6 +18,8 @@ from rasa.shared.core.events import Event, deserialise_events
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 
+from bot.ops.action_responses import utter_with_own_slots
+
 ACTIONS_PACKAGE = "actions"
 
 _executor: Any = None
@@ -52,10 +54,11 @@ async def run_here(
     """What :meth:`RemoteAction.run` returns, with the action run in this process.
 
     The request body is handed over as built (no JSON round trip): Rasa builds fresh dicts
-    for it, and the executor's answer comes from rasa_sdk's own event helpers.
+    for it, and the executor's answer comes from rasa_sdk's own event helpers. The responses
+    see the slots the action sets (:mod:`bot.ops.action_responses`).
     """
     response = await run_action_call(action._action_call_format(tracker, domain))
-    messages = await action._utter_responses(
-        response.get("responses", []), output_channel, nlg, tracker
+    events = deserialise_events(response.get("events", []))
+    return await utter_with_own_slots(
+        action, response.get("responses", []), events, output_channel, nlg, tracker
     )
-    return [*messages, *deserialise_events(response.get("events", []))]

@@ -105,7 +105,12 @@ async def test_register_logs_a_calm_complaint(database: str) -> None:
     assert slots["category"] == "delivery"
     assert slots["escalation_reasons"] == []
     assert slots["desired_resolution"] is None and slots["complaint_step"] is None
-    assert dispatcher.messages == []
+    # the script: thanked for, acknowledged, "what can we do for you?"
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_thank_for_complaint",
+        "utter_acknowledge",
+        "utter_ask_desired_resolution",
+    ]
     row = stored(database, slots["complaint_ticket"])
     assert (row["category"], row["status"], row["escalated"]) == ("delivery", "open", False)
     assert row["description"] == text and row["order_ref"] == "ORD-48213"

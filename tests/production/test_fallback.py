@@ -15,6 +15,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,7 +44,9 @@ def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 
 
-def tracker_with_complaint(sender: str, message_id: str) -> DialogueStateTracker:
+def tracker_with_complaint(
+    sender: str, message_id: str, domain: Domain | None = None
+) -> DialogueStateTracker:
     return DialogueStateTracker.from_events(
         sender,
         [
@@ -56,13 +59,15 @@ def tracker_with_complaint(sender: str, message_id: str) -> DialogueStateTracker
             SlotSet("language", "hr"),
             SlotSet("script", "latin"),
         ],
+        slots=domain.slots if domain is not None else None,
     )
 
 
 async def run(
     domain: Domain, tracker: DialogueStateTracker, url: str, outbox: Path
 ) -> list[object]:
-    action = RemoteAction("action_register_complaint", EndpointConfig(url))
+    endpoint = EndpointConfig(url, headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"})
+    action = RemoteAction("action_register_complaint", endpoint)
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     runner = fallback.Fallback(
         RASA_REMOTE_ACTION_RUN, actions_in_process=False, outbox=Outbox(outbox)
@@ -154,6 +159,47 @@ async def test_nothing_works_the_customer_gets_an_apology_and_the_outbox_replays
     assert list(outbox.glob("*.json")) == []
     assert complaints(database, "fallback-marko") == 1
     assert len(delivered) == 2 and all(answer["events"] for answer in delivered)
+
+
+def suitable_texts(domain: Domain, response: str, slots: dict[str, object]) -> set[str]:
+    """The texts of ``response`` Rasa may choose for a customer with these ``slots``."""
+    variations = ResponseVariationFilter(domain.responses).responses_for_utter_action(
+        response, CollectingOutputChannel.name(), slots
+    )
+    return {variation["text"] for variation in variations}
+
+
+@pytest.mark.parametrize("where", ["action server", "this process"])
+async def test_the_script_is_said_with_the_slots_the_action_sets(
+    domain: Domain,
+    database: str,
+    outbox: Path,
+    action_server: str,
+    where: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The registering action thanks, acknowledges and asks; the acknowledgement varies with
+    the category and problem the same action decides, which Rasa alone would render from the
+    slots before the action (none: the generic acknowledgement)."""
+    tracker = tracker_with_complaint(f"script-{where.replace(' ', '-')}", "m-3", domain)
+    before = tracker.current_slot_values()
+    events = await run(domain, tracker, action_server if where == "action server" else NOBODY,
+                       outbox)  # fmt: skip
+    said = [event for event in events if isinstance(event, BotUttered)]
+    after = {**before, **{e.key: e.value for e in events if isinstance(e, SlotSet)}}
+    assert after["category"] == "delivery" and before["category"] is None
+    assert [message.metadata["utter_action"] for message in said] == [
+        "utter_thank_for_complaint",
+        "utter_acknowledge",
+        "utter_ask_desired_resolution",
+    ]
+    for message in said:
+        assert message.text in suitable_texts(domain, message.metadata["utter_action"], after)
+    acknowledged = said[1].text
+    assert acknowledged not in suitable_texts(domain, "utter_acknowledge", before)
+    assert not outbox.exists()
+    ran_here = [r for r in caplog.records if r.name == fallback.__name__]
+    assert bool(ran_here) == (where == "this process"), [r.getMessage() for r in ran_here]
 
 
 def test_apology_languages_and_scripts() -> None:

@@ -1,0 +1,63 @@
+"""Which responses say each step of the complaint script (``bot/dialogue/data/script.yml``).
+
+The actions that decide a step utter its responses themselves, so Rasa predicts one action
+per step instead of the action and then every response after it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+SCRIPT_FILE = Path(__file__).with_name("data") / "script.yml"
+
+
+@cache
+def _script() -> dict[str, Any]:
+    with SCRIPT_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{SCRIPT_FILE.name}: expected a mapping")
+    return data
+
+
+def _responses(section: str, key: str) -> tuple[str, ...]:
+    responses = _script()[section].get(key)
+    if responses is None:
+        raise KeyError(f"{SCRIPT_FILE.name}: no '{key}' under '{section}'")
+    return tuple(responses)
+
+
+def opening(note_outcome: str) -> tuple[str, ...]:
+    """What the bot says when a complaint or details are told, by ``note_outcome``."""
+    return _responses("opening", note_outcome)
+
+
+def escalation(intent: str, matter_named: bool) -> tuple[str, ...]:
+    """What the bot says to a request for a person (``request_human``) or abuse (``insult``);
+    thanked for and acknowledged first when the message opened a complaint naming its matter."""
+    said = tuple(_script()["matter_named"]) if matter_named else ()
+    return (*said, *_responses("escalation", intent))
+
+
+def not_understood(escalate: bool) -> tuple[str, ...]:
+    """What the bot says to a message it did not understand."""
+    return _responses("not_understood", "escalate" if escalate else "ask_again")
+
+
+def next_step(step: str) -> tuple[str, ...]:
+    """What the bot says when ``action_complaint_next_step`` decided ``step``."""
+    return _responses("next_step", step)
+
+
+def responses_named() -> frozenset[str]:
+    """Every response the script names (checked against the domain by the tests)."""
+    script = _script()
+    named: set[str] = set(script["matter_named"])
+    for section in ("opening", "escalation", "not_understood", "next_step"):
+        for responses in script[section].values():
+            named.update(responses)
+    return frozenset(named)
