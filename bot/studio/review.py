@@ -53,7 +53,8 @@ REASONS: tuple[str, ...] = (
     "person_missed",
     "language",
 )
-#: What the bot does when a customer rightly asks for a person.
+#: What the bot does when a customer rightly asks for a person: an action, or a response said
+#: by one (a bot message whose ``utter_action`` is the response; bot/dialogue/data/script.yml).
 PERSON_ACTIONS = frozenset(
     {
         "action_escalate",
@@ -81,14 +82,15 @@ _STORY_NAME = re.compile(r"[\w .,'()-]{1,120}")
 
 
 def _scan(database_url: str, sender_id: str | None = None) -> list[dict[str, Any]]:
-    """User, action and active-loop events of the tracker store, oldest first."""
+    """User, action, bot and active-loop events of the tracker store, oldest first (the bot's
+    messages for what the actions say, e.g. that a colleague is coming)."""
     engine = store.get_engine(database_url)
     try:
         if not inspect(engine).has_table("events"):
             return []
         query = (
             "SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
-            "FROM events WHERE type_name IN ('user', 'action', 'active_loop')"
+            "FROM events WHERE type_name IN ('user', 'action', 'bot', 'active_loop')"
         )
         params: dict[str, Any] = {"limit": SCAN_EVENTS}
         if sender_id is not None:
@@ -240,7 +242,7 @@ def inbox(
     asked: dict[str, dict[str, Any]] = {}
     for event in events:
         sender = event["sender_id"]
-        if event["type_name"] == "action" and event.get("action_name") in PERSON_ACTIONS:
+        if _acts_for_a_person(event):
             asked.pop(sender, None)
         if event["type_name"] == "user":
             message = event["data"].get("text") or ""
@@ -381,6 +383,16 @@ def add_as_example(
         "done": done,
         "retrain": True,  # the bot uses the example after the next training
     }
+
+
+def _acts_for_a_person(event: dict[str, Any]) -> bool:
+    """Whether the bot escalated, handed over or said a colleague is coming in ``event``."""
+    if event["type_name"] == "action":
+        return event.get("action_name") in PERSON_ACTIONS
+    if event["type_name"] == "bot":
+        metadata = (event.get("data") or {}).get("metadata") or {}
+        return metadata.get("utter_action") in PERSON_ACTIONS
+    return False
 
 
 def story_steps(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from ruamel.yaml import YAML
 
@@ -19,6 +19,7 @@ from tests.studio.test_ops_review import THRESHOLD
 
 ASKED_MISSED = "I want to talk to a real person about this"
 ASKED_HANDLED = "let me speak to a manager"
+ASKED_IN_A_QUESTION = "no, I want a human being"
 SERBIAN_AS_ENGLISH = "Zašto moja porudžbina još nije stigla, čekam nedelju dana"
 CYRILLIC_AS_LATIN = "пакет је оштећен"
 
@@ -58,6 +59,19 @@ async def _log(database: str, project: Path) -> None:
             ActionExecuted("utter_bring_colleague", timestamp=2002),
             _user("thanks", "thank_you", 2010),
         ],
+        # asked while a question was open: the question's form said a colleague is coming
+        # and the next step queued the complaint, both as messages of the actions
+        "handled-in-a-question": [
+            _user(ASKED_IN_A_QUESTION, "request_human", 2500),
+            ActionExecuted("resolution_form", timestamp=2501),
+            BotUttered("A colleague will take over.", metadata={
+                "utter_action": "utter_bring_colleague"}, timestamp=2502),
+            ActionExecuted("action_complaint_next_step", timestamp=2503),
+            BotUttered("You are in the queue.", metadata={
+                "utter_action": "utter_handoff_queued"}, timestamp=2504),
+            ActionExecuted("action_listen", timestamp=2505),
+            _user("how long will it take?", "ask_status", 2510),
+        ],
         # a Serbian conversation with one message detected as English, one Cyrillic as Latin
         "serbian": [
             _user("Dobar dan, imam problem", "greet", 3000, "sr"),
@@ -81,7 +95,7 @@ async def test_a_request_for_a_person_the_bot_missed_is_listed(
     inbox: dict[str, dict[str, Any]],
 ) -> None:
     assert inbox[ASKED_MISSED]["reasons"] == ["person_missed"]
-    assert ASKED_HANDLED not in inbox
+    assert ASKED_HANDLED not in inbox and ASKED_IN_A_QUESTION not in inbox
     assert "hello?" not in inbox and "thanks" not in inbox
 
 
