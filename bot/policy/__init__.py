@@ -11,7 +11,7 @@ from bot.policy.escalation import (
     MessageSignals,
     assess,
 )
-from bot.policy.resolution import RESOLUTIONS, classify_resolution
+from bot.policy.resolution import RESOLUTIONS, classify_resolution, restated_resolution
 
 __all__ = [
     "REASONS",
@@ -23,4 +23,5 @@ __all__ = [
     "anger_score",
     "assess",
     "classify_resolution",
+    "restated_resolution",
 ]
