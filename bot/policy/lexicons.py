@@ -408,6 +408,7 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "swearing_emoji",
     "angry_emoji",
     "nothing_fillers",
+    "wish_frames",
 )
 
 _LEXICONS, _WORDS = load_wordlists()
@@ -492,6 +493,9 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
 #: :data:`NOTHING_FILLERS` at most beside it.
 RESOLUTION_NOTHING_ALONE = _LEXICONS["resolution_nothing_alone"]
 NOTHING_FILLERS: frozenset[str] = _WORDS["nothing_fillers"]
+#: Words that frame a remedy as a wish in its clause ("want", "please", "hoću", "vratite"):
+#: a remedy named in the story ("the repair didn't help") is no demand.
+WISH_FRAMES: frozenset[str] = _WORDS["wish_frames"]
 
 
 def refund_received(prepared: Prepared) -> set[int]:

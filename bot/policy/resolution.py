@@ -28,6 +28,7 @@ from bot.policy.lexicons import (
     NOTHING_FILLERS,
     RESOLUTION_LEXICONS,
     RESOLUTION_NOTHING_ALONE,
+    WISH_FRAMES,
     WISH_NEGATIONS,
     WISH_NEGATIONS_AFTER,
     Hit,
@@ -51,6 +52,11 @@ _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
 #: ... in a short answer only: "No, not with the neighbours, I checked." tells more of the
 #: story, it does not say that nothing is wanted.
 _SHORT_ANSWER_WORDS = 4
+#: Words a clause may have after a remedy that opens it, for it to be a demand of its own
+#: ("Refund pls.", "Zamjena, molim"; not "Poklon bon od 50 eura ne važi").
+_DEMAND_TAIL_WORDS = 2
+#: The money list's patterns: a refund found by one of them is demanded already.
+_MONEY_PATTERNS = frozenset(MONEY.patterns)
 #: Words after a wish read for a negation that follows it ("nova vaza mi više ne treba").
 _AFTER_WINDOW = 5
 
@@ -119,6 +125,19 @@ def resolution_hits(text: str) -> dict[str, list[Hit]]:
     return hits
 
 
+def _concrete(hits: dict[str, list[Hit]]) -> list[tuple[int, int, str, Hit]]:
+    """The concrete wishes among ``hits``, in text order."""
+    return sorted(
+        (
+            (hit.clause, hit.start, slug, hit)
+            for slug, slug_hits in hits.items()
+            if slug != "nothing"
+            for hit in slug_hits
+        ),
+        key=lambda item: item[:3],
+    )
+
+
 def classify_resolution(text: str, intent: str | None = None) -> str:
     """The resolution slug (one of :data:`RESOLUTIONS`) that ``text`` asks for.
 
@@ -127,14 +146,9 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     is ``other``.
     """
     hits = resolution_hits(text)
-    concrete = [
-        (hit.clause, hit.start, slug)
-        for slug, slug_hits in hits.items()
-        if slug != "nothing"
-        for hit in slug_hits
-    ]
+    concrete = _concrete(hits)
     if concrete:
-        return min(concrete)[2]
+        return concrete[0][2]
     short = len(text.split()) <= _SHORT_ANSWER_WORDS
     if hits["nothing"] or (intent in _NOTHING_INTENTS and short):
         return "nothing"
@@ -153,4 +167,24 @@ def restated_resolution(stored: str | None, text: str) -> str | None:
     wish = classify_resolution(text)
     if wish in CONCRETE_RESOLUTIONS and wish != stored:
         return wish
+    return None
+
+
+def demanded_resolution(text: str) -> str | None:
+    """The remedy a complaint message itself demands ("Refund pls.", "Vraćajte lovu odmah",
+    "Would it be possible to swap it?"), or ``None``.
+
+    A remedy named in the story is no demand ("the repair didn't help", "I already got a
+    replacement"): the wish must be framed as one in its clause, by a word of wanting,
+    asking or ordering (words.wish_frames: "want", "please", "could you", "hoću", "možete
+    li", "vratite", ...) or by opening the clause on its own ("Pare nazad.", "Refund.").
+    "Nothing" and "other" are never demanded: the bot asks what it can do.
+    """
+    prepared = prepare(text)
+    for _clause, _start, slug, hit in _concrete(resolution_hits(text)):
+        words = prepared.clauses[hit.clause]
+        alone = hit.start == 0 and len(words) <= hit.end + _DEMAND_TAIL_WORDS
+        money = slug == "refund" and hit.pattern in _MONEY_PATTERNS
+        if alone or money or not WISH_FRAMES.isdisjoint(words):
+            return slug
     return None

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.policy import RESOLUTIONS, classify_resolution, restated_resolution
+from bot.policy import (
+    RESOLUTIONS,
+    classify_resolution,
+    demanded_resolution,
+    restated_resolution,
+)
 
 
 @dataclass(frozen=True)
@@ -271,3 +276,49 @@ def test_a_later_message_restates_the_wish(
     name: str, stored: str | None, text: str, expected: str | None
 ) -> None:
     assert restated_resolution(stored, text) == expected
+
+
+# --- the remedy a complaint message itself demands (for actions/complaint.py) ---------------
+
+DEMANDED = [
+    case("en-refund-pls", "Phone case split after two days. Refund pls.", "refund"),
+    case(
+        "en-swap-possible",
+        "The lamp is green, not grey. Could I swap it for the grey one?",
+        "replacement",
+    ),
+    case("en-amount-back", "The till took 3.20 too much. I'd like the 3.20 back.", "refund"),
+    case("en-repair-question", "My kettle clicks off at once. Can it be repaired?", "repair"),
+    case("en-where-is-my-money", "Returned the boots a month ago. Where is my money?", "refund"),
+    case("hr-vracajte", "SKINULI STE MI 30 EURA DVAPUT!!! Vraćajte lovu!!!", "refund"),
+    case("hr-moze-popravak", "Glačalo ne grije. Može popravak?", "repair"),
+    case("bs-pare-nazad", "Slušalice crkle poslije sedmicu. Pare nazad.", "refund"),
+    case(
+        "sr-ipak-bih", "Stigao mi je manji model, ali ipak bih ono što sam platio.", "replacement"
+    ),
+    case("sr-cyr-nadoknada", "Чекала сам мајстора цео дан. Очекујем надокнаду.", "compensation"),
+]
+
+NOT_DEMANDED = [
+    # a remedy named in the story is no demand
+    case("en-repair-story", "The repair you did last month didn't help, it leaks again.", "other"),
+    case("en-new-password", "I asked for a new password link three times, nothing comes.", "other"),
+    case(
+        "hr-ste-popravili",
+        "Drugi put prijavljujem curenje na perilici koju ste navodno popravili.",
+        "other",
+    ),
+    case(
+        "hr-nova-stranica", "Nova stranica je lijepa, ali ne vidim svoje stare narudžbe.", "other"
+    ),
+    case("bs-poklon-bon", "Poklon bon od 50 KM koji sam dobila na kasi kažu da ne važi.", "other"),
+    case("sr-nova-lozinka", "Šesti put tražim novu lozinku i link opet ne važi.", "other"),
+    # "nothing" is never demanded: the bot asks what it can do
+    case("sr-cyr-samo-da-znate", "Пакет касни дан, ништа страшно, само да знате.", "other"),
+]
+
+
+@pytest.mark.parametrize("item", DEMANDED + NOT_DEMANDED, ids=_name)
+def test_the_remedy_a_complaint_message_demands(item: Case) -> None:
+    expected = None if item.expected == "other" else item.expected
+    assert demanded_resolution(item.text) == expected
