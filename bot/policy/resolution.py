@@ -52,9 +52,9 @@ _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
 #: ... in a short answer only: "No, not with the neighbours, I checked." tells more of the
 #: story, it does not say that nothing is wanted.
 _SHORT_ANSWER_WORDS = 4
-#: Words a clause may have after a remedy that opens it, for it to be a demand of its own
-#: ("Refund pls.", "Zamjena, molim"; not "Poklon bon od 50 eura ne važi").
-_DEMAND_TAIL_WORDS = 2
+#: Words a clause may have beside a remedy, for it to be a demand of its own ("Refund pls.",
+#: "a new one"; not "Nova stranica je lijepa").
+_DEMAND_OTHER_WORDS = 2
 #: The money list's patterns: a refund found by one of them is demanded already.
 _MONEY_PATTERNS = frozenset(MONEY.patterns)
 #: Words after a wish read for a negation that follows it ("nova vaza mi više ne treba").
@@ -138,9 +138,21 @@ def _concrete(hits: dict[str, list[Hit]]) -> list[tuple[int, int, str, Hit]]:
     )
 
 
+def _framed(prepared: Prepared, slug: str, hit: Hit) -> bool:
+    """Whether the remedy ``hit`` is framed as a wish in its clause: a word of wanting,
+    asking or ordering (words.wish_frames), a short clause of its own ("Refund pls.", "Pare
+    nazad.", "a new one"), or a money demand as the money list reads it."""
+    words = prepared.clauses[hit.clause]
+    alone = len(words) - (hit.end - hit.start) <= _DEMAND_OTHER_WORDS
+    money = slug == "refund" and hit.pattern in _MONEY_PATTERNS
+    return alone or money or not WISH_FRAMES.isdisjoint(words)
+
+
 def classify_resolution(text: str, intent: str | None = None) -> str:
     """The resolution slug (one of :data:`RESOLUTIONS`) that ``text`` asks for.
 
+    Of several remedies, the first one framed as a wish wins ("kod za popust ne prolazi,
+    možete mi vratiti razliku?" wants the money back, not a discount), else the first.
     ``intent`` is the NLU intent of the message; it decides only when no word matches: "deny"
     ("no"), "thank_you" or "goodbye" in a short answer mean nothing is wanted, anything else
     is ``other``.
@@ -148,7 +160,9 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     hits = resolution_hits(text)
     concrete = _concrete(hits)
     if concrete:
-        return concrete[0][2]
+        prepared = prepare(text)
+        framed = [item for item in concrete if _framed(prepared, item[2], item[3])]
+        return (framed or concrete)[0][2]
     short = len(text.split()) <= _SHORT_ANSWER_WORDS
     if hits["nothing"] or (intent in _NOTHING_INTENTS and short):
         return "nothing"
@@ -175,16 +189,12 @@ def demanded_resolution(text: str) -> str | None:
     "Would it be possible to swap it?"), or ``None``.
 
     A remedy named in the story is no demand ("the repair didn't help", "I already got a
-    replacement"): the wish must be framed as one in its clause, by a word of wanting,
-    asking or ordering (words.wish_frames: "want", "please", "could you", "hoću", "možete
-    li", "vratite", ...) or by opening the clause on its own ("Pare nazad.", "Refund.").
-    "Nothing" and "other" are never demanded: the bot asks what it can do.
+    replacement", "Nova stranica je lijepa, ali ..."): the wish must be framed as one in its
+    clause (:func:`_framed`). "Nothing" and "other" are never demanded: the bot asks what it
+    can do.
     """
     prepared = prepare(text)
     for _clause, _start, slug, hit in _concrete(resolution_hits(text)):
-        words = prepared.clauses[hit.clause]
-        alone = hit.start == 0 and len(words) <= hit.end + _DEMAND_TAIL_WORDS
-        money = slug == "refund" and hit.pattern in _MONEY_PATTERNS
-        if alone or money or not WISH_FRAMES.isdisjoint(words):
+        if _framed(prepared, slug, hit):
             return slug
     return None

@@ -183,6 +183,12 @@ INDIRECT_ENGLISH = [
         "compensation",
     ),
     case("en-what-i-ordered", "I'd still like what I paid for, please.", "replacement"),
+    # of two remedies, the one framed as a wish wins
+    case(
+        "en-framed-wins",
+        "The voucher code failed at checkout. Could you put the difference back on my card?",
+        "refund",
+    ),
     case("en-nothing-really", "Nothing really.", "nothing"),
     case("en-no-need", "No need, thanks.", "nothing"),
     case("en-nothing-for-me", "Nothing for me, but please check the other jars.", "nothing"),
@@ -221,6 +227,9 @@ INDIRECT_BCS = [
     case("sr-cyr-dinara-nazad", "Хоћу мојих 4.500 динара назад. Не ваучер, ПАРЕ.", "refund"),
     case("sr-cyr-nista-posebno", "Ништа посебно.", "nothing"),
     case("sr-cyr-nista-za-mene", "Ништа за мене, само да то размотрите.", "nothing"),
+    case(
+        "hr-framed-wins", "Kod za popust ne prolazi, možete mi vratiti razliku od 6 eura?", "refund"
+    ),
     case("hr-ne-treba-hvala", "Ne treba, hvala.", "nothing"),
     case("bs-ne-treba-mi-nista", "ne treba mi nista vise", "nothing"),
 ]
