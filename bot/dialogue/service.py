@@ -338,6 +338,29 @@ def escalate(
         return _view(complaint)
 
 
+def _record_wish(
+    session: store.Session, complaint: Complaint, turn: Turn, answer: str | None
+) -> None:
+    """Store the wish: ``answer`` (to "what can we do for you?") when none is stored yet, then
+    a concrete remedy this message states instead of the stored one, which makes a vague
+    first answer clear or changes the wish (:func:`bot.policy.restated_resolution`)."""
+    if answer and answer != NOT_GIVEN and not complaint.desired_resolution:
+        store.set_details(
+            session,
+            complaint,
+            desired_resolution=policy.classify_resolution(answer, turn.intent),
+            desired_resolution_text=clean_text(answer),
+        )
+    text = clean_text(turn.text)
+    if not text or text == complaint.desired_resolution_text:
+        return
+    restated = policy.restated_resolution(complaint.desired_resolution, text)
+    if restated is not None:
+        store.set_details(
+            session, complaint, desired_resolution=restated, desired_resolution_text=text
+        )
+
+
 def record_answers(
     turn: Turn,
     settings: Settings,
@@ -354,19 +377,7 @@ def record_answers(
         complaint = _own_complaint(session, turn)
         if complaint is None:
             return None
-        resolution = None
-        if (
-            desired_resolution_text
-            and desired_resolution_text != NOT_GIVEN
-            and not complaint.desired_resolution
-        ):
-            resolution = policy.classify_resolution(desired_resolution_text, turn.intent)
-            store.set_details(
-                session,
-                complaint,
-                desired_resolution=resolution,
-                desired_resolution_text=clean_text(desired_resolution_text),
-            )
+        _record_wish(session, complaint, turn, desired_resolution_text)
         new_key = False
         if order_ref and order_ref != NOT_GIVEN and not complaint.order_ref:
             store.set_details(session, complaint, order_ref=clean_text(order_ref)[:64])

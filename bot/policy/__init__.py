@@ -11,7 +11,12 @@ from bot.policy.escalation import (
     MessageSignals,
     assess,
 )
-from bot.policy.resolution import RESOLUTIONS, classify_resolution
+from bot.policy.resolution import (
+    RESOLUTIONS,
+    classify_resolution,
+    demanded_resolution,
+    restated_resolution,
+)
 
 __all__ = [
     "REASONS",
@@ -23,4 +28,6 @@ __all__ = [
     "anger_score",
     "assess",
     "classify_resolution",
+    "demanded_resolution",
+    "restated_resolution",
 ]

@@ -390,6 +390,8 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "resolution_apology",
     "resolution_compensation",
     "resolution_nothing",
+    "resolution_nothing_alone",
+    "wish_negations_after",
     "assistant_tasks",
     "world_news",
     "own_matter",
@@ -405,6 +407,8 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "money_pending",
     "swearing_emoji",
     "angry_emoji",
+    "nothing_fillers",
+    "wish_frames",
 )
 
 _LEXICONS, _WORDS = load_wordlists()
@@ -417,6 +421,8 @@ if _problems:
 PLAIN_NEGATIONS = _LEXICONS["plain_negations"]
 #: Negation of a wish ("I don't want a refund", "ne trebam povrat novca").
 WISH_NEGATIONS = _LEXICONS["wish_negations"]
+#: Negation after a wish: "nova vaza mi više ne treba", "a new one is not needed".
+WISH_NEGATIONS_AFTER = _LEXICONS["wish_negations_after"]
 SAFETY = _LEXICONS["safety"]
 LEGAL = _LEXICONS["legal"]
 HUMAN_REQUEST = _LEXICONS["human_request"]
@@ -483,6 +489,13 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
     slug: _LEXICONS[f"resolution_{slug}"]
     for slug in ("refund", "replacement", "repair", "apology", "compensation", "nothing")
 }
+#: "Nothing" said as a clause of its own ("Ništa posebno.", "No need, thanks."), with
+#: :data:`NOTHING_FILLERS` at most beside it.
+RESOLUTION_NOTHING_ALONE = _LEXICONS["resolution_nothing_alone"]
+NOTHING_FILLERS: frozenset[str] = _WORDS["nothing_fillers"]
+#: Words that frame a remedy as a wish in its clause ("want", "please", "hoću", "vratite"):
+#: a remedy named in the story ("the repair didn't help") is no demand.
+WISH_FRAMES: frozenset[str] = _WORDS["wish_frames"]
 
 
 def refund_received(prepared: Prepared) -> set[int]:
