@@ -16,16 +16,15 @@ from actions.common import (
     say,
     settings,
 )
-from bot import handoff
+from bot import handoff, policy
 from bot.dialogue import receipt, script, service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide, wish_opens_complaint
 from bot.dialogue.matter import UNNAMED_MATTER
 from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
-from bot.policy import classify_resolution
 from bot.settings import Settings
-from bot.text.problems import complaint_signals, detect_problem
+from bot.text.problems import detect_problem
 
 #: note_outcome values (domain.yml, data/rules.yml): what action_note_details did.
 NOTE_OPENED = "opened"
@@ -88,7 +87,9 @@ class ActionRegisterComplaint(TurnAction):
         view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
         outcome = NOTE_REGISTERED
         if not continuing or not view.desired_resolution:
-            wish = demanded_resolution(turn.text)
+            # a remedy the message frames as a wish ("refund me, it leaks"), not one its story
+            # names ("the repair didn't help")
+            wish = policy.demanded_resolution(turn.text)
             if wish is not None:
                 current = Turn(**{**turn.__dict__, "ticket": view.ticket})
                 recorded = await in_thread(
@@ -103,15 +104,6 @@ class ActionRegisterComplaint(TurnAction):
             SlotSet("complaint_step", None),
             SlotSet("note_outcome", outcome),
         ]
-
-
-def demanded_resolution(text: str) -> str | None:
-    """The remedy a complaint message already demands ("refund me, it leaks"), if any: a demand
-    cue (bot/text/data/complaint_cues.yml) naming a concrete resolution."""
-    if not complaint_signals(text).get("demand"):
-        return None
-    kind = classify_resolution(text)
-    return kind if kind not in ("other", "nothing") else None
 
 
 def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:

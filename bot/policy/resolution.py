@@ -172,14 +172,14 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
 def restated_resolution(stored: str | None, text: str) -> str | None:
     """The wish a later message of the conversation states instead of ``stored``, if any.
 
-    Only a concrete remedy counts (:data:`CONCRETE_RESOLUTIONS`), and only one that differs
-    from the stored wish: it makes a vague first answer clear ("other" or "nothing", then
-    "vratite novce i zbogom"), or changes the wish ("a repair would be fine", then "just
-    refund it, I'm done"). More of the story, "nothing" or "thanks, that's all" never replace
-    a wish.
+    Only a concrete remedy framed as a wish counts (:func:`demanded_resolution`), and only one
+    that differs from the stored wish: it makes a vague first answer clear ("other" or
+    "nothing", then "vratite novce i zbogom"), or changes the wish ("a repair would be fine",
+    then "just refund it, I'm done"). More of the story ("the replacement broke too"),
+    "nothing" or "thanks, that's all" never replace a wish.
     """
-    wish = classify_resolution(text)
-    if wish in CONCRETE_RESOLUTIONS and wish != stored:
+    wish = demanded_resolution(text)
+    if wish is not None and wish != stored:
         return wish
     return None
 

@@ -279,6 +279,8 @@ def test_indirect_wishes_and_look_alikes(item: Case) -> None:
         ("hr-nothing-never-replaces", "refund", "Ništa više, hvala.", None),
         ("sr-other-never-replaces", "apology", "Da ubuduće pazite kako pakujete.", None),
         ("en-refund-arrived", "repair", "The refund for the old one landed, thanks.", None),
+        ("en-story-names-a-remedy", "refund", "The replacement you sent broke as well.", None),
+        ("hr-story-names-a-remedy", "refund", "Serviser je već jednom popravljao perilicu.", None),
     ],
 )
 def test_a_later_message_restates_the_wish(
