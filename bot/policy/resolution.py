@@ -53,8 +53,9 @@ _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
 #: story, it does not say that nothing is wanted.
 _SHORT_ANSWER_WORDS = 4
 #: Words a clause may have beside a remedy, for it to be a demand of its own ("Refund pls.",
-#: "a new one"; not "Nova stranica je lijepa").
-_DEMAND_OTHER_WORDS = 2
+#: "a new one"; not "Nova stranica je lijepa", "To nije ono što sam platio", "Kupon od 20%":
+#: a first message that demands a remedy gets it confirmed, not asked for, so unsure is no).
+_DEMAND_OTHER_WORDS = 1
 #: The money list's patterns: a refund found by one of them is demanded already.
 _MONEY_PATTERNS = frozenset(MONEY.patterns)
 #: Words after a wish read for a negation that follows it ("nova vaza mi više ne treba").

@@ -324,6 +324,10 @@ NOT_DEMANDED = [
     ),
     case("bs-poklon-bon", "Poklon bon od 50 KM koji sam dobila na kasi kažu da ne važi.", "other"),
     case("sr-nova-lozinka", "Šesti put tražim novu lozinku i link opet ne važi.", "other"),
+    # a remedy named in a short clause that is no wish: a statement or the thing itself
+    case("hr-nije-ono-sto-sam-platio", "Stigla je iverica. To nije ono što sam platio.", "other"),
+    case("en-not-what-i-paid-for", "It came in pine veneer. That is not what I paid for.", "other"),
+    case("sr-kupon-od-20", "Kupon od 20% „važi na sve“, a na kasi kažu ne važi.", "other"),
     # "nothing" is never demanded: the bot asks what it can do
     case("sr-cyr-samo-da-znate", "Пакет касни дан, ништа страшно, само да знате.", "other"),
 ]
