@@ -4,7 +4,8 @@ An action kept in the outbox (:mod:`bot.store.outbox`) runs again long after the
 told "your message is saved and will be handled". Its answer is delivered here:
 
 * the messages the action returned (its ``responses``) are rendered with the domain's
-  responses, in the customer's language;
+  responses, in the customer's language, except its questions (``utter_ask_*``): no form
+  waits for their answer any more, the ticket message stands in for the next step;
 * when the action gave the conversation a ticket the customer has not been told yet, the
   ticket message (:data:`REPLAY_CONFIRMATION`) is added;
 * the messages are appended to the conversation's tracker (under Rasa's conversation lock),
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 #: The domain response that tells the customer the ticket of a complaint written by a replay.
 REPLAY_CONFIRMATION = "utter_complaint_logged"
 TICKET_SLOT = "complaint_ticket"
+#: The responses that ask the customer something (a form's question), left out of a replay.
+QUESTION_PREFIX = "utter_ask_"
 #: Marks the messages of a replay, in the tracker and on the widget.
 REPLAYED = {"replayed": True}
 
@@ -53,10 +56,14 @@ def answer_slots(answer: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def told(tracker: DialogueStateTracker, text: str) -> bool:
-    """Whether the bot already said ``text`` (a ticket number) in this conversation."""
+def told(tracker: DialogueStateTracker, text: str, *, by_replay: bool = False) -> bool:
+    """Whether the bot already said ``text`` (a ticket number) in this conversation; with
+    ``by_replay``, in a replayed message."""
     return any(
-        isinstance(event, BotUttered) and text in (event.text or "") for event in tracker.events
+        isinstance(event, BotUttered)
+        and text in (event.text or "")
+        and (not by_replay or bool((event.metadata or {}).get("replayed")))
+        for event in tracker.events
     )
 
 
@@ -112,15 +119,22 @@ class Delivery:
         self, agent: Any, tracker: DialogueStateTracker, action: str, answer: dict[str, Any]
     ) -> list[BotUttered]:
         slots = answer_slots(answer)
+        ticket = slots.get(TICKET_SLOT)
+        if isinstance(ticket, str) and ticket and told(tracker, ticket, by_replay=True):
+            return []  # a second copy of a call already replayed (another worker's, stale)
         rendering = tracker.copy()  # the answer's slots, for the messages only
         for name, value in slots.items():
             rendering.update(SlotSet(name, value))
         channel = tracker.get_latest_input_channel() or CollectingOutputChannel.name()
         output = CollectingOutputChannel()
+        kept = [
+            response
+            for response in answer.get("responses") or []
+            if not str(response.get("response") or "").startswith(QUESTION_PREFIX)
+        ]
         messages: list[BotUttered] = await RemoteAction(action, None)._utter_responses(
-            list(answer.get("responses") or []), output, agent.nlg, rendering
+            kept, output, agent.nlg, rendering
         )
-        ticket = slots.get(TICKET_SLOT)
         said = " ".join(message.text or "" for message in messages)
         if isinstance(ticket, str) and ticket and ticket not in said and not told(tracker, ticket):
             draft = await agent.nlg.generate(REPLAY_CONFIRMATION, rendering, channel)
