@@ -364,13 +364,14 @@ def decide(
     *,
     demand_is_complaint: bool = False,
     use_mass: bool = True,
+    min_mass: float = COMPLAINT_MASS,
 ) -> ComplaintDecision:
     """Decide whether ``text`` is a complaint and choose its category.
 
     ``demand_is_complaint``: the message stated a wish outside a complaint flow ("refund me
     now" as a first message), which is a complaint by itself. ``use_mass``: whether the
     complaint intents' summed confidence counts (not where praise was already put first for
-    naming no problem).
+    naming no problem), from ``min_mass`` on.
     """
     category = category_from_intent(intent, known_categories)
     if category is not None:
@@ -381,7 +382,7 @@ def decide(
     why: list[str] = []
     best_intent, best_confidence = _best_complaint_intent(ranking)
     mass = sum(c for name, c in ranking if name.startswith(COMPLAINT_INTENT_PREFIX))
-    if use_mass and mass >= COMPLAINT_MASS:
+    if use_mass and mass >= min_mass:
         why.append(f"complaint-intents:{mass:.2f}")
     signals = complaint_signals(text)
     why += [f"problem:{cue}" for cue in signals.get("problem", [])]

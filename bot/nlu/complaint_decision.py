@@ -27,6 +27,11 @@ stiglo, nema potrebe") ``thank_you``, an idiom ("umirem od smijeha", "killer dea
 
 Otherwise a wish or details (``state_resolution``, ``inform``) are left alone: inside the
 complaint flow they are answers; outside it ``action_note_details`` opens the complaint.
+
+``ComplaintOverFallback`` (after the ``FallbackClassifier``) applies the same decision to a
+message the classifier was unsure of: "the kettle sparks at the plug" read as half product
+quality, half safety, or "52 minutes on hold ... Pathetic" spread over several complaint
+intents, is a complaint whose category is unsure, not a message the bot did not understand.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT_NAME_KEY,
@@ -54,7 +60,7 @@ from bot.dialogue.decision import (
     unserved_over_weak_complaint,
 )
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
-from bot.nlu.ranking import promote, ranked_pairs
+from bot.nlu.ranking import promote, ranked_pairs, top_intent
 
 DECISION = "complaint_decision"
 #: Intents that log nothing, so a problem named in them would be lost.
@@ -126,15 +132,66 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
                 continue
             if top not in self.non_complaint_intents:
                 continue
-            known = tuple(
-                name.removeprefix(COMPLAINT_INTENT_PREFIX)
-                for name, _ in pairs
-                if name.startswith(COMPLAINT_INTENT_PREFIX)
-            )
-            decision = decide(text, top, pairs, known, use_mass=False)
+            decision = decide(text, top, pairs, _complaint_categories(pairs), use_mass=False)
             if not decision.is_complaint or decision.category is None:
                 continue
             if not promote(message, COMPLAINT_INTENT_PREFIX + decision.category):
                 continue
             message.set(DECISION, list(decision.why), add_to_output=True)
+        return messages
+
+
+#: A message the classifier was unsure of is a complaint by the complaint intents' summed
+#: confidence only when they are more likely than everything else together (without a problem
+#: or demand cue): "Da li mogu da vratim patike ako ih nisam nosio?" spreads 0.42 over them.
+UNSURE_COMPLAINT_MASS = 0.5
+
+
+def _complaint_categories(pairs: list[tuple[str, float]]) -> tuple[str, ...]:
+    return tuple(
+        name.removeprefix(COMPLAINT_INTENT_PREFIX)
+        for name, _ in pairs
+        if name.startswith(COMPLAINT_INTENT_PREFIX)
+    )
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ComplaintOverFallback(GraphComponent, IntentClassifier):
+    """Puts a complaint intent first where the ``FallbackClassifier`` put ``nlu_fallback`` but
+    the message is a complaint all the same (:func:`bot.dialogue.decision.decide`: the
+    complaint intents together more likely than not, or a problem or demand cue).
+
+    Place it right after the ``FallbackClassifier``, before ``NothingToUnderstand``: a message
+    with no meaningful word stays ``nlu_fallback``.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ComplaintOverFallback:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Replaces ``nlu_fallback`` by the decided complaint intent (see the class docstring)."""
+        for message in messages:
+            text = message.get(TEXT)
+            if top_intent(message) != DEFAULT_NLU_FALLBACK_INTENT_NAME or not isinstance(text, str):
+                continue
+            pairs = [
+                pair
+                for pair in ranked_pairs(message)
+                if pair[0] != DEFAULT_NLU_FALLBACK_INTENT_NAME
+            ]
+            decision = decide(
+                text, None, pairs, _complaint_categories(pairs), min_mass=UNSURE_COMPLAINT_MASS
+            )
+            if not decision.is_complaint or decision.category is None:
+                continue
+            if promote(message, COMPLAINT_INTENT_PREFIX + decision.category, insert=True):
+                message.set(DECISION, [*decision.why, "over:nlu_fallback"], add_to_output=True)
         return messages

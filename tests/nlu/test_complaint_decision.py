@@ -10,7 +10,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.complaint_decision import DECISION, ComplaintFirst
+from bot.nlu.complaint_decision import DECISION, ComplaintFirst, ComplaintOverFallback
 
 
 def _message(text: str, ranking: list[dict[str, Any]]) -> Message:
@@ -188,3 +188,85 @@ def test_no_problem_left_logs_nothing(text: str, top: str, expected: str) -> Non
     message = _message(text, ranking)
     ComplaintFirst({}).process([message])
     assert message.get(INTENT) == {"name": expected, "confidence": 0.8}
+
+
+# --- ComplaintOverFallback: unsure of the category is not "not understood" -------------------
+
+FALLBACK = {"name": "nlu_fallback", "confidence": 0.25}
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "expected"),
+    [
+        (  # two complaint intents tied: the FallbackClassifier's ambiguity
+            "the kettle I bought sparks at the plug when I switch it on",
+            [("complain_product_quality", 0.46), ("complain_safety", 0.46), ("greet", 0.08)],
+            "complain_product_quality",
+        ),
+        (  # spread over several complaint intents, none above the threshold
+            "52 minutes on hold with that same loop. Pathetic.",
+            [
+                ("out_of_scope", 0.18),
+                ("complain_service_quality", 0.17),
+                ("complain_product_quality", 0.16),
+                ("complain_delivery", 0.15),
+                ("complain_other", 0.12),
+                ("insult", 0.12),
+            ],
+            "complain_service_quality",
+        ),
+        (  # no complaint intent likely, but a problem the cues know
+            "paket mi nikad nije stigao",
+            [
+                ("out_of_scope", 0.2),
+                ("greet", 0.2),
+                ("praise", 0.2),
+                ("affirm", 0.2),
+                ("complain_other", 0.05),
+                ("complain_delivery", 0.05),
+            ],
+            "complain_delivery",
+        ),
+    ],
+)
+def test_an_unsure_complaint_is_a_complaint_not_a_misunderstanding(
+    text: str, ranking: list[tuple[str, float]], expected: str
+) -> None:
+    entries = [FALLBACK, *({"name": n, "confidence": c} for n, c in ranking)]
+    message = _message(text, entries)
+    ComplaintOverFallback().process([message])
+    assert message.get(INTENT)["name"] == expected
+    assert "over:nlu_fallback" in message.get(DECISION)
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("qwertz uiop", [("greet", 0.2), ("out_of_scope", 0.2), ("complain_other", 0.1)]),
+        ("what time is it in Tokyo", [("out_of_scope", 0.2), ("greet", 0.2), ("affirm", 0.2)]),
+        ("koliko je sati", [("out_of_scope", 0.24), ("ask_status", 0.2), ("greet", 0.2)]),
+        (  # a question about returns, complaint intents 0.42 together: not enough when unsure
+            "mogu li vratiti tenisice ako ih nisam nosio?",
+            [
+                ("complain_product_quality", 0.25),
+                ("out_of_scope", 0.23),
+                ("ask_status", 0.13),
+                ("complain_delivery", 0.12),
+                ("complain_other", 0.05),
+            ],
+        ),
+    ],
+)
+def test_a_message_with_no_complaint_in_it_stays_not_understood(
+    text: str, ranking: list[tuple[str, float]]
+) -> None:
+    message = _message(text, [FALLBACK, *({"name": n, "confidence": c} for n, c in ranking)])
+    ComplaintOverFallback().process([message])
+    assert message.get(INTENT) == FALLBACK
+    assert message.get(DECISION) is None
+
+
+def test_a_message_the_classifier_was_sure_of_is_left_alone() -> None:
+    message = _message("my parcel never came", _ranking("greet"))
+    ComplaintOverFallback().process([message])
+    assert message.get(INTENT)["name"] == "greet"
