@@ -356,6 +356,13 @@ def bot_question_only(text: str) -> bool:
     return bool(cues.bot_question.find(prepared)) and not cues.wanting.find(prepared)
 
 
+def names_a_problem(text: str) -> bool:
+    """Whether the words of ``text`` name a problem or demand a remedy: a cue of
+    ``complaint_cues.yml`` or a category's problem cue of ``problems.yml``."""
+    signals = complaint_signals(text)
+    return bool(signals.get("problem") or signals.get("demand") or category_from_cues(text))
+
+
 def decide(
     text: str,
     intent: str | None,
@@ -364,14 +371,13 @@ def decide(
     *,
     demand_is_complaint: bool = False,
     use_mass: bool = True,
-    min_mass: float = COMPLAINT_MASS,
 ) -> ComplaintDecision:
     """Decide whether ``text`` is a complaint and choose its category.
 
     ``demand_is_complaint``: the message stated a wish outside a complaint flow ("refund me
     now" as a first message), which is a complaint by itself. ``use_mass``: whether the
     complaint intents' summed confidence counts (not where praise was already put first for
-    naming no problem), from ``min_mass`` on.
+    naming no problem).
     """
     category = category_from_intent(intent, known_categories)
     if category is not None:
@@ -382,7 +388,7 @@ def decide(
     why: list[str] = []
     best_intent, best_confidence = _best_complaint_intent(ranking)
     mass = sum(c for name, c in ranking if name.startswith(COMPLAINT_INTENT_PREFIX))
-    if use_mass and mass >= min_mass:
+    if use_mass and mass >= COMPLAINT_MASS:
         why.append(f"complaint-intents:{mass:.2f}")
     signals = complaint_signals(text)
     why += [f"problem:{cue}" for cue in signals.get("problem", [])]

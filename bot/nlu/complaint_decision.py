@@ -55,6 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.dialogue.decision import (
     UNSERVED_INTENT,
     decide,
+    names_a_problem,
     news_not_a_chase,
     no_complaint_reading,
     unserved_over_weak_complaint,
@@ -141,12 +142,6 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
         return messages
 
 
-#: A message the classifier was unsure of is a complaint by the complaint intents' summed
-#: confidence only when they are more likely than everything else together (without a problem
-#: or demand cue): "Da li mogu da vratim patike ako ih nisam nosio?" spreads 0.42 over them.
-UNSURE_COMPLAINT_MASS = 0.5
-
-
 def _complaint_categories(pairs: list[tuple[str, float]]) -> tuple[str, ...]:
     return tuple(
         name.removeprefix(COMPLAINT_INTENT_PREFIX)
@@ -158,8 +153,8 @@ def _complaint_categories(pairs: list[tuple[str, float]]) -> tuple[str, ...]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ComplaintOverFallback(GraphComponent, IntentClassifier):
     """Puts a complaint intent first where the ``FallbackClassifier`` put ``nlu_fallback`` but
-    the message is a complaint all the same (:func:`bot.dialogue.decision.decide`: the
-    complaint intents together more likely than not, or a problem or demand cue).
+    the words name a problem (:func:`bot.dialogue.decision.names_a_problem`); the category is
+    then decided as for any complaint (:func:`bot.dialogue.decision.decide`).
 
     Place it right after the ``FallbackClassifier``, before ``NothingToUnderstand``: a message
     with no meaningful word stays ``nlu_fallback``.
@@ -187,9 +182,11 @@ class ComplaintOverFallback(GraphComponent, IntentClassifier):
                 for pair in ranked_pairs(message)
                 if pair[0] != DEFAULT_NLU_FALLBACK_INTENT_NAME
             ]
-            decision = decide(
-                text, None, pairs, _complaint_categories(pairs), min_mass=UNSURE_COMPLAINT_MASS
-            )
+            # the classifier's mass alone proves nothing here: it spreads over the complaint
+            # intents for any unfamiliar request ("shuffle my liked songs": 0.55)
+            if not names_a_problem(text):
+                continue
+            decision = decide(text, None, pairs, _complaint_categories(pairs))
             if not decision.is_complaint or decision.category is None:
                 continue
             if promote(message, COMPLAINT_INTENT_PREFIX + decision.category, insert=True):

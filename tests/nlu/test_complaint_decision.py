@@ -203,7 +203,7 @@ FALLBACK = {"name": "nlu_fallback", "confidence": 0.25}
             [("complain_product_quality", 0.46), ("complain_safety", 0.46), ("greet", 0.08)],
             "complain_product_quality",
         ),
-        (  # spread over several complaint intents, none above the threshold
+        (  # spread over several complaint intents, none above the threshold; a waiting cue
             "52 minutes on hold with that same loop. Pathetic.",
             [
                 ("out_of_scope", 0.18),
@@ -245,7 +245,7 @@ def test_an_unsure_complaint_is_a_complaint_not_a_misunderstanding(
         ("qwertz uiop", [("greet", 0.2), ("out_of_scope", 0.2), ("complain_other", 0.1)]),
         ("what time is it in Tokyo", [("out_of_scope", 0.2), ("greet", 0.2), ("affirm", 0.2)]),
         ("koliko je sati", [("out_of_scope", 0.24), ("ask_status", 0.2), ("greet", 0.2)]),
-        (  # a question about returns, complaint intents 0.42 together: not enough when unsure
+        (  # requests spread over the complaint intents: no word names a problem
             "mogu li vratiti tenisice ako ih nisam nosio?",
             [
                 ("complain_product_quality", 0.25),
@@ -254,6 +254,14 @@ def test_an_unsure_complaint_is_a_complaint_not_a_misunderstanding(
                 ("complain_delivery", 0.12),
                 ("complain_other", 0.05),
             ],
+        ),
+        (
+            "shuffle my liked songs",
+            [("out_of_scope", 0.27), ("complain_product_quality", 0.26), ("complain_safety", 0.2)],
+        ),
+        (
+            "is the ceramic pan fine on an induction hob?",
+            [("out_of_scope", 0.27), ("complain_safety", 0.26), ("complain_product_quality", 0.26)],
         ),
     ],
 )
