@@ -97,7 +97,7 @@ FIRES = [
     # human request
     ("I need a real person, not a chatbot.", "human_request"),
     ("Is this a bot? I'd rather talk to someone.", "human_request"),
-    ("Charged twice for one lamp. I'd rather settle this with a person, if I may.", "human_request"),
+    ("Charged twice for one lamp. I'd rather settle this with a person.", "human_request"),
 ]
 
 LOOK_ALIKES = [
