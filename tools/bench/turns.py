@@ -18,7 +18,8 @@ alternately and compare pairs. Fairer still on a busy machine, ``--compare
 runner|cache|rules|bookkeeping`` loads two agents in one process, one with the change and one
 without (``rules``: Rasa's own rule lookup; ``bookkeeping``: one agent, the patch switched
 before each conversation), and lets them take turns conversation by conversation. ``--profile
-FILE`` writes a cProfile of the measured conversations.
+FILE`` writes a cProfile of the measured conversations. ``--actions`` prints the actions Rasa
+predicted after each message of one conversation (each one a run of the policies).
 """
 
 from __future__ import annotations
@@ -69,6 +70,23 @@ def _use_rasas_rule_lookup(agent: Any, rasa_lookup: Any) -> None:
         component = getattr(node, "_component", None)
         if isinstance(component, RulePolicy):
             component._get_possible_keys = types.MethodType(rasa_lookup, component)
+
+
+async def predicted_actions(agent: Any) -> list[list[str]]:
+    """The actions Rasa ran after each message of one conversation (one prediction each)."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    sender = uuid.uuid4().hex
+    for text in TEXTS:
+        await agent.handle_text(text, sender_id=sender)
+    tracker = await agent.tracker_store.retrieve(sender)
+    turns: list[list[str]] = []
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            turns.append([])
+        elif isinstance(event, ActionExecuted) and turns and event.action_name:
+            turns[-1].append(event.action_name)
+    return turns
 
 
 async def _conversation(agent: Any) -> int:
@@ -166,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         "the profiler's own cost)",
     )
     parser.add_argument(
+        "--actions",
+        action="store_true",
+        help="print the actions predicted after each message of one conversation, and stop",
+    )
+    parser.add_argument(
         "--compare",
         choices=("runner", "cache", "rules", "bookkeeping"),
         help="one process, two agents taking turns: with this change and without it",
@@ -218,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{statistics.median(b):.1f} ms CPU per message (medians of "
                 f"{len(a)} conversations each, taking turns)"
             )
+            return 0
+        if args.actions:
+            turns = asyncio.run(predicted_actions(_agent(args.model, endpoint)))
+            for text, actions in zip(TEXTS, turns, strict=True):
+                print(f"{len(actions)}  {text!r}: {', '.join(actions)}")
+            print(f"{sum(len(actions) for actions in turns)} predicted actions in all")
             return 0
         if "bookkeeping" in args.without:
             rasa_patches.use_tracker_bookkeeping(False)

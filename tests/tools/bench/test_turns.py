@@ -1,45 +1,34 @@
-"""``python -m tools.bench.turns`` on the trained model: the CPU per message, the full garbage
-collections of the measurement, and an A/B pair of the tracker bookkeeping in one process."""
+"""``python -m tools.bench.turns --actions``: the actions Rasa predicts per message, with the
+trained model and a real SQLite database (the command's own)."""
 
 from __future__ import annotations
 
-import gc
-import re
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tools.bench import turns
+from bot.runner import child_env
+from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
-    """The command freezes the heap as the server does; the test session goes on without."""
-    yield
-    gc.unfreeze()
-
-
-def test_turns_prints_the_cpu_per_message_and_the_full_collections(
-    trained_model: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+def test_a_complaint_turn_predicts_the_registering_action_the_form_and_listening(
+    trained_model: Path,
 ) -> None:
-    profile = tmp_path / "turns.prof"
-    assert turns.main(["--model", str(trained_model), "--conversations", "2",
-                       "--profile", str(profile)]) == 0  # fmt: skip
-    out = capsys.readouterr().out
-    per_message = re.search(r"all patches: ([\d.]+) ms CPU per message over 8 messages", out)
-    assert per_message and float(per_message.group(1)) > 0, out
-    frozen = re.search(r"full garbage collections: \d+, \d+ ms CPU in all .*?(\d+) frozen", out)
-    assert frozen and int(frozen.group(1)) > 0, out  # the heap is frozen, as in the server
-    assert profile.stat().st_size > 0
-
-
-def test_turns_compares_the_bookkeeping_in_one_process(
-    trained_model: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert turns.main(["--model", str(trained_model), "--conversations", "2",
-                       "--compare", "bookkeeping"]) == 0  # fmt: skip
-    out = capsys.readouterr().out
-    assert re.search(r"bookkeeping: with [\d.]+, without [\d.]+ ms CPU per message", out), out
+    """The registering action thanks, acknowledges and asks itself: three predictions for a
+    complaint's first message, not six (docs/benchmarks.md, session 12)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.bench.turns", "--model", str(trained_model), "--actions"],
+        cwd=PROJECT_ROOT,
+        env=child_env(),  # the command makes its own SQLite database
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    lines = [line for line in result.stdout.splitlines() if line[:1].isdigit()]
+    assert lines[0].endswith(": action_register_complaint, resolution_form, action_listen")
+    assert lines[-1] == "12 predicted actions in all", result.stdout
