@@ -29,9 +29,6 @@ from bot.policy import classify_resolution
 
 #: Intents that mean "I don't have it / I'd rather not say".
 _DECLINING_INTENTS = ("deny",)
-#: Intents that need a person at once, whatever question is open (what the bot says to each
-#: is in bot/dialogue/data/script.yml).
-_ESCALATING_INTENTS = ("request_human", "insult")
 #: Longest answer taken as a typed order number when the NLU found none ("it's on the receipt:
 #: 4821 3"); a longer one with numbers in it is more of the story.
 _MAX_TYPED_ORDER_REF_WORDS = 8
@@ -75,7 +72,7 @@ def escalates_at_once(tracker: Tracker, dispatcher: CollectingDispatcher) -> boo
     """Whether the answer asks for a person or is abuse: the bot says a colleague is coming
     (or meets the abuse with respect), and the form must end so that the next step escalates."""
     intent = _latest_intent(tracker) or ""
-    if intent not in _ESCALATING_INTENTS:
+    if intent not in script.escalating_intents():
         return False
     say(dispatcher, script.escalation(intent, matter_named=False))
     return True
@@ -96,8 +93,8 @@ async def add_to_complaint(tracker: Tracker) -> None:
 
 
 class _AskAgain(Action, ABC):
-    """Asks the form's question unless a rule has just asked it (abstract: rasa_sdk registers
-    only the subclasses, each with its ``response``)."""
+    """Asks the form's question unless it was just asked (by the action that decided to ask
+    it; abstract: rasa_sdk registers only the subclasses, each with its ``response``)."""
 
     @property
     @abstractmethod

@@ -43,6 +43,11 @@ def escalation(intent: str, matter_named: bool) -> tuple[str, ...]:
     return (*said, *_responses("escalation", intent))
 
 
+def escalating_intents() -> frozenset[str]:
+    """The intents that bring a person at once, whatever question is open."""
+    return frozenset(_script()["escalation"])
+
+
 def not_understood(escalate: bool) -> tuple[str, ...]:
     """What the bot says to a message it did not understand."""
     return _responses("not_understood", "escalate" if escalate else "ask_again")

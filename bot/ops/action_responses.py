@@ -43,7 +43,10 @@ async def utter_with_own_slots(
     nlg: Any,
     tracker: DialogueStateTracker,
 ) -> list[Event]:
-    """What :meth:`RemoteAction.run` returns: the action's messages, then its events."""
+    """What :meth:`RemoteAction.run` returns: the action's messages, then its events (no
+    tracker copy when the action says nothing)."""
+    if not responses:
+        return list(events)
     messages = await action._utter_responses(
         responses, output_channel, nlg, with_own_slots(tracker, events)
     )

@@ -33,6 +33,8 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.ops.action_responses import with_own_slots
+
 logger = logging.getLogger(__name__)
 
 #: The domain response that tells the customer the ticket of a complaint written by a replay.
@@ -122,9 +124,8 @@ class Delivery:
         ticket = slots.get(TICKET_SLOT)
         if isinstance(ticket, str) and ticket and told(tracker, ticket, by_replay=True):
             return []  # a second copy of a call already replayed (another worker's, stale)
-        rendering = tracker.copy()  # the answer's slots, for the messages only
-        for name, value in slots.items():
-            rendering.update(SlotSet(name, value))
+        # the answer's slots, for the messages only
+        rendering = with_own_slots(tracker, [SlotSet(name, value) for name, value in slots.items()])
         channel = tracker.get_latest_input_channel() or CollectingOutputChannel.name()
         output = CollectingOutputChannel()
         kept = [

@@ -42,10 +42,6 @@ from bot.store.tables import DESIRED_RESOLUTIONS
 
 #: The resolutions a customer can ask for: the store's list (one definition).
 RESOLUTIONS: tuple[str, ...] = DESIRED_RESOLUTIONS
-#: The resolutions that name a remedy ("nothing" and "other" do not).
-CONCRETE_RESOLUTIONS: tuple[str, ...] = tuple(
-    slug for slug in RESOLUTIONS if slug not in ("nothing", "other")
-)
 
 #: Intents that answer "nothing" on their own ("no", "ne", "hvala, to je sve") ...
 _NOTHING_INTENTS = frozenset({"deny", "thank_you", "goodbye"})
@@ -97,10 +93,9 @@ def _money_demands(prepared: Prepared, received: set[int]) -> list[Hit]:
     return [hit for hit in hits if hit.clause not in received]
 
 
-def resolution_hits(text: str) -> dict[str, list[Hit]]:
-    """The matches of every resolution's word list in ``text``; negated wishes are left out
-    ("nothing" is never negated: "I don't need anything" is still nothing)."""
-    prepared = prepare(text)
+def _resolution_hits(prepared: Prepared) -> dict[str, list[Hit]]:
+    """The matches of every resolution's word list in the prepared text; negated wishes are
+    left out ("nothing" is never negated: "I don't need anything" is still nothing)."""
     received = refund_received(prepared)
     hits: dict[str, list[Hit]] = {}
     for slug, lexicon in RESOLUTION_LEXICONS.items():
@@ -158,10 +153,10 @@ def classify_resolution(text: str, intent: str | None = None) -> str:
     ("no"), "thank_you" or "goodbye" in a short answer mean nothing is wanted, anything else
     is ``other``.
     """
-    hits = resolution_hits(text)
+    prepared = prepare(text)
+    hits = _resolution_hits(prepared)
     concrete = _concrete(hits)
     if concrete:
-        prepared = prepare(text)
         framed = [item for item in concrete if _framed(prepared, item[2], item[3])]
         return (framed or concrete)[0][2]
     short = len(text.split()) <= _SHORT_ANSWER_WORDS
@@ -195,7 +190,7 @@ def demanded_resolution(text: str) -> str | None:
     can do.
     """
     prepared = prepare(text)
-    for _clause, _start, slug, hit in _concrete(resolution_hits(text)):
+    for _clause, _start, slug, hit in _concrete(_resolution_hits(prepared)):
         if _framed(prepared, slug, hit):
             return slug
     return None

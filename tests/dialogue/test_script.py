@@ -81,3 +81,7 @@ def test_a_misunderstanding_is_asked_again_then_taken_to_a_person() -> None:
 def test_an_unknown_step_is_refused_by_name() -> None:
     with pytest.raises(KeyError, match="nowhere"):
         script.next_step("nowhere")
+
+
+def test_a_request_for_a_person_and_abuse_bring_a_person_whatever_is_asked() -> None:
+    assert script.escalating_intents() == {"request_human", "insult"}
