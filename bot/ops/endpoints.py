@@ -1,9 +1,9 @@
 """Rasa's production endpoints, built from :mod:`bot.settings`.
 
 Production mode (``BOT_ENV=production``) is Rasa's own production architecture: the SQL tracker
-store on PostgreSQL (the complaint store's database), the Redis lock store so several Rasa
-servers can share conversations, and the ``pika`` event broker on RabbitMQ
-(:class:`bot.ops.broker.ConfirmingPikaEventBroker`). The tracker store is
+store on PostgreSQL (the complaint store's database), the Redis lock store
+(:mod:`bot.ops.locks`) so several Rasa servers can share conversations, and the ``pika`` event
+broker on RabbitMQ (:class:`bot.ops.broker.ConfirmingPikaEventBroker`). The tracker store is
 :class:`bot.ops.stores.CachingSQLTrackerStore` on every database, SQLite included.
 """
 
@@ -16,16 +16,18 @@ from bot.settings import Settings, SettingsError
 
 TRACKER_STORE = "bot.ops.stores.CachingSQLTrackerStore"
 CONFIRMING_BROKER = "bot.ops.broker.ConfirmingPikaEventBroker"
+LOCK_STORE = "bot.ops.locks.AtomicRedisLockStore"
 
 
 def redis_lock_store(redis_url: str) -> dict[str, Any]:
-    """``lock_store`` for Rasa's RedisLockStore from ``redis://[:password@]host:port/db``."""
+    """``lock_store`` for :class:`bot.ops.locks.AtomicRedisLockStore` (Rasa's RedisLockStore,
+    atomic) from ``redis://[:password@]host:port/db``."""
     parts = urlsplit(redis_url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
         raise SettingsError(f"REDIS_URL must look like redis://host:6379/0, not {redis_url!r}")
     path = parts.path.strip("/")
     config: dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE,
         "url": parts.hostname,
         "port": parts.port or 6379,
         "db": int(path) if path.isdigit() else 0,

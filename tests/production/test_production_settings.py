@@ -140,7 +140,7 @@ def test_production_endpoints(tmp_path: Path) -> None:
         "cache_size": 1000,
     }
     assert endpoints["lock_store"] == {
-        "type": "redis",
+        "type": "bot.ops.locks.AtomicRedisLockStore",
         "url": "cache.internal",
         "port": 6380,
         "db": 2,

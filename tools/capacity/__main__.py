@@ -7,8 +7,9 @@
 Plays the benchmark's complaint conversations once through Rasa (actions in process, the
 complaint store on a fresh PostgreSQL database) to record the events each message adds, then
 replays them with the tracker stores (Rasa 3.6's own ``SQLTrackerStore`` as the reference, and
-the product's ``CachingSQLTrackerStore`` built as the server builds it), Rasa's
-``RedisLockStore`` and the project's ``ConfirmingPikaEventBroker``, and prints per message:
+the product's ``CachingSQLTrackerStore`` built as the server builds it), the product's
+``AtomicRedisLockStore`` (:mod:`bot.ops.locks`) and ``ConfirmingPikaEventBroker``, and prints per
+message:
 latency p50/p95, this process's CPU and the server's CPU (median of the repeats with the lowest
 and highest). The database is dropped, the lock keys released, the RabbitMQ exchange and queue
 deleted afterwards. A service that does not answer is skipped with the reason.
@@ -280,9 +281,9 @@ def fresh_database(admin: Any) -> Iterator[str]:
 
 async def redis_phase(args: argparse.Namespace, conversations: list[Turns]) -> Summary:
     import redis
-    from rasa.core.lock_store import RedisLockStore
 
     from bot.ops.endpoints import redis_lock_store
+    from bot.ops.locks import AtomicRedisLockStore
 
     client = redis.Redis.from_url(args.redis, socket_connect_timeout=3)
     client.ping()
@@ -293,7 +294,7 @@ async def redis_phase(args: argparse.Namespace, conversations: list[Turns]) -> S
         return {pid: float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])}
 
     config = redis_lock_store(args.redis)
-    lock_store = RedisLockStore(
+    lock_store = AtomicRedisLockStore(
         host=config["url"],
         port=config["port"],
         db=config["db"],
@@ -303,7 +304,7 @@ async def redis_phase(args: argparse.Namespace, conversations: list[Turns]) -> S
     )
     before = int(client.info("stats")["total_commands_processed"])
     summary = await _phase(
-        "Redis RedisLockStore lock acquire+release",
+        "Redis AtomicRedisLockStore lock acquire+release",
         conversations,
         lock_work(lock_store),
         reading,

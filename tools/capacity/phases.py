@@ -10,7 +10,7 @@ customers, and times, per message, only the store's calls (wall and this process
   session a second time to find the new events: ``TrackerStore.stream_events``; the product's
   store publishes the events it inserts). The broker attached here drops the events, so the
   phase shows the database's share alone.
-* Redis: ``RedisLockStore.lock`` acquired and released, as Rasa's ``Agent.handle_message``
+* Redis: ``AtomicRedisLockStore.lock`` acquired and released, as Rasa's ``Agent.handle_message``
   does around each message.
 * RabbitMQ: the turn's events published through the project's ``ConfirmingPikaEventBroker``
   (Rasa's ``PikaEventBroker`` with publisher confirms), timed until RabbitMQ confirmed all.
