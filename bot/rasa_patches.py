@@ -28,7 +28,11 @@ profiled, what was changed"):
   :func:`applied_events` for ``DialogueStateTracker.applied_events``, ``clone_tracker`` for
   ``DialogueStateTracker.copy`` and ``temporary_form_tracker`` for
   ``FormAction._temporary_tracker``: slots copied directly, applied events folded once per
-  event instead of once per call, trackers copied instead of replayed.
+  event instead of once per call, trackers copied instead of replayed;
+* :func:`bot.ops.copies.use_fewer_copies` for the deep copies Rasa makes for debug log lines
+  (``copy`` in four Rasa modules) and ``DialogueStateTracker.current_state``, and
+  :func:`domain_is_empty` for ``Domain.is_empty``: copies and checks nothing reads, made on
+  every message.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot import logmask
 from bot.ops import commitment_sweep, erasure, heap, mailer, replay, tensorflow_free
+from bot.ops.copies import use_fewer_copies
 from bot.ops.fallback import Fallback
 from bot.ops.graph_runner import SequentialGraphRunner
 from bot.ops.rule_keys import possible_keys
@@ -231,6 +236,30 @@ def use_tracker_bookkeeping(ours: bool) -> None:
     FormAction._temporary_tracker = RASA_TEMPORARY_TRACKER
 
 
+#: Rasa's own ``Domain.is_empty`` (for tests and A/B pairs).
+RASA_DOMAIN_IS_EMPTY = Domain.is_empty
+_IS_EMPTY = "_complaint_bot_is_empty"
+
+
+def domain_is_empty(self: Domain) -> bool:
+    """``Domain.is_empty``, worked out once per domain (a loaded domain does not change).
+
+    Why: Rasa's processor asks on every message, and Rasa answers by building an empty domain
+    and comparing the two as dicts: 1.5 % of a turn (``docs/benchmarks.md``, session 13).
+    """
+    known = self.__dict__.get(_IS_EMPTY)
+    if known is None:
+        known = self.__dict__[_IS_EMPTY] = RASA_DOMAIN_IS_EMPTY(self)
+    return bool(known)
+
+
+def use_spared_copies(ours: bool) -> None:
+    """The project's :mod:`bot.ops.copies` and :func:`domain_is_empty`, or Rasa's own (``ours``
+    false: for A/B pairs)."""
+    use_fewer_copies(ours)
+    Domain.is_empty = domain_is_empty if ours else RASA_DOMAIN_IS_EMPTY
+
+
 def check_rasa_version(version: str | None = None) -> None:
     """Refuse a Rasa other than :data:`RASA_VERSION` (the patches replace private code)."""
     found = rasa.__version__ if version is None else version
@@ -262,6 +291,7 @@ def install(settings: Settings) -> None:
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
     RulePolicy._get_possible_keys = possible_keys
     use_tracker_bookkeeping(True)
+    use_spared_copies(True)
     outbox = replay.outbox_of(settings)
     fallback = Fallback(
         rasa_run=RASA_REMOTE_ACTION_RUN,

@@ -15,11 +15,12 @@ garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`
 ``--without cache`` sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes).
 CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
 alternately and compare pairs. Fairer still on a busy machine, ``--compare
-runner|cache|rules|bookkeeping`` loads two agents in one process, one with the change and one
-without (``rules``: Rasa's own rule lookup; ``bookkeeping``: one agent, the patch switched
-before each conversation), and lets them take turns conversation by conversation. ``--profile
-FILE`` writes a cProfile of the measured conversations. ``--actions`` prints the actions Rasa
-predicted after each message of one conversation (each one a run of the policies).
+runner|cache|rules|bookkeeping|copies`` loads two agents in one process, one with the change
+and one without (``rules``: Rasa's own rule lookup; ``bookkeeping`` and ``copies``: one agent,
+the patch switched before each conversation), and lets them take turns conversation by
+conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
+``--actions`` prints the actions Rasa predicted after each message of one conversation (each
+one a run of the policies).
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--compare",
-        choices=("runner", "cache", "rules", "bookkeeping"),
+        choices=("runner", "cache", "rules", "bookkeeping", "copies"),
         help="one process, two agents taking turns: with this change and without it",
     )
     args = parser.parse_args(argv)
@@ -226,15 +227,19 @@ def main(argv: list[str] | None = None) -> int:
             with_change = _agent(args.model, endpoint)
             if args.compare == "runner":
                 rasa.core.processor.DaskGraphRunner = DaskGraphRunner
+            switches = {
+                "bookkeeping": rasa_patches.use_tracker_bookkeeping,
+                "copies": rasa_patches.use_spared_copies,
+            }
+            switch = switches.get(args.compare)
             without_change = (
                 with_change  # the change patches classes: one agent, switched
-                if args.compare == "bookkeeping"
+                if switch is not None
                 else _agent(args.model, uncached if args.compare == "cache" else endpoint)
             )
             if args.compare == "rules":
                 _use_rasas_rule_lookup(without_change, rasa_patches.RASA_GET_POSSIBLE_KEYS)
             freeze_startup_heap()
-            switch = rasa_patches.use_tracker_bookkeeping if args.compare == "bookkeeping" else None
             a, b = asyncio.run(_compare(with_change, without_change, args.conversations, switch))
             print(
                 f"{args.compare}: with {statistics.median(a):.1f}, without "
