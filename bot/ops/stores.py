@@ -19,6 +19,8 @@ same sub-query before a save, and inserts the new events one ORM object at a tim
   it knows, to notice an erasure): a message handled by another instance is read, never
   missed. Anything that does not fit (a known row gone, rows it inserted not found in order)
   falls back to Rasa's full read;
+* hands out the tracker it saved last, once, instead of parsing the rows again, while nothing
+  was stored since and the tracker holds exactly the session's events (``Known.kept``);
 * saves the events after the known session in one transaction with one bulk insert, and no
   count. A save whose commit fails, or whose outcome is unknown, forgets the sender, so the
   retry goes through Rasa's count and never inserts twice.
@@ -33,10 +35,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -97,22 +101,42 @@ class CachingSQLTrackerStore(RetryingSQLTrackerStore):
     """:class:`RetryingSQLTrackerStore` that reads only new rows and writes only new events.
 
     ``cache_size`` conversations are remembered (least recently used first out); 0 is Rasa's
-    store exactly.
+    store exactly. ``keep_trackers`` false parses the rows on every read (for A/B pairs).
     """
 
-    def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cache_size: int = 1000, keep_trackers: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.known = KnownTrackers(int(cache_size))
+        self.keep_trackers = bool(keep_trackers)
         self._events = self.SQLEvent.__table__
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        """A new model's domain: what is known was read with the old one (the trackers kept
+        have its slots), so it is forgotten."""
+        self._domain = domain or Domain.empty()
+        known: KnownTrackers | None = getattr(self, "known", None)
+        if known is not None:
+            known.clear()
 
     async def _retrieve_once(self, sender_id: str) -> DialogueStateTracker | None:
         before = self.known.get(sender_id)
         known = self._read_back(sender_id, before) if before is not None else None
         if known is None:
             known = self._read(sender_id)
-        self.known.replace(sender_id, before, known)
+        kept = known.kept(before) if before is not None else None
+        # handed out once: the entry without it, stored only by the read that found it
+        stored = self.known.replace(sender_id, before, replace(known, saved=None))
         if not self.domain or not known.session:
             return None
+        if kept is not None and stored and kept.sender_id == sender_id:
+            return kept
         events = [json.loads(row.data) for row in known.session]
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
@@ -161,7 +185,9 @@ class CachingSQLTrackerStore(RetryingSQLTrackerStore):
         except BaseException:
             self.known.forget(sender_id)
             raise
-        self.known.replace(sender_id, before, before.inserted([row for row, _ in stored]))
+        after = before.inserted([row for row, _ in stored])
+        kept = tracker if self.keep_trackers else None
+        self.known.replace(sender_id, before, replace(after, saved=kept))
 
     def _insert(self, sender_id: str, rows: Sequence[dict[str, Any]]) -> None:
         """One transaction, one executemany."""

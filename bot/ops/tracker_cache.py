@@ -17,7 +17,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rasa.shared.core.trackers import DialogueStateTracker
 
 SESSION_STARTED = "session_started"
 
@@ -56,6 +60,9 @@ class Known:
     last_id: int = 0
     #: Rows this process inserted since it last read, in insertion order.
     unconfirmed: tuple[Row, ...] = ()
+    #: The tracker this process saved last, while it is still :attr:`session` event for event
+    #: (:meth:`kept`); the next read hands it out once instead of parsing the rows again.
+    saved: DialogueStateTracker | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def read(cls, rows: Sequence[Row]) -> Known:
@@ -91,6 +98,18 @@ class Known:
         """After this process inserted ``rows`` (ids not known)."""
         after = self.stored(rows)
         return replace(after, unconfirmed=self.unconfirmed + tuple(rows))
+
+    def kept(self, before: Known) -> DialogueStateTracker | None:
+        """The tracker saved last, if nothing was stored since ``before`` (this knowledge read
+        back from it) and the tracker holds exactly the session's events: Rasa would build the
+        same tracker from the rows. A tracker changed after its save, a new session (Rasa
+        reads only its events) or rows another process wrote all make it ``None``."""
+        tracker = self.saved
+        if tracker is None or len(self.session) != len(before.session):
+            return None
+        if self.session_start != before.session_start or len(tracker.events) != len(self.session):
+            return None
+        return tracker
 
     def read_back(self, rows: Sequence[Row]) -> Known | None:
         """After reading the sender's rows with ``id >= last_id`` or ``id == first_id`` (in id
@@ -139,22 +158,28 @@ class KnownTrackers:
                 self._entries.move_to_end(sender_id)
             return known
 
-    def replace(self, sender_id: str, before: Known | None, after: Known | None) -> None:
-        """Store ``after`` if the entry is still ``before``; otherwise forget the sender."""
+    def replace(self, sender_id: str, before: Known | None, after: Known | None) -> bool:
+        """Store ``after`` if the entry is still ``before``; otherwise forget the sender.
+        Whether ``after`` was stored."""
         if self.size <= 0:
-            return
+            return False
         with self._lock:
             if self._entries.get(sender_id) is not before or after is None:
                 self._entries.pop(sender_id, None)
-                return
+                return False
             self._entries[sender_id] = after
             self._entries.move_to_end(sender_id)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+            return True
 
     def forget(self, sender_id: str) -> None:
         with self._lock:
             self._entries.pop(sender_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import random
 import secrets
 import sqlite3
@@ -87,7 +88,11 @@ def rasa_store(database_url: str, domain: Domain) -> SQLTrackerStore:
 
 
 def dicts(tracker: DialogueStateTracker | None) -> list[dict[str, Any]] | None:
-    return None if tracker is None else [event.as_dict() for event in tracker.events]
+    """The events as stored (JSON: a tracker kept in memory holds tuples where one read from
+    the rows holds lists)."""
+    if tracker is None:
+        return None
+    return [json.loads(json.dumps(event.as_dict())) for event in tracker.events]
 
 
 async def assert_same_as_rasa(
@@ -98,7 +103,7 @@ async def assert_same_as_rasa(
         found = await store.retrieve(sender)
         assert dicts(found) == dicts(expected)
         if found is not None and expected is not None:
-            assert found.current_state() == expected.current_state()
+            assert json.dumps(found.current_state()) == json.dumps(expected.current_state())
     return expected
 
 
@@ -229,6 +234,49 @@ async def test_never_stale_after_another_instance_wrote(
         "after the pause",
         "and again",
     ]
+
+
+async def test_the_saved_tracker_is_handed_out_once_while_it_is_the_session(
+    domain: Domain, database: str, tmp_path: Path
+) -> None:
+    """The tracker saved last comes back instead of a parse of the rows, once, and only while
+    Rasa would build the same one."""
+    ours = caching_store(database, domain, tmp_path)
+    other = caching_store(database, domain, tmp_path)
+    rasa = rasa_store(database, domain)
+    sender = "kept"
+    await handle(ours, domain, sender, "first")
+    tracker = await ours.retrieve(sender)
+    assert tracker is not None
+    tracker.update(fresh(UserUttered("second", {"name": "complain", "confidence": 1.0})))
+    await ours.save(tracker)
+    assert await ours.retrieve(sender) is tracker
+    again = await ours.retrieve(sender)  # handed out once: a second reader gets its own
+    assert again is not None and again is not tracker
+    assert dicts(again) == dicts(tracker)
+    # changed after its save: the stored session, not the changed tracker
+    await ours.save(again)
+    again.update(fresh(ActionExecuted("utter_unsaved")))
+    unsaved = await ours.retrieve(sender)
+    assert unsaved is not again and dicts(unsaved) == dicts(await rasa.retrieve(sender))
+    # another instance wrote meanwhile: its rows are read
+    await ours.save(unsaved)
+    await handle(other, domain, sender, "from the other instance")
+    assert "from the other instance" in user_texts(await assert_same_as_rasa(sender, rasa, ours))
+    # a new session: Rasa reads only its events, so the tracker holding both is not kept
+    current = await ours.retrieve(sender)
+    assert current is not None
+    for event in new_session():
+        current.update(event, domain)
+    await ours.save(current)
+    after = await ours.retrieve(sender)
+    assert after is not current and user_texts(after) == []
+    assert dicts(after) == dicts(await rasa.retrieve(sender))
+    # a new model's domain: nothing read with the old one is used
+    await ours.save(after)
+    ours.domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    assert len(ours.known) == 0
+    assert await ours.retrieve(sender) is not after
 
 
 async def test_an_erased_conversation_is_not_served_from_memory(

@@ -104,8 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             args.port, workdir,
         )  # fmt: skip
         try:
-            record = ["record", "--pid", str(stack.pids["rasa"]), "--rate", "200",
-                      "--duration", str(int(args.seconds)), "--nonblocking", "--gil"]  # fmt: skip
+            # blocking (py-spy's default): it pauses the server for each sample; with
+            # --nonblocking, under this load, the stacks it read were torn (frames of one
+            # thread's stack mixed with another's)
+            record = ["record", "--pid", str(stack.pids["rasa"]), "--rate", "100",
+                      "--duration", str(int(args.seconds)), "--gil"]  # fmt: skip
             recorders: list[subprocess.Popen[bytes]] = []
 
             def start_recording() -> None:

@@ -12,10 +12,11 @@ A/B pairs: ``--without states`` leaves Rasa's own ``Domain.states_for_tracker_hi
 place, ``--without runner`` Rasa's dask graph runner, ``--without bookkeeping`` Rasa's slot
 copies, applied events and tracker copies, ``--without heap`` leaves the start-up heap in the
 garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`),
-``--without cache`` sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes).
+``--without cache`` sets the tracker store's ``cache_size`` to 0 (Rasa's reads and writes);
+``--compare kept`` parses the stored rows on every read instead of keeping the saved tracker.
 CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
 alternately and compare pairs. Fairer still on a busy machine, ``--compare
-runner|cache|rules|bookkeeping|copies`` loads two agents in one process, one with the change
+runner|cache|kept|rules|bookkeeping|copies`` loads two agents in one process, one with the change
 and one without (``rules``: Rasa's own rule lookup; ``bookkeeping`` and ``copies``: one agent,
 the patch switched before each conversation), and lets them take turns conversation by
 conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--compare",
-        choices=("runner", "cache", "rules", "bookkeeping", "copies"),
+        choices=("runner", "cache", "kept", "rules", "bookkeeping", "copies"),
         help="one process, two agents taking turns: with this change and without it",
     )
     args = parser.parse_args(argv)
@@ -219,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         rasa_patches.install(settings)
         endpoint = tracker_store(settings, tracker_store_config(settings.database_url))
         uncached = {**endpoint, "cache_size": 0}
+        without = {
+            "cache": uncached,
+            "kept": {**endpoint, "keep_trackers": False},
+            "runner": endpoint,
+            "rules": endpoint,
+        }
         if "states" in args.without:
             rasa.shared.core.domain.Domain.states_for_tracker_history = (
                 rasa_patches.RASA_STATES_FOR_TRACKER_HISTORY
@@ -235,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             without_change = (
                 with_change  # the change patches classes: one agent, switched
                 if switch is not None
-                else _agent(args.model, uncached if args.compare == "cache" else endpoint)
+                else _agent(args.model, without[args.compare])
             )
             if args.compare == "rules":
                 _use_rasas_rule_lookup(without_change, rasa_patches.RASA_GET_POSSIBLE_KEYS)
