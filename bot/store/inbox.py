@@ -131,20 +131,58 @@ def _order(view: str, last_in: Any, last_out: Any, now: datetime) -> list[Any]:
     ]
 
 
-def inbox_page(session: Session, filters: InboxFilters, username: str, now: datetime) -> InboxPage:
-    """One page of ``filters.view`` for ``username``, with every view's count."""
-    last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
-    conditions = _filter_conditions(filters, now)
+@dataclass(frozen=True)
+class InboxCounts:
+    """What the tabs and facets show: every view's count, the categories in use, and the
+    agent's own unanswered conversations."""
 
-    # every view's count in one pass over the complaints (was one query a view)
+    counts: dict[str, int]
+    categories: list[str]
+    mine_unread: int
+
+
+def latest_event_id(session: Session) -> int:
+    """The newest complaint event's id: any change a console shows adds one (0: none yet)."""
+    return int(session.execute(select(func.max(ComplaintEvent.id))).scalar() or 0)
+
+
+def inbox_counts(
+    session: Session, filters: InboxFilters, username: str, now: datetime
+) -> InboxCounts:
+    """Every view's count under ``filters`` for ``username``, in one pass over the complaints
+    (was one query a view), the categories and ``username``'s unanswered conversations."""
+    last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
     tallies = []
     for view in VIEWS:
         condition = _view_condition(view, username, last_in, last_out)
         tally = func.count(Complaint.id)
         tallies.append(tally if condition is None else tally.filter(condition))
-    found = session.execute(select(*tallies).where(*conditions)).one()
-    counts = {view: int(value or 0) for view, value in zip(VIEWS, found, strict=True)}
-    query = select(Complaint).where(*conditions)
+    found = session.execute(select(*tallies).where(*_filter_conditions(filters, now))).one()
+    categories = sorted(
+        str(value) for value in session.execute(select(Complaint.category).distinct()).scalars()
+    )
+    mine_unread = session.execute(
+        select(func.count(Complaint.id)).where(
+            Complaint.status.in_(ACTIVE_STATUSES),
+            Complaint.assigned_agent == username,
+            last_in.isnot(None),
+            or_(last_out.is_(None), last_in > last_out),
+        )
+    ).scalar()
+    return InboxCounts(
+        counts={view: int(value or 0) for view, value in zip(VIEWS, found, strict=True)},
+        categories=categories,
+        mine_unread=int(mine_unread or 0),
+    )
+
+
+def inbox_rows(
+    session: Session, filters: InboxFilters, username: str, now: datetime
+) -> list[tuple[Complaint, list[ComplaintEvent]]]:
+    """One page of ``filters.view`` (``username`` matters only to the ``mine`` view), each
+    complaint with its events, oldest first."""
+    last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
+    query = select(Complaint).where(*_filter_conditions(filters, now))
     condition = _view_condition(filters.view, username, last_in, last_out)
     if condition is not None:
         query = query.where(condition)
@@ -159,21 +197,16 @@ def inbox_page(session: Session, filters: InboxFilters, username: str, now: date
         ).scalars()
         for entry in found:
             events[entry.complaint_id].append(entry)
-    categories = sorted(
-        str(value) for value in session.execute(select(Complaint.category).distinct()).scalars()
-    )
-    mine_unread = session.execute(
-        select(func.count(Complaint.id)).where(
-            Complaint.status.in_(ACTIVE_STATUSES),
-            Complaint.assigned_agent == username,
-            last_in.isnot(None),
-            or_(last_out.is_(None), last_in > last_out),
-        )
-    ).scalar()
+    return [(row, events[row.id]) for row in rows]
+
+
+def inbox_page(session: Session, filters: InboxFilters, username: str, now: datetime) -> InboxPage:
+    """One page of ``filters.view`` for ``username``, with every view's count."""
+    tallies = inbox_counts(session, filters, username, now)
     return InboxPage(
-        rows=[(row, events[row.id]) for row in rows],
-        counts=counts,
-        categories=categories,
-        mine_unread=int(mine_unread or 0),
+        rows=inbox_rows(session, filters, username, now),
+        counts=tallies.counts,
+        categories=tallies.categories,
+        mine_unread=tallies.mine_unread,
         view=filters.view,
     )

@@ -70,7 +70,9 @@ from bot.store.inbox import (
     NEAR_DEADLINE,
     VIEWS,
     InboxFilters,
-    inbox_page,
+    inbox_counts,
+    inbox_rows,
+    latest_event_id,
 )
 from bot.store.register import record_extension
 from bot.store.retry import is_transient, retry_db_async
@@ -99,6 +101,7 @@ from bot.web.auth import (
 )
 from bot.web.errors import ApiError
 from bot.web.forms import parse, query_of
+from bot.web.inbox_pages import SharedPages
 from bot.web.shared_assets import JS_CONTENT_TYPE, shared_module_response
 from bot.web.staff_push import StaffPush
 
@@ -509,7 +512,9 @@ def _inbox_row(
     return item
 
 
-def _inbox(url: str, query: InboxQuery, username: str) -> dict[str, Any]:
+def _inbox(url: str, query: InboxQuery, username: str, pages: SharedPages) -> dict[str, Any]:
+    """One page of the inbox for ``username``; its rows shared with the other consoles that
+    ask for the same page before anything changes (:mod:`bot.web.inbox_pages`)."""
     now = datetime.now(timezone.utc)
     language = languages().get(query.language) if query.language else None
     filters = InboxFilters(
@@ -522,23 +527,30 @@ def _inbox(url: str, query: InboxQuery, username: str) -> dict[str, Any]:
         limit=query.limit,
         offset=query.offset,
     )
+    # the rows of the "mine" view are the agent's own; every other view's are everyone's
+    key = (filters, username if filters.view == "mine" else None)
     with read_scope(url) as session:
-        page = inbox_page(session, filters, username, now)
-        items = [
-            _inbox_row(row, events, handoff.holder_in(events), now) for row, events in page.rows
-        ]
+        version = latest_event_id(session)  # read first: rows read after it are as new
+        tallies = inbox_counts(session, filters, username, now)
+        items = pages.get(key, version)
+        if items is None:
+            items = [
+                _inbox_row(row, events, handoff.holder_in(events), now)
+                for row, events in inbox_rows(session, filters, username, now)
+            ]
+            pages.put(key, version, items)
     return {
         "items": items,
-        "total": page.total,
+        "total": tallies.counts.get(filters.view, 0),
         "limit": query.limit,
         "offset": query.offset,
         "view": query.view,
-        "counts": page.counts,
-        "attention": page.counts["needs_person"] + page.mine_unread,
+        "counts": tallies.counts,
+        "attention": tallies.counts["needs_person"] + tallies.mine_unread,
         "facets": {
             "statuses": list(STATUSES),
             "languages": list(languages().codes),
-            "categories": page.categories,
+            "categories": tallies.categories,
             "deadlines": list(DEADLINES),
         },
     }
@@ -549,7 +561,9 @@ def _inbox(url: str, query: InboxQuery, username: str) -> dict[str, Any]:
 async def inbox(request: Request, principal: Principal) -> HTTPResponse:
     """One page of a view of the inbox, with each view's count (for the tabs)."""
     filters = parse(InboxQuery, query_of(request.args))
-    data = await run_db(_inbox, database_url(request.app), filters, principal.username)
+    data = await run_db(
+        _inbox, database_url(request.app), filters, principal.username, request.app.ctx.inbox_pages
+    )
     for item in data["items"]:  # who has the widget open on this server: in memory, no I/O
         item["customer_online"] = handoff.customer_online(request.app, item["sender_id"])
     return response.json(data, headers={"Cache-Control": "no-store"})

@@ -35,6 +35,7 @@ from bot.web.commitments import commitment_routes
 from bot.web.console import console_routes
 from bot.web.customers import customer_routes
 from bot.web.errors import json_error
+from bot.web.inbox_pages import SharedPages
 from bot.web.mail import mail_routes
 from bot.web.studio import studio_routes
 from bot.web.studio_ops import studio_ops_routes
@@ -61,6 +62,8 @@ def staff_context(app: Sanic, settings: Settings) -> None:
         app.ctx.console_database_url = settings.database_url
     if getattr(app.ctx, "studio_project_dir", None) is None:
         app.ctx.studio_project_dir = settings.project_dir
+    if getattr(app.ctx, "inbox_pages", None) is None:
+        app.ctx.inbox_pages = SharedPages()
 
 
 def staff_blueprint(settings: Settings) -> BlueprintGroup:

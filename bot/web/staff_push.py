@@ -23,11 +23,12 @@ import logging
 from typing import Any
 
 from socketio import AsyncManager
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import mark_seen, read_scope, session_scope
 from bot.store.blocking import run_db
+from bot.store.inbox import latest_event_id as newest_event_id
 from bot.store.tables import Agent, Complaint, ComplaintEvent
 from bot.web.auth import AGENT_ROLES, principal_of
 
@@ -65,7 +66,7 @@ HEARTBEAT_SECONDS = 15.0
 
 def latest_event_id(url: str) -> int:
     with read_scope(url) as session:
-        return int(session.execute(select(func.max(ComplaintEvent.id))).scalar() or 0)
+        return newest_event_id(session)
 
 
 def events_after(url: str, last_id: int) -> list[dict[str, Any]]:

@@ -39,6 +39,18 @@ def test_a_write_in_a_read_scope_is_not_kept(url: str) -> None:
         assert tables.first() is None
 
 
+def test_an_object_flushed_in_a_read_scope_is_not_kept(url: str) -> None:
+    """The scope ends with ``close`` (the pool rolls the connection back), not ``rollback``."""
+    with store.read_scope(url) as session:
+        store.create_agent(
+            session, username="ghost", password="correct horse battery", role="agent"
+        )
+        session.flush()
+        assert store.get_agent(session, "ghost") is not None
+    with store.read_scope(url) as session:
+        assert store.get_agent(session, "ghost") is None
+
+
 def test_a_writer_still_takes_the_lock_first(url: str) -> None:
     with store.session_scope(url) as session:
         session.execute(text("SELECT 1"))  # a read, but in a writer's session

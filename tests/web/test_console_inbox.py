@@ -392,3 +392,37 @@ async def test_console_reads_take_no_write_lock_and_the_heartbeat_is_written_eve
     with session_scope(server.url) as session:
         ana = session.query(Agent).filter_by(username="ana").one()
         assert datetime.now(timezone.utc) - ana.last_seen_at < timedelta(seconds=30)
+
+
+async def test_consoles_share_a_page_until_an_event_changes_it(
+    inbox: tuple[Console, Seeded],
+) -> None:
+    """Two agents reading "all" at once: the rows are worked out once; a customer's message
+    shows on the next read at once; "mine" is each agent's own; the tab counts are per agent."""
+    server, seeded = inbox
+    pages = server.app.ctx.inbox_pages
+    ana, ivo = await server.token("ana"), await server.token("ivo")
+    async with server.client() as http:
+        _, first = await _get(http, f"{server.base}/api/inbox?view=all", ana)
+        misses, hits = pages.misses, pages.hits
+        _, second = await _get(http, f"{server.base}/api/inbox?view=all", ivo)
+        assert (pages.misses, pages.hits) == (misses, hits + 1)
+        assert second["items"] == first["items"]
+        assert first["counts"]["mine"] == len(seeded.view("mine"))
+
+        newest = first["items"][0]["ticket"]
+        with session_scope(server.url) as session:
+            complaint = get_by_ticket(session, newest)
+            assert complaint is not None
+            append_event(session, complaint, "message_customer", "customer",
+                         {"text": "still nothing, hello?"})  # fmt: skip
+        _, after = await _get(http, f"{server.base}/api/inbox?view=all", ana)
+        assert after["items"][0]["ticket"] == newest
+        assert after["items"][0]["last_message"]["text"] == "still nothing, hello?"
+
+        _, mine_ana = await _get(http, f"{server.base}/api/inbox?view=mine", ana)
+        _, mine_ivo = await _get(http, f"{server.base}/api/inbox?view=mine", ivo)
+        assert {i["ticket"] for i in mine_ana["items"]} <= seeded.view("mine")
+        assert not {i["ticket"] for i in mine_ivo["items"]} & seeded.view("mine")
+        assert mine_ivo["counts"]["mine"] == second["counts"]["mine"] == mine_ivo["total"]
+        assert mine_ivo["total"] != mine_ana["total"] == len(seeded.view("mine"))
