@@ -201,3 +201,13 @@ def test_broken_optional_sections_are_refused(change: dict[str, Any], problem: s
     data = {**_minimal(), **change}
     with pytest.raises(ValueError, match=problem):
         language.parse_markers(data)
+
+
+@pytest.mark.parametrize("text", ["Nisam dobio nikakvo objašnjenje", "Boca je stigla razbijena"])
+def test_words_every_variant_uses_are_no_markers(text: str) -> None:
+    assert _markers(text) == ()
+
+
+def test_more_ekavian_words() -> None:
+    assert "ekavian:verovatno" in _markers("Verovatno ste zaboravili na mene")
+    assert detect("Hvala unapred, čekam odgovor").code == "sr"
