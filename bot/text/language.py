@@ -22,11 +22,13 @@
      gdje, dvije, čovjek`` (hr and bs) versus ekavian ``vreme, uvek, mleko, pre, dete, cena,
      lepo, gde, dve, čovek`` (sr);
    * **Croatian words**: ``što`` (what), ``tko``, ``tjedan``, ``tisuća``, ``kruh``, ``kava``,
-     ``vlak``, ``obitelj``, ``točno``, ``tijekom``, ``jamstvo``, ``uvjet``, ``isprika``,
-     ``trebam``, ``kupnja``, months ``siječanj`` .. ``prosinac``, ``kn``/``kuna``; the
+     ``vlak``, ``obitelj``, ``točno``, ``tijekom``, ``jamstvo``, ``obveza``, ``isprika``,
+     ``kupnja``, months ``siječanj`` .. ``prosinac``, ``kn``/``kuna``; the
      Croatian future ``vratit ću`` and ``ću`` + infinitive; ``s`` before a word that does not
      begin with a sibilant (``s novim``); a modal verb before an infinitive (``želim
-     razgovarati``, also Bosnian);
+     razgovarati``, also Bosnian); an infinitive that lost its ``-i`` after such a verb
+     (``moram platit``, ``ne da mi se čekat``: Croatian and Bosnian speech, see
+     ``truncated_infinitives`` in the marker file);
    * **Serbian words** (often shared with Bosnian): ``šta``, ``ko``, ``hiljada``, ``porodica``,
      ``tačno``, ``voz``, ``izvinite``, ``uslov``, ``tokom``, ``uopšte``; Serbian only:
      ``hleb``, ``porudžbina``, ``poručio``, ``takođe``, ``juče``, ``opština``, ``evra``,
@@ -34,13 +36,20 @@
      fused future ``vratiću`` (Bosnian customers write it too);
    * **Bosnian words**: ``sedmica``, ``hljeb``, ``kahva``, ``lahko``, ``sahat``, ``uposlenik``,
      ``historija``, ``vjerovatno``, ``jarane``, ``ahbab``, ``selam``, ``KM``/``maraka``.
+     Turkish loanwords (``insan``, ``belaj``, ``sabahile``, ``džezva``); spoken participles
+     in ``-o`` for ``-ao`` (``došo``, ``reko``, ``mogo``; heard in Serbia too).
      Bosnian has no marker of its own for most words, so it wins when ijekavian forms
-     (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...).
+     (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...),
+     often in different messages of one conversation (see ``earlier`` below).
    * **everyday words**: ``hladnjak``/``frižider``, ``kat``/``sprat``, ``okus``/``ukus``,
      ``tvornica``/``fabrika``, ``jamstvo``/``garancija``...; loan verbs ``rezervirati`` (hr)
      against ``rezervisati`` (sr, bs);
    * **towns and first names** (delivery addresses, signatures): ``Zagreb``, ``Novi Sad``,
-     ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family.
+     ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family;
+   * **contacts** (:mod:`bot.text.origin`): the country domain of an e-mail or web address
+     (``.hr``, ``.ba``, ``.rs``), the country of a phone number (``+387``; ``098 ...`` fits
+     only Croatia's plan, ``062 ...`` Bosnia's and Serbia's) and first names in e-mail
+     addresses (``lejla.b@...``); variant only.
 
    ``račun``, ``molim Vas`` and ``hoćeš`` are used alike in all three, so they are no markers;
    ``što`` counts for hr only where it opens a question (``Što se događa?``), not inside a
@@ -55,6 +64,11 @@
    the policy's margin: then the variant the customer most likely accepts best (expected
    acceptance), which is Bosnian, the middle variant, only when the evidence points both ways.
    A message without markers is no reason to leave the default variant.
+
+5. **The conversation** (``earlier`` of :func:`detect`, :func:`conversation_evidence`): the
+   markers of the customer's earlier messages of the session are added to the message's, so
+   the variant rests on everything the customer has written; ``previous`` then only breaks
+   ties (:data:`_KEEP_VARIANT_PRIOR`), so the reply does not switch variant on even evidence.
 
 **Confidence** is ``P(family) * strength`` for English and
 ``P(family) * strength * (0.75 + 0.25 * P(variant))`` for BCS (:data:`VARIANT_DOUBT`), where
