@@ -13,6 +13,26 @@ from bot.text.languages import languages
 
 #: Below this detection confidence a message keeps the conversation's language ("ok", "da").
 MIN_LANGUAGE_CONFIDENCE = 0.4
+#: The same for the session's first message. Before it the slot holds only its initial value
+#: (English), which no evidence supports: a short first message the detector reads as BCS
+#: ("bok", "login ne radi", "jesi ti bot?") is answered in BCS. An English or neutral one
+#: ("ok", "C-4KX9TR") is detected as English and changes nothing.
+MIN_FIRST_LANGUAGE_CONFIDENCE = 0.25
+
+
+def first_message(tracker: Tracker) -> bool:
+    """Whether the latest message is the customer's first of the session and the
+    ``language`` slot has not been set yet."""
+    messages = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            break
+        if kind == "slot" and event.get("name") == "language":
+            return False
+        if kind == "user":
+            messages += 1
+    return messages <= 1
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -24,7 +44,11 @@ class ValidateSlotMappings(ValidationAction):
 
     def _confident(self, tracker: Tracker) -> bool:
         confidence = self._detection(tracker).get("confidence")
-        return isinstance(confidence, (int, float)) and confidence >= MIN_LANGUAGE_CONFIDENCE
+        if not isinstance(confidence, (int, float)):
+            return False
+        if first_message(tracker):
+            return confidence >= MIN_FIRST_LANGUAGE_CONFIDENCE
+        return confidence >= MIN_LANGUAGE_CONFIDENCE
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -7,7 +7,10 @@ Runs before the tokenizer, on training data and on every message, so the
 At prediction time the conversation so far is the ``previous`` detection for
 :func:`bot.text.language.detect`: the ``language``/``script`` slots when the domain has them
 and they are set, else the ``language`` of the previous user message. A short or ambiguous
-message ("ok", "da") therefore keeps the conversation's language.
+message ("ok", "da") therefore keeps the conversation's language. The variant (hr, bs, sr) is
+decided on the variant markers of every customer message of the session so far
+(:func:`earlier_texts`, :func:`bot.text.language.conversation_evidence`), not on the latest
+message alone: later messages add evidence the first short one did not have.
 """
 
 from __future__ import annotations
@@ -18,22 +21,45 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text.language import CODES, Detection, detect
+from bot.text.language import CODES, Detection, VariantEvidence, conversation_evidence, detect
 
 LANGUAGE = "language"
 SCRIPTS = ("latin", "cyrillic")
+#: The customer's latest messages whose variant markers are summed (a session is rarely longer).
+EARLIER_MESSAGES = 20
+
+
+def earlier_texts(tracker: DialogueStateTracker | None) -> list[str]:
+    """The customer's messages of the current session before the one being parsed, oldest
+    first (at most :data:`EARLIER_MESSAGES`; button payloads such as ``/affirm`` left out)."""
+    if tracker is None:
+        return []
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted) or len(texts) >= EARLIER_MESSAGES:
+            break
+        if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
+            texts.append(event.text)
+    return texts[::-1]
+
+
+def _slot_was_set(tracker: DialogueStateTracker) -> bool:
+    return any(isinstance(event, SlotSet) and event.key == LANGUAGE for event in tracker.events)
 
 
 def previous_detection(tracker: DialogueStateTracker | None) -> Detection | None:
-    """The conversation's language before the message being parsed, if known."""
+    """The conversation's language before the message being parsed, if known: the slots once
+    they have been set (their initial value, English, is no evidence about the customer),
+    else the previous message's detection."""
     if tracker is None:
         return None
-    if LANGUAGE in tracker.slots:
+    if LANGUAGE in tracker.slots and _slot_was_set(tracker):
         code = tracker.get_slot(LANGUAGE)
         script = tracker.get_slot("script") if "script" in tracker.slots else None
         if code in CODES:
@@ -76,11 +102,16 @@ class LanguageDetector(GraphComponent):
         """Creates a new component (see parent class for full docstring)."""
         return cls(config)
 
-    def _annotate(self, message: Message, previous: Detection | None) -> None:
+    def _annotate(
+        self,
+        message: Message,
+        previous: Detection | None,
+        earlier: VariantEvidence | None = None,
+    ) -> None:
         text = message.get(TEXT)
         if not isinstance(text, str):
             return
-        message.set(LANGUAGE, detect(text, previous).as_dict(), add_to_output=True)
+        message.set(LANGUAGE, detect(text, previous, earlier).as_dict(), add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Annotates every training example that has a text."""
@@ -94,7 +125,11 @@ class LanguageDetector(GraphComponent):
         tracker: Optional[DialogueStateTracker] = None,  # noqa: UP045 (Rasa's graph validation)
     ) -> list[Message]:
         """Annotates incoming messages; ``tracker`` is the conversation so far, if any."""
-        previous = previous_detection(tracker) if self._config["use_previous"] else None
+        previous = earlier = None
+        if self._config["use_previous"]:
+            previous = previous_detection(tracker)
+            texts = earlier_texts(tracker)
+            earlier = conversation_evidence(texts) if texts else None
         for message in messages:
-            self._annotate(message, previous)
+            self._annotate(message, previous, earlier)
         return messages

@@ -22,11 +22,13 @@
      gdje, dvije, čovjek`` (hr and bs) versus ekavian ``vreme, uvek, mleko, pre, dete, cena,
      lepo, gde, dve, čovek`` (sr);
    * **Croatian words**: ``što`` (what), ``tko``, ``tjedan``, ``tisuća``, ``kruh``, ``kava``,
-     ``vlak``, ``obitelj``, ``točno``, ``tijekom``, ``jamstvo``, ``uvjet``, ``isprika``,
-     ``trebam``, ``kupnja``, months ``siječanj`` .. ``prosinac``, ``kn``/``kuna``; the
+     ``vlak``, ``obitelj``, ``točno``, ``tijekom``, ``jamstvo``, ``obveza``, ``isprika``,
+     ``kupnja``, months ``siječanj`` .. ``prosinac``, ``kn``/``kuna``; the
      Croatian future ``vratit ću`` and ``ću`` + infinitive; ``s`` before a word that does not
      begin with a sibilant (``s novim``); a modal verb before an infinitive (``želim
-     razgovarati``, also Bosnian);
+     razgovarati``, also Bosnian); an infinitive that lost its ``-i`` after such a verb
+     (``moram platit``, ``ne da mi se čekat``: Croatian and Bosnian speech, see
+     ``truncated_infinitives`` in the marker file);
    * **Serbian words** (often shared with Bosnian): ``šta``, ``ko``, ``hiljada``, ``porodica``,
      ``tačno``, ``voz``, ``izvinite``, ``uslov``, ``tokom``, ``uopšte``; Serbian only:
      ``hleb``, ``porudžbina``, ``poručio``, ``takođe``, ``juče``, ``opština``, ``evra``,
@@ -34,13 +36,20 @@
      fused future ``vratiću`` (Bosnian customers write it too);
    * **Bosnian words**: ``sedmica``, ``hljeb``, ``kahva``, ``lahko``, ``sahat``, ``uposlenik``,
      ``historija``, ``vjerovatno``, ``jarane``, ``ahbab``, ``selam``, ``KM``/``maraka``.
+     Turkish loanwords (``insan``, ``belaj``, ``sabahile``, ``džezva``); spoken participles
+     in ``-o`` for ``-ao`` (``došo``, ``reko``, ``mogo``; heard in Serbia too).
      Bosnian has no marker of its own for most words, so it wins when ijekavian forms
-     (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...).
+     (shared with hr) meet Serbian-Bosnian words (``šta``, ``hiljada``, ``tačno``...),
+     often in different messages of one conversation (see ``earlier`` below).
    * **everyday words**: ``hladnjak``/``frižider``, ``kat``/``sprat``, ``okus``/``ukus``,
      ``tvornica``/``fabrika``, ``jamstvo``/``garancija``...; loan verbs ``rezervirati`` (hr)
      against ``rezervisati`` (sr, bs);
    * **towns and first names** (delivery addresses, signatures): ``Zagreb``, ``Novi Sad``,
-     ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family.
+     ``Sarajevo``, ``Mirza``... They weigh for the variant only, never for the family;
+   * **contacts** (:mod:`bot.text.origin`): the country domain of an e-mail or web address
+     (``.hr``, ``.ba``, ``.rs``), the country of a phone number (``+387``; ``098 ...`` fits
+     only Croatia's plan, ``062 ...`` Bosnia's and Serbia's) and first names in e-mail
+     addresses (``lejla.b@...``); variant only.
 
    ``račun``, ``molim Vas`` and ``hoćeš`` are used alike in all three, so they are no markers;
    ``što`` counts for hr only where it opens a question (``Što se događa?``), not inside a
@@ -55,6 +64,11 @@
    the policy's margin: then the variant the customer most likely accepts best (expected
    acceptance), which is Bosnian, the middle variant, only when the evidence points both ways.
    A message without markers is no reason to leave the default variant.
+
+5. **The conversation** (``earlier`` of :func:`detect`, :func:`conversation_evidence`): the
+   markers of the customer's earlier messages of the session are added to the message's, so
+   the variant rests on everything the customer has written; ``previous`` then only breaks
+   ties (:data:`_KEEP_VARIANT_PRIOR`), so the reply does not switch variant on even evidence.
 
 **Confidence** is ``P(family) * strength`` for English and
 ``P(family) * strength * (0.75 + 0.25 * P(variant))`` for BCS (:data:`VARIANT_DOUBT`), where
@@ -78,13 +92,14 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
 from bot.text.fold import cyrillic_share, fold, is_cyrillic_char, to_latin
+from bot.text.origin import address_words, domain_countries, phone_countries
 
 BCS_CODES: tuple[str, ...] = ("hr", "sr", "bs")
 CODES: tuple[str, ...] = ("en", *BCS_CODES)
@@ -111,6 +126,10 @@ VARIANTS_FILE = Path(__file__).with_name("data") / "variants.yml"
 _CYRILLIC_PRIOR: dict[str, float] = {"sr": 2.5}
 #: Bonus for the variant of the previous message.
 _PREVIOUS_PRIOR = 1.0
+#: The same when the earlier messages' evidence is summed (``earlier`` of :func:`detect`):
+#: the evidence decides, the conversation's variant only breaks a tie, so the reply does
+#: not switch variant on equal evidence.
+_KEEP_VARIANT_PRIOR = 0.5
 
 _BCS_LETTERS = frozenset("čćšžđČĆŠŽĐ")
 
@@ -178,6 +197,23 @@ class VariantMarkers:
     bigrams: dict[tuple[str, str], _Marker]
     #: Marker words English has too: evidence for the variant, not for the family.
     variant_only: frozenset[str]
+    #: Infinitives without their final ``-i`` ("moram platit"), if the file describes them.
+    truncated: TruncatedInfinitives | None = None
+    #: Variant weights of the countries that contacts point to (``{"HR": {"hr": 1.5}}``).
+    countries: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TruncatedInfinitives:
+    """``truncated_infinitives`` of the marker file: a word in ``-at``/``-et``/``-it``/``-ut``
+    after a verb that takes an infinitive (clitics between them skipped) is an infinitive that
+    lost its ``-i`` ("moram platit", "ne da mi se objašnjavat", "morali smo mu dat")."""
+
+    label: str
+    weights: Mapping[str, float]
+    after: frozenset[str]
+    skip: frozenset[str]
+    not_infinitives: frozenset[str]
 
 
 def _marker_error(where: str, problem: str) -> ValueError:
@@ -244,7 +280,40 @@ def parse_markers(data: Any) -> VariantMarkers:
             _label(entry, where), _weights(entry.get("weights"), where)
         )
     variant_only = frozenset(_spec(data.get("variant_only"), "variant_only").split())
-    return VariantMarkers(tuple(groups), tuple(prefixes), bigrams, variant_only)
+    truncated = _truncated(data.get("truncated_infinitives"))
+    countries = _countries(data.get("countries"))
+    return VariantMarkers(
+        tuple(groups), tuple(prefixes), bigrams, variant_only, truncated, countries
+    )
+
+
+def _countries(raw: Any) -> dict[str, dict[str, float]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and re.fullmatch(r"[A-Z]{2}", key) for key in raw
+    ):
+        raise _marker_error("countries", "expected two-letter country codes (HR, BA, RS)")
+    return {key: _weights(value, f"countries.{key}") for key, value in raw.items()}
+
+
+def _truncated(raw: Any) -> TruncatedInfinitives | None:
+    if raw is None:
+        return None
+    where = "truncated_infinitives"
+    if not isinstance(raw, dict):
+        raise _marker_error(where, "expected a mapping")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(_expand(_spec(raw.get(key), f"{where}.{key}")))
+
+    return TruncatedInfinitives(
+        label=_label(raw, where),
+        weights=_weights(raw.get("weights"), where),
+        after=words("after"),
+        skip=words("skip"),
+        not_infinitives=words("not_infinitives"),
+    )
 
 
 def load_markers(path: Path | None = None) -> VariantMarkers:
@@ -258,6 +327,11 @@ MARKER_GROUPS = MARKERS.groups
 PREFIX_MARKERS = MARKERS.prefixes
 BIGRAM_MARKERS = MARKERS.bigrams
 _VARIANT_ONLY = MARKERS.variant_only
+_TRUNCATED = MARKERS.truncated
+_COUNTRIES = MARKERS.countries
+_TRUNCATED_ENDINGS = ("at", "et", "it", "ut")
+#: "ko" is also "kao" (like): "ko da je pala", "glup ko stup"; before "da" it is never "who".
+_KO_AS_KAO_BEFORE = frozenset({"da"})
 #: "što" is Croatian for "what?" when it opens a question ("Što se događa?"); inside a
 #: sentence every variant uses it ("ono što", "nakon što", "drago mi je što"), and "sto" is
 #: also a table and a hundred in Serbian and Bosnian.
@@ -469,9 +543,40 @@ def _add(scores: dict[str, float], weights: Mapping[str, float]) -> None:
         scores[code] += weight
 
 
+@cache
+def _bcs_word(word: str) -> bool:
+    """Whether simplemma's Serbo-Croatian lexicon knows ``word`` (as written, diacritics
+    kept): "sat", "put", "rezultat" are words, a truncated "platit" or "pitat" is not."""
+    from simplemma import is_known  # heavy: see _lexicon_family
+
+    return bool(is_known(word, lang="hbs", low_memory=True))
+
+
+def _truncated_infinitive(raw: list[str], folded: list[str], i: int) -> _Marker | None:
+    """The marker of :class:`TruncatedInfinitives` if ``folded[i]`` is one."""
+    word = folded[i]
+    if (
+        _TRUNCATED is None
+        or len(word) < 3
+        or not word.endswith(_TRUNCATED_ENDINGS)
+        or word in _TRUNCATED.not_infinitives
+    ):
+        return None
+    j = i - 1
+    while j >= 0 and folded[j] in _TRUNCATED.skip:
+        j -= 1
+    if j < 0 or folded[j] not in _TRUNCATED.after or _bcs_word(fold_keep_diacritics(raw[i])):
+        return None
+    return _Marker(f"{_TRUNCATED.label}:{folded[j]} {word}", _TRUNCATED.weights)
+
+
 def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
     """Markers that need context or the original spelling: futures, ``da`` clauses, ``KM``."""
     found: list[_Marker] = []
+    for i in range(len(folded)):
+        truncated = _truncated_infinitive(raw, folded, i)
+        if truncated is not None:
+            found.append(truncated)
     for i, word in enumerate(folded):
         following = folded[i + 1] if i + 1 < len(folded) else ""
         preceding = folded[i - 1] if i > 0 else ""
@@ -520,7 +625,7 @@ def _pattern_markers(raw: list[str], folded: list[str]) -> list[_Marker]:
             and not following.startswith(_S_BEFORE)
             and not following[:1].isdigit()
         ):
-            found.append(_Marker(f"preposition:s {following}", {"hr": 0.6, "bs": 0.1}))
+            found.append(_Marker(f"preposition:s {following}", {"hr": 0.5, "bs": 0.3}))
         if word in _MODALS and len(following) >= 4 and following.endswith(("ti", "ci")):
             found.append(_Marker(f"infinitive:{word} {following}", {"hr": 0.6, "bs": 0.4}))
         if len(word) >= 6:
@@ -542,29 +647,100 @@ def fold_keep_diacritics(word: str) -> str:
     return to_latin(word).lower()
 
 
-def _variant_scores(
-    raw: list[str], folded: list[str], script: str, previous: Detection | None
-) -> tuple[dict[str, float], list[str]]:
-    scores = {code: _VARIANT_PRIOR.get(code, 0.0) for code in BCS_CODES}
-    if script == "cyrillic":
-        _add(scores, _CYRILLIC_PRIOR)
-    if previous is not None and previous.code in BCS_CODES:
-        scores[previous.code] += _PREVIOUS_PRIOR
+@dataclass(frozen=True)
+class VariantEvidence:
+    """The variant markers of one or more messages: their summed weights and their labels."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    markers: tuple[str, ...] = ()
+
+    def __add__(self, other: VariantEvidence) -> VariantEvidence:
+        weights = {code: self.weights.get(code, 0.0) for code in BCS_CODES}
+        _add(weights, other.weights)
+        return VariantEvidence(weights, self.markers + other.markers)
+
+
+def _contact_markers(text: str) -> list[_Marker]:
+    """Markers from the contact details of a message (:mod:`bot.text.origin`): the country
+    of an address's domain or of a phone number, and first names in e-mail addresses."""
+    found: list[_Marker] = []
+    for country in domain_countries(text):
+        if country in _COUNTRIES:
+            found.append(_Marker(f"domain:.{country.lower()}", _COUNTRIES[country]))
+    for _number, countries in phone_countries(text, _COUNTRIES):
+        known = sorted(country for country in countries if country in _COUNTRIES)
+        if known:
+            # A number that fits several countries' plans shares their weights.
+            shared = dict.fromkeys(BCS_CODES, 0.0)
+            for country in known:
+                for code, weight in _COUNTRIES[country].items():
+                    shared[code] += weight / len(known)
+            found.append(_Marker(f"phone:{'/'.join(known)}", shared))
+    for word in address_words(text):
+        marker = _WORD_MARKERS.get(fold(word))
+        if marker is not None and marker.label.startswith("name"):
+            found.append(_Marker(f"address-{marker.label}", marker.weights))
+    return found
+
+
+def _marker_evidence(raw: list[str], folded: list[str], text: str = "") -> VariantEvidence:
+    """The marker weights of one message (no priors); ``text`` for its contact details."""
+    weights = dict.fromkeys(BCS_CODES, 0.0)
     labels: list[str] = []
+    for contact in _contact_markers(text):
+        _add(weights, contact.weights)
+        labels.append(contact.label)
     for i, word in enumerate(folded):
         marker = _WORD_MARKERS.get(word)
+        if word == "ko" and i + 1 < len(folded) and folded[i + 1] in _KO_AS_KAO_BEFORE:
+            marker = None
         if marker is not None:
-            _add(scores, marker.weights)
+            _add(weights, marker.weights)
             labels.append(marker.label)
         if i + 1 < len(folded):
             bigram = BIGRAM_MARKERS.get((word, folded[i + 1]))
             if bigram is not None:
-                _add(scores, bigram.weights)
+                _add(weights, bigram.weights)
                 labels.append(bigram.label)
     for marker in _pattern_markers(raw, folded):
-        _add(scores, marker.weights)
+        _add(weights, marker.weights)
         labels.append(marker.label)
-    return scores, labels
+    return VariantEvidence(weights, tuple(labels))
+
+
+def conversation_evidence(texts: Iterable[str]) -> VariantEvidence:
+    """The variant markers of the customer's earlier messages, summed: each message adds to
+    what the conversation has shown, so a Bosnian customer who first writes only ijekavian
+    forms ("prije", "gdje") and later a word Serbian and Bosnian share ("šta", "pare") is
+    answered in Bosnian from then on."""
+    total = VariantEvidence()
+    for text in texts:
+        total = total + _text_evidence(text)
+    return total
+
+
+@lru_cache(maxsize=4096)
+def _text_evidence(text: str) -> VariantEvidence:
+    """The marker evidence of one earlier message (a conversation re-reads its messages)."""
+    raw, folded, _cyrillic = _words(text)
+    return _marker_evidence(raw, folded, text)
+
+
+def _variant_scores(
+    message: VariantEvidence,
+    script: str,
+    previous: Detection | None,
+    earlier: VariantEvidence | None = None,
+) -> dict[str, float]:
+    scores = {code: _VARIANT_PRIOR.get(code, 0.0) for code in BCS_CODES}
+    if script == "cyrillic":
+        _add(scores, _CYRILLIC_PRIOR)
+    if previous is not None and previous.code in BCS_CODES:
+        scores[previous.code] += _PREVIOUS_PRIOR if earlier is None else _KEEP_VARIANT_PRIOR
+    if earlier is not None:
+        _add(scores, earlier.weights)
+    _add(scores, message.weights)
+    return scores
 
 
 @dataclass(frozen=True)
@@ -662,15 +838,21 @@ def variant_scores(text: str) -> tuple[dict[str, float], tuple[str, ...]]:
     message) and the markers found; :func:`softmax` with the policy's temperature makes them
     probabilities (``tools/evaluation/variants.py`` fits that temperature)."""
     raw, folded, has_cyrillic = _words(text)
-    scores, labels = _variant_scores(raw, folded, "cyrillic" if has_cyrillic else "latin", None)
-    return scores, tuple(labels)
+    evidence = _marker_evidence(raw, folded, text)
+    scores = _variant_scores(evidence, "cyrillic" if has_cyrillic else "latin", None)
+    return scores, evidence.markers
 
 
-def detect(text: str, previous: Detection | None = None) -> Detection:
+def detect(
+    text: str, previous: Detection | None = None, earlier: VariantEvidence | None = None
+) -> Detection:
     """Detect the language code, script and confidence of one message.
 
     ``previous`` is the detection of the conversation's previous message: a short or
-    ambiguous message keeps its code (and script, unless written in Cyrillic).
+    ambiguous message keeps its code (and script, unless written in Cyrillic). ``earlier``
+    is the variant evidence of the customer's earlier messages
+    (:func:`conversation_evidence`): the variant is decided on everything the customer has
+    written so far, and ``previous`` then only breaks ties.
     """
     raw, folded, has_cyrillic = _words(text)
     script = "cyrillic" if has_cyrillic else "latin"
@@ -681,12 +863,15 @@ def detect(text: str, previous: Detection | None = None) -> Detection:
     unopposed = min(english, bcs) == 0 and total >= _UNOPPOSED_MIN_EVIDENCE
     half = _STRENGTH_HALF_UNOPPOSED if unopposed else _STRENGTH_HALF
     strength = total / (total + half)
-    by_variant, labels = _variant_scores(raw, folded, script, previous)
+    message = _marker_evidence(raw, folded, text)
+    by_variant = _variant_scores(message, script, previous, earlier)
     variants = softmax(by_variant, variant_policy().temperature)
     scores = {"en": 1.0 - p_bcs, **{code: p_bcs * variants[code] for code in BCS_CODES}}
+    labels = message.markers
+    evidence = bool(labels) or (earlier is not None and bool(earlier.markers))
 
     if p_bcs > 0.5:
-        code = reply_variant(variants, evidence=bool(labels))
+        code = reply_variant(variants, evidence=evidence)
         family_confidence = p_bcs * strength
         # The family decides which responses the customer can read; an unsure variant
         # (hr or bs?) lowers the confidence by a quarter at worst.

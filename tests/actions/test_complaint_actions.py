@@ -25,7 +25,7 @@ from actions.forms import (
     ValidateOrderForm,
     ValidateResolutionForm,
 )
-from actions.slots import ValidateSlotMappings
+from actions.slots import ValidateSlotMappings, first_message
 from actions.status import ActionComplaintStatus
 from bot import store
 from bot.store.tables import Complaint
@@ -490,6 +490,8 @@ async def test_the_problem_within_the_category_is_set(
         ({"code": "hr", "script": "latin", "confidence": 0.43}, {}, ("hr", "latin")),
         # too short to tell ("ok"): the conversation keeps its language
         ({"code": "en", "script": "latin", "confidence": 0.2}, {"language": "hr"}, ("hr", "latin")),
+        # a short first message ("bok"): the initial English is no evidence, BCS is answered
+        ({"code": "hr", "script": "latin", "confidence": 0.3}, {}, ("hr", "latin")),
         (None, {"language": "sr", "script": "cyrillic"}, ("sr", "cyrillic")),
     ],
 )
@@ -842,3 +844,35 @@ async def test_an_escalation_inside_a_complaint_is_not_thanked_for_again(databas
     )
     slots, _ = await run(ActionEscalate(), current)
     assert slots["note_outcome"] is None and slots["complaint_ticket"] == ticket
+
+
+@pytest.mark.parametrize(
+    ("earlier", "bot_events", "first"),
+    [
+        ((), [], True),
+        (("Dobar dan",), [], False),
+        ((), [{"event": "slot", "name": "language", "value": "hr"}], False),
+        (("stara poruka",), [{"event": "session_started"}], True),
+    ],
+)
+def test_first_message_of_the_session(
+    earlier: tuple[str, ...], bot_events: list[dict[str, Any]], first: bool
+) -> None:
+    current = tracker("bok", "greet", earlier=earlier, bot_events=bot_events)
+    assert first_message(current) is first
+
+
+async def test_a_weak_detection_later_in_the_session_keeps_the_language() -> None:
+    current = tracker(
+        "jesi ti bot?",
+        "bot_challenge",
+        slots={"language": "sr"},
+        earlier=("Čekam paket već dve nedelje",),
+        language={"code": "hr", "script": "latin", "confidence": 0.3},
+    )
+    events = await ValidateSlotMappings().run(
+        CollectingDispatcher(),
+        current,
+        {"slots": {"language": {"type": "categorical", "mappings": [{"type": "custom"}]}}},
+    )
+    assert not [e for e in events if e.get("name") == "language"]

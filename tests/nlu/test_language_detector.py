@@ -9,14 +9,14 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.language_detector import LanguageDetector, previous_detection
+from bot.nlu.language_detector import LanguageDetector, earlier_texts, previous_detection
 
 
 @pytest.fixture()
@@ -121,3 +121,43 @@ def test_no_previous_without_tracker_or_detection() -> None:
     assert previous_detection(None) is None
     assert previous_detection(_tracker([])) is None
     assert previous_detection(_tracker([UserUttered("x", parse_data={"language": "hr"})])) is None
+
+
+def test_the_initial_slot_value_is_no_evidence(detector: LanguageDetector) -> None:
+    """The slot starts as English; until it is set, a short first BCS message is read as
+    BCS rather than kept English."""
+    slots = [TextSlot("language", mappings=[], initial_value="en"), TextSlot("script", mappings=[])]
+    tracker = _tracker([], slots)
+    assert previous_detection(tracker) is None
+    [message] = detector.process([Message(data={TEXT: "pošiljka kasni"})], tracker=tracker)
+    assert message.get("language")["code"] == "hr"
+
+
+def test_earlier_texts_are_the_sessions_customer_messages() -> None:
+    tracker = _tracker(
+        [
+            UserUttered("from an older session"),
+            SessionStarted(),
+            UserUttered("Prije tri dana sam naručio stolicu."),
+            UserUttered("/affirm"),
+            UserUttered("još ništa"),
+        ]
+    )
+    assert earlier_texts(tracker) == ["Prije tri dana sam naručio stolicu.", "još ništa"]
+    assert earlier_texts(None) == []
+
+
+def test_the_variant_follows_the_whole_conversation(detector: LanguageDetector) -> None:
+    """Ijekavian first ("prije"), then words Serbian and Bosnian share ("niko", "šta"):
+    Bosnian, which neither message shows on its own."""
+    slots = [TextSlot("language", mappings=[]), TextSlot("script", mappings=[])]
+    tracker = _tracker(
+        [
+            UserUttered("Prije tri dana sam naručila stolicu, nije stigla."),
+            SlotSet("language", "hr"),
+            SlotSet("script", "latin"),
+        ],
+        slots,
+    )
+    [message] = detector.process([Message(data={TEXT: "Niko se ne javlja, šta sad?"})], tracker)
+    assert message.get("language")["code"] == "bs"
