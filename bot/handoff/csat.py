@@ -30,7 +30,7 @@ import jwt
 from bot import store
 from bot.handoff import notices
 from bot.store import csat as ratings
-from bot.store.tables import MAX_RATING, MIN_RATING, Complaint
+from bot.store.tables import MAX_RATING, MIN_RATING, Complaint, CsatRating
 
 #: How long a rating link stays valid.
 LINK_TTL = timedelta(days=30)
@@ -200,13 +200,29 @@ def take_widget_message(
             return rate(url, ticket, rating, "widget", sender_id, moment).reply()
         except (LookupError, store.StoreError):
             return None  # not a rating this customer can give: Rasa answers it
+    if not ratings.clean_feedback(text):
+        return None
+    # Asked first without SQLite's write lock: nearly every message is no such answer, and the
+    # tracker store and the other conversations' writes wait for that lock.
+    with store.read_scope(url) as session:
+        if _awaiting_answer(session, sender_id, moment) is None:
+            return None
     with store.session_scope(url) as session:
-        # the customer's newest complaint, whatever its status: a new one ends the question
-        complaint = store.latest_for_sender(session, sender_id, statuses=None)
-        if complaint is None:
+        awaiting = _awaiting_answer(session, sender_id, moment)  # unless answered meanwhile
+        if awaiting is None:
             return None
-        row = ratings.awaiting_feedback(session, complaint, moment, FEEDBACK_WINDOW)
-        if row is None or not ratings.clean_feedback(text):
-            return None
+        complaint, row = awaiting
         ratings.record_feedback(session, complaint, row, text, moment)
         return notices.notice("csat_feedback_thanks", complaint.language, complaint.script)
+
+
+def _awaiting_answer(
+    session: store.Session, sender_id: str, now: datetime
+) -> tuple[Complaint, CsatRating] | None:
+    """The customer's newest complaint (whatever its status: a new one ends the question) and
+    its low rating whose "what could we have done better?" waits for an answer."""
+    complaint = store.latest_for_sender(session, sender_id, statuses=None)
+    if complaint is None:
+        return None
+    row = ratings.awaiting_feedback(session, complaint, now, FEEDBACK_WINDOW)
+    return None if row is None else (complaint, row)

@@ -4,12 +4,14 @@ the signed rating link refuses forged, altered and expired tokens."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
 import jwt
 import pytest
+from sqlalchemy import text
 
 from bot import handoff, store
 from bot.handoff import csat, notices
@@ -155,3 +157,18 @@ def test_the_store_refuses_ratings_out_of_range(sqlite_url: str) -> None:
                 ratings.record_rating(session, row, bad, "link")  # type: ignore[arg-type]
         with pytest.raises(store.StoreError):
             ratings.record_rating(session, row, 4, "carrier-pigeon")
+
+
+def test_a_message_that_answers_no_question_does_not_wait_for_the_write_lock(
+    sqlite_url: str,
+) -> None:
+    """Nearly every widget message is asked about; the asking must not queue behind another
+    conversation's write (SQLite's one write lock)."""
+    _complaint(sqlite_url, "busy-1")
+    engine = store.get_engine(sqlite_url)
+    with engine.connect() as writer:
+        writer.execute(text("DELETE FROM csat_ratings"))  # this writer holds the write lock
+        started = time.monotonic()
+        assert csat.take_widget_message("busy-1", "where is my parcel?", sqlite_url) is None
+        assert time.monotonic() - started < 2.0  # a writer's session waits out the timeout
+        writer.rollback()
