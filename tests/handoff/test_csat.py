@@ -11,7 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
-from sqlalchemy import text
+import sqlalchemy as sa
 
 from bot import handoff, store
 from bot.handoff import csat, notices
@@ -167,7 +167,7 @@ def test_a_message_that_answers_no_question_does_not_wait_for_the_write_lock(
     _complaint(sqlite_url, "busy-1")
     engine = store.get_engine(sqlite_url)
     with engine.connect() as writer:
-        writer.execute(text("DELETE FROM csat_ratings"))  # this writer holds the write lock
+        writer.execute(sa.text("DELETE FROM csat_ratings"))  # this writer holds the write lock
         started = time.monotonic()
         assert csat.take_widget_message("busy-1", "where is my parcel?", sqlite_url) is None
         assert time.monotonic() - started < 2.0  # a writer's session waits out the timeout
