@@ -68,6 +68,8 @@ class StatusAnswer:
     ticket: str | None = None
     status: str | None = None  # open | in_progress | resolved | closed
     due_at: datetime | None = None
+    #: The complaint's category (for a chase: the matter its message names, else "other").
+    category: str | None = None
 
 
 def _view(complaint: Complaint) -> ComplaintView:
@@ -455,6 +457,7 @@ def _status_answer(lookup: str, complaint: Complaint) -> StatusAnswer:
         ticket=complaint.ticket,
         status=_CUSTOMER_STATUS.get(complaint.status, "open"),
         due_at=complaint.due_at,
+        category=complaint.category,
     )
 
 
