@@ -167,7 +167,9 @@ def urgent_reasons(turn: Turn, settings: Settings) -> tuple[str, ...]:
     """
     decision = policy.assess(
         _signals(turn),
-        policy.ConversationContext(previous_anger=turn.previous_anger),
+        policy.ConversationContext(
+            previous_anger=turn.previous_anger, earlier_anger=turn.earlier_anger
+        ),
         settings,
     )
     return decision.shown_by_message
@@ -257,7 +259,9 @@ def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) 
         decision = policy.assess(
             _signals(turn),
             policy.ConversationContext(
-                previous_anger=turn.previous_anger, prior_complaints_same_matter=prior
+                previous_anger=turn.previous_anger,
+                earlier_anger=turn.earlier_anger,
+                prior_complaints_same_matter=prior,
             ),
             settings,
         )
@@ -395,12 +399,15 @@ def record_answers(
             _signals(turn),
             policy.ConversationContext(
                 previous_anger=turn.previous_anger,
+                earlier_anger=turn.earlier_anger,
                 desired_resolution=complaint.desired_resolution,
             ),
             settings,
         )
-        reasons = tuple(r for r in decision.reasons if r not in ("not_understood", "repeat"))
-        if "repeat" not in (complaint.escalation_reasons or ()):
+        # a later message may show the complaint was made before ("I already wrote to you
+        # yesterday"): the message's own repeat counts like any other reason
+        reasons = tuple(r for r in decision.reasons if r != "not_understood")
+        if "repeat" not in (*(complaint.escalation_reasons or ()), *reasons):
             # The contact or order given may show this customer complained about the same
             # matter in another conversation, still open or recently.
             keys = complaint_keys(complaint, settings.phone_region)

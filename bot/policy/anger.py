@@ -27,8 +27,9 @@ says:
   message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??"
   ("hello????", "halo???") 0.45
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
-  0.6; praise standing alone as the first or last clause next to a plain failure ("Lovely.
-  The blender died on day two.", "Bravo, opet pogrešna veličina") 0.6; praise ("great job",
+  0.6; praise standing alone as a clause of its own next to a plain failure ("Lovely.
+  The blender died on day two.", "Bravo, opet pogrešna veličina", "Deveti dan čekam. Ma
+  genijalno.") 0.6; praise ("great job",
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
   with thanks ("Great, thanks.") or followed by "but" stays sincere
 * emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
@@ -190,11 +191,11 @@ def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
 
 
 def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | None:
-    """The first or last clause when it is praise and nothing else ("Lovely.", "Bravo,
-    stvarno,", "great job really"): its index and words."""
-    last = len(prepared.clauses) - 1
+    """The first clause that is praise and nothing else ("Lovely.", "Bravo, stvarno,", "great
+    job really", "Brilliant system." between two sentences about a lost parcel): its index and
+    words."""
     filler = lexicons.SARCASTIC_OPENERS | lexicons.SARCASM_FILLERS
-    for index in dict.fromkeys((0, last)):
+    for index in range(len(prepared.clauses)):
         tokens = prepared.clauses[index]
         marked = {i for hit in markers if hit.clause == index for i in hit.indexes}
         praise = marked or {

@@ -221,6 +221,58 @@ async def test_asking_for_money_back_escalates_for_money(database: str) -> None:
     assert row["desired_resolution"] == "refund" and row["status"] == "escalated"
 
 
+@pytest.mark.parametrize(
+    ("story", "later", "language"),
+    [
+        ("The sink I bought is cracked", "I already emailed you about it on Monday", "en"),
+        ("Sudoper koji sam kupila je napukao", "Već sam vam pisala o tome u ponedjeljak", "hr"),
+    ],
+)
+async def test_a_later_message_that_shows_a_complaint_made_before_escalates_as_repeat(
+    database: str, story: str, later: str, language: str
+) -> None:
+    slots = {"language": language}
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker(story, "complain_product_quality", slots=slots),
+    )
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        later,
+        "inform",
+        sender_id=sender,
+        earlier=(story,),
+        slots={
+            **slots,
+            "complaint_ticket": registered["complaint_ticket"],
+            "desired_resolution": later,
+        },
+    )
+    next_step, _ = await run(ActionComplaintNextStep(), answer)
+    assert "repeat" in next_step["escalation_reasons"]
+    assert next_step["complaint_step"] == "ask_contact"  # a person takes over: contact first
+    assert stored(database, registered["complaint_ticket"])["status"] == "escalated"
+
+
+async def test_anger_built_up_over_the_answers_escalates(database: str) -> None:
+    story = "Where is my parcel???"
+    registered, _ = await run(ActionRegisterComplaint(), tracker(story, "complain_delivery"))
+    assert registered["escalation_reasons"] == []
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        "Two weeks now. Unacceptable.",
+        "inform",
+        sender_id=sender,
+        earlier=(story, "Unbelievable, still nothing."),
+        slots={
+            "complaint_ticket": registered["complaint_ticket"],
+            "desired_resolution": "Unbelievable, still nothing.",
+        },
+    )
+    next_step, _ = await run(ActionComplaintNextStep(), answer)
+    assert "anger" in next_step["escalation_reasons"]
+
+
 async def test_an_agent_on_duty_takes_over_live(database: str) -> None:
     with store.session_scope(database) as session:
         agent = store.create_agent(
