@@ -419,6 +419,8 @@ IDIOMS = [
     case("set-foot-bs", "Noga mi više neće kročiti u vašu radnju.", "angry", "threat"),
     case("damned-hr", "Zamrznite taj prokleti račun!", "angry", "profanity"),
     case("feckin-en", "Feckin parcel still not here.", "angry", "profanity"),
+    case("who-does-this-hr", "Tko vam radi to, pripravnici?", "angry", "exasperation"),
+    case("who-sells-bs", "Ko vam prodaje dijelove za ovaj šporet?", "polite"),
 ]
 
 

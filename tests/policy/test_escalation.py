@@ -391,6 +391,12 @@ SERBIAN_LATIN = [
         "repeat",
     ),
     case("sr-password-attempts", "Peti put upisujem lozinku i opet greška."),
+    case(
+        "sr-colleague-said-too",
+        "Isto mi je rekao i vaš operater prošlog meseca, i opet ništa.",
+        "repeat",
+    ),
+    case("sr-new-password-asked", "Tražim novu šifru već treći put, link ne stiže."),
     case("sr-police-already", "Već sam prijavila krađu policiji, blokirajte karticu.", "legal"),
 ]
 
@@ -469,6 +475,7 @@ SERBIAN_CYRILLIC = [
         "human_request",
     ),
     case("sr-cyr-third-time-told", "Трећи пут ми кажете да ће стићи сутра.", "repeat"),
+    case("sr-cyr-called-friday", "Звао сам и вашу подршку у четвртак, и ништа.", "repeat"),
     case("sr-cyr-claim-refused", "Продавац ми је одбио рекламацију због кутије.", "repeat"),
 ]
 
