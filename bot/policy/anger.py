@@ -91,9 +91,15 @@ MIN_LETTERS_FOR_SHOUTING = 12
 #: Share of capital letters that reads as shouting.
 SHOUTING_RATIO = 0.6
 
-#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj, and
-#: the auxiliary of "you are": "koliko ste glupi", "baš si jadan") ...
-_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si"])
+#: "You" up to four words before a contempt word (en: you / your, texted "u r"; BCS: vi, vaš,
+#: ti, tvoj, and the auxiliary of "you are": "koliko ste glupi", "baš si jadan"); a bare "u" is
+#: the BCS preposition ("račun sam bacio u smeće") ...
+_YOU_BEFORE = Lexicon(
+    [
+        "you|youre|your|yours|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si",
+        "u r|are|re|were",
+    ]
+)
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
@@ -350,6 +356,12 @@ def combine(weights: list[float]) -> float:
     for weight in weights:
         remaining *= 1.0 - weight
     return round(1.0 - remaining, 3)
+
+
+def listed_score(text: str) -> float:
+    """How angry the word lists and the message's form read ``text``, without the learned
+    model: the reading that may change what a message is taken for (abuse, not small talk)."""
+    return combine([signal.weight for signal in anger_signals(text) if not signal.learned])
 
 
 def anger_score(text: str) -> float:
