@@ -50,14 +50,14 @@ def settings() -> Settings:
     return get_settings()
 
 
-def previous_anger(tracker: Tracker) -> float | None:
-    """The highest anger score of the customer's earlier messages (None: this is the first)."""
+def earlier_anger(tracker: Tracker) -> tuple[float, ...]:
+    """The anger score of each of the customer's earlier messages, in order."""
     texts = [
         event.get("text")
         for event in tracker.events
         if event.get("event") == "user" and isinstance(event.get("text"), str)
     ]
-    return max((anger_score(text) for text in texts[:-1]), default=None)
+    return tuple(anger_score(text) for text in texts[:-1])
 
 
 def turn_from_tracker(tracker: Tracker) -> Turn:
@@ -65,6 +65,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
     parse = tracker.latest_message or {}
     intent = parse.get("intent") or {}
     channel = tracker.get_latest_input_channel() or "rest"
+    scores = earlier_anger(tracker)
     return Turn(
         sender_id=tracker.sender_id,
         text=clean_text(parse.get("text")),
@@ -75,7 +76,8 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         entities=first_entities(parse),
         language=tracker.get_slot("language") or "en",
         script=tracker.get_slot("script") or "latin",
-        previous_anger=previous_anger(tracker),
+        previous_anger=max(scores, default=None),
+        earlier_anger=scores,
         ticket=tracker.get_slot("complaint_ticket"),
         intent_ranking=tuple(
             (str(item.get("name")), float(item.get("confidence") or 0.0))

@@ -99,19 +99,19 @@ class ActionRegisterComplaint(TurnAction):
         say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, turn),
-            problem_slot(view, turn.text, customer_transcript(tracker)),
+            problem_slot(view.category, turn.text, customer_transcript(tracker)),
             SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
             SlotSet("note_outcome", outcome),
         ]
 
 
-def problem_slot(view: ComplaintView, text: str, transcript: str) -> EventType:
+def problem_slot(category: str, text: str, transcript: str) -> EventType:
     """``problem``: what went wrong within the category, from this message, else from the
     whole conversation; ``general`` when no cue names one (see bot/text/data/problems.yml)."""
-    problem = detect_problem(text, view.category)
+    problem = detect_problem(text, category)
     if problem == "general":
-        problem = detect_problem(transcript, view.category)
+        problem = detect_problem(transcript, category)
     return SlotSet("problem", problem)
 
 
@@ -189,7 +189,7 @@ class ActionEscalate(TurnAction):
         if matter_named:
             return [
                 *complaint_slots(view, turn),
-                problem_slot(view, turn.text, customer_transcript(tracker)),
+                problem_slot(view.category, turn.text, customer_transcript(tracker)),
                 SlotSet("note_outcome", NOTE_MATTER_NAMED),
             ]
         return [*complaint_slots(view, turn), SlotSet("note_outcome", None)]
@@ -290,7 +290,7 @@ class ActionNoteDetails(TurnAction):
         say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, opened),
-            problem_slot(view, turn.text, customer_transcript(tracker)),
+            problem_slot(view.category, turn.text, customer_transcript(tracker)),
             SlotSet("desired_resolution", None),
             SlotSet("complaint_step", None),
             SlotSet("note_outcome", outcome),

@@ -47,6 +47,7 @@ def times_asked_since_complaint(tracker: Tracker, response: str) -> int:
         if event.get("event") == "action" and event.get("name") in (
             "action_register_complaint",
             "action_note_details",
+            "action_complaint_status",
         ):
             break
         if (

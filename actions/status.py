@@ -3,22 +3,34 @@ customer's e-mail address when they ask from another conversation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import TurnAction, customer_transcript, in_thread, origin_key
-from bot.dialogue import service
+from actions.common import TurnAction, customer_transcript, in_thread, origin_key, say
+from actions.complaint import problem_slot
+from bot.dialogue import script, service
 from bot.dialogue.customers import code_sender
 from bot.dialogue.deadlines import format_deadline
+from bot.dialogue.matter import UNNAMED_MATTER
 from bot.dialogue.service import StatusAnswer
 from bot.dialogue.turn import Turn
 from bot.settings import Settings
 
+#: status_lookup of a chase that found nothing and opened the conversation's complaint.
+CHASE_OPENED = "chase_opened"
+
 
 class ActionComplaintStatus(TurnAction):
     """Finds the complaint by the ticket, order number or contact given, or this conversation's
-    own; a chase that finds nothing is recorded and goes to a person (never a dead end)."""
+    own; a chase that finds nothing is recorded and goes to a person (never a dead end).
+
+    A chase is a complaint: when it opens the conversation's complaint, it is thanked for and
+    acknowledged (by the matter it names, or by the chase itself), and "what can we do for
+    you?" follows before the hand-over (``status_lookup`` ``chase_opened``, data/rules.yml).
+    """
 
     action_name = "action_complaint_status"
 
@@ -33,10 +45,32 @@ class ActionComplaintStatus(TurnAction):
             origin_key(tracker),
             code_sender(config),
         )
+        if answer.lookup == "chase_recorded" and answer.ticket != turn.ticket:
+            opened = replace(answer, lookup=CHASE_OPENED)
+            return [
+                *_answer_events(opened, turn, config),
+                *_chase_opened(opened, turn, tracker, dispatcher),
+            ]
         events = _answer_events(answer, turn, config)
         if answer.lookup in ("chase_recorded", "verify"):
             events.append(SlotSet("complaint_ticket", answer.ticket))
         return events
+
+
+def _chase_opened(
+    answer: StatusAnswer, turn: Turn, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """The script's opening for a chase that opened the conversation's complaint, and the
+    slots the resolution form and the acknowledgement need."""
+    category = answer.category or UNNAMED_MATTER
+    say(dispatcher, script.chase(matter_named=category != UNNAMED_MATTER))
+    return [
+        SlotSet("complaint_ticket", answer.ticket),
+        SlotSet("category", category),
+        problem_slot(category, turn.text, customer_transcript(tracker)),
+        SlotSet("desired_resolution", None),
+        SlotSet("complaint_step", None),
+    ]
 
 
 def _answer_events(answer: StatusAnswer, turn: Turn, config: Settings) -> list[EventType]:

@@ -114,6 +114,13 @@ def news_not_a_chase(text: str, intent: str | None, entities: frozenset[str]) ->
     return bool(lexicons.WORLD_NEWS.find(prepared)) and not lexicons.OWN_MATTER.find(prepared)
 
 
+def chases_a_complaint(text: str) -> bool:
+    """Whether ``text`` says the customer raised the matter before ("javljam se opet zbog
+    povrata", "I spoke to someone on the 2nd about my refund"): a chase of a complaint
+    (:data:`bot.policy.lexicons.REPEAT`, contacts named; a bare "again" is not enough)."""
+    return bool(lexicons.REPEAT.find(prepare(text)))
+
+
 def wish_opens_complaint(text: str, intent: str | None, confidence: float) -> bool:
     """Whether a message read as a wish (``state_resolution``) outside a complaint flow is a
     demand that opens a complaint ("refund me now", "pošaljite mi novi").

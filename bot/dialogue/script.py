@@ -43,6 +43,12 @@ def escalation(intent: str, matter_named: bool) -> tuple[str, ...]:
     return (*said, *_responses("escalation", intent))
 
 
+def chase(matter_named: bool) -> tuple[str, ...]:
+    """What the bot says to a chase of an old complaint that opened the conversation's
+    complaint: acknowledged by the matter it names, or by the chase itself."""
+    return _responses("chase", "matter_named" if matter_named else "unnamed")
+
+
 def escalating_intents() -> frozenset[str]:
     """The intents that bring a person at once, whatever question is open."""
     return frozenset(_script()["escalation"])
@@ -62,7 +68,7 @@ def responses_named() -> frozenset[str]:
     """Every response the script names (checked against the domain by the tests)."""
     script = _script()
     named: set[str] = set(script["matter_named"])
-    for section in ("opening", "escalation", "not_understood", "next_step"):
+    for section in ("opening", "escalation", "chase", "not_understood", "next_step"):
         for responses in script[section].values():
             named.update(responses)
     return frozenset(named)

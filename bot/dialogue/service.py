@@ -68,6 +68,8 @@ class StatusAnswer:
     ticket: str | None = None
     status: str | None = None  # open | in_progress | resolved | closed
     due_at: datetime | None = None
+    #: The complaint's category (for a chase: the matter its message names, else "other").
+    category: str | None = None
 
 
 def _view(complaint: Complaint) -> ComplaintView:
@@ -165,7 +167,9 @@ def urgent_reasons(turn: Turn, settings: Settings) -> tuple[str, ...]:
     """
     decision = policy.assess(
         _signals(turn),
-        policy.ConversationContext(previous_anger=turn.previous_anger),
+        policy.ConversationContext(
+            previous_anger=turn.previous_anger, earlier_anger=turn.earlier_anger
+        ),
         settings,
     )
     return decision.shown_by_message
@@ -255,7 +259,9 @@ def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) 
         decision = policy.assess(
             _signals(turn),
             policy.ConversationContext(
-                previous_anger=turn.previous_anger, prior_complaints_same_matter=prior
+                previous_anger=turn.previous_anger,
+                earlier_anger=turn.earlier_anger,
+                prior_complaints_same_matter=prior,
             ),
             settings,
         )
@@ -393,12 +399,15 @@ def record_answers(
             _signals(turn),
             policy.ConversationContext(
                 previous_anger=turn.previous_anger,
+                earlier_anger=turn.earlier_anger,
                 desired_resolution=complaint.desired_resolution,
             ),
             settings,
         )
-        reasons = tuple(r for r in decision.reasons if r not in ("not_understood", "repeat"))
-        if "repeat" not in (complaint.escalation_reasons or ()):
+        # a later message may show the complaint was made before ("I already wrote to you
+        # yesterday"): the message's own repeat counts like any other reason
+        reasons = tuple(r for r in decision.reasons if r != "not_understood")
+        if "repeat" not in (*(complaint.escalation_reasons or ()), *reasons):
             # The contact or order given may show this customer complained about the same
             # matter in another conversation, still open or recently.
             keys = complaint_keys(complaint, settings.phone_region)
@@ -455,6 +464,7 @@ def _status_answer(lookup: str, complaint: Complaint) -> StatusAnswer:
         ticket=complaint.ticket,
         status=_CUSTOMER_STATUS.get(complaint.status, "open"),
         due_at=complaint.due_at,
+        category=complaint.category,
     )
 
 

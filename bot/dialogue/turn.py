@@ -28,6 +28,8 @@ class Turn:
     language: str = "en"
     script: str = "latin"
     previous_anger: float | None = None
+    #: The anger score of each earlier customer message of the conversation, in order.
+    earlier_anger: tuple[float, ...] = ()
     ticket: str | None = None
     #: The classifier's ranking, (intent, confidence) best first: the complaint decision
     #: (bot/dialogue/decision.py) looks past the top intent.

@@ -5,7 +5,9 @@ Runs after the intent classifier (and :class:`~bot.nlu.praise.PraiseOverComplain
 top intent is one that logs nothing (praise, small talk, out of scope, a bot question) but the
 message matches a problem or demand cue (``bot/text/data/complaint_cues.yml``), the best
 complaint intent is put first; when the classifier gives no complaint intent any weight, the
-category comes from the problem cues, else ``complain_other``. Like ``PraiseOverComplaint``,
+category comes from the problem cues, else ``complain_other``. A message that names no problem
+but says the matter was raised before ("Pozdrav, javljam se opet zbog povrata novca", read as
+a greeting) is a chase: ``ask_status`` first. Like ``PraiseOverComplaint``,
 the two intents swap places and confidences, and ``complaint_decision`` in the parse data says
 which cues decided.
 
@@ -53,7 +55,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.dialogue.decision import (
+    CHASE_INTENT,
     UNSERVED_INTENT,
+    chases_a_complaint,
     decide,
     names_a_problem,
     news_not_a_chase,
@@ -134,11 +138,20 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             if top not in self.non_complaint_intents:
                 continue
             decision = decide(text, top, pairs, _complaint_categories(pairs), use_mass=False)
-            if not decision.is_complaint or decision.category is None:
-                continue
-            if not promote(message, COMPLAINT_INTENT_PREFIX + decision.category):
-                continue
-            message.set(DECISION, list(decision.why), add_to_output=True)
+            if (
+                decision.is_complaint
+                and decision.category is not None
+                and promote(message, COMPLAINT_INTENT_PREFIX + decision.category)
+            ):
+                message.set(DECISION, list(decision.why), add_to_output=True)
+            elif (
+                # no complaint intent to put first, but the matter was raised before: a chase
+                # (unless all is well now: "I called you earlier, all sorted now, thanks")
+                chases_a_complaint(text)
+                and no_complaint_reading(text) is None
+                and promote(message, CHASE_INTENT, insert=True)
+            ):
+                message.set(DECISION, [f"chase-over:{top}"], add_to_output=True)
         return messages
 
 

@@ -9,7 +9,10 @@ escalation policy reads the same words there), it puts
 
 * ``request_human`` first when the message asks for or prefers a person
   (:data:`bot.policy.lexicons.HUMAN_REQUEST`), and otherwise
-* ``insult`` first when it insults someone, the bot included (:data:`bot.policy.lexicons.INSULTS`).
+* ``insult`` first when it insults someone, the bot included (:data:`bot.policy.lexicons.INSULTS`),
+  or, but for praise, when the word lists read it as angry as a whole
+  (:func:`bot.policy.anger.listed_score` at the anger threshold: "kakav si ti bot, ko da
+  pričam sa zidom", "thanks for nothing").
 
 "Are you a bot?" alone matches neither and stays an honest answer with an offer, and so does
 "am I talking to a real person or a bot?": a question about the bot that asks for no one
@@ -45,10 +48,14 @@ from bot.dialogue.decision import (
 )
 from bot.nlu.ranking import promote, ranked_pairs, top_intent
 from bot.policy import lexicons
+from bot.policy.anger import listed_score
 from bot.policy.lexicons import prepare
+from bot.settings import get_settings
 
 PERSON_INTENT = "request_human"
 ABUSE_INTENT = "insult"
+#: Praise is read as sincere unless it insults: "bolan kakva usluga, ko u Švicarskoj" is praise.
+PRAISE_INTENTS = frozenset({"praise"})
 #: Intents that a request for a person or abuse of the bot is mistaken for.
 SMALL_TALK = frozenset(
     {"bot_challenge", "out_of_scope", "greet", "goodbye", "thank_you", "affirm", "deny", "praise"}
@@ -63,6 +70,14 @@ def corrected_intent(text: str) -> str | None:
     if lexicons.INSULTS.find(prepared):
         return ABUSE_INTENT
     return None
+
+
+def angry(text: str) -> bool:
+    """Whether the word lists read ``text`` as angry (the escalation's anger threshold); a
+    single word ("vic": a joke asked for) is too little to go on."""
+    if sum(len(clause) for clause in prepare(text).clauses) < 2:
+        return False
+    return listed_score(text) >= get_settings().escalation.anger_threshold
 
 
 def no_request_for_a_person(text: str, ranking: Sequence[tuple[str, float]]) -> bool:
@@ -118,6 +133,8 @@ class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
             if top not in self.small_talk_intents:
                 continue
             corrected = corrected_intent(text)
+            if corrected is None and top not in PRAISE_INTENTS and angry(text):
+                corrected = ABUSE_INTENT
             if corrected is not None:
-                promote(message, corrected)
+                promote(message, corrected, insert=True)
         return messages

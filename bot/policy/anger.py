@@ -27,8 +27,9 @@ says:
   message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??"
   ("hello????", "halo???") 0.45
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
-  0.6; praise standing alone as the first or last clause next to a plain failure ("Lovely.
-  The blender died on day two.", "Bravo, opet pogrešna veličina") 0.6; praise ("great job",
+  0.6; praise standing alone as a clause of its own next to a plain failure ("Lovely.
+  The blender died on day two.", "Bravo, opet pogrešna veličina", "Deveti dan čekam. Ma
+  genijalno.") 0.6; praise ("great job",
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
   with thanks ("Great, thanks.") or followed by "but" stays sincere
 * emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
@@ -90,9 +91,15 @@ MIN_LETTERS_FOR_SHOUTING = 12
 #: Share of capital letters that reads as shouting.
 SHOUTING_RATIO = 0.6
 
-#: "You" up to four words before a contempt word (en: you / your; BCS: vi, vaš, ti, tvoj, and
-#: the auxiliary of "you are": "koliko ste glupi", "baš si jadan") ...
-_YOU_BEFORE = Lexicon(["you|youre|your|yours|u|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si"])
+#: "You" up to four words before a contempt word (en: you / your, texted "u r"; BCS: vi, vaš,
+#: ti, tvoj, and the auxiliary of "you are": "koliko ste glupi", "baš si jadan"); a bare "u" is
+#: the BCS preposition ("račun sam bacio u smeće") ...
+_YOU_BEFORE = Lexicon(
+    [
+        "you|youre|your|yours|ur|yall|vi|vas*|vam|vama|ti|tvoj*|tebe|tebi|ste|si",
+        "u r|are|re|were",
+    ]
+)
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
@@ -190,11 +197,11 @@ def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
 
 
 def _bare_praise(prepared: Prepared, markers: list[Hit]) -> tuple[int, str] | None:
-    """The first or last clause when it is praise and nothing else ("Lovely.", "Bravo,
-    stvarno,", "great job really"): its index and words."""
-    last = len(prepared.clauses) - 1
+    """The first clause that is praise and nothing else ("Lovely.", "Bravo, stvarno,", "great
+    job really", "Brilliant system." between two sentences about a lost parcel): its index and
+    words."""
     filler = lexicons.SARCASTIC_OPENERS | lexicons.SARCASM_FILLERS
-    for index in dict.fromkeys((0, last)):
+    for index in range(len(prepared.clauses)):
         tokens = prepared.clauses[index]
         marked = {i for hit in markers if hit.clause == index for i in hit.indexes}
         praise = marked or {
@@ -349,6 +356,12 @@ def combine(weights: list[float]) -> float:
     for weight in weights:
         remaining *= 1.0 - weight
     return round(1.0 - remaining, 3)
+
+
+def listed_score(text: str) -> float:
+    """How angry the word lists and the message's form read ``text``, without the learned
+    model: the reading that may change what a message is taken for (abuse, not small talk)."""
+    return combine([signal.weight for signal in anger_signals(text) if not signal.learned])
 
 
 def anger_score(text: str) -> float:

@@ -11,6 +11,10 @@ bot failing to understand twice in a row. Thresholds come from
 
 The "getting angrier" rule compares with ``previous_anger``, the highest score of the
 customer's earlier messages; it is ``None`` on a first message, where only the threshold counts.
+Anger also builds up: several messages that each show some of it (``earlier_anger``, then this
+one) are combined as independent evidence, the way one message's signals are
+(:func:`bot.policy.anger.combine`), so "Seriously?", then "This is ridiculous" reads as an
+angry customer although neither message does alone.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.policy import learned, lexicons
-from bot.policy.anger import anger_explanation, anger_score
+from bot.policy.anger import anger_explanation, anger_score, combine
 from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare, whole
 from bot.settings import Settings
 
@@ -36,6 +40,9 @@ REASONS: tuple[str, ...] = (
 MONEY_RESOLUTIONS = frozenset({"refund", "compensation"})
 MIN_SEVERITY = 1
 MAX_SEVERITY = 4
+#: A message adds to the anger built up over a conversation from this score on ("!!" alone,
+#: 0.15, or a mild "disappointed", 0.1, does not; a strong feeling, 0.25, does).
+BUILT_UP_ANGER_FLOOR = 0.25
 #: Tolerance for comparing scores that are rounded to three places.
 _EPSILON = 1e-9
 
@@ -55,6 +62,8 @@ class ConversationContext:
     """What is known about the conversation before this message."""
 
     previous_anger: float | None = None
+    #: The anger score of each earlier customer message, in order.
+    earlier_anger: tuple[float, ...] = ()
     failed_understandings: int = 0
     prior_complaints_same_matter: int = 0
     desired_resolution: str | None = None
@@ -120,7 +129,25 @@ def _anger(
             f"customer is getting angrier: anger score rose from {context.previous_anger:.2f}"
             f" to {score:.2f} ({details})"
         )
-    return None
+    return _built_up(score, context, threshold, details)
+
+
+def _built_up(
+    score: float, context: ConversationContext, threshold: float, details: str
+) -> str | None:
+    """Anger built up over the conversation: this message and at least one earlier one each
+    show some (:data:`BUILT_UP_ANGER_FLOOR`), and together they reach the threshold."""
+    if score + _EPSILON < BUILT_UP_ANGER_FLOOR:
+        return None
+    earlier = [s for s in context.earlier_anger if s + _EPSILON >= BUILT_UP_ANGER_FLOOR]
+    together = combine([*earlier, score])
+    if not earlier or together + _EPSILON < threshold:
+        return None
+    scores = ", ".join(f"{s:.2f}" for s in [*earlier, score])
+    return (
+        f"anger built up over the conversation: messages scoring {scores} together reach"
+        f" {together:.2f} ({details})"
+    )
 
 
 def _human_request(prepared: Prepared, intent: str | None) -> str | None:

@@ -221,6 +221,58 @@ async def test_asking_for_money_back_escalates_for_money(database: str) -> None:
     assert row["desired_resolution"] == "refund" and row["status"] == "escalated"
 
 
+@pytest.mark.parametrize(
+    ("story", "later", "language"),
+    [
+        ("The sink I bought is cracked", "I already emailed you about it on Monday", "en"),
+        ("Sudoper koji sam kupila je napukao", "Već sam vam pisala o tome u ponedjeljak", "hr"),
+    ],
+)
+async def test_a_later_message_that_shows_a_complaint_made_before_escalates_as_repeat(
+    database: str, story: str, later: str, language: str
+) -> None:
+    slots = {"language": language}
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker(story, "complain_product_quality", slots=slots),
+    )
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        later,
+        "inform",
+        sender_id=sender,
+        earlier=(story,),
+        slots={
+            **slots,
+            "complaint_ticket": registered["complaint_ticket"],
+            "desired_resolution": later,
+        },
+    )
+    next_step, _ = await run(ActionComplaintNextStep(), answer)
+    assert "repeat" in next_step["escalation_reasons"]
+    assert next_step["complaint_step"] == "ask_contact"  # a person takes over: contact first
+    assert stored(database, registered["complaint_ticket"])["status"] == "escalated"
+
+
+async def test_anger_built_up_over_the_answers_escalates(database: str) -> None:
+    story = "Where is my parcel???"
+    registered, _ = await run(ActionRegisterComplaint(), tracker(story, "complain_delivery"))
+    assert registered["escalation_reasons"] == []
+    sender = stored(database, registered["complaint_ticket"])["sender_id"]
+    answer = tracker(
+        "Two weeks now. Unacceptable.",
+        "inform",
+        sender_id=sender,
+        earlier=(story, "Unbelievable, still nothing."),
+        slots={
+            "complaint_ticket": registered["complaint_ticket"],
+            "desired_resolution": "Unbelievable, still nothing.",
+        },
+    )
+    next_step, _ = await run(ActionComplaintNextStep(), answer)
+    assert "anger" in next_step["escalation_reasons"]
+
+
 async def test_an_agent_on_duty_takes_over_live(database: str) -> None:
     with store.session_scope(database) as session:
         agent = store.create_agent(
@@ -314,7 +366,7 @@ async def test_status_is_shown_only_to_the_conversation_that_raised_it(database:
     )
     # someone who merely knows the ticket learns nothing of it: their chase is recorded on a
     # complaint of their own and goes to a person as a repeat
-    assert other["status_lookup"] == "chase_recorded"
+    assert other["status_lookup"] == "chase_opened"
     assert other["status_ticket"] != ticket and other["complaint_ticket"] == other["status_ticket"]
     chase = stored(database, other["status_ticket"])
     assert chase["sender_id"] != owner and chase["escalation_reasons"] == ["repeat"]
@@ -370,10 +422,88 @@ async def test_a_chase_that_finds_nothing_is_recorded_and_escalated(
     database: str, text: str, entities: list[dict[str, str]]
 ) -> None:
     answer, _ = await run(ActionComplaintStatus(), tracker(text, "ask_status", entities=entities))
-    assert answer["status_lookup"] == "chase_recorded" and answer["due_text"]
+    assert answer["status_lookup"] == "chase_opened" and answer["due_text"]
+    assert answer["complaint_ticket"] == answer["status_ticket"]
     row = stored(database, answer["status_ticket"])
     assert row["escalation_reasons"] == ["repeat"] and text in row["description"]
     assert row["order_ref"] == (entities[0]["value"] if entities else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category", "acknowledgement"),
+    [
+        # the matter named: acknowledged by it (the problem within the category)
+        (
+            "any news on my complaint from Monday about the kettle that arrived with a "
+            "cracked lid? ref 5531",
+            "en",
+            "complain_product_quality",
+            "utter_acknowledge",
+        ),
+        (
+            "Ima li novosti o mojoj reklamaciji za razbijenu vazu od prošlog tjedna?",
+            "hr",
+            "complain_delivery",
+            "utter_acknowledge",
+        ),
+        # no matter named: having to chase is what went wrong
+        ("did anyone look at my complaint yet?", "en", None, "utter_acknowledge_chase"),
+        ("Шта је било са мојом рекламацијом?", "sr", None, "utter_acknowledge_chase"),
+    ],
+)
+async def test_a_chase_that_opens_the_complaint_follows_the_script(
+    database: str, text: str, language: str, category: str | None, acknowledgement: str
+) -> None:
+    ranking = [("ask_status", 0.6), *([(category, 0.35)] if category else [])]
+    current = tracker(
+        text,
+        "ask_status",
+        0.6,
+        slots={"language": language, "script": "cyrillic" if language == "sr" else "latin"},
+        language={"code": language, "script": "latin", "confidence": 0.9},
+        ranking=ranking,
+    )
+    answer, dispatcher = await run(ActionComplaintStatus(), current)
+    # thanked for, acknowledged, told where the follow-up is, then "what can we do for you?";
+    # the hand-over comes after the answer (data/rules.yml: the resolution form)
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_thank_for_complaint",
+        acknowledgement,
+        "utter_status_chase_noted",
+        "utter_ask_desired_resolution",
+    ]
+    assert answer["status_lookup"] == "chase_opened"
+    assert answer["complaint_step"] is None and answer["desired_resolution"] is None
+    row = stored(database, answer["complaint_ticket"])
+    assert row["escalation_reasons"] == ["repeat"]
+    if category is not None:
+        assert answer["category"] == row["category"] == category.removeprefix("complain_")
+    else:
+        assert answer["category"] == row["category"] == "other"
+
+
+async def test_a_chase_inside_a_complaint_is_noted_on_it_without_a_second_opening(
+    database: str,
+) -> None:
+    registered, _ = await run(
+        ActionRegisterComplaint(),
+        tracker("The blender stopped working", "complain_product_quality"),
+    )
+    ticket = registered["complaint_ticket"]
+    owner = stored(database, ticket)["sender_id"]
+    answer, dispatcher = await run(
+        ActionComplaintStatus(),
+        tracker(
+            "and what about my older complaint REK-7781?",
+            "ask_status",
+            entities=[{"entity": "order_ref", "value": "REK-7781"}],
+            sender_id=owner,
+            slots={"complaint_ticket": ticket},
+        ),
+    )
+    assert (answer["status_lookup"], answer["status_ticket"]) == ("chase_recorded", ticket)
+    assert dispatcher.messages == []
+    assert stored(database, ticket)["escalation_reasons"] == ["repeat"]
 
 
 async def test_details_given_outside_a_question_are_stored(database: str) -> None:

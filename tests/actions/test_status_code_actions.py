@@ -131,5 +131,5 @@ async def test_without_a_mail_server_no_code_is_promised(database: str) -> None:
             sender_id="new-browser",
         ),
     )
-    assert asked["status_lookup"] == "chase_recorded"
+    assert asked["status_lookup"] == "chase_opened"
     assert _queued_codes(database) == []

@@ -278,3 +278,41 @@ def test_a_message_the_classifier_was_sure_of_is_left_alone() -> None:
     message = _message("my parcel never came", _ranking("greet"))
     ComplaintOverFallback().process([message])
     assert message.get(INTENT)["name"] == "greet"
+
+
+@pytest.mark.parametrize(
+    ("text", "top"),
+    [
+        # the matter raised before, named without a problem cue: a chase, not small talk
+        ("Dobar dan, javljam se ponovno zbog računa za tenisice.", "greet"),
+        ("Hello again, I spoke to someone on Monday about my refund.", "greet"),
+        ("Хвала, али још чекам одговор на моју рекламацију.", "thank_you"),
+    ],
+)
+def test_a_matter_raised_before_is_a_chase(text: str, top: str) -> None:
+    # the classifier gives no complaint intent any weight, so no category can be decided
+    ranking = [
+        {"name": top, "confidence": 0.6},
+        {"name": "out_of_scope", "confidence": 0.3},
+        {"name": "affirm", "confidence": 0.1},
+    ]
+    message = _message(text, ranking)
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT) == {"name": "ask_status", "confidence": 0.6}
+    assert message.get(DECISION) == [f"chase-over:{top}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "top"),
+    [
+        ("hi, I called you earlier, all sorted now, thanks", "thank_you"),
+        ("hello again", "greet"),
+        # "me again" is hello until a matter is named
+        ("pozdrav, opet se javljam", "greet"),
+        ("добро вече, опет вам пишем", "greet"),
+    ],
+)
+def test_small_talk_that_chases_nothing_stays_small_talk(text: str, top: str) -> None:
+    message = _message(text, _ranking(top))
+    ComplaintFirst({}).process([message])
+    assert message.get(INTENT)["name"] != "ask_status"

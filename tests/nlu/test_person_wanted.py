@@ -141,3 +141,27 @@ def test_a_bot_question_read_as_request_human_is_a_bot_question(text: str) -> No
     PersonOrAbuseOverSmallTalk({}).process([message])
     assert message.get(INTENT) == {"name": "bot_challenge", "confidence": 0.9}
     assert corrected_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "expected"),
+    [
+        # exasperation aimed at the bot, read as a bot question, is abuse
+        ("kakav si ti bot, samo se ispričavaš, ko da pričam sa zidom", "bot_challenge", "insult"),
+        ("are you even listening, it's like talking to a brick wall", "bot_challenge", "insult"),
+        # sarcastic thanks, read as thanks
+        ("Thanks for nothing, really.", "thank_you", "insult"),
+        ("Хвала вам на ничему.", "thank_you", "insult"),
+        # praise stays praise unless it insults; one word is too little to go on
+        ("bolan kakva usluga, ko u Švicarskoj", "praise", "praise"),
+        ("vic", "out_of_scope", "out_of_scope"),
+        # irritation below the threshold is no abuse
+        ("is this a bot?? hello??", "bot_challenge", "bot_challenge"),
+    ],
+)
+def test_anger_read_as_small_talk_is_abuse(text: str, top: str, expected: str) -> None:
+    ranking = [{"name": top, "confidence": 0.5}, {"name": "complain_other", "confidence": 0.2}]
+    message = _message(text, ranking)
+    PersonOrAbuseOverSmallTalk({}).process([message])
+    # "insult" was not in the shortened ranking: it takes the place of the last entry first
+    assert message.get(INTENT) == {"name": expected, "confidence": 0.5}

@@ -377,3 +377,53 @@ def test_forms_of_anger_found_in_session_11(item: Case) -> None:
 @pytest.mark.parametrize("item", SIGNALS, ids=_name)
 def test_signals_of_issue_11(item: Case) -> None:
     test_anger_level(item)
+
+
+#: Issue 11, the anger helper: sarcasm and idioms of exasperation the dev sets showed were
+#: missed, each family with look-alikes that must stay calm. Written here, not taken from a set.
+IDIOMS = [
+    # praise standing alone beside a wait counted in days or a thing giving way, anywhere in
+    # the message; praise with thanks, or beside no failure, is sincere
+    case("sixth-day-en", "The sixth day the courier 'is on the way'. Bravo.", "angry", "sarcasm"),
+    case(
+        "planning-en",
+        "Fourth week waiting for the sofa. Excellent planning, really.",
+        "angry",
+        "sarcasm",
+    ),
+    case("third-week-hr", "Treći tjedan čekam ormar. Ma krasno.", "angry", "sarcasm"),
+    case("torn-bs", "Cipele pukle nakon tjedan dana. Baš lijepo.", "angry", "sarcasm"),
+    case(
+        "system-sr",
+        "Kurir nije došao, niko se nije javio. Odličan sistem, svaka čast, stvarno.",
+        "angry",
+        "sarcasm",
+    ),
+    case("on-time-hr", "Paket je stigao na vrijeme. Odlična usluga!", "polite"),
+    case("kind-thanks-bs", "Baš lijepo od vas, hvala na brzoj zamjeni.", "polite"),
+    case("works-en", "Great, the new one works perfectly.", "polite"),
+    # idioms of exasperation, abuse of the bot, threats to leave, mild curses
+    case("mockery-hr", "Ovo je čista zafrkancija, treći put isto.", "angry", "zafrkancija"),
+    case("circles-sr", "Vrtite me u krug već mesec dana.", "angry", "u krug"),
+    case("wall-hr", "Pričam sa zidom, nitko ne odgovara.", "angry", "zidom"),
+    case("wall-en", "It's like talking to a brick wall with you people.", "angry", "wall"),
+    case("disorganised-sr-cyr", "Колико сте неорганизовани, не могу да верујем.", "angry"),
+    case("disorganised-en", "You are so disorganised, unbelievable.", "angry", "disorganised"),
+    case(
+        "disorganised-delivery-hr",
+        "Dostava je bila malo neorganizirana, ali sve je stiglo.",
+        "annoyed",
+    ),
+    case("heap-of-code-en", "Your chat is a useless heap of code.", "angry", "heap of code"),
+    case("done-hr", "Ako ni sutra ne stigne, gotovi smo.", "angry", "threat"),
+    case("set-foot-bs", "Noga mi više neće kročiti u vašu radnju.", "angry", "threat"),
+    case("damned-hr", "Zamrznite taj prokleti račun!", "angry", "profanity"),
+    case("feckin-en", "Feckin parcel still not here.", "angry", "profanity"),
+    case("who-does-this-hr", "Tko vam radi to, pripravnici?", "angry", "exasperation"),
+    case("who-sells-bs", "Ko vam prodaje dijelove za ovaj šporet?", "polite"),
+]
+
+
+@pytest.mark.parametrize("item", IDIOMS, ids=_name)
+def test_idioms_and_sarcasm_of_the_anger_helper(item: Case) -> None:
+    test_anger_level(item)

@@ -109,7 +109,12 @@ ENGLISH = [
     case("en-real-person", "I want to talk to a real person.", "human_request"),
     case("en-manager", "Can I speak with your manager?", "human_request"),
     case("en-asked-manager-past", "I asked for the manager in the shop, but he wasn't there."),
-    case("en-spoke-manager-past", "I spoke to your manager yesterday, the lamp still flickers."),
+    # no request for a person now; but talking to the company before about it is a repeat
+    case(
+        "en-spoke-manager-past",
+        "I spoke to your manager yesterday, the lamp still flickers.",
+        "repeat",
+    ),
     case(
         "en-human-intent",
         "can someone from your team take over",
@@ -172,6 +177,33 @@ ENGLISH = [
         "anger",
         "repeat",
         "human_request",
+    ),
+    # repeat without a count of complaints: promises counted, a chase, what staff said before,
+    # and a refused complaint; attempts of the customer's own and a police report are no repeat
+    case(
+        "en-promised-twice",
+        "I've been promised a refund twice now and nothing has arrived.",
+        "repeat",
+        "money",
+    ),
+    case(
+        "en-separate-calls", "On two separate calls I was told it would ship on Friday.", "repeat"
+    ),
+    case("en-chasing", "I'm still chasing the refund for the returned boots.", "repeat", "money"),
+    case("en-following-up", "Following up on my complaint about the cracked sink.", "repeat"),
+    case("en-no-reply", "No reply to my email from last Tuesday about the broken chair.", "repeat"),
+    case(
+        "en-colleague-said",
+        "Your colleague told me the technician would come on Monday; nobody came.",
+        "repeat",
+    ),
+    case("en-claim-refused", "They turned down my claim without looking at the photos.", "repeat"),
+    case("en-tried-reset", "I tried three times to reset my password, the link is broken."),
+    case("en-tried-again", "Tried again to log in, wrong password again."),
+    case(
+        "en-police-already",
+        "I already reported it to the police, please block my account.",
+        "legal",
     ),
 ]
 
@@ -260,6 +292,13 @@ CROATIAN = [
         "repeat",
         "human_request",
     ),
+    case(
+        "hr-promised-twice", "Dvaput su mi obećali da će serviser doći, nitko nije došao.", "repeat"
+    ),
+    case("hr-second-week", "Drugi tjedan zovem vaš call centar zbog istog računa.", "repeat"),
+    case("hr-no-answer", "Još čekam odgovor na moju reklamaciju od prošlog mjeseca.", "repeat"),
+    case("hr-clerk-chatting", "Prodavačica je cijelo vrijeme pričala s kolegicom."),
+    case("hr-paying-attempts", "Treći put pokušavam platiti karticom i ne prolazi."),
 ]
 
 SERBIAN_LATIN = [
@@ -346,6 +385,19 @@ SERBIAN_LATIN = [
         "anger",
         "money",
     ),
+    case(
+        "sr-talked-to-service",
+        "Razgovarala sam sa vašom službom u ponedeljak, obećali su povraćaj.",
+        "repeat",
+    ),
+    case("sr-password-attempts", "Peti put upisujem lozinku i opet greška."),
+    case(
+        "sr-colleague-said-too",
+        "Isto mi je rekao i vaš operater prošlog meseca, i opet ništa.",
+        "repeat",
+    ),
+    case("sr-new-password-asked", "Tražim novu šifru već treći put, link ne stiže."),
+    case("sr-police-already", "Već sam prijavila krađu policiji, blokirajte karticu.", "legal"),
 ]
 
 SERBIAN_CYRILLIC = [
@@ -422,6 +474,9 @@ SERBIAN_CYRILLIC = [
         "repeat",
         "human_request",
     ),
+    case("sr-cyr-third-time-told", "Трећи пут ми кажете да ће стићи сутра.", "repeat"),
+    case("sr-cyr-called-friday", "Звао сам и вашу подршку у четвртак, и ништа.", "repeat"),
+    case("sr-cyr-claim-refused", "Продавац ми је одбио рекламацију због кутије.", "repeat"),
 ]
 
 BOSNIAN = [
@@ -492,6 +547,12 @@ BOSNIAN = [
     ),
     # several at once
     case("bs-court-compensation", "Tražim odštetu, inače idem na sud.", "legal", "money"),
+    case(
+        "bs-calls-counted",
+        "Tri puta zvala vaš call centar, svaki put drugi odgovor.",
+        "repeat",
+    ),
+    case("bs-password-link", "Šesti put tražim novu šifru, link ne radi."),
 ]
 
 #: Stories of calls and transfers, questions about the bot, and the difference back.
@@ -678,6 +739,64 @@ def test_same_irritation_without_a_rise_is_not_anger(
         MessageSignals(second), ConversationContext(previous_anger=earlier.anger_score), settings
     )
     assert "anger" not in again.reasons
+
+
+# --- anger built up over a conversation -----------------------------------------------------
+
+#: Three messages, each irritated but none angry alone, and none a rise over the one before.
+BUILT_UP_ANGER = [
+    pytest.param(
+        ["Where is my parcel???", "Unbelievable, still nothing.", "Two weeks now. Unacceptable."],
+        id="en",
+    ),
+    pytest.param(
+        ["Gdje je moj paket???", "Užas, još ništa.", "Dva tjedna. Neprihvatljivo."], id="hr"
+    ),
+    pytest.param(
+        ["Gde je moj paket???", "Užas, i dalje ništa.", "Dve nedelje. Neprihvatljivo."], id="sr"
+    ),
+    pytest.param(
+        ["Где је мој пакет???", "Ужас, и даље ништа.", "Две недеље. Неприхватљиво."], id="sr-cyr"
+    ),
+    pytest.param(
+        ["Gdje mi je paket???", "Užas, još ništa.", "Dvije sedmice. Neprihvatljivo."], id="bs"
+    ),
+]
+
+
+def _conversation(texts: list[str], settings: Settings) -> list[EscalationDecision]:
+    """Each message assessed with the scores of the ones before, as the actions do."""
+    decisions: list[EscalationDecision] = []
+    for text in texts:
+        earlier = tuple(decision.anger_score for decision in decisions)
+        context = ConversationContext(
+            previous_anger=max(earlier, default=None), earlier_anger=earlier
+        )
+        decisions.append(assess(MessageSignals(text), context, settings))
+    return decisions
+
+
+@pytest.mark.parametrize("texts", BUILT_UP_ANGER)
+def test_anger_built_up_over_a_conversation(texts: list[str], settings: Settings) -> None:
+    *before, last = _conversation(texts, settings)
+    assert all(decision.reasons == () for decision in before)
+    assert last.reasons == ("anger",), last.explanations
+    assert last.anger_score < settings.escalation.anger_threshold
+    assert "built up" in last.explanations["anger"]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # mild displeasure and "!!" do not add up, however many
+        ["My parcel is late!!", "I'm a bit disappointed, to be honest.", "Still late!!"],
+        ["Paket kasni!!", "Malo sam razočarana.", "I dalje kasni!!"],
+        # irritation before, then a calm message: nothing builds up in a calm message
+        ["Where is my parcel???", "Unbelievable, still nothing.", "My order number is 55120."],
+    ],
+)
+def test_mild_or_calm_messages_build_up_no_anger(texts: list[str], settings: Settings) -> None:
+    assert all("anger" not in decision.reasons for decision in _conversation(texts, settings))
 
 
 # --- two failures in a row --------------------------------------------------------------------
