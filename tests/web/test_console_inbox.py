@@ -6,6 +6,7 @@ migrated SQLite store of several hundred complaints."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -21,8 +22,9 @@ from sanic import Sanic
 from bot import settings as bot_settings
 from bot.store import append_event, get_by_ticket, session_scope
 from bot.store.tables import Agent
+from bot.web import console as console_module
 from bot.web.channel import ComplaintSocketIOInput
-from bot.web.staff import StaffApp
+from bot.web.staff import STAFF_THREADS, StaffApp
 from tests.served import serving
 from tests.web.inbox_seed import PASSWORD, Seeded, seed_inbox
 from tests.web.test_console_api import Console, FakeAgent
@@ -426,3 +428,27 @@ async def test_consoles_share_a_page_until_an_event_changes_it(
         assert not {i["ticket"] for i in mine_ivo["items"]} & seeded.view("mine")
         assert mine_ivo["counts"]["mine"] == second["counts"]["mine"] == mine_ivo["total"]
         assert mine_ivo["total"] != mine_ana["total"] == len(seeded.view("mine"))
+
+
+async def test_staff_requests_use_their_own_threads(
+    inbox: tuple[Console, Seeded], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A console's database work runs on the staff pool, never on the threads the customers'
+    messages wait for."""
+    server, _ = inbox
+    threads: list[str] = []
+    real = console_module._inbox
+
+    def recorded(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(console_module, "_inbox", recorded)
+    headers = await server.token("ana")
+    async with server.client() as http:
+        replies = await asyncio.gather(
+            *(_get(http, f"{server.base}/api/inbox?view=all", headers) for _ in range(6))
+        )
+    assert all(status == 200 for status, _ in replies)
+    assert len(threads) == 6 and all(name.startswith("staff") for name in threads), threads
+    assert len(set(threads)) <= STAFF_THREADS
