@@ -50,7 +50,7 @@ from bot.nlu.ranking import promote, ranked_pairs, top_intent
 from bot.policy import lexicons
 from bot.policy.anger import listed_score
 from bot.policy.lexicons import prepare
-from bot.settings import get_settings
+from bot.settings import EscalationSettings
 
 PERSON_INTENT = "request_human"
 ABUSE_INTENT = "insult"
@@ -72,12 +72,12 @@ def corrected_intent(text: str) -> str | None:
     return None
 
 
-def angry(text: str) -> bool:
-    """Whether the word lists read ``text`` as angry (the escalation's anger threshold); a
-    single word ("vic": a joke asked for) is too little to go on."""
+def angry(text: str, threshold: float) -> bool:
+    """Whether the word lists read ``text`` as angry (at or above ``threshold``); a single word
+    ("vic": a joke asked for) is too little to go on."""
     if sum(len(clause) for clause in prepare(text).clauses) < 2:
         return False
-    return listed_score(text) >= get_settings().escalation.anger_threshold
+    return listed_score(text) >= threshold
 
 
 def no_request_for_a_person(text: str, ranking: Sequence[tuple[str, float]]) -> bool:
@@ -100,11 +100,16 @@ class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
         return {
             # The intents that a request for a person or abuse may be put before.
             "small_talk_intents": sorted(SMALL_TALK),
+            # The word lists' anger score from which small talk is abuse: the escalation
+            # policy's default threshold (bot.yml's escalation.anger_threshold is read by the
+            # actions; the model's components take their settings from config.yml).
+            "anger_threshold": EscalationSettings.anger_threshold,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
         self.small_talk_intents = frozenset(self._config["small_talk_intents"])
+        self.anger_threshold = float(self._config["anger_threshold"])
 
     @classmethod
     def create(
@@ -133,7 +138,11 @@ class PersonOrAbuseOverSmallTalk(GraphComponent, IntentClassifier):
             if top not in self.small_talk_intents:
                 continue
             corrected = corrected_intent(text)
-            if corrected is None and top not in PRAISE_INTENTS and angry(text):
+            if (
+                corrected is None
+                and top not in PRAISE_INTENTS
+                and angry(text, self.anger_threshold)
+            ):
                 corrected = ABUSE_INTENT
             if corrected is not None:
                 promote(message, corrected, insert=True)

@@ -547,7 +547,8 @@ def _add(scores: dict[str, float], weights: Mapping[str, float]) -> None:
 def _bcs_word(word: str) -> bool:
     """Whether simplemma's Serbo-Croatian lexicon knows ``word`` (as written, diacritics
     kept): "sat", "put", "rezultat" are words, a truncated "platit" or "pitat" is not."""
-    from simplemma import is_known  # heavy: see _lexicon_family
+    # heavy: see _lexicon_family
+    from simplemma import is_known
 
     return bool(is_known(word, lang="hbs", low_memory=True))
 

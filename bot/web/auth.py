@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.settings import Settings
 from bot.store import Agent, authenticate, read_scope, session_scope
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.db import StoreError
 from bot.store.tables import StaffToken, utcnow
 from bot.web.errors import ApiError
@@ -185,7 +185,7 @@ async def principal_of(request: Request) -> Principal | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not header and not cookie:
         return None
-    return await run_db(_principal_sync, database_url(request.app), header, cookie)
+    return await run_staff_db(_principal_sync, database_url(request.app), header, cookie)
 
 
 def csrf_ok(request: Request, principal: Principal, form_value: str | None = None) -> bool:
@@ -307,7 +307,7 @@ async def _login_page(
     request: Request, message: str = "", status: int = 200, next_path: str | None = None
 ) -> HTTPResponse:
     csrf = secrets.token_hex(32)
-    template = Template(await run_db(_read_template, "login.html"))
+    template = Template(await run_staff_db(_read_template, "login.html"))
     values = {
         "title": page_title(next_path),
         "message": message,
@@ -348,7 +348,7 @@ async def login_form(request: Request) -> HTTPResponse:
 
 @auth_routes.route("/console/login.css", methods=["GET"])
 async def login_css(_: Request) -> HTTPResponse:
-    css = await run_db(_read_template, "login.css")
+    css = await run_staff_db(_read_template, "login.css")
     return response.text(css, content_type="text/css; charset=utf-8")
 
 
@@ -372,11 +372,11 @@ async def login_submit(request: Request) -> HTTPResponse:
         resp.headers["Retry-After"] = retry_after(wait)
         return resp
     url = database_url(request.app)
-    found = await run_db(_authenticate, url, username, password)
+    found = await run_staff_db(_authenticate, url, username, password)
     if found is None:
         return await _login_page(request, LOGIN_FAILED, status=401, next_path=next_path)
     agent_id, role = found
-    token, _, _ = await run_db(issue_token, url, agent_id, "session")
+    token, _, _ = await run_staff_db(issue_token, url, agent_id, "session")
     resp = response.redirect(landing_page(role, next_path), status=303)
     _set_cookie(resp, request, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
     del resp.cookies[LOGIN_CSRF_COOKIE]
@@ -391,7 +391,7 @@ async def logout(request: Request) -> HTTPResponse:
         if not csrf_ok(request, principal, form_value):
             raise ApiError(403, "Missing or wrong CSRF token.")
         token = request.cookies.get(SESSION_COOKIE, "")
-        await run_db(revoke_token, database_url(request.app), token)
+        await run_staff_db(revoke_token, database_url(request.app), token)
     # back to the sign-in of the app the user left (the studio's is titled for the studio)
     back = safe_next((request.form or {}).get("next") if request.form else None)
     resp = response.redirect(
@@ -420,11 +420,11 @@ async def issue_api_token(request: Request) -> HTTPResponse:
     if wait is not None:
         raise ApiError(429, TOO_MANY, headers={"Retry-After": retry_after(wait)})
     url = database_url(request.app)
-    found = await run_db(_authenticate, url, username, credentials.password)
+    found = await run_staff_db(_authenticate, url, username, credentials.password)
     if found is None:
         raise ApiError(401, LOGIN_FAILED)
     agent_id, role = found
-    token, _, expires = await run_db(issue_token, url, agent_id, "api")
+    token, _, expires = await run_staff_db(issue_token, url, agent_id, "api")
     return response.json(
         {"token": token, "token_type": "Bearer", "expires_at": expires, "role": role},
         status=201,

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from bot import handoff
 from bot.handoff.reminders import told_text
 from bot.store import get_by_ticket, read_scope, session_scope
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.commitments import (
     MAX_HORIZON,
     add_commitment,
@@ -158,7 +158,9 @@ def _board(url: str, zone: ZoneInfo, username: str, team: bool) -> dict[str, Any
 async def commitments_board(request: Request, principal: Principal) -> HTTPResponse:
     query = parse(BoardQuery, query_of(request.args))
     url = database_url(request.app)
-    found = await run_db(_board, url, _zone(request), principal.username, query.scope == "team")
+    found = await run_staff_db(
+        _board, url, _zone(request), principal.username, query.scope == "team"
+    )
     return response.json(found, headers={"Cache-Control": "no-store"})
 
 
@@ -170,7 +172,7 @@ def _missed(url: str) -> list[dict[str, Any]]:
 @commitment_routes.route("/api/commitments/missed", methods=["GET"])
 @api(roles=("admin",))
 async def commitments_missed(request: Request, principal: Principal) -> HTTPResponse:
-    return response.json({"missed": await run_db(_missed, database_url(request.app))})
+    return response.json({"missed": await run_staff_db(_missed, database_url(request.app))})
 
 
 # --------------------------------------------------------------------------- per complaint
@@ -195,7 +197,7 @@ def _list(url: str, ticket: str) -> list[dict[str, Any]]:
 async def complaint_commitments(
     request: Request, principal: Principal, ticket: str
 ) -> HTTPResponse:
-    items = await run_db(_list, database_url(request.app), ticket)
+    items = await run_staff_db(_list, database_url(request.app), ticket)
     return response.json({"ticket": ticket, "commitments": items})
 
 
@@ -231,7 +233,7 @@ def _add(url: str, ticket: str, principal: Principal, body: CommitmentRequest) -
 @api()
 async def add(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(CommitmentRequest, json_body(request))
-    made = await run_db(_add, database_url(request.app), ticket, principal, body)
+    made = await run_staff_db(_add, database_url(request.app), ticket, principal, body)
     return response.json(made, status=201)
 
 
@@ -264,7 +266,7 @@ def _told(url: str, commitment_id: int, actor: str) -> str | None:
 async def done(request: Request, principal: Principal, commitment_id: int) -> HTTPResponse:
     body = parse(DoneRequest, json_body(request))
     url = database_url(request.app)
-    kept, ticket, default_text = await run_db(_complete, url, commitment_id, principal.actor)
+    kept, ticket, default_text = await run_staff_db(_complete, url, commitment_id, principal.actor)
     told, problem, via = False, None, None
     if body.tell_customer:
         try:
@@ -280,7 +282,9 @@ async def done(request: Request, principal: Principal, commitment_id: int) -> HT
             problem = f"Marked done, but the customer was not told: {refusal}."
         else:
             told, via = True, sent.get("via")  # widget, e-mail or a call task
-            kept["customer_told_at"] = await run_db(_told, url, commitment_id, principal.actor)
+            kept["customer_told_at"] = await run_staff_db(
+                _told, url, commitment_id, principal.actor
+            )
     return response.json({"commitment": kept, "told": told, "via": via, "problem": problem})
 
 

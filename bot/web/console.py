@@ -57,7 +57,7 @@ from bot.store import (
     session_scope,
     set_on_duty,
 )
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.canned import PLACEHOLDERS, delete_canned, list_canned, save_canned
 from bot.store.clock_view import clocks_of, urgency
 from bot.store.db import StoreError
@@ -162,7 +162,7 @@ def api(roles: tuple[str, ...] = AGENT_ROLES) -> Callable[[Handler], Handler]:
                 principal = await authorised(request, roles)
                 gone = settings_of(request.app).agent_disconnect_seconds
                 every = min(HEARTBEAT_EVERY, timedelta(seconds=gone / 4))
-                await run_db(_sign_in, database_url(request.app), principal, every)
+                await run_staff_db(_sign_in, database_url(request.app), principal, every)
                 return principal
 
             try:
@@ -339,7 +339,7 @@ def _on_duty(url: str, agent_id: int) -> bool:
 @console_routes.route("/api/me", methods=["GET"])
 @api()
 async def me(request: Request, principal: Principal) -> HTTPResponse:
-    on_duty = await run_db(_on_duty, database_url(request.app), principal.agent_id)
+    on_duty = await run_staff_db(_on_duty, database_url(request.app), principal.agent_id)
     return response.json(
         {
             "username": principal.username,
@@ -364,7 +364,7 @@ def _set_duty(url: str, agent_id: int, value: bool) -> None:
 @api()
 async def duty(request: Request, principal: Principal) -> HTTPResponse:
     body = parse(DutyRequest, json_body(request), "Field 'on_duty' must be true or false.")
-    await run_db(_set_duty, database_url(request.app), principal.agent_id, body.on_duty)
+    await run_staff_db(_set_duty, database_url(request.app), principal.agent_id, body.on_duty)
     return response.json({"username": principal.username, "on_duty": body.on_duty})
 
 
@@ -389,7 +389,7 @@ def _find_complaints(url: str, filters: ComplaintsQuery) -> list[dict[str, Any]]
 @api()
 async def complaints(request: Request, principal: Principal) -> HTTPResponse:
     filters = parse(ComplaintsQuery, query_of(request.args))
-    return response.json(await run_db(_find_complaints, database_url(request.app), filters))
+    return response.json(await run_staff_db(_find_complaints, database_url(request.app), filters))
 
 
 def _queue(url: str) -> list[dict[str, Any]]:
@@ -418,7 +418,7 @@ def _queue(url: str) -> list[dict[str, Any]]:
 @console_routes.route("/api/queue", methods=["GET"])
 @api()
 async def queue(request: Request, principal: Principal) -> HTTPResponse:
-    return response.json(await run_db(_queue, database_url(request.app)))
+    return response.json(await run_staff_db(_queue, database_url(request.app)))
 
 
 # --------------------------------------------------------------------------- the inbox
@@ -561,7 +561,7 @@ def _inbox(url: str, query: InboxQuery, username: str, pages: SharedPages) -> di
 async def inbox(request: Request, principal: Principal) -> HTTPResponse:
     """One page of a view of the inbox, with each view's count (for the tabs)."""
     filters = parse(InboxQuery, query_of(request.args))
-    data = await run_db(
+    data = await run_staff_db(
         _inbox, database_url(request.app), filters, principal.username, request.app.ctx.inbox_pages
     )
     for item in data["items"]:  # who has the widget open on this server: in memory, no I/O
@@ -578,7 +578,7 @@ async def _transcript(app: Sanic, sender_id: str) -> tuple[list[dict[str, Any]],
     try:
         # Rasa's tracker stores are async in name only (synchronous SQL or Redis inside), so
         # the read runs on a worker thread with a loop of its own, not on the customers' loop.
-        tracker = await run_db(asyncio.run, store.retrieve(sender_id))
+        tracker = await run_staff_db(asyncio.run, store.retrieve(sender_id))
     except Exception:
         logger.exception("could not load the tracker of %s", sender_id)
         return [], "The conversation could not be loaded."
@@ -687,7 +687,7 @@ def _detail(
 @console_routes.route("/api/complaints/<ticket:str>", methods=["GET"])
 @api()
 async def complaint_detail(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
-    data, event_dicts, agent_turns, sender_id = await run_db(
+    data, event_dicts, agent_turns, sender_id = await run_staff_db(
         _detail,
         database_url(request.app),
         ticket,
@@ -769,7 +769,9 @@ def _add_note(url: str, ticket: str, actor: str, text: str) -> str:
 @api()
 async def note(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(NoteRequest, json_body(request))
-    noted = await run_db(_add_note, database_url(request.app), ticket, principal.actor, body.text)
+    noted = await run_staff_db(
+        _add_note, database_url(request.app), ticket, principal.actor, body.text
+    )
     return response.json({"ticket": noted, "noted": True}, status=201)
 
 
@@ -795,7 +797,7 @@ def _extend(url: str, ticket: str, actor: str, body: ExtensionRequest) -> dict[s
 @api()
 async def extension(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     body = parse(ExtensionRequest, json_body(request))
-    extended = await run_db(_extend, database_url(request.app), ticket, principal.actor, body)
+    extended = await run_staff_db(_extend, database_url(request.app), ticket, principal.actor, body)
     return response.json(extended, status=201)
 
 
@@ -840,7 +842,9 @@ async def reassign(request: Request, principal: Principal, ticket: str) -> HTTPR
         ReassignRequest, json_body(request), "Field 'username' must be a non-empty string."
     )
     url = database_url(request.app)
-    moved = await run_db(_reassign, url, ticket, principal.actor, body.username, body.even_off_duty)
+    moved = await run_staff_db(
+        _reassign, url, ticket, principal.actor, body.username, body.even_off_duty
+    )
     return response.json(moved)
 
 
@@ -867,7 +871,7 @@ def _agents(url: str) -> list[dict[str, Any]]:
 @api()
 async def agents(request: Request, principal: Principal) -> HTTPResponse:
     """The agents a complaint can be given to, with whether they are really on duty."""
-    return response.json(await run_db(_agents, database_url(request.app)))
+    return response.json(await run_staff_db(_agents, database_url(request.app)))
 
 
 # --------------------------------------------------------------------------- canned replies
@@ -946,14 +950,14 @@ def _delete_canned(url: str, reply_id: int) -> None:
 async def canned(request: Request, principal: Principal) -> HTTPResponse:
     """Canned replies, in one language, matching a search."""
     query = parse(CannedQuery, query_of(request.args))
-    return response.json(await run_db(_list_canned, database_url(request.app), query))
+    return response.json(await run_staff_db(_list_canned, database_url(request.app), query))
 
 
 @console_routes.route("/api/canned", methods=["POST"])
 @api(roles=("admin",))
 async def canned_create(request: Request, principal: Principal) -> HTTPResponse:
     body = parse(CannedRequest, json_body(request))
-    saved = await run_db(_save_canned, database_url(request.app), body, principal.actor, None)
+    saved = await run_staff_db(_save_canned, database_url(request.app), body, principal.actor, None)
     return response.json(saved, status=201)
 
 
@@ -968,14 +972,16 @@ def _reply_id(value: str) -> int:
 async def canned_update(request: Request, principal: Principal, reply_id: str) -> HTTPResponse:
     number = _reply_id(reply_id)
     body = parse(CannedRequest, json_body(request))
-    saved = await run_db(_save_canned, database_url(request.app), body, principal.actor, number)
+    saved = await run_staff_db(
+        _save_canned, database_url(request.app), body, principal.actor, number
+    )
     return response.json(saved)
 
 
 @console_routes.route("/api/canned/<reply_id:str>", methods=["DELETE"])
 @api(roles=("admin",))
 async def canned_delete(request: Request, principal: Principal, reply_id: str) -> HTTPResponse:
-    await run_db(_delete_canned, database_url(request.app), _reply_id(reply_id))
+    await run_staff_db(_delete_canned, database_url(request.app), _reply_id(reply_id))
     return response.empty(status=204)
 
 
@@ -1022,9 +1028,9 @@ DATABASE_ONLY = (
 async def customer_export(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
     records = getattr(request.app.ctx, "customer_records", None)
     if records is not None:
-        data = await run_db(records.export, sender_id)
+        data = await run_staff_db(records.export, sender_id)
     else:
-        data = await run_db(export_customer, sender_id, database_url(request.app))
+        data = await run_staff_db(export_customer, sender_id, database_url(request.app))
         data["to_do"] = [DATABASE_ONLY]
     if not any(data["tables"].values()):
         raise ApiError(404, "Nothing is stored about that customer.")
@@ -1036,9 +1042,9 @@ async def customer_export(request: Request, principal: Principal, sender_id: str
 async def customer_erase(request: Request, principal: Principal, sender_id: str) -> HTTPResponse:
     records = getattr(request.app.ctx, "customer_records", None)
     if records is not None:
-        erased = await run_db(records.erase, sender_id, principal.actor)
+        erased = await run_staff_db(records.erase, sender_id, principal.actor)
     else:
-        receipt = await run_db(
+        receipt = await run_staff_db(
             erase_customer,
             sender_id,
             principal.actor,
@@ -1076,7 +1082,7 @@ async def account_change(
     if change == "deactivate" and username.strip().lower() == principal.username:
         raise ApiError(409, "You cannot deactivate your own account.")
     try:
-        done = await run_db(_account_change, database_url(request.app), username, change)
+        done = await run_staff_db(_account_change, database_url(request.app), username, change)
     except StoreError as problem:
         raise ApiError(404, str(problem)) from None
     return response.json(done)
@@ -1089,7 +1095,7 @@ async def revoke_current_token(request: Request, principal: Principal) -> HTTPRe
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if principal.via != "api" or scheme.lower() != "bearer" or not token.strip():
         raise ApiError(400, "Send the API token to revoke as 'Authorization: Bearer <token>'.")
-    await run_db(revoke_token, database_url(request.app), token.strip())
+    await run_staff_db(revoke_token, database_url(request.app), token.strip())
     return response.empty(status=204)
 
 
@@ -1117,7 +1123,7 @@ _PAGE_HEADERS = {
 
 
 def read_file(path: Path) -> bytes | None:
-    """The bytes of ``path``, or None when it is not a file (call it through run_db)."""
+    """The bytes of ``path``, or None when it is not a file (call it through run_staff_db)."""
     return path.read_bytes() if path.is_file() else None
 
 
@@ -1126,7 +1132,7 @@ async def console_page(request: Request) -> HTTPResponse:
     refused = await _console_refusal(request)
     if refused is not None:
         return refused
-    page = await run_db(read_file, CONSOLE_DIR / "index.html")
+    page = await run_staff_db(read_file, CONSOLE_DIR / "index.html")
     if page is None:
         raise ApiError(404, "No such console file.")
     return response.raw(page, content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
@@ -1136,7 +1142,7 @@ async def console_page(request: Request) -> HTTPResponse:
 async def console_asset(request: Request, name: str) -> HTTPResponse:
     await _console_refusal(request)
     content_type = _ASSETS.get(name)
-    data = await run_db(read_file, CONSOLE_DIR / name) if content_type is not None else None
+    data = await run_staff_db(read_file, CONSOLE_DIR / name) if content_type is not None else None
     if content_type is None or data is None:
         raise ApiError(404, "No such console file.")
     return response.raw(data, content_type=content_type, headers=_PAGE_HEADERS)
@@ -1146,7 +1152,7 @@ async def console_asset(request: Request, name: str) -> HTTPResponse:
 async def console_labels(request: Request) -> HTTPResponse:
     """The console's words in every language (``bot/web/i18n/console.json``)."""
     await _console_refusal(request)
-    data = await run_db(read_file, I18N_FILE)
+    data = await run_staff_db(read_file, I18N_FILE)
     if data is None:
         raise ApiError(404, "No such console file.")
     return response.raw(data, content_type="application/json; charset=utf-8", headers=_PAGE_HEADERS)
@@ -1160,7 +1166,7 @@ def _present_panels() -> list[str]:
 async def console_panels(request: Request) -> HTTPResponse:
     """The detail pane's panel modules this installation has (``PANEL_MODULES``)."""
     await _console_refusal(request)
-    return response.json(await run_db(_present_panels), headers=_PAGE_HEADERS)
+    return response.json(await run_staff_db(_present_panels), headers=_PAGE_HEADERS)
 
 
 @console_routes.route("/console/shared/<name:str>", methods=["GET"])

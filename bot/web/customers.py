@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import select
 
 from bot.store import get_by_ticket, read_scope
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.customers import HISTORY_LIMIT, customer_complaints
 from bot.store.tables import Complaint, CustomerKey
 from bot.web.auth import Principal, database_url
@@ -82,4 +82,4 @@ def history_of(url: str, ticket: str) -> dict[str, Any]:
 @api()
 async def complaint_history(request: Request, principal: Principal, ticket: str) -> HTTPResponse:
     """The other complaints of the same customer, newest first (at most ``limit``)."""
-    return response.json(await run_db(history_of, database_url(request.app), ticket))
+    return response.json(await run_staff_db(history_of, database_url(request.app), ticket))

@@ -59,7 +59,7 @@ from bot.handoff import replies
 from bot.handoff.reopening import LateReplyRules
 from bot.settings import Settings
 from bot.store import session_scope
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.mail import MailError, mark_bounced, normalize_address
 from bot.text.clean import remove_controls
 from bot.web.auth import database_url, settings_of
@@ -199,7 +199,7 @@ async def inbound(request: Request) -> HTTPResponse:
     if len(text) > MAX_INBOUND_TEXT_CHARS:
         raise ApiError(413, f"The mail's text is longer than {MAX_INBOUND_TEXT_CHARS} characters.")
     try:
-        kept, happened = await run_db(
+        kept, happened = await run_staff_db(
             _keep,
             database_url(request.app),
             settings_of(request.app),
@@ -274,7 +274,7 @@ async def bounce(request: Request) -> HTTPResponse:
     except MailError:
         raise ApiError(422, "A Message-ID is not one line of text.") from None
     try:
-        recorded = await run_db(_record_bounces, database_url(request.app), bounces)
+        recorded = await run_staff_db(_record_bounces, database_url(request.app), bounces)
     except MailError:
         raise ApiError(422, "A Message-ID is not one line of text.") from None
     except LookupError:

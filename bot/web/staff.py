@@ -18,24 +18,18 @@ customers' channels. It receives no customer messages; it only serves its bluepr
 When the server starts, the settings it was given are put on ``app.ctx.settings`` once, with
 the database (``app.ctx.console_database_url``) and the edited project
 (``app.ctx.studio_project_dir``) derived from them unless a test set them first.
-
-Every staff request runs its blocking work on a pool of :data:`STAFF_THREADS` threads of its
-own (``app.ctx.staff_pool``, :func:`bot.store.blocking.use_pool`), not on the pool the
-customers' messages use: consoles queue behind each other, never in front of a customer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, Request, Sanic
+from sanic import Blueprint, Sanic
 from sanic.blueprint_group import BlueprintGroup
 
 from bot.settings import Settings, get_settings
-from bot.store.blocking import use_pool
 from bot.web.auth import auth_routes
 from bot.web.commitments import commitment_routes
 from bot.web.console import console_routes
@@ -56,18 +50,8 @@ STAFF_BLUEPRINTS: tuple[Blueprint, ...] = (
     studio_ops_routes,
     mail_routes,
 )
-#: Threads for the staff requests' blocking work (the customers' use the loop's default pool).
-STAFF_THREADS = 2
-
-
-async def _on_staff_pool(request: Request) -> None:
-    """The request's blocking work goes to the staff pool (when the app has one)."""
-    use_pool(getattr(request.app.ctx, "staff_pool", None))
-
-
 for _blueprint in STAFF_BLUEPRINTS:  # refusals (ApiError) and anything else: JSON
     _blueprint.exception(Exception)(json_error)
-    _blueprint.middleware("request")(_on_staff_pool)
 
 
 def staff_context(app: Sanic, settings: Settings) -> None:
@@ -80,8 +64,6 @@ def staff_context(app: Sanic, settings: Settings) -> None:
         app.ctx.studio_project_dir = settings.project_dir
     if getattr(app.ctx, "inbox_pages", None) is None:
         app.ctx.inbox_pages = SharedPages()
-    if getattr(app.ctx, "staff_pool", None) is None:
-        app.ctx.staff_pool = ThreadPoolExecutor(STAFF_THREADS, thread_name_prefix="staff")
 
 
 def staff_blueprint(settings: Settings) -> BlueprintGroup:
@@ -91,13 +73,6 @@ def staff_blueprint(settings: Settings) -> BlueprintGroup:
     @setup.listener("before_server_start")
     async def _settings(app: Sanic, _loop: Any) -> None:
         staff_context(app, settings)
-
-    @setup.listener("after_server_stop")
-    async def _pool(app: Sanic, _loop: Any) -> None:
-        pool = getattr(app.ctx, "staff_pool", None)
-        if pool is not None:
-            pool.shutdown(wait=False)
-            app.ctx.staff_pool = None  # a restarted server makes a new one
 
     return Blueprint.group(setup, *STAFF_BLUEPRINTS)
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import mark_seen, read_scope, session_scope
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.store.inbox import latest_event_id as newest_event_id
 from bot.store.tables import Agent, Complaint, ComplaintEvent
 from bot.web.auth import AGENT_ROLES, principal_of
@@ -144,7 +144,7 @@ class StaffPush:
             return False
         self.sockets[sid] = principal.agent_id
         await _maybe_await(self.sio.enter_room(sid, ROOM, namespace=NAMESPACE))
-        await run_db(mark_agents_seen, self.url, [principal.agent_id])
+        await run_staff_db(mark_agents_seen, self.url, [principal.agent_id])
         return True
 
     async def on_disconnect(self, sid: str, reason: object = None) -> None:
@@ -157,19 +157,21 @@ class StaffPush:
         )
 
     async def watch(self) -> None:
-        last = await run_db(latest_event_id, self.url)
+        last = await run_staff_db(latest_event_id, self.url)
         beat = 0.0
         while True:
             await asyncio.sleep(self.interval)
             try:
                 if not self.sockets:
-                    last = await run_db(latest_event_id, self.url)
+                    last = await run_staff_db(latest_event_id, self.url)
                     continue
                 beat += self.interval
                 if beat >= self.heartbeat:
                     beat = 0.0
-                    await run_db(mark_agents_seen, self.url, sorted(set(self.sockets.values())))
-                found = await run_db(events_after, self.url, last)
+                    await run_staff_db(
+                        mark_agents_seen, self.url, sorted(set(self.sockets.values()))
+                    )
+                found = await run_staff_db(events_after, self.url, last)
                 if not found:
                     continue
                 last = found[-1]["id"]

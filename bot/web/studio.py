@@ -55,7 +55,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.studio import responses, stories
 from bot.studio import training_examples as nlu
 from bot.studio.errors import StudioError
@@ -147,7 +147,7 @@ async def studio_page(request: Request, page: str) -> HTTPResponse:
     refused = await _page_refusal(request, page)
     if refused is not None:
         return refused
-    html = await run_db(read_file, STUDIO_DIR / f"{page}.html")
+    html = await run_staff_db(read_file, STUDIO_DIR / f"{page}.html")
     if html is None:
         raise ApiError(404, "No such studio page.")
     return response.raw(html, content_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
@@ -175,7 +175,7 @@ async def studio_shared(request: Request, name: str) -> HTTPResponse:
 async def studio_asset(request: Request, name: str) -> HTTPResponse:
     await _asset_refusal(request)
     path = STUDIO_DIR / name
-    data = await run_db(read_file, path) if _ASSET_RE.fullmatch(name) else None
+    data = await run_staff_db(read_file, path) if _ASSET_RE.fullmatch(name) else None
     if data is None:
         raise ApiError(404, "No such studio file.")
     return response.raw(data, content_type=_ASSET_TYPES[path.suffix], headers=_PAGE_HEADERS)
@@ -266,7 +266,7 @@ class StoryDelete(Versioned):
 async def _saved(call: Callable[[], tuple[Any, dict[str, str]]], status: int = 200) -> HTTPResponse:
     """Run a save off the event loop (validation takes a second); answer with its result."""
     started = time.perf_counter()
-    result, new_versions = await run_db(call)
+    result, new_versions = await run_staff_db(call)
     seconds = round(time.perf_counter() - started, 3)
     return response.json(
         {"result": result, "versions": new_versions, "seconds": seconds}, status=status
@@ -288,7 +288,7 @@ async def _edit(
 async def _read(request: Request, read: Callable[[Path], Any]) -> HTTPResponse:
     """``read(project)`` off the event loop, answered uncached."""
     root = project_root(request.app)
-    return response.json(await run_db(read, root), headers={"Cache-Control": "no-store"})
+    return response.json(await run_staff_db(read, root), headers={"Cache-Control": "no-store"})
 
 
 @studio_routes.route("/studio/api/intents", methods=["GET"])
@@ -428,5 +428,5 @@ async def story_delete(
 @studio_routes.route("/studio/api/validate", methods=["POST"])
 @studio_api
 async def validate(request: Request, principal: Principal) -> HTTPResponse:
-    report = await run_db(validate_project, project_root(request.app))
+    report = await run_staff_db(validate_project, project_root(request.app))
     return response.json(report.as_dict(), status=200 if report.ok else 422)

@@ -24,7 +24,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.store.blocking import run_db
+from bot.store.blocking import run_staff_db
 from bot.studio import analytics, review, training
 from bot.studio import eval_jobs as evaluation
 from bot.studio import model_files as models
@@ -100,7 +100,7 @@ def _jobs_view(store: JobStore) -> dict[str, Any]:
 
 async def _start(start: Callable[..., Job], *args: Any) -> HTTPResponse:
     """Start a background job (reading the project to prepare it happens off the loop)."""
-    job = await run_db(start, *args)
+    job = await run_staff_db(start, *args)
     return response.json(job.to_dict(), status=202)
 
 
@@ -110,7 +110,7 @@ async def _start(start: Callable[..., Job], *args: Any) -> HTTPResponse:
 @studio_ops_routes.route("/studio/api/training", methods=["GET"])
 @studio_api
 async def training_status(request: Request, principal: Principal) -> HTTPResponse:
-    view = await run_db(lambda root: _jobs_view(training.jobs(root)), _root(request))
+    view = await run_staff_db(lambda root: _jobs_view(training.jobs(root)), _root(request))
     return response.json(view, headers=_NO_STORE)
 
 
@@ -120,21 +120,21 @@ async def training_start(request: Request, principal: Principal) -> HTTPResponse
     body = body_of(request, TrainingRequest)
     root, serving = _root(request), models.serving_name(_agent(request))
     # the new model must not serve after a restart before a trainer activates it
-    await run_db(models.pin_serving, root, serving, principal.username)
+    await run_staff_db(models.pin_serving, root, serving, principal.username)
     return await _start(training.start_training, root, principal.username, body.force)
 
 
 @studio_ops_routes.route("/studio/api/training/<job_id:str>", methods=["GET"])
 @studio_api
 async def training_job(request: Request, principal: Principal, job_id: str) -> HTTPResponse:
-    view = await run_db(lambda root: _job_view(training.jobs(root), job_id), _root(request))
+    view = await run_staff_db(lambda root: _job_view(training.jobs(root), job_id), _root(request))
     return response.json(view, headers=_NO_STORE)
 
 
 @studio_ops_routes.route("/studio/api/training/<job_id:str>/cancel", methods=["POST"])
 @studio_api
 async def training_cancel(request: Request, principal: Principal, job_id: str) -> HTTPResponse:
-    job = await run_db(lambda root: cancel(training.jobs(root), job_id), _root(request))
+    job = await run_staff_db(lambda root: cancel(training.jobs(root), job_id), _root(request))
     return response.json({"id": job.id, "cancelling": True}, status=202)
 
 
@@ -159,29 +159,29 @@ def _agent(request: Request) -> Any:
 @studio_ops_routes.route("/studio/api/models", methods=["GET"])
 @studio_api
 async def models_list(request: Request, principal: Principal) -> HTTPResponse:
-    view = await run_db(_models_view, _root(request), _agent(request))
+    view = await run_staff_db(_models_view, _root(request), _agent(request))
     return response.json(view, headers=_NO_STORE)
 
 
 async def _switch(request: Request, principal: Principal, model: Path) -> HTTPResponse:
     """Load ``model`` into this server, then record it as the active model."""
     await models.load_into_agent(_agent(request), model)
-    await run_db(models.activate, _root(request), model.name, principal.username)
-    return response.json(await run_db(_models_view, _root(request), _agent(request)))
+    await run_staff_db(models.activate, _root(request), model.name, principal.username)
+    return response.json(await run_staff_db(_models_view, _root(request), _agent(request)))
 
 
 @studio_ops_routes.route("/studio/api/models/activate", methods=["POST"])
 @studio_api
 async def models_activate(request: Request, principal: Principal) -> HTTPResponse:
     body = body_of(request, ModelRequest)
-    model = await run_db(models.find_model, _root(request), body.model)
+    model = await run_staff_db(models.find_model, _root(request), body.model)
     return await _switch(request, principal, model)
 
 
 @studio_ops_routes.route("/studio/api/models/rollback", methods=["POST"])
 @studio_api
 async def models_rollback(request: Request, principal: Principal) -> HTTPResponse:
-    previous = await run_db(models.previous_model, _root(request))
+    previous = await run_staff_db(models.previous_model, _root(request))
     if previous is None:
         raise ApiError(409, "There is no earlier active model to roll back to.")
     return await _switch(request, principal, previous)
@@ -202,7 +202,7 @@ def _evaluation_view(root: Path, agent: Any) -> dict[str, Any]:
 @studio_ops_routes.route("/studio/api/evaluation", methods=["GET"])
 @studio_api
 async def evaluation_status(request: Request, principal: Principal) -> HTTPResponse:
-    view = await run_db(_evaluation_view, _root(request), _agent(request))
+    view = await run_staff_db(_evaluation_view, _root(request), _agent(request))
     return response.json(view, headers=_NO_STORE)
 
 
@@ -224,7 +224,7 @@ async def evaluation_start(request: Request, principal: Principal) -> HTTPRespon
 @studio_ops_routes.route("/studio/api/evaluation/<job_id:str>", methods=["GET"])
 @studio_api
 async def evaluation_job(request: Request, principal: Principal, job_id: str) -> HTTPResponse:
-    view = await run_db(lambda root: _job_view(evaluation.jobs(root), job_id), _root(request))
+    view = await run_staff_db(lambda root: _job_view(evaluation.jobs(root), job_id), _root(request))
     return response.json(view, headers=_NO_STORE)
 
 
@@ -236,7 +236,7 @@ def _confusion_png(root: Path) -> bytes | None:
 @studio_ops_routes.route("/studio/api/evaluation/latest/confusion.png", methods=["GET"])
 @studio_api
 async def evaluation_confusion(request: Request, principal: Principal) -> HTTPResponse:
-    png = await run_db(_confusion_png, _root(request))
+    png = await run_staff_db(_confusion_png, _root(request))
     if png is None:
         raise ApiError(404, "No evaluation has finished yet.")
     return response.raw(png, content_type="image/png", headers=_NO_STORE)
@@ -264,7 +264,7 @@ def _review_view(root: Path, url: str, threshold: float, include_done: bool) -> 
 async def review_list(request: Request, principal: Principal) -> HTTPResponse:
     include_done = request.args.get("all") in ("1", "true", "yes")
     url = database_url(request.app)
-    view = await run_db(_review_view, _root(request), url, _threshold(request), include_done)
+    view = await run_staff_db(_review_view, _root(request), url, _threshold(request), include_done)
     if principal.role != "admin":  # customer data is for admins (README, "Sign-in and roles")
         key = settings_of(request.app).secret_key
         view["items"] = [review.for_trainers(item, key) for item in view["items"]]
@@ -280,7 +280,7 @@ async def _on_item(
     **answers: Any,
 ) -> HTTPResponse:
     """``action`` done to review item ``item_id`` by the signed-in trainer, off the loop."""
-    done = await run_db(
+    done = await run_staff_db(
         action,
         _root(request),
         item_id,
@@ -329,7 +329,7 @@ async def review_done(request: Request, principal: Principal, item_id: int) -> H
 
 async def _correction(request: Request, principal: Principal) -> HTTPResponse:
     body = body_of(request, CorrectionRequest)
-    result = await run_db(
+    result = await run_staff_db(
         lambda: review.record_correction(
             body.sender_id,
             body.event_id,
@@ -358,7 +358,7 @@ def _filters(request: Request) -> analytics.Filters:
 @studio_ops_routes.route("/studio/api/analytics", methods=["GET"])
 @studio_api
 async def analytics_summary(request: Request, principal: Principal) -> HTTPResponse:
-    figures = await run_db(
+    figures = await run_staff_db(
         analytics.summary, _filters(request), settings_of(request.app), database_url(request.app)
     )
     return response.json(figures, headers=_NO_STORE)
@@ -367,7 +367,7 @@ async def analytics_summary(request: Request, principal: Principal) -> HTTPRespo
 @studio_ops_routes.route("/studio/api/analytics.csv", methods=["GET"])
 @studio_api
 async def analytics_csv(request: Request, principal: Principal) -> HTTPResponse:
-    rows = await run_db(
+    rows = await run_staff_db(
         analytics.complaint_rows,
         _filters(request),
         settings_of(request.app),

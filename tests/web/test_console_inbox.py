@@ -21,10 +21,11 @@ from sanic import Sanic
 
 from bot import settings as bot_settings
 from bot.store import append_event, get_by_ticket, session_scope
+from bot.store.blocking import STAFF_THREADS
 from bot.store.tables import Agent
 from bot.web import console as console_module
 from bot.web.channel import ComplaintSocketIOInput
-from bot.web.staff import STAFF_THREADS, StaffApp
+from bot.web.staff import StaffApp
 from tests.served import serving
 from tests.web.inbox_seed import PASSWORD, Seeded, seed_inbox
 from tests.web.test_console_api import Console, FakeAgent

@@ -55,7 +55,8 @@ class Script:
 
     def messages(self) -> list[str]:
         """Every message the script can send, with example values filled in."""
-        values = {"order": "ORD-12345", "email": "ana.horvat@example.com", "phone": "091 234 5678"}
+        phone = mobile_number(self.language, 1, 234, 5678)
+        values = {"order": "ORD-12345", "email": "ana.horvat@example.com", "phone": phone}
         texts = [*self.opening, *self.answers.values(), *self.closing]
         return [text.format(**values) for text in texts]
 
@@ -280,15 +281,31 @@ def classify(reply: str) -> str | None:
     return question_texts().get(reply.strip())
 
 
+#: Mobile numbers of the country each language's customers live in, as (prefix, digits after
+#: it): Croatia 09x and seven, Serbia 06x and seven, Bosnia and Herzegovina 06x and six; the
+#: bench's English customers write from Croatia. The language detector reads a number's
+#: country as evidence of the variant.
+MOBILE_PLANS = {"en": ("09", 7), "hr": ("09", 7), "sr": ("06", 7), "bs": ("06", 6)}
+
+
+def mobile_number(language: str, operator: int, middle: int, last: int) -> str:
+    """``<prefix><operator> <middle> <last>``, ``last`` cut to the country's length."""
+    prefix, digits = MOBILE_PLANS[language]
+    tail = str(last)[: digits - 3]
+    return f"{prefix}{operator} {middle} {tail}"
 _NAMES = ("ana", "marko", "ivana", "nikola", "amra", "petar", "lejla", "jelena", "tomo", "sara")
 
 
-def random_values(rng: random.Random) -> dict[str, str]:
+def random_values(rng: random.Random, language: str = "hr") -> dict[str, str]:
+    """An order number, e-mail address and mobile number (of the ``language``'s country: the
+    language detector reads a phone number's country as evidence of the variant)."""
     name = rng.choice(_NAMES)
     return {
         "order": f"ORD-{rng.randint(10000, 99999)}",
         "email": f"{name}.{rng.randint(1000, 99999)}@example.com",
-        "phone": f"09{rng.randint(1, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        "phone": mobile_number(
+            language, rng.randint(1, 5), rng.randint(100, 999), rng.randint(1000, 9999)
+        ),
     }
 
 
@@ -302,7 +319,7 @@ class Conversation:
 
     def __init__(self, script: Script, rng: random.Random, ticket_prefix: str = "C") -> None:
         self.script = script
-        self.values = random_values(rng)
+        self.values = random_values(rng, script.language)
         self.pending = list(script.opening)
         self.ticket: str | None = None
         self.flow_error: str | None = None
