@@ -26,10 +26,16 @@ _staff_pool: ThreadPoolExecutor | None = None
 _staff_pool_lock = threading.Lock()
 
 
+async def _in_pool(
+    pool: ThreadPoolExecutor | None, function: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    call = functools.partial(function, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(pool, call)
+
+
 async def run_db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``function(*args, **kwargs)`` in a worker thread, awaited without blocking the loop."""
-    call = functools.partial(function, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(None, call)
+    return await _in_pool(None, function, *args, **kwargs)
 
 
 def staff_pool() -> ThreadPoolExecutor:
@@ -44,5 +50,4 @@ def staff_pool() -> ThreadPoolExecutor:
 async def run_staff_db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """:func:`run_db` for the staff app's requests: on :func:`staff_pool`, never on the
     threads the customers' messages wait for."""
-    call = functools.partial(function, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(staff_pool(), call)
+    return await _in_pool(staff_pool(), function, *args, **kwargs)
