@@ -38,6 +38,26 @@ def first_message(tracker: Tracker) -> bool:
 class ValidateSlotMappings(ValidationAction):
     """Keeps ``language``/``script`` in step with the customer and counts misunderstandings."""
 
+    #: The domain's ``slots`` and the global slots among them, kept (see :meth:`global_slots`).
+    _kept_global_slots: tuple[Any, list[str]] | None = None
+
+    def global_slots(self, domain: DomainDict) -> list[str]:
+        """rasa_sdk's list of the slots without a form condition, worked out once per domain.
+
+        rasa_sdk asks for it again for every slot it extracts (``_extract_slot`` calls
+        ``domain_slots`` per slot), each time scanning every slot's mappings: quadratic in the
+        domain's slots, on every customer message. The answer depends only on the domain's
+        ``slots``, which Rasa hands to actions run in its process as the same object while the
+        model is loaded, so it is kept for that object; a call over HTTP brings a new object and
+        is worked out as before.
+        """
+        slots = domain.get("slots", {})
+        kept = self._kept_global_slots
+        if kept is None or kept[0] is not slots:
+            kept = (slots, super().global_slots(domain))
+            self._kept_global_slots = kept  # one assignment: a reader sees one whole pair
+        return list(kept[1])
+
     def _detection(self, tracker: Tracker) -> dict[str, Any]:
         detection = (tracker.latest_message or {}).get("language")
         return detection if isinstance(detection, dict) else {}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
 
 from actions.complaint import (
     ActionComplaintNextStep,
@@ -649,6 +650,20 @@ async def test_language_and_script_follow_the_customer(
     values = {**current.slots, **{e["name"]: e["value"] for e in events}}
     assert (values["language"], values["script"]) == expected
     assert "Skipping validation" not in caplog.text  # no warning on every customer message
+
+
+def test_slot_mappings_keep_the_global_slots_of_one_domain_only() -> None:
+    """The kept list is rasa_sdk's own, for the domain object it was worked out for: a new
+    domain (a new model, or a call over HTTP) is worked out afresh."""
+    validator = ValidateSlotMappings()
+    form_only = {"mappings": [{"type": "custom", "conditions": [{"active_loop": "f"}]}]}
+    first = {"slots": {"language": {"mappings": [{"type": "custom"}]}, "order_ref": form_only}}
+    second = {"slots": {"script": {"mappings": [{"type": "custom"}]}}}
+    assert validator.global_slots(first) == ["language"]
+    assert validator.global_slots(first) == ValidationAction.global_slots(validator, first)
+    assert validator.global_slots(second) == ["script"]
+    validator.global_slots(second).append("changed by a caller")
+    assert validator.global_slots(second) == ["script"]
 
 
 async def test_order_form_never_nags() -> None:
