@@ -6,6 +6,7 @@ ASCII form (``sta``) so that a single model and a single lexicon understand ever
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -66,17 +67,22 @@ def to_latin(text: str) -> str:
     return "".join(CYRILLIC_TO_LATIN.get(char, char) for char in text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _without_diacritics(char: str) -> str:
+    """One character without its diacritics (kept per character: every message of a turn is
+    folded by several components, and Unicode decomposition per character is the cost)."""
+    if char in _SPECIAL_FOLDS:
+        return _SPECIAL_FOLDS[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if base else char
+
+
 def strip_diacritics(text: str) -> str:
     """Remove diacritics (``čćšžđ`` -> ``ccszdj``), leaving other characters alone."""
-    out: list[str] = []
-    for char in text:
-        if char in _SPECIAL_FOLDS:
-            out.append(_SPECIAL_FOLDS[char])
-            continue
-        decomposed = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        out.append(base if base else char)
-    return "".join(out)
+    if text.isascii():
+        return text
+    return "".join(map(_without_diacritics, text))
 
 
 def fold(text: str) -> str:
