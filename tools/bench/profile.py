@@ -26,7 +26,7 @@ import aiohttp
 
 from bot.settings import PROJECT_ROOT
 from tools.bench import stacks
-from tools.bench.clients import RestClient
+from tools.bench.clients import Client, RestClient, SocketIOClient
 from tools.bench.load import Calibration, Shape, run_phase, warm_up
 from tools.bench.run import VARIANTS
 from tools.bench.scripts import OUR_SCRIPTS
@@ -53,18 +53,27 @@ def inclusive_shares(collapsed: str, top: int = 40) -> list[tuple[str, float]]:
 
 
 async def _load(
-    base_url: str, customers: int, seconds: float, start_recording: Callable[[], None]
+    base_url: str,
+    customers: int,
+    seconds: float,
+    start_recording: Callable[[], None],
+    transport: str = "rest",
 ) -> str:
-    """Warm the server up, start the recording, then run the closed loop."""
+    """Warm the server up, start the recording, then run the closed loop over ``transport``."""
     calibration: Calibration = {}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-        await warm_up(lambda: RestClient(session, base_url, "profile-warm"), OUR_SCRIPTS,
-                      calibration)  # fmt: skip
+
+        def client(prefix: str) -> Client:
+            if transport == "socketio":
+                return SocketIOClient(session, base_url)
+            return RestClient(session, base_url, prefix)
+
+        await warm_up(lambda: client("profile-warm"), OUR_SCRIPTS, calibration)
         start_recording()
         phase = await run_phase(
             Shape(f"closed-{customers}", customers, seconds),
-            "rest",
-            lambda: RestClient(session, base_url, "profile"),
+            transport,
+            lambda: client("profile"),
             OUR_SCRIPTS,
             calibration,
         )
@@ -83,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--customers", type=int, default=10)
     parser.add_argument("--port", type=int, default=6900)
+    parser.add_argument("--transport", choices=("rest", "socketio"), default="rest")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "profiles"),
                         help="folder of the flame graph (default docs/profiles)")  # fmt: skip
     parser.add_argument("--raw", default=str(PROJECT_ROOT / "var" / "profiles"),
@@ -119,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
 
             print(asyncio.run(_load(stack.base_url, args.customers, args.seconds,
-                                    start_recording)))  # fmt: skip
+                                    start_recording, args.transport)))  # fmt: skip
             for recorder in recorders:
                 recorder.wait(timeout=args.seconds + 60)
         finally:
