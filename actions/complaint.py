@@ -33,8 +33,11 @@ NOTE_REGISTERED = "registered"
 NOTE_ADDED = "added"
 NOTE_NO_COMPLAINT = "no_complaint"
 #: A request for a person or abuse that also said what went wrong, as the first complaint of
-#: the conversation: thanked for and acknowledged before the colleague is brought in.
+#: the conversation: thanked for and acknowledged, the colleague announced, then "what can we
+#: do for you?" (the resolution form follows, then the hand-over).
 NOTE_MATTER_NAMED = "matter_named"
+#: The same, when the message also demanded a remedy: the wish is confirmed instead.
+NOTE_MATTER_NAMED_WISH = "matter_named_wish"
 #: The steps whose response gives the customer the ticket (data/rules.yml).
 RECEIPT_STEPS = (
     service.STEP_LOGGED,
@@ -167,7 +170,9 @@ class ActionEscalate(TurnAction):
     """The customer asked for a person or became abusive: record why, from the message.
 
     When the message also says what went wrong and opens the conversation's complaint, the
-    script still runs: it is thanked for and acknowledged before the colleague is brought in.
+    script still runs around the announcement: thanked for and acknowledged, then asked "what
+    can we do for you?" (or the wish the message demanded is recorded and confirmed), so the
+    colleague knows what is wanted.
     """
 
     action_name = "action_escalate"
@@ -185,12 +190,23 @@ class ActionEscalate(TurnAction):
         # the complaint just opened took the category of the matter the customer named
         # (bot.dialogue.matter); "other" means they named none
         matter_named = first_words and view.category != UNNAMED_MATTER
-        say(dispatcher, script.escalation("request_human" if asked else "insult", matter_named))
+        wish_given = False
+        if matter_named and policy.demanded_resolution(turn.text) is not None:
+            current = Turn(**{**turn.__dict__, "ticket": view.ticket})
+            recorded = await in_thread(
+                service.record_answers, current, config, desired_resolution_text=turn.text
+            )
+            view, wish_given = recorded or view, True
+        intent = "request_human" if asked else "insult"
+        say(dispatcher, script.escalation(intent, matter_named, wish_given))
         if matter_named:
             return [
                 *complaint_slots(view, turn),
                 problem_slot(view.category, turn.text, customer_transcript(tracker)),
-                SlotSet("note_outcome", NOTE_MATTER_NAMED),
+                SlotSet("desired_resolution", None),
+                SlotSet(
+                    "note_outcome", NOTE_MATTER_NAMED_WISH if wish_given else NOTE_MATTER_NAMED
+                ),
             ]
         return [*complaint_slots(view, turn), SlotSet("note_outcome", None)]
 

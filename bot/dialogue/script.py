@@ -36,11 +36,17 @@ def opening(note_outcome: str) -> tuple[str, ...]:
     return _responses("opening", note_outcome)
 
 
-def escalation(intent: str, matter_named: bool) -> tuple[str, ...]:
-    """What the bot says to a request for a person (``request_human``) or abuse (``insult``);
-    thanked for and acknowledged first when the message opened a complaint naming its matter."""
-    said = tuple(_script()["matter_named"]) if matter_named else ()
-    return (*said, *_responses("escalation", intent))
+def escalation(intent: str, matter_named: bool, wish_given: bool = False) -> tuple[str, ...]:
+    """What the bot says to a request for a person (``request_human``) or abuse (``insult``).
+
+    When the message opened a complaint naming its matter, the script runs around it: thanked
+    for and acknowledged first, then "what can we do for you?" (or, ``wish_given``, the wish the
+    message demanded is confirmed), so the colleague who takes over knows what is wanted.
+    """
+    if not matter_named:
+        return _responses("escalation", intent)
+    then = _responses("matter_named_then", "wish" if wish_given else "ask")
+    return (*_script()["matter_named"], *_responses("escalation", intent), *then)
 
 
 def chase(matter_named: bool) -> tuple[str, ...]:
@@ -68,7 +74,9 @@ def responses_named() -> frozenset[str]:
     """Every response the script names (checked against the domain by the tests)."""
     script = _script()
     named: set[str] = set(script["matter_named"])
-    for section in ("opening", "escalation", "chase", "not_understood", "next_step"):
+    sections = ("opening", "escalation", "matter_named_then", "chase", "not_understood",
+                "next_step")  # fmt: skip
+    for section in sections:
         for responses in script[section].values():
             named.update(responses)
     return frozenset(named)

@@ -29,6 +29,7 @@ from actions.forms import (
 from actions.slots import ValidateSlotMappings, first_message
 from actions.status import ActionComplaintStatus
 from bot import store
+from bot.dialogue import script
 from bot.store.tables import Complaint
 
 TICKET = re.compile(r"^C-[A-HJ-NP-Z2-9]{6}$")
@@ -950,6 +951,13 @@ async def test_a_complaint_opened_by_an_escalation_or_a_chase_takes_the_named_ma
             "matter_named",
         ),
         ("this bot is useless, total junk", "insult", [("insult", 0.9)], "matter_named"),
+        # ... and demands a remedy: the wish is recorded and confirmed, not asked for
+        (
+            "get me a real person, the kettle you sold me leaks, I want my money back",
+            "request_human",
+            [("request_human", 0.9), ("complain_product_quality", 0.06)],
+            "matter_named_wish",
+        ),
         # names nothing that went wrong: the colleague at once
         (
             "can I speak to an actual person please",
@@ -961,18 +969,31 @@ async def test_a_complaint_opened_by_an_escalation_or_a_chase_takes_the_named_ma
         ("you are all idiots", "insult", [("insult", 0.9)], None),
     ],
 )
-async def test_an_escalation_that_says_what_went_wrong_is_thanked_for_first(
+async def test_an_escalation_that_says_what_went_wrong_gets_the_whole_script(
     database: str,
     text: str,
     intent: str,
     ranking: list[tuple[str, float]],
     note_outcome: str | None,
 ) -> None:
-    slots, _ = await run(
+    slots, dispatcher = await run(
         ActionEscalate(), tracker(text, intent, confidence=ranking[0][1], ranking=ranking)
     )
+    said = [message["response"] for message in dispatcher.messages]
     assert slots["note_outcome"] == note_outcome
     assert ("problem" in slots) == (note_outcome is not None)
+    wish = stored(database, slots["complaint_ticket"])["desired_resolution"]
+    if note_outcome is None:
+        assert said == list(script.escalation(intent, matter_named=False))
+    else:
+        assert said[:2] == ["utter_thank_for_complaint", "utter_acknowledge"]
+        expected_last = {
+            "matter_named": "utter_ask_desired_resolution",
+            "matter_named_wish": "utter_confirm_desired_resolution",
+        }[note_outcome]
+        assert said[-1] == expected_last
+        assert (wish == "refund") == (note_outcome == "matter_named_wish")
+        assert slots["resolution_kind"] == wish
 
 
 async def test_an_escalation_inside_a_complaint_is_not_thanked_for_again(database: str) -> None:

@@ -51,26 +51,49 @@ def test_a_complaint_is_thanked_for_acknowledged_and_asked(
 
 
 @pytest.mark.parametrize(
-    ("intent", "matter_named", "said"),
+    ("intent", "matter_named", "wish_given", "said"),
     [
-        ("request_human", False, ("utter_bring_colleague",)),
-        ("insult", False, ("utter_escalate_anger",)),
+        ("request_human", False, False, ("utter_bring_colleague",)),
+        ("insult", False, False, ("utter_escalate_anger",)),
         (
             "request_human",
             True,
-            ("utter_thank_for_complaint", "utter_acknowledge", "utter_bring_colleague"),
+            False,
+            (
+                "utter_thank_for_complaint",
+                "utter_acknowledge",
+                "utter_bring_colleague",
+                "utter_ask_desired_resolution",
+            ),
         ),
         (
             "insult",
             True,
-            ("utter_thank_for_complaint", "utter_acknowledge", "utter_escalate_anger"),
+            False,
+            (
+                "utter_thank_for_complaint",
+                "utter_acknowledge",
+                "utter_escalate_anger",
+                "utter_ask_desired_resolution",
+            ),
+        ),
+        (
+            "request_human",
+            True,
+            True,
+            (
+                "utter_thank_for_complaint",
+                "utter_acknowledge",
+                "utter_bring_colleague",
+                "utter_confirm_desired_resolution",
+            ),
         ),
     ],
 )
-def test_a_request_or_abuse_that_names_the_matter_is_thanked_for_first(
-    intent: str, matter_named: bool, said: tuple[str, ...]
+def test_a_request_or_abuse_that_names_the_matter_gets_the_whole_script(
+    intent: str, matter_named: bool, wish_given: bool, said: tuple[str, ...]
 ) -> None:
-    assert script.escalation(intent, matter_named) == said
+    assert script.escalation(intent, matter_named, wish_given) == said
 
 
 def test_a_misunderstanding_is_asked_again_then_taken_to_a_person() -> None:
