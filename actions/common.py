@@ -84,7 +84,16 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
             for item in parse.get("intent_ranking") or []
             if item.get("name")
         ),
+        clause_complaint=_clause_complaint(parse),
     )
+
+
+def _clause_complaint(parse: dict[str, Any]) -> tuple[str, float] | None:
+    """The NLU's best complaint intent of one clause (``clause_complaint``), if it set one."""
+    found = parse.get("clause_complaint")
+    if not isinstance(found, dict) or not isinstance(found.get("name"), str):
+        return None
+    return found["name"], float(found.get("confidence") or 0.0)
 
 
 def customer_transcript(tracker: Tracker) -> str:

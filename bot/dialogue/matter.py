@@ -54,13 +54,17 @@ def matter_category(
     known: tuple[str, ...],
     *,
     about_the_bot: bool = True,
+    clause_complaint: tuple[str, float] | None = None,
 ) -> str | None:
     """The category of the matter ``text`` names, or None when it names none. With
-    ``about_the_bot`` false, naming the bot alone is no matter."""
+    ``about_the_bot`` false, naming the bot alone is no matter. ``clause_complaint``: the
+    best complaint intent of one clause of the message, trusted as the whole message's is."""
     complaints = [(name, c) for name, c in ranking if name.startswith(COMPLAINT_INTENT_PREFIX)]
     best, confidence = max(complaints, key=lambda pair: pair[1], default=(None, 0.0))
     if best is not None and confidence >= CONFIDENT_CATEGORY:
         return category_from_intent(best, known)
+    if clause_complaint is not None and clause_complaint[1] >= CONFIDENT_CATEGORY:
+        return category_from_intent(clause_complaint[0], known)
     cued = category_from_cues(text)
     if cued in known:
         return cued

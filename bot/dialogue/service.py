@@ -313,6 +313,7 @@ def _ensure_complaint(
             turn.intent_ranking,
             settings.category_slugs,
             about_the_bot=turn.intent == ABUSE_INTENT,
+            clause_complaint=turn.clause_complaint,
         )
         complaint = _create(
             session,

@@ -34,6 +34,9 @@ class Turn:
     #: The classifier's ranking, (intent, confidence) best first: the complaint decision
     #: (bot/dialogue/decision.py) looks past the top intent.
     intent_ranking: tuple[tuple[str, float], ...] = ()
+    #: The best complaint intent of any one clause of a request for a person, abuse, a bot
+    #: question or a chase, and its confidence there: where such a message names its matter.
+    clause_complaint: tuple[str, float] | None = None
 
 
 def clean_text(text: Any) -> str:

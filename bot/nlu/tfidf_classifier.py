@@ -11,6 +11,7 @@ surface text, which keeps endings that lemmas drop. It trains in seconds.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import FunctionTransformer
 
+from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.text.fold import fold
 from bot.text.tfidf import FittedTfidf
@@ -39,6 +41,10 @@ from bot.text.tfidf import FittedTfidf
 logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "tfidf_intent_classifier.joblib"
+#: The parse data key of the best complaint intent of one clause (see ``clause_intents``).
+CLAUSE_COMPLAINT = "clause_complaint"
+#: A clause: a run of text up to sentence punctuation, a comma or a line break.
+_CLAUSE = re.compile(r"[^.!?;,\n]+")
 
 
 def lemma_text(message: Message) -> str:
@@ -51,6 +57,21 @@ def message_views(message: Message) -> tuple[str, str]:
     """(folded lemmas, folded surface text): the two views the features are built from."""
     text = message.get(TEXT)
     return lemma_text(message), fold(text) if isinstance(text, str) else ""
+
+
+def clause_views(message: Message, min_words: int = 1) -> list[tuple[str, str]]:
+    """The two views (:func:`message_views`) of each clause of the message of at least
+    ``min_words`` tokens: the text split at sentence punctuation and commas."""
+    text = message.get(TEXT)
+    if not isinstance(text, str):
+        return []
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    views = []
+    for clause in _CLAUSE.finditer(text):
+        lemmas = [t.lemma for t in tokens if t.lemma and clause.start() <= t.start < clause.end()]
+        if lemmas and len(lemmas) >= min_words:
+            views.append((" ".join(lemmas), fold(clause.group())))
+    return views
 
 
 def lemma_view(rows: list[tuple[str, str]]) -> list[str]:
@@ -123,6 +144,13 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "char_ngram_max": 5,
             "ranking_length": 10,
             "random_state": 42,
+            # A message read as one of these also gets the best complaint intent of any one of
+            # its clauses (``clause_complaint``): "Is this automated? I'd rather have a person,
+            # my mum's parcel came in the wrong size" names its matter in a clause of its own,
+            # which the whole message's ranking drowns.
+            "clause_intents": ["request_human", "insult", "bot_challenge", "ask_status"],
+            # shorter clauses ("please", "right now") say too little to name a matter
+            "clause_min_words": 3,
         }
 
     @staticmethod
@@ -232,4 +260,28 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             shown = ranking[:length] if length else ranking
             message.set("intent_ranking", shown, add_to_output=True)
+            if ranking[0]["name"] in self._config["clause_intents"]:
+                self._read_clauses(message)
         return messages
+
+    def _read_clauses(self, message: Message) -> None:
+        """Set ``clause_complaint``: the most likely complaint intent of any one clause of a
+        message of several, with its confidence in that clause."""
+        text = message.get(TEXT)
+        if not isinstance(text, str) or len(_CLAUSE.findall(text)) < 2:
+            return  # one clause: the message's own ranking
+        clauses = clause_views(message, int(self._config["clause_min_words"]))
+        if not clauses or self.pipeline is None or self._predictor is None:
+            return
+        probabilities = self._predictor.predict_proba(clauses)
+        best_name, best_confidence = "", 0.0
+        for row in probabilities:
+            for name, probability in zip(self.pipeline.classes_, row, strict=True):
+                if str(name).startswith(COMPLAINT_INTENT_PREFIX) and probability > best_confidence:
+                    best_name, best_confidence = str(name), float(probability)
+        if best_name:
+            message.set(
+                CLAUSE_COMPLAINT,
+                {"name": best_name, "confidence": best_confidence},
+                add_to_output=True,
+            )

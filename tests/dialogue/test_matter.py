@@ -42,3 +42,14 @@ def test_a_category_no_longer_configured_is_not_chosen() -> None:
     known = tuple(c for c in BUILTIN_CATEGORIES if c != "service_quality")
     assert matter_category("this bot is useless", [("insult", 0.9)], known) is None
     assert mentions_the_bot("this bot is useless")
+
+
+def test_a_clause_that_names_the_matter_decides_when_the_message_does_not() -> None:
+    text = "Je li ovo automatski? Radije bih pravu osobu, mami je stigla kriva veličina."
+    ranking = [("request_human", 0.92), ("complain_delivery", 0.04)]
+    assert matter_category(text, ranking, BUILTIN_CATEGORIES) is None
+    clause = ("complain_delivery", 0.71)
+    found = matter_category(text, ranking, BUILTIN_CATEGORIES, clause_complaint=clause)
+    assert found == "delivery"
+    unsure = ("complain_delivery", 0.2)
+    assert matter_category(text, ranking, BUILTIN_CATEGORIES, clause_complaint=unsure) is None

@@ -13,6 +13,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.dialogue.decision import CONFIDENT_CATEGORY
 from bot.nlu.language_detector import LanguageDetector
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.nlu.tfidf_classifier import Predictor, TfidfIntentClassifier, message_views
@@ -120,3 +121,34 @@ def test_the_direct_prediction_equals_the_pipelines_own(
     assert direct.shape == (4, len(EXAMPLES))
     classifier.coef_ = numpy.ascontiguousarray(classifier.coef_)  # as scikit-learn fits it
     assert numpy.allclose(direct, loaded.pipeline.predict_proba(views), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # the matter in a clause of its own, drowned in the whole message's ranking
+        ("I want to talk to a person, please, the courier never delivered my order", True),
+        ("Želim razgovarati s osobom. Paket još nije stigao!", True),
+        # one clause, or clauses too short to name anything: the message's own ranking
+        ("get me a human agent", False),
+        ("I want to talk to a person, please, now", False),
+    ],
+)
+def test_a_request_for_a_person_is_read_clause_by_clause(
+    trained: tuple[LocalModelStorage, Resource, ExecutionContext],
+    tmp_path: Path,
+    text: str,
+    named: bool,
+) -> None:
+    storage, resource, context = trained
+    config = {"clause_intents": ["request_human", "complain_delivery"]}
+    loaded = TfidfIntentClassifier.load(config, storage, resource, context)
+    message = Message(data={TEXT: text})
+    _prepare([message], tmp_path)
+    loaded.process([message])
+    found = message.get("clause_complaint")
+    if named:
+        assert found["name"] == "complain_delivery"
+        assert found["confidence"] >= 0.5
+    else:
+        assert found is None or found["confidence"] < CONFIDENT_CATEGORY, found
