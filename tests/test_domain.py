@@ -9,8 +9,8 @@ from ruamel.yaml import YAML
 
 from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 from bot.text.fold import to_cyrillic
-from bot.text.languages import languages
 from bot.text.language import variant_scores
+from bot.text.languages import languages
 from bot.text.problems import problem_cues
 
 DOMAIN: dict[str, Any] = YAML(typ="safe").load(
