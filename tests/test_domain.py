@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 
 from bot.settings import BUILTIN_CATEGORIES, PROJECT_ROOT
 from bot.text.fold import to_cyrillic
+from bot.text.language import variant_scores
 from bot.text.languages import languages
 from bot.text.problems import problem_cues
 
@@ -141,3 +142,35 @@ def test_serbian_cyrillic_transliteration() -> None:
     assert to_cyrillic("Šta možemo da uradimo za Vas?") == "Шта можемо да урадимо за Вас?"
     assert to_cyrillic("Ljubljana, njiva, džep") == "Љубљана, њива, џеп"
     assert to_cyrillic("broj {complaint_ticket} i C-4KX9TR") == "број {complaint_ticket} и C-4KX9TR"
+
+
+#: Marker groups (bot/text/data/variant_markers.yml and the detector's patterns) that a
+#: variant's text must not contain: the other jat reflex, and words of a variant that does
+#: not use them. A text shared by several variants has to pass every one's check.
+FOREIGN_MARKERS: dict[str, frozenset[str]] = {
+    "hr": frozenset({"ekavian", "ekavian-form", "sr-word", "sr-bs-word", "bs-word"}),
+    "bs": frozenset({"ekavian", "ekavian-form", "hr-word", "sr-word"}),
+    "sr": frozenset({"ijekavian", "ijekavian-form", "hr-word", "hr-bs-word", "bs-word"}),
+}
+
+
+def _bcs_texts() -> list[tuple[str, str, str]]:
+    """(response, language slot, text) of every Croatian, Bosnian and Serbian variation."""
+    found = []
+    for name, variations in DOMAIN["responses"].items():
+        for variation in variations:
+            conditions = {c["name"]: c["value"] for c in variation.get("condition") or []}
+            if conditions.get("language") in FOREIGN_MARKERS:
+                found.append((name, conditions["language"], variation["text"]))
+    return found
+
+
+@pytest.mark.parametrize(("name", "language", "text"), _bcs_texts())
+def test_a_variant_keeps_to_its_standard(name: str, language: str, text: str) -> None:
+    """No ekavian form ("vreme", "uvek") in a Croatian or Bosnian text, no ijekavian one
+    ("vrijeme", "uvijek") in a Serbian text, and no word only another variant uses
+    ("tjedan" in Serbian, "porudžbina" in Croatian): a text shared by several variants must
+    be right in each (docs/architecture.md, "One text where the standards agree")."""
+    _scores, markers = variant_scores(text)
+    foreign = [m for m in markers if m.split(":", 1)[0] in FOREIGN_MARKERS[language]]
+    assert not foreign, f"{name} ({language}): {foreign} in {text!r}"

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from bot.settings import PROJECT_ROOT
 from bot.store.tables import SCRIPTS
 from bot.text.fold import to_cyrillic
-from bot.text.language import BCS_CODES, CODES
+from bot.text.language import BCS_CODES, CODES, variant_scores
 from bot.text.languages import (
     REGISTRY_FILE,
     LanguageRegistryError,
@@ -26,6 +26,7 @@ from bot.text.languages import (
     parse_registry,
     parse_texts,
 )
+from tests.test_domain import FOREIGN_MARKERS
 
 RAW: dict[str, Any] = YAML(typ="safe").load(REGISTRY_FILE.read_text(encoding="utf-8"))
 
@@ -186,6 +187,23 @@ def test_every_text_file_reaches_every_language(rel: str) -> None:
             assert cyrillic == (language.script == "cyrillic"), (message, language.code)
             if language.code != registry.default:
                 assert text != texts[registry.default], (message, language.code)
+
+
+@pytest.mark.parametrize(
+    "rel", ["bot/web/i18n/refusals.yml", "bot/ops/apologies.yml"], ids=lambda rel: rel
+)
+def test_a_text_files_variants_keep_to_their_standards(rel: str) -> None:
+    """The rule of tests/test_domain.py for the texts outside domain.yml: no ekavian form in a
+    Croatian or Bosnian text, no ijekavian one in a Serbian text, no other variant's words."""
+    registry = languages()
+    for message, texts in load_texts(PROJECT_ROOT / rel).items():
+        for code, text in texts.items():
+            language = registry.get(code)
+            if not language.bcs:
+                continue
+            _scores, markers = variant_scores(text)
+            foreign = [m for m in markers if m.split(":", 1)[0] in FOREIGN_MARKERS[language.slot]]
+            assert not foreign, (rel, message, code, foreign)
 
 
 def test_the_detector_speaks_the_registrys_languages() -> None:
