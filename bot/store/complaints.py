@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, lambda_stmt, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -383,12 +383,22 @@ def find_for_sender(
 def latest_for_sender(
     session: Session, sender_id: str, statuses: Iterable[str] | None = ACTIVE_STATUSES
 ) -> Complaint | None:
-    """The newest complaint of ``sender_id`` in one of ``statuses`` (``None``: any status)."""
-    query = select(Complaint).where(Complaint.sender_id == sender_id)
-    if statuses is not None:
+    """The newest complaint of ``sender_id`` in one of ``statuses`` (``None``: any status).
+
+    Asked twice on every customer message (who holds the conversation; a satisfaction answer
+    awaited), so the statement is built once: a lambda statement keeps its construction and
+    compiled form, with the values as bound parameters (:func:`sqlalchemy.lambda_stmt`).
+    """
+    if statuses is None:
+        query = lambda_stmt(lambda: select(Complaint).where(Complaint.sender_id == sender_id))
+    else:
         wanted = [_choice("status", status, STATUSES) for status in statuses]
-        query = query.where(Complaint.status.in_(wanted))
-    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(1)
+        query = lambda_stmt(
+            lambda: select(Complaint).where(
+                Complaint.sender_id == sender_id, Complaint.status.in_(wanted)
+            )
+        )
+    query += lambda q: q.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(1)
     result: Complaint | None = session.execute(query).scalars().first()
     return result
 
@@ -682,9 +692,10 @@ def latest_event_of_kinds(
     """The newest event of ``complaint`` whose kind is one of ``kinds`` (in the order of
     :func:`events_for`), read alone instead of every event."""
     session.flush()
-    query = (
-        select(ComplaintEvent)
-        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind.in_(list(kinds)))
+    complaint_id, wanted = complaint.id, list(kinds)
+    query = lambda_stmt(  # built once (see latest_for_sender): asked on every customer message
+        lambda: select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint_id, ComplaintEvent.kind.in_(wanted))
         .order_by(ComplaintEvent.created_at.desc(), ComplaintEvent.id.desc())
         .limit(1)
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import lambda_stmt, select
 from sqlalchemy.orm import Session
 
 from bot.store.complaints import append_event
@@ -33,8 +33,11 @@ class AlreadyRated(StoreError):
 
 
 def rating_of(session: Session, complaint: Complaint) -> CsatRating | None:
+    """The complaint's rating (asked on customer messages: the statement is built once, see
+    :func:`bot.store.complaints.latest_for_sender`)."""
+    complaint_id = complaint.id
     found: CsatRating | None = session.execute(
-        select(CsatRating).where(CsatRating.complaint_id == complaint.id)
+        lambda_stmt(lambda: select(CsatRating).where(CsatRating.complaint_id == complaint_id))
     ).scalar_one_or_none()
     return found
 

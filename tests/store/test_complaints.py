@@ -325,8 +325,10 @@ def test_get_by_ticket_never_raises_on_garbage(session: Session, garbage: object
 def test_latest_for_sender_filters_by_status(session: Session) -> None:
     older = new(session, now=T0)
     newer = new(session, now=T0 + timedelta(hours=1))
-    new(session, sender_id="someone-else", now=T0 + timedelta(hours=2))
+    elsewhere = new(session, sender_id="someone-else", now=T0 + timedelta(hours=2))
     assert latest_for_sender(session, "user-1") is newer
+    # the statement is built once: each call still asks with its own values
+    assert latest_for_sender(session, "someone-else") is elsewhere
     set_status(session, newer, "resolved", "agent:ana", now=T0 + timedelta(hours=3))
     assert latest_for_sender(session, "user-1") is older
     assert latest_for_sender(session, "user-1", statuses=None) is newer
