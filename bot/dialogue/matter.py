@@ -22,9 +22,10 @@ from ruamel.yaml import YAML
 
 from bot.dialogue.decision import CONFIDENT_CATEGORY, MIN_CATEGORY_CONFIDENCE, category_from_cues
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
-from bot.text.problems import words
+from bot.text.problems import detect_problem, matching_cues, problem_cues, words
 
 BOT_MENTIONS_FILE = Path(__file__).with_name("data") / "bot_mentions.yml"
+HANDLING_FILE = Path(__file__).with_name("data") / "matter_over_handling.yml"
 ABOUT_THE_BOT = "service_quality"
 ABUSE_INTENT = "insult"
 #: The category of a complaint whose messages name no matter.
@@ -74,3 +75,35 @@ def matter_category(
         return ABOUT_THE_BOT
     return None
 
+
+
+@cache
+def _handling_rule() -> tuple[str, frozenset[str]]:
+    """(the category of complaints about handling, its problems that are a matter themselves)."""
+    with HANDLING_FILE.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict) or not isinstance(data.get("handling"), str):
+        raise ValueError(f"{HANDLING_FILE.name}: expected 'handling' and 'the_matter_itself'")
+    return data["handling"], frozenset(str(p) for p in data.get("the_matter_itself") or ())
+
+
+def matter_over_handling(text: str, category: str, known: Sequence[str]) -> str | None:
+    """The category of the matter a complaint about its handling names, else None.
+
+    "Third call and nobody has done anything about my dead fridge" reads as a complaint about
+    the service (calls, nobody answering), but the matter is the fridge: when ``category`` is
+    the handling category and the message names no problem that is a matter itself (a
+    technician who never came, rude staff), the category of another category's problem cues
+    that match it most wins (file order breaks ties).
+    """
+    handling, the_matter_itself = _handling_rule()
+    if category != handling or detect_problem(text, handling) in the_matter_itself:
+        return None
+    best, best_hits = None, 0
+    for other, problems in problem_cues().items():
+        if other in (handling, UNNAMED_MATTER) or other not in known:
+            continue
+        hits = sum(len(matching_cues(text, cues)) for cues in problems.values())
+        if hits > best_hits:
+            best, best_hits = other, hits
+    return best
