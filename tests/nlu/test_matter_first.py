@@ -24,7 +24,7 @@ def _ranking(top: str) -> list[dict[str, object]]:
     ("text", "expected"),
     [
         # the handling (calls, silence, an operator) around a named matter: the matter
-        ("third time I call about my washing machine that leaks and nobody helps", "product_quality"),
+        ("third call about my washing machine that leaks and nobody helps", "product_quality"),
         ("Zovem treći put zbog pokvarenog usisivača, nitko se ne javlja.", "product_quality"),
         ("Оператера молим. Дупла наплата на рачуну, нико не одговара.", "billing"),
         ("still nobody answers and my parcel is two weeks late", "delivery"),
