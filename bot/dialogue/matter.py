@@ -15,6 +15,7 @@ Otherwise there is no category, and the complaint is ``other``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from ruamel.yaml import YAML
 
 from bot.dialogue.decision import CONFIDENT_CATEGORY, MIN_CATEGORY_CONFIDENCE, category_from_cues
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
+from bot.policy import lexicons
+from bot.policy.lexicons import prepare
 from bot.text.problems import detect_problem, matching_cues, problem_cues, words
 
 BOT_MENTIONS_FILE = Path(__file__).with_name("data") / "bot_mentions.yml"
@@ -77,31 +80,56 @@ def matter_category(
 
 
 
+@dataclass(frozen=True)
+class HandlingRule:
+    """``matter_over_handling.yml``: the handling category and its two kinds of problems."""
+
+    handling: str
+    the_matter_itself: frozenset[str]
+    handling_problems: frozenset[str]
+
+
 @cache
-def _handling_rule() -> tuple[str, frozenset[str]]:
-    """(the category of complaints about handling, its problems that are a matter themselves)."""
+def handling_rule() -> HandlingRule:
+    """The rule of :func:`matter_over_handling`, read from its data file."""
     with HANDLING_FILE.open(encoding="utf-8") as handle:
         data = YAML(typ="safe").load(handle)
     if not isinstance(data, dict) or not isinstance(data.get("handling"), str):
-        raise ValueError(f"{HANDLING_FILE.name}: expected 'handling' and 'the_matter_itself'")
-    return data["handling"], frozenset(str(p) for p in data.get("the_matter_itself") or ())
+        raise ValueError(f"{HANDLING_FILE.name}: expected 'handling' and its problem lists")
+    return HandlingRule(
+        data["handling"],
+        frozenset(str(p) for p in data.get("the_matter_itself") or ()),
+        frozenset(str(p) for p in data.get("handling_problems") or ()),
+    )
+
+
+def shows_handling(text: str, rule: HandlingRule) -> bool:
+    """Whether ``text`` complains about how something was handled: a handling problem's cues,
+    a chase of an earlier contact, or a request for a person."""
+    problems = problem_cues().get(rule.handling, {})
+    if any(matching_cues(text, problems[p]) for p in rule.handling_problems if p in problems):
+        return True
+    prepared = prepare(text)
+    return bool(lexicons.REPEAT.find(prepared) or lexicons.HUMAN_REQUEST.find(prepared))
 
 
 def matter_over_handling(text: str, category: str, known: Sequence[str]) -> str | None:
     """The category of the matter a complaint about its handling names, else None.
 
     "Third call and nobody has done anything about my dead fridge" reads as a complaint about
-    the service (calls, nobody answering), but the matter is the fridge: when ``category`` is
-    the handling category and the message names no problem that is a matter itself (a
-    technician who never came, rude staff), the category of another category's problem cues
-    that match it most wins (file order breaks ties).
+    the service (calls, nobody answering), but the matter is the fridge. When ``category`` is
+    the handling category, the message shows handling (:func:`shows_handling`) and names no
+    problem that is a matter itself (a technician who never came, rude staff), the other
+    category whose problem cues match it most wins (file order breaks ties).
     """
-    handling, the_matter_itself = _handling_rule()
-    if category != handling or detect_problem(text, handling) in the_matter_itself:
+    rule = handling_rule()
+    if category != rule.handling or detect_problem(text, category) in rule.the_matter_itself:
+        return None
+    if not shows_handling(text, rule):
         return None
     best, best_hits = None, 0
     for other, problems in problem_cues().items():
-        if other in (handling, UNNAMED_MATTER) or other not in known:
+        if other in (rule.handling, UNNAMED_MATTER) or other not in known:
             continue
         hits = sum(len(matching_cues(text, cues)) for cues in problems.values())
         if hits > best_hits:

@@ -27,11 +27,13 @@ def _ranking(top: str) -> list[dict[str, object]]:
         ("third call about my washing machine that leaks and nobody helps", "product_quality"),
         ("Zovem treći put zbog pokvarenog usisivača, nitko se ne javlja.", "product_quality"),
         ("Оператера молим. Дупла наплата на рачуну, нико не одговара.", "billing"),
-        ("still nobody answers and my parcel is two weeks late", "delivery"),
+        ("I wrote to you twice already, my parcel is two weeks late", "delivery"),
         # the service itself is the matter: it stays
         ("the technician never came to fix my broken dishwasher", "service_quality"),
         ("serviser nije došao, a perilica i dalje curi", "service_quality"),
         ("the lady at the till was rude when I brought back the broken kettle", "service_quality"),
+        # no handling shown: staff who merely met the customer over a receipt stay
+        ("the girl at the till rolled her eyes when I asked for a receipt", "service_quality"),
         # nothing but the handling: it stays
         ("nobody answers my emails, this is the worst customer service", "service_quality"),
         ("obećali ste da ćete me nazvati i ništa", "service_quality"),
