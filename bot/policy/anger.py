@@ -358,6 +358,8 @@ def _anaphora_signal(text: str) -> Signal | None:
     openings: list[tuple[str, ...]] = []
     for tokens in prepare(_ADDRESS.sub(" ", text)).clauses:
         opening = tokens[:2] if len(tokens) >= 2 else tokens
+        if any(char.isdigit() for word in opening for char in word):
+            continue  # a reference said twice ("Order 5512 is late. Order 5512.")
         content = [word for word in opening if len(word) >= 3 and word not in _function_words()]
         times = openings.count(opening) + 1
         pair = len(opening) == 2 and times >= 2
