@@ -155,6 +155,8 @@ BOT_QUESTION_INTENT = "bot_challenge"
 #: A how-to question opens the message: its phrase starts within this many words of a clause.
 HOW_TO_START = 2
 _TOKEN = re.compile(r"[a-z0-9]+")
+#: The end of a sentence: a command to an assistant owns only its own sentence.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 #: Lexicons of which any match anywhere means anger, abuse or mockery: always a complaint.
 _ANGER = (
     lexicons.INSULTS,
@@ -186,6 +188,7 @@ class NonComplaintCues:
     idiom: Lexicon
     wanting: Lexicon
     bot_question: Lexicon
+    assistant_command: Lexicon
 
 
 @cache
@@ -214,6 +217,7 @@ def non_complaint_cues() -> NonComplaintCues:
         idiom=lexicon("idiom"),
         wanting=lexicon("wanting"),
         bot_question=lexicon("bot_question"),
+        assistant_command=lexicon("assistant_command"),
     )
 
 
@@ -258,6 +262,21 @@ def _how_to_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> b
     if not any(_opens_message(prepared, hit, cues.how_to_openers) for hit in hits):
         return False
     return _question_names_no_problem(text, prepared, cues)
+
+
+def _assistant_command(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "Remind me to get a refund form", "switch the robot hoover on", "naruči toalet papir":
+    a command to a personal assistant opens the message. Its sentence is the task, so a remedy
+    named in it ("refund") is no demand; a problem named in it ("turn it on and it just
+    sparks") or in a later sentence ("Play some music. My speaker from you crackles.") keeps
+    the message a complaint."""
+    hits = cues.assistant_command.find(prepared)
+    if not any(_opens_message(prepared, hit, cues.how_to_openers) for hit in hits):
+        return False
+    first, *rest = _SENTENCE_BREAK.split(text.strip(), maxsplit=1)
+    if complaint_signals(first).get("problem"):
+        return False
+    return not (rest and names_a_problem(rest[0]))
 
 
 def _use_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
@@ -344,6 +363,8 @@ def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | Non
     """
     cues = non_complaint_cues()
     prepared = prepare(text)
+    if not wish and _assistant_command(text, prepared, cues):
+        return NonComplaint(QUESTION_INTENT, "assistant-command")
     if not wish and _how_to_question(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "how-to-question")
     if not wish and _use_question(text, prepared, cues):

@@ -35,10 +35,20 @@ says:
 * emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
   0.45
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
-* the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): from
-  probability 0.6 (below it the model is unsure, and an unsure model alone must not make a
-  request for a person "getting angrier") up to 0.6 at the model's threshold. It stands in for
-  what the lists miss (idioms, abuse in words no list has) and does not add to them: the score
+* emphasis by repetition: a short sentence that only repeats earlier words ("Sole flapping
+  off after two walks. Two.", "TRI NEDELJE.") 0.6; two clauses that open with the same two
+  words ("treći put zovem, treći put nitko ništa") 0.45
+* thanks closing a report of a failure in which nothing is asked ("Nobody. Not even a text.
+  Cheers for that.") 0.45: sarcasm, but as often wry as angry, so anger only beside another sign
+* pressure: a legal step or a complaint made before said beside another sign of anger
+  ("Unbelievable. I'm taking this to consumer protection.", "Dosta mi je, sve ide
+  odvjetniku.") 0.47; never on its own (a calm "or I'll go to the ombudsman" is no anger), and
+  words in capitals (often acronyms: "GDPR") or a repetition (often the count of the calls
+  itself) do not count as that other sign
+* the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): 0.6
+  when it fires (its probability at or above the threshold in ``anger.yml``), nothing below:
+  an unsure model alone must not make a customer "getting angrier". It stands in for what the
+  lists miss (idioms, irony, abuse in words no list has) and does not add to them: the score
   is the larger of the combined list signals and the learned one, so "katastrofa" is not
   counted twice
 """
@@ -47,11 +57,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bot.policy import learned, lexicons
 from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
 from bot.text.fold import fold
+from bot.text.language import spacy_stop_words
 
 INSULT_WEIGHT = 0.65
 PROFANITY_WEIGHT = 0.65
@@ -81,10 +92,23 @@ INTENSIFIER_WEIGHT = 0.1
 VERDICT_WEIGHT = 0.6
 #: Capital words and "!!!" in a message without thanks ("You CHARGED me TWICE!!!").
 EMPHATIC_FORM_WEIGHT = 0.6
-#: Weight of the learned anger signal at (and above) the model's threshold.
+#: Weight of the learned anger signal when the model fires (at or above its threshold); below
+#: it the model says nothing: an unsure model must not make a customer "getting angrier".
 LEARNED_WEIGHT = 0.6
-#: Below this probability the learned model says nothing.
-LEARNED_FLOOR = 0.6
+#: A sentence of one to three words that repeats words of an earlier one ("Two walks. Two.",
+#: "Tri nedelje čekam sto. TRI NEDELJE.").
+ECHO_WEIGHT = 0.6
+#: Two clauses that open with the same two words ("treći put zovem, treći put nitko ništa").
+ANAPHORA_WEIGHT = 0.45
+#: Thanks closing a report of a failure in which nothing is asked ("Nobody came. Cheers for
+#: that."): sarcasm, but written wryly as often as in anger, so anger only beside another sign.
+CLOSING_THANKS_WEIGHT = 0.45
+#: A legal step or a complaint made before, said beside other anger: pressure that adds to
+#: that anger, never anger on its own (a calm "or I go to the ombudsman" is no anger); with
+#: a strong feeling (0.25) it reaches the threshold ("Dosta mi je, sve ide odvjetniku.").
+PRESSURE_WEIGHT = 0.47
+#: The least weight of another signal that pressure adds to ("!!" alone, 0.15, is enough).
+PRESSURE_COMPANION = 0.15
 
 #: Fewer letters than this and capitals are not read as shouting ("OK", "NE", "HITNO").
 MIN_LETTERS_FOR_SHOUTING = 12
@@ -103,6 +127,9 @@ _YOU_BEFORE = Lexicon(
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
+_FOLDED_WORD = re.compile(r"[a-z0-9]+")
 _PUNCTUATION_RUN = re.compile(r"[!?¡¿]{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
 #: A call into silence followed by two or more question marks ("hello????", "ima li koga??").
@@ -296,12 +323,98 @@ def _emoji_signals(text: str) -> list[Signal]:
     return signals
 
 
+def _sentences(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The sentences of ``text``, each as written and as folded words."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        words = tuple(_FOLDED_WORD.findall(fold(sentence).replace("'", "")))
+        if words:
+            found.append((sentence.strip(), words))
+    return found
+
+
+def _echo_signal(sentences: list[tuple[str, tuple[str, ...]]]) -> Signal | None:
+    """A short sentence that only repeats words said before it: emphasis a calm report does
+    not use ("Sole flapping off after two walks. Two.", "Са рупом у екрану. РУПОМ.")."""
+    seen: set[str] = set()
+    for index, (sentence, words) in enumerate(sentences):
+        if (
+            index
+            and len(words) <= 3
+            and not any(word.isdigit() for word in words)
+            and any(len(word) >= 3 for word in words)
+            and all(word in seen for word in words)
+        ):
+            return Signal(f"emphatic echo '{sentence}'", ECHO_WEIGHT)
+        seen.update(words)
+    return None
+
+
+def _anaphora_signal(text: str) -> Signal | None:
+    """Two clauses that open with the same two words, one of them a content word ("treći put
+    zovem, treći put nitko ništa"), or the same content word said as a clause three times
+    ("useless, useless, useless"). E-mail addresses and links are left out ("Marija,
+    marija.ilic@...")."""
+    openings: list[tuple[str, ...]] = []
+    for tokens in prepare(_ADDRESS.sub(" ", text)).clauses:
+        opening = tokens[:2] if len(tokens) >= 2 else tokens
+        if any(char.isdigit() for word in opening for char in word):
+            continue  # a reference said twice ("Order 5512 is late. Order 5512.")
+        content = [word for word in opening if len(word) >= 3 and word not in _function_words()]
+        times = openings.count(opening) + 1
+        pair = len(opening) == 2 and times >= 2
+        if content and (pair or (len(content[0]) >= 4 and times >= 3)):
+            return Signal(f"emphatic repetition '{' '.join(opening)}'", ANAPHORA_WEIGHT)
+        openings.append(opening)
+    return None
+
+
+def _closing_thanks_signal(
+    text: str, sentences: list[tuple[str, tuple[str, ...]]]
+) -> Signal | None:
+    """Thanks that close a report of a failure in which nothing is asked: sarcasm ("It's half
+    4. Nobody. Not even a text. Cheers for that.", "Ni poruke. Hvala vam lijepa."). A question
+    or a wish anywhere ("could you", "molim") makes the thanks polite."""
+    if len(sentences) < 2 or "?" in text:
+        return None
+    closing, words = sentences[-1]
+    if not set(words) & lexicons.THANKS or not set(words) <= (
+        lexicons.THANKS | lexicons.CLOSING_THANKS_FILLERS
+    ):
+        return None
+    if any(set(other) & lexicons.WISH_FRAMES for _sentence, other in sentences):
+        return None
+    before = prepare(" ".join(sentence for sentence, _words in sentences[:-1]))
+    failures = lexicons.FAILURES.find(before) or lexicons.PROBLEM_WORDS.find(before)
+    if not failures:
+        return None
+    return Signal(
+        f"sarcastic thanks '{closing}' after '{failures[0].phrase}'", CLOSING_THANKS_WEIGHT
+    )
+
+
+def _pressure_signal(prepared: Prepared, others: list[Signal]) -> Signal | None:
+    """A legal step or a complaint made before, beside another anger signal (``others``:
+    those that count; words in capitals, often acronyms such as "GDPR", and a repetition, often
+    the count of the earlier calls itself, do not)."""
+    if not any(signal.weight + 1e-9 >= PRESSURE_COMPANION for signal in others):
+        return None
+    hits = lexicons.LEGAL.find(prepared) or lexicons.REPEAT.find(prepared)
+    if not hits:
+        return None
+    return Signal(f"pressure: '{hits[0].phrase}' said in anger", PRESSURE_WEIGHT)
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return spacy_stop_words("en") | spacy_stop_words("hr") | spacy_stop_words("sr")
+
+
 def _learned_signal(text: str) -> Signal | None:
     prediction = learned.predict(text)["anger"]
-    if prediction.probability < LEARNED_FLOOR:
+    if not prediction.fires:
         return None
-    share = (prediction.probability - LEARNED_FLOOR) / (prediction.threshold - LEARNED_FLOOR)
-    return Signal(prediction.explain(), round(LEARNED_WEIGHT * min(1.0, share), 3), learned=True)
+    return Signal(prediction.explain(), LEARNED_WEIGHT, learned=True)
 
 
 def listed_signals(text: str) -> list[Signal]:
@@ -327,6 +440,15 @@ def listed_signals(text: str) -> list[Signal]:
         signals.append(shouting)
     signals.extend(punctuation)
     signals.extend(_emoji_signals(text))
+    sentences = _sentences(text)
+    echo, thanks = _echo_signal(sentences), _closing_thanks_signal(text, sentences)
+    signals.extend(signal for signal in (echo, thanks) if signal is not None)
+    capital_words = shouting is not None and shouting.weight == CAPITAL_WORDS_WEIGHT
+    pressure = _pressure_signal(
+        prepared, [signal for signal in signals if not (capital_words and signal is shouting)]
+    )
+    anaphora = _anaphora_signal(text)
+    signals.extend(signal for signal in (pressure, anaphora) if signal is not None)
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
         intensifiers = [

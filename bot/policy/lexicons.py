@@ -409,6 +409,7 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "angry_emoji",
     "nothing_fillers",
     "wish_frames",
+    "closing_thanks_fillers",
 )
 
 _LEXICONS, _WORDS = load_wordlists()
@@ -481,6 +482,9 @@ BOT_WORDS: frozenset[str] = _WORDS["bot_words"]
 IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]
 #: Thanks, which make bare praise sincere ("Great, thanks.").
 THANKS: frozenset[str] = _WORDS["thanks"]
+#: Words that may stand beside thanks in a closing sentence that reads as sarcasm after a
+#: failure when nothing is asked ("Cheers for that.", "Hvala vam od srca.").
+CLOSING_THANKS_FILLERS: frozenset[str] = _WORDS["closing_thanks_fillers"]
 #: Emoji that swear or insult ("\U0001F92C", "\U0001F595") and emoji of an angry face.
 SWEARING_EMOJI: frozenset[str] = _WORDS["swearing_emoji"]
 ANGRY_EMOJI: frozenset[str] = _WORDS["angry_emoji"]

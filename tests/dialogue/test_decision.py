@@ -97,7 +97,8 @@ def test_the_complaint_decision(
 ) -> None:
     decision = decide(text, intent, ranking, CATEGORIES, demand_is_complaint=demand)
     assert (decision.is_complaint, decision.category) == expected
-    assert bool(decision.why) == decision.is_complaint  # always explained
+    # a complaint is always explained; a message read as none may say why ("assistant-command")
+    assert bool(decision.why) or not decision.is_complaint
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,18 @@ CATEGORIES = ("delivery", "product_quality", "billing", "service_quality", "tech
         ("the chocolate cake in your café is to die for", "praise"),
         ("this weekend sale is a killer deal", "praise"),
         ("cijene na akciji su ubitačne, svaka čast", "praise"),
+        # commands to a personal assistant: the task's words name no problem
+        ("remind me to pick up a refund form at the post office", "out_of_scope"),
+        ("please switch the robot vacuum off", "out_of_scope"),
+        ("give the film I watched 4 out of 5 stars", "out_of_scope"),
+        ("order toilet paper and milk", "out_of_scope"),
+        ("book a table for four on Friday", "out_of_scope"),
+        ("play the new album by Dua Lipa", "out_of_scope"),
+        ("podsjeti me da sutra nazovem servis za auto", "out_of_scope"),
+        ("upali svjetlo u dnevnoj sobi", "out_of_scope"),
+        ("naruči mi picu s gljivama", "out_of_scope"),
+        ("оцени овај филм са 3 од 5", "out_of_scope"),
+        ("pusti neku pjesmu od Dine Merlina", "out_of_scope"),
     ],
 )
 def test_non_complaints(text: str, intent: str | None) -> None:
@@ -71,6 +83,17 @@ def test_non_complaints(text: str, intent: str | None) -> None:
         "is it safe to eat? my son already got sick from it",
         "da li je normalno da mi se punjač istopio",
         "smije li dijete jesti ovo, jučer je povraćalo nakon jogurta",
+        # a command's look-alikes: a problem in its sentence or after it, or a wish of a shop
+        "turn it on and the plug sparks",
+        "play button on the remote does not work",
+        "order 4411 never arrived",
+        "call me back, the fridge is broken",
+        "order me a new one, this one leaks",
+        "set up took an hour and the app still crashes",
+        "play some music. The speaker I bought from you crackles and hisses.",
+        "book arrived with pages missing",
+        "naruči mi novi, ovaj ne radi",
+        "upalio sam ga i iskočio je osigurač",
         # all-clears that are not over, negated, sarcastic or contrasted
         "all good, thanks for nothing",
         "works now but the screen is cracked",

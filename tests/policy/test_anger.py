@@ -427,3 +427,49 @@ IDIOMS = [
 @pytest.mark.parametrize("item", IDIOMS, ids=_name)
 def test_idioms_and_sarcasm_of_the_anger_helper(item: Case) -> None:
     test_anger_level(item)
+
+
+EMPHASIS_AND_PRESSURE = [
+    # a short sentence that only repeats earlier words: emphasis
+    case("echo-en", "The lamp lasted three days. Three.", "angry", "echo"),
+    case("echo-sr", "Dve nedelje čekam frižider. DVE NEDELJE.", "angry", "echo"),
+    case("echo-sr-cyr", "Мајстор је дошао без алата. Без алата.", "angry", "echo"),
+    case("no-echo-ref-en", "Order 5512 is late. Order 5512.", "polite"),
+    case("no-echo-new-words-hr", "Paket kasni. Molim provjeru.", "polite"),
+    # two clauses opening with the same two words: emphasis, anger only with another sign
+    case("anaphora-bs", "Četvrti put pišem, četvrti put niko ne odgovara!!", "angry", "repetition"),
+    case(
+        "anaphora-alone-en",
+        "Every morning the van blocks the drive, every morning the same",
+        "annoyed",
+    ),
+    case("name-and-mail-sr", "Jelena, jelena.pavlovic@example.rs", "polite"),
+    # thanks closing a failure when nothing is asked: wry, anger only with another sign
+    case("wry-thanks-en", "Nobody came. Not even a text. Cheers for that.", "annoyed", "thanks"),
+    case(
+        "wry-thanks-exclaimed-hr",
+        "Serviser nije došao, ni poruke!!! Hvala vam lijepa.",
+        "angry",
+        "thanks",
+    ),
+    case("asked-thanks-en", "The parcel is late, could you check? Thanks.", "polite"),
+    case("wish-thanks-sr", "Stigla je pogrešna boja, molim zamenu. Hvala.", "polite"),
+    # a legal step or a complaint made before: pressure beside another sign, never alone
+    case(
+        "pressure-legal-en",
+        "Unbelievable. If it isn't collected I'm going to trading standards.",
+        "angry",
+        "pressure",
+    ),
+    case("pressure-legal-hr", "Dosta mi je, idem odvjetniku.", "angry", "pressure"),
+    case(
+        "calm-legal-en", "If it isn't collected by Friday I'll contact trading standards.", "polite"
+    ),
+    case("calm-legal-sr-cyr", "Ако се не реши, обратићу се тржишној инспекцији.", "polite"),
+    case("acronyms-legal-hr", "Tražim brisanje podataka po GDPR-u, inače AZOP.", "annoyed"),
+]
+
+
+@pytest.mark.parametrize("item", EMPHASIS_AND_PRESSURE, ids=_name)
+def test_emphasis_wry_thanks_and_pressure(item: Case) -> None:
+    test_anger_level(item)

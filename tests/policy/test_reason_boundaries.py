@@ -77,6 +77,8 @@ LOOK_ALIKES = [
     ("jesi li ti robot?", "human_request"),
     # requests a complaint bot cannot serve
     ("remind me to talk to my manager about the budget", "human_request"),
+    ("I'll have to talk to my boss before I decide on a return", "human_request"),
+    ("let me check with my husband first, he paid for it", "human_request"),
     ("list my reminders", "anger"),
     ("set an alarm for 7 am", "anger"),
     ("podsjeti me da nazovem mamu", "human_request"),
