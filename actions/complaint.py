@@ -71,6 +71,21 @@ async def escalate(
     )
 
 
+async def record_demanded_wish(
+    turn: Turn, view: ComplaintView, config: Settings
+) -> ComplaintView | None:
+    """The complaint with the remedy the message frames as a wish ("refund me, it leaks")
+    recorded; ``None`` when the message demands none (a remedy its story names, "the repair
+    didn't help", is no wish)."""
+    if policy.demanded_resolution(turn.text) is None:
+        return None
+    current = Turn(**{**turn.__dict__, "ticket": view.ticket})
+    recorded = await in_thread(
+        service.record_answers, current, config, desired_resolution_text=turn.text
+    )
+    return recorded or view
+
+
 class ActionRegisterComplaint(TurnAction):
     """Logs the complaint the customer just described, then thanks, acknowledges and asks
     "what can we do for you?" (or confirms the wish the message already demanded).
@@ -90,15 +105,9 @@ class ActionRegisterComplaint(TurnAction):
         view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
         outcome = NOTE_REGISTERED
         if not continuing or not view.desired_resolution:
-            # a remedy the message frames as a wish ("refund me, it leaks"), not one its story
-            # names ("the repair didn't help")
-            wish = policy.demanded_resolution(turn.text)
-            if wish is not None:
-                current = Turn(**{**turn.__dict__, "ticket": view.ticket})
-                recorded = await in_thread(
-                    service.record_answers, current, config, desired_resolution_text=turn.text
-                )
-                view, outcome = recorded or view, NOTE_OPENED
+            with_wish = await record_demanded_wish(turn, view, config)
+            if with_wish is not None:
+                view, outcome = with_wish, NOTE_OPENED
         say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, turn),
@@ -190,13 +199,9 @@ class ActionEscalate(TurnAction):
         # the complaint just opened took the category of the matter the customer named
         # (bot.dialogue.matter); "other" means they named none
         matter_named = first_words and view.category != UNNAMED_MATTER
-        wish_given = False
-        if matter_named and policy.demanded_resolution(turn.text) is not None:
-            current = Turn(**{**turn.__dict__, "ticket": view.ticket})
-            recorded = await in_thread(
-                service.record_answers, current, config, desired_resolution_text=turn.text
-            )
-            view, wish_given = recorded or view, True
+        with_wish = await record_demanded_wish(turn, view, config) if matter_named else None
+        wish_given = with_wish is not None
+        view = with_wish or view
         intent = "request_human" if asked else "insult"
         say(dispatcher, script.escalation(intent, matter_named, wish_given))
         if matter_named:

@@ -12,7 +12,7 @@ classifier is fairly sure of it, else the category whose problem cues match most
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import Hit, Lexicon, Prepared, prepare
 from bot.policy.resolution import classify_resolution
+from bot.text.clean import SENTENCE_BREAK
 from bot.text.fold import fold
 from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues
 
@@ -62,10 +63,13 @@ def _best_complaint_intent(ranking: Sequence[tuple[str, float]]) -> tuple[str | 
     return max(scored, key=lambda item: item[1], default=(None, 0.0))
 
 
-def category_from_cues(text: str) -> str | None:
-    """The category whose problem cues match ``text`` most (file order breaks ties)."""
+def category_from_cues(text: str, among: Collection[str] | None = None) -> str | None:
+    """The category (of ``among``, when given) whose problem cues match ``text`` most (file
+    order breaks ties)."""
     best, best_hits = None, 0
     for category, problems in problem_cues().items():
+        if among is not None and category not in among:
+            continue
         hits = sum(len(matching_cues(text, cues)) for cues in problems.values())
         if hits > best_hits:
             best, best_hits = category, hits
@@ -155,8 +159,6 @@ BOT_QUESTION_INTENT = "bot_challenge"
 #: A how-to question opens the message: its phrase starts within this many words of a clause.
 HOW_TO_START = 2
 _TOKEN = re.compile(r"[a-z0-9]+")
-#: The end of a sentence: a command to an assistant owns only its own sentence.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 #: Lexicons of which any match anywhere means anger, abuse or mockery: always a complaint.
 _ANGER = (
     lexicons.INSULTS,
@@ -273,7 +275,8 @@ def _assistant_command(text: str, prepared: Prepared, cues: NonComplaintCues) ->
     hits = cues.assistant_command.find(prepared)
     if not any(_opens_message(prepared, hit, cues.how_to_openers) for hit in hits):
         return False
-    first, *rest = _SENTENCE_BREAK.split(text.strip(), maxsplit=1)
+    # the command owns only its own sentence
+    first, *rest = SENTENCE_BREAK.split(text.strip(), maxsplit=1)
     if complaint_signals(first).get("problem"):
         return False
     return not (rest and names_a_problem(rest[0]))

@@ -79,7 +79,6 @@ def matter_category(
     return None
 
 
-
 @dataclass(frozen=True)
 class HandlingRule:
     """``matter_over_handling.yml``: the handling category and its two kinds of problems."""
@@ -127,11 +126,5 @@ def matter_over_handling(text: str, category: str, known: Sequence[str]) -> str 
         return None
     if not shows_handling(text, rule):
         return None
-    best, best_hits = None, 0
-    for other, problems in problem_cues().items():
-        if other in (rule.handling, UNNAMED_MATTER) or other not in known:
-            continue
-        hits = sum(len(matching_cues(text, cues)) for cues in problems.values())
-        if hits > best_hits:
-            best, best_hits = other, hits
-    return best
+    others = set(known) - {rule.handling, UNNAMED_MATTER}
+    return category_from_cues(text, among=others)

@@ -137,7 +137,7 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
                 continue
             if top not in self.non_complaint_intents:
                 continue
-            decision = decide(text, top, pairs, _complaint_categories(pairs), use_mass=False)
+            decision = decide(text, top, pairs, complaint_categories(pairs), use_mass=False)
             if (
                 decision.is_complaint
                 and decision.category is not None
@@ -155,7 +155,8 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
         return messages
 
 
-def _complaint_categories(pairs: list[tuple[str, float]]) -> tuple[str, ...]:
+def complaint_categories(pairs: list[tuple[str, float]]) -> tuple[str, ...]:
+    """The categories of the complaint intents in a ranking, in its order."""
     return tuple(
         name.removeprefix(COMPLAINT_INTENT_PREFIX)
         for name, _ in pairs
@@ -199,7 +200,7 @@ class ComplaintOverFallback(GraphComponent, IntentClassifier):
             # intents for any unfamiliar request ("shuffle my liked songs": 0.55)
             if not names_a_problem(text):
                 continue
-            decision = decide(text, None, pairs, _complaint_categories(pairs))
+            decision = decide(text, None, pairs, complaint_categories(pairs))
             if not decision.is_complaint or decision.category is None:
                 continue
             if promote(message, COMPLAINT_INTENT_PREFIX + decision.category, insert=True):

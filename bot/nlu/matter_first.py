@@ -23,9 +23,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dialogue.matter import matter_over_handling
+from bot.dialogue.matter import handling_rule, matter_over_handling
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
-from bot.nlu.complaint_decision import DECISION
+from bot.nlu.complaint_decision import DECISION, complaint_categories
 from bot.nlu.ranking import promote, ranked_pairs, top_intent
 
 
@@ -46,17 +46,13 @@ class MatterOverHandling(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Promotes the matter's complaint intent where the handling's is first."""
+        handling = COMPLAINT_INTENT_PREFIX + handling_rule().handling
         for message in messages:
-            text, top = message.get(TEXT), top_intent(message)
-            if not isinstance(text, str) or not top or not top.startswith(COMPLAINT_INTENT_PREFIX):
-                continue
-            known = [
-                name.removeprefix(COMPLAINT_INTENT_PREFIX)
-                for name, _ in ranked_pairs(message)
-                if name.startswith(COMPLAINT_INTENT_PREFIX)
-            ]
-            category = top.removeprefix(COMPLAINT_INTENT_PREFIX)
-            matter = matter_over_handling(text, category, known)
+            text = message.get(TEXT)
+            if not isinstance(text, str) or top_intent(message) != handling:
+                continue  # most messages: nothing more to read
+            known = complaint_categories(ranked_pairs(message))
+            matter = matter_over_handling(text, handling_rule().handling, known)
             if matter is not None and promote(message, COMPLAINT_INTENT_PREFIX + matter):
-                message.set(DECISION, [f"matter-over-handling:{top}"], add_to_output=True)
+                message.set(DECISION, [f"matter-over-handling:{handling}"], add_to_output=True)
         return messages

@@ -61,6 +61,7 @@ from functools import cache, lru_cache
 
 from bot.policy import learned, lexicons
 from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare
+from bot.text.clean import SENTENCE_BREAK
 from bot.text.fold import fold
 from bot.text.language import spacy_stop_words
 
@@ -128,7 +129,6 @@ _YOU_BEFORE = Lexicon(
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")
 _PUNCTUATION_RUN = re.compile(r"[!?¡¿]{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -326,7 +326,7 @@ def _emoji_signals(text: str) -> list[Signal]:
 def _sentences(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The sentences of ``text``, each as written and as folded words."""
     found: list[tuple[str, tuple[str, ...]]] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in SENTENCE_BREAK.split(text.strip()):
         words = tuple(_FOLDED_WORD.findall(fold(sentence).replace("'", "")))
         if words:
             found.append((sentence.strip(), words))

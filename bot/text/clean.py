@@ -15,6 +15,10 @@ MAX_MESSAGE_CHARS = 5000
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+#: Where a sentence ends: after ``.``, ``!``, ``?`` or ``…`` and whitespace, or at a line break.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
+
+
 def remove_controls(text: str) -> str:
     """``text`` without control characters (tabs and line breaks kept), stripped."""
     return CONTROL_CHARS.sub("", text).strip()
