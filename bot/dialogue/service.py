@@ -207,7 +207,7 @@ def _create(
         clocks=complaint_clocks(settings, now),
     )
     # The promise the bot is about to make ("we will answer by ...") is kept track of.
-    record_bot_promise(session, complaint, now)
+    record_bot_promise(session, complaint, now, new_complaint=True)
     return complaint
 
 

@@ -131,16 +131,28 @@ def add_commitment(
 
 
 def record_bot_promise(
-    session: Session, complaint: Complaint, now: datetime | None = None
+    session: Session,
+    complaint: Complaint,
+    now: datetime | None = None,
+    *,
+    new_complaint: bool = False,
 ) -> Commitment:
-    """The bot's "we will answer by <due_at>" as the team's ``answer`` commitment (once)."""
-    existing = session.execute(
-        select(Commitment).where(
-            Commitment.complaint_id == complaint.id,
-            Commitment.kind == "answer",
-            Commitment.created_by == BOT,
-        )
-    ).scalar_one_or_none()
+    """The bot's "we will answer by <due_at>" as the team's ``answer`` commitment (once).
+
+    ``new_complaint``: the complaint was created in this transaction, so it has no promise
+    yet and none is looked up.
+    """
+    existing = (
+        None
+        if new_complaint
+        else session.execute(
+            select(Commitment).where(
+                Commitment.complaint_id == complaint.id,
+                Commitment.kind == "answer",
+                Commitment.created_by == BOT,
+            )
+        ).scalar_one_or_none()
+    )
     if existing is not None:
         return existing
     return add_commitment(

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.policy.clocks import ComplaintClocks
 from bot.store.db import StoreError
-from bot.store.register_numbers import apply_clocks
+from bot.store.register_numbers import assign_register_number, clock_fields
 from bot.store.tables import (
     ACTIVE_STATUSES,
     ACTOR_LENGTH,
@@ -234,11 +234,10 @@ def _ticket_taken(session: Session, ticket: str) -> bool:
 def _insert_with_unique_ticket(session: Session, prefix: str, fields: dict[str, Any]) -> Complaint:
     for _ in range(MAX_TICKET_ATTEMPTS):
         ticket = generate_ticket(prefix)
-        if _ticket_taken(session, ticket):
-            continue
         complaint = Complaint(ticket=ticket, **fields)
         try:
-            # A savepoint, so that losing a race for the same ticket keeps the transaction.
+            # A savepoint, so that a ticket already taken (rare: 31^6 codes) keeps the
+            # transaction; the unique index checks it, with no look-up before each insert.
             with session.begin_nested():
                 session.add(complaint)
         except IntegrityError:
@@ -306,10 +305,11 @@ def create_complaint(
         "updated_at": created,
         "due_at": clocks.sla_due_at if clocks else created + timedelta(hours=deadline_hours),
         "origin_key": _optional_identifier("origin_key", origin_key, ORIGIN_KEY_LENGTH),
+        **(clock_fields(clocks) if clocks else {}),
     }
     complaint = _insert_with_unique_ticket(session, ticket_prefix, fields)
-    if clocks is not None:
-        apply_clocks(session, complaint, clocks)
+    if clocks is not None and clocks.register_number_required:
+        assign_register_number(session, complaint, clocks.register_year)
     created_data: dict[str, Any] = {
         "category": complaint.category,
         "severity": complaint.severity,

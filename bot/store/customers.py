@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.complaints import _moment, get_by_ticket
@@ -93,9 +93,10 @@ def _merge(session: Session, keep: int, others: list[int]) -> None:
 
 def link_complaint(
     session: Session, complaint: Complaint, region: str | None, *, now: datetime | None = None
-) -> Customer | None:
+) -> int | None:
     """Link ``complaint`` to the customer its keys point at (creating or merging customers),
-    and record its keys for its conversation. ``None`` when the complaint has no key yet."""
+    and record its keys for its conversation. Returns the customer's id, ``None`` when the
+    complaint has no key yet."""
     keys = complaint_keys(complaint, region)
     if not keys:
         return None
@@ -105,29 +106,29 @@ def link_complaint(
     if complaint.customer_id is not None and complaint.customer_id not in found:
         found = sorted({*found, int(complaint.customer_id)})
     if found:
-        keep = found[0]
-        _merge(session, keep, found[1:])
-        customer = session.get(Customer, keep)
+        customer_id = found[0]
+        _merge(session, customer_id, found[1:])
     else:
         customer = Customer(created_at=moment)
         session.add(customer)
         session.flush()
-    if customer is None:  # pragma: no cover - deleted by a concurrent erasure
-        raise StoreError("the customer disappeared while linking a complaint")
-    complaint.customer_id = customer.id
+        customer_id = int(customer.id)
+    complaint.customer_id = customer_id
     sender = complaint.sender_id[:SENDER_ID_LENGTH]
-    for kind, value in keys:
-        exists = session.execute(
-            select(CustomerKey.id).where(
-                CustomerKey.kind == kind,
-                CustomerKey.value == value,
+    recorded = {
+        (str(kind), str(value))
+        for kind, value in session.execute(
+            select(CustomerKey.kind, CustomerKey.value).where(
                 CustomerKey.sender_id == sender,
+                or_(*(and_(CustomerKey.kind == k, CustomerKey.value == v) for k, v in keys)),
             )
-        ).first()
-        if exists is None:
+        )
+    }
+    for kind, value in keys:
+        if (kind, value) not in recorded:
             session.add(
                 CustomerKey(
-                    customer_id=customer.id,
+                    customer_id=customer_id,
                     kind=kind,
                     value=value,
                     sender_id=sender,
@@ -135,7 +136,7 @@ def link_complaint(
                 )
             )
     session.flush()
-    return customer
+    return customer_id
 
 
 def customer_complaints(

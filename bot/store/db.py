@@ -91,6 +91,11 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # In WAL mode a commit then appends to the log without waiting for the disk; the
+            # database stays consistent after any crash, and only a power loss or an OS crash
+            # can undo the last commits. Rasa's tracker store on the same file commits so too
+            # (bot.rasa_patches.tracker_engine_kwargs). PostgreSQL is the durable choice.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
 

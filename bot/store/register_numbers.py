@@ -7,6 +7,8 @@ writers, and the loser takes the following number.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -48,10 +50,11 @@ def assign_register_number(session: Session, complaint: Complaint, year: int) ->
     raise StoreError(f"no free register number after {MAX_REGISTER_ATTEMPTS} attempts")
 
 
-def apply_clocks(session: Session, complaint: Complaint, clocks: ComplaintClocks) -> None:
-    """Store the statutory clocks on a new complaint (and its register number if required)."""
-    complaint.jurisdiction = clocks.jurisdiction
-    complaint.statutory_answer_due_at = clocks.statutory_answer_due_at
-    complaint.statutory_resolution_due_at = clocks.statutory_resolution_due_at
-    if clocks.register_number_required:
-        assign_register_number(session, complaint, clocks.register_year)
+def clock_fields(clocks: ComplaintClocks) -> dict[str, Any]:
+    """The statutory clocks of a new complaint, as column values for its insert."""
+    return {
+        "jurisdiction": clocks.jurisdiction,
+        "statutory_answer_due_at": clocks.statutory_answer_due_at,
+        "statutory_resolution_due_at": clocks.statutory_resolution_due_at,
+    }
+
