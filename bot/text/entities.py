@@ -7,7 +7,10 @@ Spans are on the original text; values are normalised:
   ``PREFIX-digits`` code when the customer wrote one (``ORD-48213``, ``ord48213`` ->
   ``ORD-48213``). Order phrases are found by a spaCy ``Matcher`` over the tokens of a blank
   pipeline, matched on folded token text so ``narudžba``, ``narudzba`` and ``наруџба`` agree.
-  The span covers the reference only.
+  The words are data (``bot/text/data/order_references.yml``): an order, a receipt, an
+  invoice, a booking, an older complaint's number (``receipt no. 2231-0098-77`` keeps its
+  dashes), or a number word alone before 4 to 6 digits (``Broj je 77120.``), never a phone
+  number or a year. The span covers the reference only.
 * ``ticket`` - ``C-4KX9TR``: 1-3 prefix letters, a dash, exactly 6 characters of
   :data:`TICKET_ALPHABET`; case-insensitive. Codes typed on a Serbian Cyrillic keyboard
   (``Ц-4КХ9ТР``) are read key by key: ``ц`` -> C, ``х`` -> H, ``љ`` -> Q, ``њ`` -> W,
@@ -32,7 +35,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ruamel.yaml import YAML
 
 from bot.text.fold import fold, to_latin
 
@@ -205,44 +211,47 @@ _ORDER_CODE = re.compile(r"(?<![\w-])(ORD)[-_ ]?(\d{3,12})(?![\w-])", re.IGNOREC
 _REFERENCE = re.compile(
     r"^(?:#|no\.?|nr\.?|br\.?)?(?P<code>(?P<prefix>[a-z]{1,4})?-?(?P<digits>\d{3,12}))$"
 )
-_ORDER_WORD = r"^(?:narudzb|porudzb|narucen|order)"
-_FILLERS = [
-    "#",
-    "no",
-    "no.",
-    "nr",
-    "nr.",
-    "br",
-    "br.",
-    "broj",
-    "broja",
-    "brojem",
-    "number",
-    "num",
-    "id",
-    ":",
-    "je",
-    "is",
-    ".",
-    "-",
-    "was",
-    "ref",
-    "reference",
-    "pod",
-    "sa",
-    "s",
-    "with",
-    "under",
-    "moje",
-    "moja",
-    "mojoj",
-    "my",
-    "mi",
-    "glasi",
-    "vase",
-    "vasa",
-    "your",
-]
+ORDER_WORDS_FILE = Path(__file__).with_name("data") / "order_references.yml"
+#: A reference after a number word alone ("broj je 77120"): short, so that it is no phone.
+_BARE_REFERENCE = re.compile(r"^[1-9]\d{3,5}$")
+#: Four-digit numbers read as years, never as a reference ("reklamacija 2024 još stoji").
+_YEARS = range(1950, 2100)
+
+
+@dataclass(frozen=True)
+class OrderWords:
+    """The word lists of :data:`ORDER_WORDS_FILE`, as spaCy ``Matcher`` token patterns."""
+
+    reference: dict[str, Any]
+    number: dict[str, Any]
+    filler: dict[str, Any]
+
+
+def _word_pattern(words: list[str]) -> dict[str, Any]:
+    """A token pattern for folded words, ``stem*`` matching every word that starts with it."""
+    alternatives = [
+        re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word) for word in words
+    ]
+    return {"LOWER": {"REGEX": "^(?:" + "|".join(alternatives) + ")$"}}
+
+
+@lru_cache(maxsize=1)
+def order_words(path: Path = ORDER_WORDS_FILE) -> OrderWords:
+    """The word lists, checked: each a non-empty list of texts."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    lists: dict[str, list[str]] = {}
+    for key in ("reference_words", "number_words", "fillers"):
+        words = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(words, list) or not words or not all(
+            isinstance(word, str) and word.strip() for word in words
+        ):
+            raise ValueError(f"{path}: {key} must be a non-empty list of words")
+        lists[key] = [fold(word.strip()) for word in words]
+    return OrderWords(
+        reference=_word_pattern(lists["reference_words"]),
+        number=_word_pattern(lists["number_words"]),
+        filler={**_word_pattern(lists["fillers"]), "OP": "?"},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -253,19 +262,34 @@ def _order_matcher() -> tuple[Language, Matcher]:
 
     nlp = spacy.blank("xx")
     matcher = Matcher(nlp.vocab)
-    order = {"LOWER": {"REGEX": _ORDER_WORD}}
-    filler = {"LOWER": {"IN": _FILLERS}, "OP": "?"}
-    number_word = {"LOWER": {"IN": ["broj", "br", "br.", "number", "no", "nr", "#"]}}
+    words = order_words()
     reference = {"LOWER": {"REGEX": _REFERENCE.pattern}}
+    filler = words.filler
     matcher.add(
         "ORDER_REF",
         [
-            [order, filler, filler, filler, reference],
-            [number_word, order, filler, filler, reference],
+            [words.reference, filler, filler, filler, reference],
+            [words.number, words.reference, filler, filler, reference],
         ],
     )
+    matcher.add("BARE_REF", [[words.number, filler, filler, reference]])
     matcher.add("HASH_REF", [[{"ORTH": "#"}, {"TEXT": {"REGEX": r"^\d{4,12}$"}}]])
     return nlp, matcher
+
+
+def _grouped_end(doc: Any, token: Any) -> int:
+    """The end (token index) of a reference written in dashed groups ("2231-0098-77"), which
+    the tokenizer splits: digit groups joined by a dash with no space around it."""
+    end = token.i + 1
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text.isdigit()
+    ):
+        end += 2
+    return end
 
 
 def _order_refs(text: str) -> list[EntitySpan]:
@@ -282,18 +306,26 @@ def _order_refs(text: str) -> list[EntitySpan]:
     spans: dict[int, EntitySpan] = {}
     for match_id, _start, end in matcher(folded):
         token = doc[end - 1]
-        if nlp.vocab.strings[match_id] == "HASH_REF" and doc[end - 2].whitespace_:
+        kind = nlp.vocab.strings[match_id]
+        if kind == "HASH_REF" and doc[end - 2].whitespace_:
             continue
         found = _REFERENCE.match(folded[end - 1].text)
         if found is None or token.i in spans:
             continue
+        grouped_end = _grouped_end(doc, token) if not found.group("prefix") else token.i + 1
+        single = grouped_end == token.i + 1
+        if single and len(token.text) == 4 and token.text.isdigit() and int(token.text) in _YEARS:
+            continue
+        if kind == "BARE_REF" and not (single and _BARE_REFERENCE.match(token.text)):
+            continue
         code_start = token.idx + found.start("code")
+        end_char = doc[grouped_end - 1].idx + len(doc[grouped_end - 1].text)
         if found.group("prefix"):
             value = f"{found.group('prefix').upper()}-{found.group('digits')}"
         else:
-            value = found.group("digits")
             code_start = token.idx + found.start("digits")
-        spans[token.i] = EntitySpan("order_ref", value, code_start, token.idx + len(token.text))
+            value = text[code_start:end_char]
+        spans[token.i] = EntitySpan("order_ref", value, code_start, end_char)
     for match in _ORDER_CODE.finditer(text):
         spans[-match.start() - 1] = EntitySpan(
             "order_ref", f"ORD-{match.group(2)}", match.start(), match.end()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
-from bot.text.entities import EntitySpan, extract_entities, parse_number
+from bot.text.entities import EntitySpan, extract_entities, order_words, parse_number
 
 Expected = list[tuple[str, str, str]]  # entity, value, text of the span
 
@@ -26,6 +27,18 @@ CASES: list[tuple[str, Expected]] = [
     ("поруџбина бр. 48213 није стигла", [("order_ref", "48213", "48213")]),
     ("моја поруџбина 48213 касни", [("order_ref", "48213", "48213")]),
     ("narudzba ABC-12345 je ostecena", [("order_ref", "ABC-12345", "ABC-12345")]),
+    # other references a customer gives for the purchase, from data/order_references.yml
+    ("receipt no. 2231-0098-77", [("order_ref", "2231-0098-77", "2231-0098-77")]),
+    ("it's on invoice 55120", [("order_ref", "55120", "55120")]),
+    ("booking 31877 was cancelled", [("order_ref", "31877", "31877")]),
+    ("račun br. 114-0923, mail", [("order_ref", "114-0923", "114-0923")]),
+    ("broj racuna 0455-2231-09", [("order_ref", "0455-2231-09", "0455-2231-09")]),
+    ("рекламација 9920 још стоји", [("order_ref", "9920", "9920")]),
+    ("broj reklamacije 7731", [("order_ref", "7731", "7731")]),
+    # a number word alone before a short number: the answer to "which order?"
+    ("Broj je 77120.", [("order_ref", "77120", "77120")]),
+    ("br. 88254, hocu plavu", [("order_ref", "88254", "88254")]),
+    ("the number is 4471", [("order_ref", "4471", "4471")]),
     # tickets
     ("what about C-4KX9TR?", [("ticket", "C-4KX9TR", "C-4KX9TR")]),
     ("sta je sa c-4kx9tr", [("ticket", "C-4KX9TR", "c-4kx9tr")]),
@@ -83,6 +96,13 @@ CASES: list[tuple[str, Expected]] = [
     ("čekam 3 dana i 2 sata", []),
     ("2345678", []),
     ("narudžba 250 kn", [("amount", "250 HRK", "250 kn")]),
+    # a number word alone never takes a phone number, a long number, a year or a count
+    ("moj broj je 0912345678", [("phone", "0912345678", "0912345678")]),
+    ("moj broj je 2345678", []),
+    ("broj 3 puta sam zvao", []),
+    ("reklamacija 2024 jos stoji", []),
+    ("the number 2023 was a bad year", []),
+    ("racunalo 4500 ne radi", []),
     ("", []),
 ]
 
@@ -121,3 +141,14 @@ def test_parse_number(text: str, number: Decimal) -> None:
 def test_entity_span_as_dict() -> None:
     span = EntitySpan("ticket", "C-4KX9TR", 3, 11)
     assert span.as_dict() == {"entity": "ticket", "value": "C-4KX9TR", "start": 3, "end": 11}
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "reference_words: []\nnumber_words: [broj]\nfillers: [je]\n", "reference_words: order\n"],
+)
+def test_a_malformed_order_words_file_is_refused(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "order_references.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match="must be a non-empty list"):
+        order_words(path)
