@@ -64,6 +64,9 @@ CASES: list[tuple[str, Expected]] = [
     ("call me at (555) 123-4567", [("phone", "5551234567", "(555) 123-4567")]),
     ("0038761123456 je moj broj", [("phone", "+38761123456", "0038761123456")]),
     ("tel 2345678", [("phone", "2345678", "2345678")]),
+    # a UK mobile: a five-digit area code, then six digits
+    ("my number is 07911 123456", [("phone", "07911123456", "07911 123456")]),
+    ("Ring me. 07700 900461.", [("phone", "07700900461", "07700 900461")]),
     # amounts
     ("Platio sam 49,99 €", [("amount", "49.99 EUR", "49,99 €")]),
     ("120 kn za ništa", [("amount", "120 HRK", "120 kn")]),
