@@ -18,6 +18,13 @@ says:
 * a threat to leave, to warn others, to post bad reviews or to go to the press ("never again",
   "I'll tell everyone", "napisat ću na fejsu", "idem u novine") 0.6; a review or a
   cancellation asked for calmly is no threat
+* a rhetorical question at the company: a question to "you" / "vi" with a word that makes it
+  a reproach ("Do you people even read my emails?", "Čitate li vi uopće ...?", "Ко вас је
+  уопште запослио?") 0.6; a polite word ("please", "molim", "biste") makes it a request
+* exasperation as a clause of its own ("Ma dajte, ...", "For crying out loud, ...", "Ајде
+  молим вас, ...") 0.6; a particle of exasperation as a clause of its own ("Joj,",
+  "Čoveče,", "Seriously,") 0.3: calm customers write those too, so anger only beside another
+  sign
 * strong feelings ("furious", "katastrofa") 0.25, or 0.45 when emphasised (the same word
   twice, or "!!" right after it); mild ones ("disappointed") 0.1
 * shouting: 60 % or more of the letters in capitals 0.5, or 0.6 when the message names a
@@ -72,6 +79,13 @@ AIMED_CONTEMPT_WEIGHT = 0.65
 DISGRACE_WEIGHT = 0.6
 #: Idiomatic exasperation ("you're taking the mickey", "pa vi se sprdate sa mnom").
 EXASPERATION_WEIGHT = 0.6
+#: A question to "you" that wants no answer ("Do you even read my emails?").
+RHETORICAL_QUESTION_WEIGHT = 0.6
+#: Exasperation said as a clause of its own ("Ma dajte,", "For crying out loud,").
+INTERJECTION_WEIGHT = 0.6
+#: A particle of exasperation as a clause of its own ("Joj,", "Seriously,"): only beside
+#: another sign.
+PARTICLE_WEIGHT = 0.3
 STRONG_EMOTION_WEIGHT = 0.25
 EMPHASISED_EMOTION_WEIGHT = 0.45
 MILD_EMOTION_WEIGHT = 0.1
@@ -151,6 +165,8 @@ class Signal:
     weight: float
     #: From the learned model (:mod:`bot.policy.learned`), not from the word lists.
     learned: bool = False
+    #: Evidence that counts only beside another sign (a particle of exasperation).
+    supporting: bool = False
 
 
 def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
@@ -185,6 +201,7 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
             signals.append(Signal(f"contempt '{hit.phrase}'", CONTEMPT_WEIGHT))
     for hit in lexicons.EXASPERATION.find(prepared):
         signals.append(Signal(f"exasperation '{hit.phrase}'", EXASPERATION_WEIGHT))
+    interjection = _interjection_signal(prepared)
     signals.extend(_strong_feelings(prepared, folded))
     for hit in find_affirmed(prepared, lexicons.MILD_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
         signals.append(Signal(f"displeasure '{hit.phrase}'", MILD_EMOTION_WEIGHT))
@@ -192,6 +209,8 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
     if threats:
         label = f"threat to leave or go public '{threats[0].phrase}'"
         signals.append(Signal(label, THREAT_WEIGHT))
+    if interjection is not None:
+        signals.append(interjection)
     return signals
 
 
@@ -201,6 +220,40 @@ def _is_verdict(tokens: tuple[str, ...], hit: Hit) -> bool:
     description ("the app is useless on Android")."""
     rest = tokens[: hit.start] + tokens[hit.end :]
     return all(token in lexicons.VERDICT_FILLERS for token in rest)
+
+
+def _interjection_signal(prepared: Prepared) -> Signal | None:
+    """Exasperation that makes a clause of its own, beside particles at most ("Ma dajte,",
+    "Ajde bre,", "Oh come on,"), or else a clause of particles only ("Joj,", "Uf,",
+    "Seriously,"): the words inside a longer clause are often a request ("ma dajte mi broj")."""
+    for hit in lexicons.EXASPERATED_INTERJECTIONS.find(prepared):
+        tokens = prepared.clauses[hit.clause]
+        if all(
+            index in hit.indexes or token in lexicons.EXASPERATED_PARTICLES
+            for index, token in enumerate(tokens)
+        ):
+            return Signal(f"exasperated interjection '{hit.phrase}'", INTERJECTION_WEIGHT)
+    for tokens in prepared.clauses:
+        if tokens and set(tokens) <= lexicons.EXASPERATED_PARTICLES:
+            label = f"exasperated particle '{' '.join(tokens)}'"
+            return Signal(label, PARTICLE_WEIGHT, supporting=True)
+    return None
+
+
+def _rhetorical_question_signal(sentences: list[tuple[str, tuple[str, ...]]]) -> Signal | None:
+    """A question to "you" with a word that makes it a reproach: it wants no answer ("Do you
+    people even read my emails?", "Да ли ви уопште знате шта радите?"). A polite word
+    ("please", "molim", "biste") makes it a request ("Could you even check, please?")."""
+    for sentence, words in sentences:
+        present = set(words)
+        if (
+            "?" in sentence
+            and present & lexicons.ADDRESS_WORDS
+            and present & lexicons.RHETORICAL_WORDS
+            and not present & lexicons.POLITE_WORDS
+        ):
+            return Signal(f"rhetorical question '{sentence}'", RHETORICAL_QUESTION_WEIGHT)
+    return None
 
 
 def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
@@ -442,13 +495,16 @@ def listed_signals(text: str) -> list[Signal]:
     signals.extend(_emoji_signals(text))
     sentences = _sentences(text)
     echo, thanks = _echo_signal(sentences), _closing_thanks_signal(text, sentences)
-    signals.extend(signal for signal in (echo, thanks) if signal is not None)
+    rhetorical = _rhetorical_question_signal(sentences)
+    signals.extend(signal for signal in (echo, thanks, rhetorical) if signal is not None)
     capital_words = shouting is not None and shouting.weight == CAPITAL_WORDS_WEIGHT
     pressure = _pressure_signal(
         prepared, [signal for signal in signals if not (capital_words and signal is shouting)]
     )
     anaphora = _anaphora_signal(text)
     signals.extend(signal for signal in (pressure, anaphora) if signal is not None)
+    if all(signal.supporting for signal in signals):
+        return []
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
         intensifiers = [
