@@ -26,7 +26,8 @@ says:
   "Čoveče,", "Seriously,") 0.3: calm customers write those too, so anger only beside another
   sign
 * strong feelings ("furious", "katastrofa") 0.25, or 0.45 when emphasised (the same word
-  twice, or "!!" right after it); mild ones ("disappointed") 0.1
+  twice, or "!!" right after it), or 0.6 when said of "you" in a message without thanks ("You
+  people are unbelievable", "Vi ste nevjerojatni"); mild ones ("disappointed") 0.1
 * shouting: 60 % or more of the letters in capitals 0.5, or 0.6 when the message names a
   problem ("WHY IS NOBODY ANSWERING"); two or more words in capitals 0.25 (messages with
   fewer than 12 letters are never shouting)
@@ -89,6 +90,8 @@ INTERJECTION_WEIGHT = 0.6
 #: another sign.
 PARTICLE_WEIGHT = 0.3
 STRONG_EMOTION_WEIGHT = 0.25
+#: A strong feeling said of "you" ("you are unbelievable", "vi ste nevjerojatni").
+AIMED_WEIGHT = 0.6
 EMPHASISED_EMOTION_WEIGHT = 0.45
 MILD_EMOTION_WEIGHT = 0.1
 SHOUTING_WEIGHT = 0.5
@@ -149,6 +152,10 @@ _YOU_BEFORE = Lexicon(
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
+#: "You are" before a feeling word ("you are", "you're", "you lot are", "vi ste"); a bare
+#: "ste" / "si" counts right beside it only ("smiješni ste"), since it is also the auxiliary
+#: of the past ("poslali ste mi grozan paket").
+_YOU_ARE = Lexicon(["you|yall|u ..2 are|re|r", "vi|ti ..1 ste|si"])
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")
 _PUNCTUATION_RUN = re.compile(r"[!?¡¿]{2,}")
@@ -263,18 +270,32 @@ def _rhetorical_question_signal(sentences: list[tuple[str, tuple[str, ...]]]) ->
     return None
 
 
+def _said_of_you(prepared: Prepared, hit: Hit) -> bool:
+    """Whether ``hit`` is said of "you" with a copula: "you are unbelievable", "you're
+    ridiculous", "vi ste nevjerojatni", "smiješni ste"; not "your delivery was terrible"."""
+    tokens = prepared.clauses[hit.clause]
+    before = tokens[max(0, hit.start - 3) : hit.start]
+    beside = tokens[max(0, hit.start - 1) : hit.start] + tokens[hit.end : hit.end + 1]
+    return bool(_YOU_ARE.search(before)) or bool({"ste", "si"} & set(beside))
+
+
 def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
-    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it. (A
-    strong feeling on its own, "Užas, pravi užas.", "Unacceptable.", stays a feeling: polite
-    customers write it too.)"""
+    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it, anger
+    when it is said of "you" ("you are unbelievable", "vi ste nevjerojatni") in a message
+    without thanks. (A strong feeling on its own, "Užas, pravi užas.", "Unacceptable.", stays a
+    feeling: polite customers write it too.)"""
     hits = find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2)
     phrases = [hit.phrase for hit in hits]
+    thanked = set(_FOLDED_WORD.findall(folded)) & lexicons.THANKS
+    aimed = set() if thanked else {hit.phrase for hit in hits if _said_of_you(prepared, hit)}
     signals: list[Signal] = []
     for phrase in dict.fromkeys(phrases):
         exclaimed = re.search(
             r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, phrase.split())) + r"\s*!{2,}", folded
         )
-        if phrases.count(phrase) > 1 or exclaimed:
+        if phrase in aimed:
+            signals.append(Signal(f"strong feeling aimed at the staff '{phrase}'", AIMED_WEIGHT))
+        elif phrases.count(phrase) > 1 or exclaimed:
             how = "repeated" if phrases.count(phrase) > 1 else "exclaimed"
             label = f"strong feeling '{phrase}', {how}"
             signals.append(Signal(label, EMPHASISED_EMOTION_WEIGHT))
