@@ -34,8 +34,11 @@ says:
 * repeated "!!!" / "???" 0.3 ("!!" 0.15), or 0.6 with two or more words in capitals in a
   message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??"
   ("hello????", "halo???") 0.45
+* anger the customer says of themself: an anger word beside "I" / "sam" ("I'm absolutely
+  raging", "bijesna sam ko ris"), not negated 0.6
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
-  0.6; praise standing alone as a clause of its own next to a plain failure ("Lovely.
+  0.6; praise standing alone as a clause of its own next to a plain failure, or closing a
+  message about a problem ("Ma super.") ("Lovely.
   The blender died on day two.", "Bravo, opet pogrešna veličina", "Deveti dan čekam. Ma
   genijalno.") 0.6; praise ("great job",
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
@@ -90,6 +93,8 @@ INTERJECTION_WEIGHT = 0.6
 #: another sign.
 PARTICLE_WEIGHT = 0.3
 STRONG_EMOTION_WEIGHT = 0.25
+#: Anger the customer says of themself ("I'm furious", "bijesna sam").
+OWN_ANGER_WEIGHT = 0.6
 #: A strong feeling said of "you" ("you are unbelievable", "vi ste nevjerojatni").
 AIMED_WEIGHT = 0.6
 EMPHASISED_EMOTION_WEIGHT = 0.45
@@ -216,6 +221,9 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
     for hit in lexicons.EXASPERATION.find(prepared):
         signals.append(Signal(f"exasperation '{hit.phrase}'", EXASPERATION_WEIGHT))
     interjection = _interjection_signal(prepared)
+    own = _own_anger_signal(prepared)
+    if own is not None:
+        signals.append(own)
     signals.extend(_strong_feelings(prepared, folded))
     for hit in find_affirmed(prepared, lexicons.MILD_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
         signals.append(Signal(f"displeasure '{hit.phrase}'", MILD_EMOTION_WEIGHT))
@@ -234,6 +242,18 @@ def _is_verdict(tokens: tuple[str, ...], hit: Hit) -> bool:
     description ("the app is useless on Android")."""
     rest = tokens[: hit.start] + tokens[hit.end :]
     return all(token in lexicons.VERDICT_FILLERS for token in rest)
+
+
+def _own_anger_signal(prepared: Prepared) -> Signal | None:
+    """Anger the customer says of themself: an anger word with a first-person word up to three
+    words before it or two after it ("I'm absolutely raging", "bijesna sam ko ris", "it makes
+    me livid"), not negated ("I'm not angry, just tired")."""
+    for hit in find_affirmed(prepared, lexicons.ANGER_STATES, lexicons.PLAIN_NEGATIONS, 2):
+        tokens = prepared.clauses[hit.clause]
+        near = set(tokens[max(0, hit.start - 3) : hit.start] + tokens[hit.end : hit.end + 2])
+        if near & lexicons.FIRST_PERSON:
+            return Signal(f"anger of the customer's own '{hit.phrase}'", OWN_ANGER_WEIGHT)
+    return None
 
 
 def _interjection_signal(prepared: Prepared) -> Signal | None:
@@ -336,6 +356,11 @@ def _sarcasm_signals(prepared: Prepared, folded: str) -> list[Signal]:
     bare = None if sincere or len(prepared.clauses) < 2 else _bare_praise(prepared, markers)
     if bare is not None:
         failures = [hit for hit in lexicons.FAILURES.find(prepared) if hit.clause != bare[0]]
+        if not failures and bare[0] == len(prepared.clauses) - 1 and "?" not in folded:
+            # praise that closes a report of a problem ("... stignu razbijeni. Ma super.")
+            failures = [
+                hit for hit in lexicons.PROBLEM_WORDS.find(prepared) if hit.clause != bare[0]
+            ]
         if failures:
             found[bare[1]] = (
                 f"sarcasm: praise '{bare[1]}' on its own beside '{failures[0].phrase}'",

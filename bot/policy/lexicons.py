@@ -375,6 +375,7 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "disgrace",
     "exasperation",
     "exasperated_interjections",
+    "anger_states",
     "strong_emotion",
     "mild_emotion",
     "intensifiers",
@@ -403,6 +404,7 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "rhetorical_words",
     "polite_words",
     "exasperated_particles",
+    "first_person",
     "sarcastic_openers",
     "sarcasm_fillers",
     "verdict_fillers",
@@ -461,6 +463,11 @@ EXASPERATION = _LEXICONS["exasperation"]
 #: Exasperation said as a clause of its own ("Ma dajte,", "For crying out loud,", "Ajde
 #: molim vas,"): the same words inside a request ("ma dajte mi broj") are not it.
 EXASPERATED_INTERJECTIONS = _LEXICONS["exasperated_interjections"]
+#: Anger a customer can say of themself ("furious", "bijesna"); with a word of
+#: :data:`FIRST_PERSON` beside it, it is their own ("I'm furious", "bijesna sam").
+ANGER_STATES = _LEXICONS["anger_states"]
+#: First-person words ("I", "I'm", "sam", "me").
+FIRST_PERSON: frozenset[str] = _WORDS["first_person"]
 STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
 INTENSIFIERS = _LEXICONS["intensifiers"]
