@@ -57,9 +57,7 @@ says:
   words in capitals (often acronyms: "GDPR") or a repetition (often the count of the calls
   itself) do not count as that other sign
 * the learned anger model (:mod:`bot.policy.learned`, examples in ``bot/policy/examples``): 0.6
-  when it fires (its probability at or above the threshold in ``anger.yml``), or when its
-  probability reaches 0.8 in a message that speaks to "you" / "vi" or asks or exclaims (the
-  small talk the model over-rates, "thanks mate", does neither); nothing below:
+  when it fires (its probability at or above the threshold in ``anger.yml``), nothing below:
   an unsure model alone must not make a customer "getting angrier". It stands in for what the
   lists miss (idioms, irony, abuse in words no list has) and does not add to them: the score
   is the larger of the combined list signals and the learned one, so "katastrofa" is not
@@ -120,11 +118,6 @@ EMPHATIC_FORM_WEIGHT = 0.6
 #: Weight of the learned anger signal when the model fires (at or above its threshold); below
 #: it the model says nothing: an unsure model must not make a customer "getting angrier".
 LEARNED_WEIGHT = 0.6
-#: Below the model's threshold, a probability from this value on still counts when the message
-#: speaks to the company ("you", "vi") or asks or exclaims ("Vi ste nevjerojatni, znate li
-#: to?"): the model ranks such messages well, and the small talk it over-rates ("thanks mate")
-#: does neither.
-LEARNED_ADDRESSED_THRESHOLD = 0.8
 #: A sentence of one to three words that repeats words of an earlier one ("Two walks. Two.",
 #: "Tri nedelje čekam sto. TRI NEDELJE.").
 ECHO_WEIGHT = 0.6
@@ -518,20 +511,9 @@ def _function_words() -> frozenset[str]:
 
 def _learned_signal(text: str) -> Signal | None:
     prediction = learned.predict(text)["anger"]
-    if prediction.fires:
-        return Signal(prediction.explain(), LEARNED_WEIGHT, learned=True)
-    if prediction.probability + 1e-9 >= LEARNED_ADDRESSED_THRESHOLD and _addressed(text):
-        label = f"{prediction.explain()}, said to the company"
-        return Signal(label, LEARNED_WEIGHT, learned=True)
-    return None
-
-
-def _addressed(text: str) -> bool:
-    """Whether ``text`` speaks to the company ("you", "vi", "vama") or asks or exclaims."""
-    if "?" in text or "!" in text:
-        return True
-    words = {word for _sentence, words in _sentences(text) for word in words}
-    return bool(words & lexicons.ADDRESS_WORDS)
+    if not prediction.fires:
+        return None
+    return Signal(prediction.explain(), LEARNED_WEIGHT, learned=True)
 
 
 def listed_signals(text: str) -> list[Signal]:
