@@ -478,9 +478,7 @@ def test_emphasis_wry_thanks_and_pressure(item: Case) -> None:
 STRUCTURE = [
     # a question to "you" with a word that makes it a reproach; a polite word makes a request
     case("rhetorical-en", "Do you ever test these kettles before selling them?", "angry", "rhet"),
-    case(
-        "rhetorical-hr", "Jeste li vi uopće pogledali slike koje sam poslala?", "angry", "rhet"
-    ),
+    case("rhetorical-hr", "Jeste li vi uopće pogledali slike koje sam poslala?", "angry", "rhet"),
     case("request-even-en", "Could you even check whether it shipped, please?", "polite"),
     case("real-question-sr", "Da li vi šaljete i u Suboticu?", "polite"),
     # exasperation as a clause of its own; the same words inside a request are none
