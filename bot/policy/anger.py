@@ -18,16 +18,27 @@ says:
 * a threat to leave, to warn others, to post bad reviews or to go to the press ("never again",
   "I'll tell everyone", "napisat ću na fejsu", "idem u novine") 0.6; a review or a
   cancellation asked for calmly is no threat
+* a rhetorical question at the company: a question to "you" / "vi" with a word that makes it
+  a reproach ("Do you people even read my emails?", "Čitate li vi uopće ...?", "Ко вас је
+  уопште запослио?") 0.6; a polite word ("please", "molim", "biste") makes it a request
+* exasperation as a clause of its own ("Ma dajte, ...", "For crying out loud, ...", "Ајде
+  молим вас, ...") 0.6; a particle of exasperation as a clause of its own ("Joj,",
+  "Čoveče,", "Seriously,") 0.3: calm customers write those too, so anger only beside another
+  sign
 * strong feelings ("furious", "katastrofa") 0.25, or 0.45 when emphasised (the same word
-  twice, or "!!" right after it); mild ones ("disappointed") 0.1
+  twice, or "!!" right after it), or 0.6 when said of "you" in a message without thanks ("You
+  people are unbelievable", "Vi ste nevjerojatni"); mild ones ("disappointed") 0.1
 * shouting: 60 % or more of the letters in capitals 0.5, or 0.6 when the message names a
   problem ("WHY IS NOBODY ANSWERING"); two or more words in capitals 0.25 (messages with
   fewer than 12 letters are never shouting)
 * repeated "!!!" / "???" 0.3 ("!!" 0.15), or 0.6 with two or more words in capitals in a
   message without thanks ("You CHARGED me TWICE!!!"); a call into silence before "??"
   ("hello????", "halo???") 0.45
+* anger the customer says of themself: an anger word beside "I" / "sam" ("I'm absolutely
+  raging", "bijesna sam ko ris"), not negated 0.6
 * sarcasm: thanks for a harm ("thanks for nothing", "hvala što ste mi upropastili vikend")
-  0.6; praise standing alone as a clause of its own next to a plain failure ("Lovely.
+  0.6; praise standing alone as a clause of its own next to a plain failure, or closing a
+  message about a problem ("Ma super.") ("Lovely.
   The blender died on day two.", "Bravo, opet pogrešna veličina", "Deveti dan čekam. Ma
   genijalno.") 0.6; praise ("great job",
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
@@ -72,7 +83,18 @@ AIMED_CONTEMPT_WEIGHT = 0.65
 DISGRACE_WEIGHT = 0.6
 #: Idiomatic exasperation ("you're taking the mickey", "pa vi se sprdate sa mnom").
 EXASPERATION_WEIGHT = 0.6
+#: A question to "you" that wants no answer ("Do you even read my emails?").
+RHETORICAL_QUESTION_WEIGHT = 0.6
+#: Exasperation said as a clause of its own ("Ma dajte,", "For crying out loud,").
+INTERJECTION_WEIGHT = 0.6
+#: A particle of exasperation as a clause of its own ("Joj,", "Seriously,"): only beside
+#: another sign.
+PARTICLE_WEIGHT = 0.3
 STRONG_EMOTION_WEIGHT = 0.25
+#: Anger the customer says of themself ("I'm furious", "bijesna sam").
+OWN_ANGER_WEIGHT = 0.6
+#: A strong feeling said of "you" ("you are unbelievable", "vi ste nevjerojatni").
+AIMED_WEIGHT = 0.6
 EMPHASISED_EMOTION_WEIGHT = 0.45
 MILD_EMOTION_WEIGHT = 0.1
 SHOUTING_WEIGHT = 0.5
@@ -128,6 +150,10 @@ _YOU_BEFORE = Lexicon(
 #: ... or "ste" / "si" / "su" right after it ("nesposobni ste"), or "od vas" ("bezobrazno od
 #: vas").
 _YOU_AFTER = Lexicon(["ste|si|su", "od vas|vama|tebe"])
+#: "You are" before a feeling word ("you are", "you're", "you lot are", "vi ste"); a bare
+#: "ste" / "si" counts right beside it only ("smiješni ste"), since it is also the auxiliary
+#: of the past ("poslali ste mi grozan paket").
+_YOU_ARE = Lexicon(["you|yall|u ..2 are|re|r", "vi|ti ..1 ste|si"])
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _FOLDED_WORD = re.compile(r"[a-z0-9]+")
 _PUNCTUATION_RUN = re.compile(r"[!?¡¿]{2,}")
@@ -151,6 +177,8 @@ class Signal:
     weight: float
     #: From the learned model (:mod:`bot.policy.learned`), not from the word lists.
     learned: bool = False
+    #: Evidence that counts only beside another sign (a particle of exasperation).
+    supporting: bool = False
 
 
 def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
@@ -185,6 +213,10 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
             signals.append(Signal(f"contempt '{hit.phrase}'", CONTEMPT_WEIGHT))
     for hit in lexicons.EXASPERATION.find(prepared):
         signals.append(Signal(f"exasperation '{hit.phrase}'", EXASPERATION_WEIGHT))
+    interjection = _interjection_signal(prepared)
+    own = _own_anger_signal(prepared)
+    if own is not None:
+        signals.append(own)
     signals.extend(_strong_feelings(prepared, folded))
     for hit in find_affirmed(prepared, lexicons.MILD_EMOTION, lexicons.PLAIN_NEGATIONS, 2):
         signals.append(Signal(f"displeasure '{hit.phrase}'", MILD_EMOTION_WEIGHT))
@@ -192,6 +224,8 @@ def _lexicon_signals(prepared: Prepared, folded: str) -> list[Signal]:
     if threats:
         label = f"threat to leave or go public '{threats[0].phrase}'"
         signals.append(Signal(label, THREAT_WEIGHT))
+    if interjection is not None:
+        signals.append(interjection)
     return signals
 
 
@@ -203,18 +237,78 @@ def _is_verdict(tokens: tuple[str, ...], hit: Hit) -> bool:
     return all(token in lexicons.VERDICT_FILLERS for token in rest)
 
 
+def _own_anger_signal(prepared: Prepared) -> Signal | None:
+    """Anger the customer says of themself: an anger word with a first-person word up to three
+    words before it or two after it ("I'm absolutely raging", "bijesna sam ko ris", "it makes
+    me livid"), not negated ("I'm not angry, just tired")."""
+    for hit in find_affirmed(prepared, lexicons.ANGER_STATES, lexicons.PLAIN_NEGATIONS, 2):
+        tokens = prepared.clauses[hit.clause]
+        near = set(tokens[max(0, hit.start - 3) : hit.start] + tokens[hit.end : hit.end + 2])
+        if near & lexicons.FIRST_PERSON:
+            return Signal(f"anger of the customer's own '{hit.phrase}'", OWN_ANGER_WEIGHT)
+    return None
+
+
+def _interjection_signal(prepared: Prepared) -> Signal | None:
+    """Exasperation that makes a clause of its own, beside particles at most ("Ma dajte,",
+    "Ajde bre,", "Oh come on,"), or else a clause of particles only ("Joj,", "Uf,",
+    "Seriously,"): the words inside a longer clause are often a request ("ma dajte mi broj")."""
+    for hit in lexicons.EXASPERATED_INTERJECTIONS.find(prepared):
+        tokens = prepared.clauses[hit.clause]
+        if all(
+            index in hit.indexes or token in lexicons.EXASPERATED_PARTICLES
+            for index, token in enumerate(tokens)
+        ):
+            return Signal(f"exasperated interjection '{hit.phrase}'", INTERJECTION_WEIGHT)
+    for tokens in prepared.clauses:
+        if tokens and set(tokens) <= lexicons.EXASPERATED_PARTICLES:
+            label = f"exasperated particle '{' '.join(tokens)}'"
+            return Signal(label, PARTICLE_WEIGHT, supporting=True)
+    return None
+
+
+def _rhetorical_question_signal(sentences: list[tuple[str, tuple[str, ...]]]) -> Signal | None:
+    """A question to "you" with a word that makes it a reproach: it wants no answer ("Do you
+    people even read my emails?", "Да ли ви уопште знате шта радите?"). A polite word
+    ("please", "molim", "biste") makes it a request ("Could you even check, please?")."""
+    for sentence, words in sentences:
+        present = set(words)
+        if (
+            "?" in sentence
+            and present & lexicons.ADDRESS_WORDS
+            and present & lexicons.RHETORICAL_WORDS
+            and not present & lexicons.POLITE_WORDS
+        ):
+            return Signal(f"rhetorical question '{sentence}'", RHETORICAL_QUESTION_WEIGHT)
+    return None
+
+
+def _said_of_you(prepared: Prepared, hit: Hit) -> bool:
+    """Whether ``hit`` is said of "you" with a copula: "you are unbelievable", "you're
+    ridiculous", "vi ste nevjerojatni", "smiješni ste"; not "your delivery was terrible"."""
+    tokens = prepared.clauses[hit.clause]
+    before = tokens[max(0, hit.start - 3) : hit.start]
+    beside = tokens[max(0, hit.start - 1) : hit.start] + tokens[hit.end : hit.end + 1]
+    return bool(_YOU_ARE.search(before)) or bool({"ste", "si"} & set(beside))
+
+
 def _strong_feelings(prepared: Prepared, folded: str) -> list[Signal]:
-    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it. (A
-    strong feeling on its own, "Užas, pravi užas.", "Unacceptable.", stays a feeling: polite
-    customers write it too.)"""
+    """One signal per strong feeling; emphasised when it is repeated or "!!" follows it, anger
+    when it is said of "you" ("you are unbelievable", "vi ste nevjerojatni") in a message
+    without thanks. (A strong feeling on its own, "Užas, pravi užas.", "Unacceptable.", stays a
+    feeling: polite customers write it too.)"""
     hits = find_affirmed(prepared, lexicons.STRONG_EMOTION, lexicons.PLAIN_NEGATIONS, 2)
     phrases = [hit.phrase for hit in hits]
+    thanked = set(_FOLDED_WORD.findall(folded)) & lexicons.THANKS
+    aimed = set() if thanked else {hit.phrase for hit in hits if _said_of_you(prepared, hit)}
     signals: list[Signal] = []
     for phrase in dict.fromkeys(phrases):
         exclaimed = re.search(
             r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, phrase.split())) + r"\s*!{2,}", folded
         )
-        if phrases.count(phrase) > 1 or exclaimed:
+        if phrase in aimed:
+            signals.append(Signal(f"strong feeling aimed at the staff '{phrase}'", AIMED_WEIGHT))
+        elif phrases.count(phrase) > 1 or exclaimed:
             how = "repeated" if phrases.count(phrase) > 1 else "exclaimed"
             label = f"strong feeling '{phrase}', {how}"
             signals.append(Signal(label, EMPHASISED_EMOTION_WEIGHT))
@@ -255,6 +349,11 @@ def _sarcasm_signals(prepared: Prepared, folded: str) -> list[Signal]:
     bare = None if sincere or len(prepared.clauses) < 2 else _bare_praise(prepared, markers)
     if bare is not None:
         failures = [hit for hit in lexicons.FAILURES.find(prepared) if hit.clause != bare[0]]
+        if not failures and bare[0] == len(prepared.clauses) - 1 and "?" not in folded:
+            # praise that closes a report of a problem ("... stignu razbijeni. Ma super.")
+            failures = [
+                hit for hit in lexicons.PROBLEM_WORDS.find(prepared) if hit.clause != bare[0]
+            ]
         if failures:
             found[bare[1]] = (
                 f"sarcasm: praise '{bare[1]}' on its own beside '{failures[0].phrase}'",
@@ -442,13 +541,16 @@ def listed_signals(text: str) -> list[Signal]:
     signals.extend(_emoji_signals(text))
     sentences = _sentences(text)
     echo, thanks = _echo_signal(sentences), _closing_thanks_signal(text, sentences)
-    signals.extend(signal for signal in (echo, thanks) if signal is not None)
+    rhetorical = _rhetorical_question_signal(sentences)
+    signals.extend(signal for signal in (echo, thanks, rhetorical) if signal is not None)
     capital_words = shouting is not None and shouting.weight == CAPITAL_WORDS_WEIGHT
     pressure = _pressure_signal(
         prepared, [signal for signal in signals if not (capital_words and signal is shouting)]
     )
     anaphora = _anaphora_signal(text)
     signals.extend(signal for signal in (pressure, anaphora) if signal is not None)
+    if all(signal.supporting for signal in signals):
+        return []
     if signals:
         sarcasm = {word for hit in lexicons.SARCASM_MARKERS.find(prepared) for word in hit.words}
         intensifiers = [

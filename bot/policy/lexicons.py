@@ -374,6 +374,8 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "contempt",
     "disgrace",
     "exasperation",
+    "exasperated_interjections",
+    "anger_states",
     "strong_emotion",
     "mild_emotion",
     "intensifiers",
@@ -398,6 +400,11 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
 )
 REQUIRED_WORDS: tuple[str, ...] = (
     "clause_words",
+    "address_words",
+    "rhetorical_words",
+    "polite_words",
+    "exasperated_particles",
+    "first_person",
     "sarcastic_openers",
     "sarcasm_fillers",
     "verdict_fillers",
@@ -453,6 +460,14 @@ CONTEMPT = _LEXICONS["contempt"]
 #: A verdict of disgrace ("shameful", "sramota"): anger on its own.
 DISGRACE = _LEXICONS["disgrace"]
 EXASPERATION = _LEXICONS["exasperation"]
+#: Exasperation said as a clause of its own ("Ma dajte,", "For crying out loud,", "Ajde
+#: molim vas,"): the same words inside a request ("ma dajte mi broj") are not it.
+EXASPERATED_INTERJECTIONS = _LEXICONS["exasperated_interjections"]
+#: Anger a customer can say of themself ("furious", "bijesna"); with a word of
+#: :data:`FIRST_PERSON` beside it, it is their own ("I'm furious", "bijesna sam").
+ANGER_STATES = _LEXICONS["anger_states"]
+#: First-person words ("I", "I'm", "sam", "me").
+FIRST_PERSON: frozenset[str] = _WORDS["first_person"]
 STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
 INTENSIFIERS = _LEXICONS["intensifiers"]
@@ -480,6 +495,17 @@ VERDICT_FILLERS: frozenset[str] = _WORDS["verdict_fillers"]
 BOT_WORDS: frozenset[str] = _WORDS["bot_words"]
 #: Calls into silence ("hello", "ima li koga") that read as impatience before "???".
 IMPATIENT_CALLS: frozenset[str] = _WORDS["impatient_calls"]
+#: "You" addressed to the company ("you", "your", "vi", "vas", "vama"): the target of a
+#: rhetorical question.
+ADDRESS_WORDS: frozenset[str] = _WORDS["address_words"]
+#: Words that turn a question to "you" into a reproach ("even", "actually", "uopće",
+#: "ozbiljno"): "Do you even read my emails?" wants no answer.
+RHETORICAL_WORDS: frozenset[str] = _WORDS["rhetorical_words"]
+#: Words of a polite request ("please", "molim", "biste"): a question with one wants an answer.
+POLITE_WORDS: frozenset[str] = _WORDS["polite_words"]
+#: Particles of exasperation that make a clause of their own ("Joj,", "Čoveče,", "Seriously,",
+#: "Uf,"): weak evidence, written by calm customers too, so anger only beside another sign.
+EXASPERATED_PARTICLES: frozenset[str] = _WORDS["exasperated_particles"]
 #: Thanks, which make bare praise sincere ("Great, thanks.").
 THANKS: frozenset[str] = _WORDS["thanks"]
 #: Words that may stand beside thanks in a closing sentence that reads as sarcasm after a

@@ -473,3 +473,38 @@ EMPHASIS_AND_PRESSURE = [
 @pytest.mark.parametrize("item", EMPHASIS_AND_PRESSURE, ids=_name)
 def test_emphasis_wry_thanks_and_pressure(item: Case) -> None:
     test_anger_level(item)
+
+
+STRUCTURE = [
+    # a question to "you" with a word that makes it a reproach; a polite word makes a request
+    case("rhetorical-en", "Do you ever test these kettles before selling them?", "angry", "rhet"),
+    case("rhetorical-hr", "Jeste li vi uopće pogledali slike koje sam poslala?", "angry", "rhet"),
+    case("request-even-en", "Could you even check whether it shipped, please?", "polite"),
+    case("real-question-sr", "Da li vi šaljete i u Suboticu?", "polite"),
+    # exasperation as a clause of its own; the same words inside a request are none
+    case("interjection-hr", "Ma dajte, opet pogrešan broj cipela!", "angry", "interjection"),
+    case("interjection-in-request-hr", "Ma dajte mi samo broj za praćenje.", "polite"),
+    case("particle-alone-bs", "Joj, zaboravila sam broj narudžbe.", "polite"),
+    # the customer's own anger, not anger at someone else
+    case("own-anger-en", "I'm seething, the fridge is warm again.", "angry", "own"),
+    case("own-anger-sr-cyr", "Бесан сам, машина опет цури.", "angry", "own"),
+    case("anger-at-myself-en", "I'm angry at myself for ordering the wrong size.", "polite"),
+    # a strong feeling said of "you", unless it is thanks
+    case("aimed-feeling-en", "You lot are ridiculous.", "angry", "aimed"),
+    case("aimed-thanks-hr", "Vi ste nevjerojatni, hvala vam na brzoj dostavi!", "polite"),
+    # praise closing a message about a problem
+    case("closing-praise-bs", "Frižider stigao i ne hladi. Baš lijepo.", "angry", "sarcasm"),
+    # oaths and losing one's temper
+    case("oath-en", "How on earth does a sofa go missing?", "angry", "exasperation"),
+    case(
+        "lose-it-hr",
+        "Ako me još jednom prebacite na čekanje, poludit ću.",
+        "angry",
+        "exasperation",
+    ),
+]
+
+
+@pytest.mark.parametrize("item", STRUCTURE, ids=_name)
+def test_structural_signals_of_session_15(item: Case) -> None:
+    test_anger_level(item)
