@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func
+from sqlalchemy import func, lambda_stmt, select
 from sqlalchemy.orm import Session
 
 from bot.store.db import StoreError, read_scope
@@ -134,13 +134,16 @@ def duty_state(agent: Agent, now: datetime | None = None) -> str:
 def count_on_duty(session: Session, now: datetime | None = None) -> int:
     """Agents (or admins) on duty whose console was seen within PRESENCE_TIMEOUT."""
     cutoff = (now or datetime.now(timezone.utc)) - PRESENCE_TIMEOUT
-    query = session.query(func.count(Agent.id)).filter(
-        Agent.on_duty.is_(True),
-        Agent.active.is_(True),
-        Agent.role.in_(("agent", "admin")),
-        Agent.last_seen_at >= cutoff,
+    # built once, with the cutoff as its bound parameter: asked for every complaint's next step
+    query = lambda_stmt(
+        lambda: select(func.count(Agent.id)).where(
+            Agent.on_duty.is_(True),
+            Agent.active.is_(True),
+            Agent.role.in_(("agent", "admin")),
+            Agent.last_seen_at >= cutoff,
+        )
     )
-    return int(query.scalar() or 0)
+    return int(session.execute(query).scalar() or 0)
 
 
 def agents_on_duty(url: str) -> int:
