@@ -19,6 +19,10 @@ The other way round, an unsure complaint intent with ``out_of_scope`` close behi
 problem or demand cue (:func:`bot.dialogue.decision.unserved_over_weak_complaint`) gives way
 to ``out_of_scope``: "any chance of frost this week" logs nothing.
 
+A hypothetical question ("what happens if my parcel comes damaged?",
+:mod:`bot.nlu.hypothetical`) names a problem that has not happened: ``out_of_scope``, whatever
+the classifier read.
+
 A message that sounds like a complaint but names no problem that is still there
 (:func:`bot.dialogue.decision.no_complaint_reading`, cue lists in
 ``bot/text/data/non_complaints.yml``) logs nothing, whatever the classifier read: a how-to or
@@ -65,6 +69,7 @@ from bot.dialogue.decision import (
     unserved_over_weak_complaint,
 )
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
+from bot.nlu.hypothetical import hypothetical_question
 from bot.nlu.ranking import promote, ranked_pairs, top_intent
 
 DECISION = "complaint_decision"
@@ -126,6 +131,16 @@ class ComplaintFirst(GraphComponent, IntentClassifier):
             entities = frozenset(
                 str(entity.get("entity")) for entity in message.get(ENTITIES) or []
             )
+            # "what happens if my parcel comes damaged?": nothing has gone wrong yet ("if you
+            # can't fix it, could I have a new one?" stays a wish)
+            if top != WISH_INTENT and hypothetical_question(text):
+                if (
+                    top is not None
+                    and self._misread(top)
+                    and promote(message, UNSERVED_INTENT, insert=True)
+                ):
+                    message.set(DECISION, [f"hypothetical-over:{top}"], add_to_output=True)
+                continue
             if top is not None and self._misread(top):
                 reading = no_complaint_reading(text, wish=top == WISH_INTENT)
                 if reading is not None and promote(message, reading.intent, insert=True):
@@ -198,7 +213,7 @@ class ComplaintOverFallback(GraphComponent, IntentClassifier):
             ]
             # the classifier's mass alone proves nothing here: it spreads over the complaint
             # intents for any unfamiliar request ("shuffle my liked songs": 0.55)
-            if not names_a_problem(text):
+            if not names_a_problem(text) or hypothetical_question(text):
                 continue
             decision = decide(text, None, pairs, complaint_categories(pairs))
             if not decision.is_complaint or decision.category is None:
