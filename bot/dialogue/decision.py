@@ -237,7 +237,8 @@ def _names_problem(text: str) -> bool:
     return bool(signals.get("problem") or signals.get("demand"))
 
 
-def _angry(prepared: Prepared) -> bool:
+def reads_angry(prepared: Prepared) -> bool:
+    """Whether the anger word lists find anything: an angry message is a complaint."""
     return any(lexicon.find(prepared) for lexicon in _ANGER)
 
 
@@ -247,7 +248,7 @@ def _question_names_no_problem(text: str, prepared: Prepared, cues: NonComplaint
         _names_problem(text)
         or lexicons.FAILURES.find(prepared)
         or cues.complaint_question.find(prepared)
-        or _angry(prepared)
+        or reads_angry(prepared)
     )
 
 
@@ -326,7 +327,7 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
         if not lexicons.PLAIN_NEGATIONS.search(hit.words[1:])
         and not _reported(prepared.clauses[hit.clause][max(0, hit.start - 3) : hit.start], cues)
     ]
-    if not hits or _angry(prepared) or cues.all_clear_blockers.find(prepared):
+    if not hits or reads_angry(prepared) or cues.all_clear_blockers.find(prepared):
         return False
     tail = _tail_after(text, hits[-1].words)
     if set(tail) & (lexicons.CONTRAST_WORDS | cues.all_clear_contrast):
@@ -352,7 +353,7 @@ def _idiom(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
         or lexicons.FAILURES.find(prepared)
         or lexicons.PROBLEM_WORDS.find(prepared)
         or lexicons.SERVICE_FAULTS.find(prepared)
-        or _angry(prepared)
+        or reads_angry(prepared)
     )
 
 

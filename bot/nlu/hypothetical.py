@@ -21,9 +21,9 @@ from ruamel.yaml import YAML
 
 from bot.dialogue.decision import (
     NON_COMPLAINTS_FILE,
-    _angry,
     names_a_problem,
     non_complaint_cues,
+    reads_angry,
 )
 from bot.policy.lexicons import Lexicon, Prepared, prepare
 from bot.text.clean import SENTENCE_BREAK
@@ -76,7 +76,7 @@ def hypothetical_question(text: str) -> bool:
         return False
     if _REFERENCE.search(text) or non_complaint_cues().complaint_question.find(prepared):
         return False
-    if _angry(prepared) or hypothetical_cues().blockers.find(prepared):
+    if reads_angry(prepared) or hypothetical_cues().blockers.find(prepared):
         return False
     _, *rest = SENTENCE_BREAK.split(text.strip(), maxsplit=1)
     return not (rest and names_a_problem(rest[0]))
