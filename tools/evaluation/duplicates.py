@@ -109,12 +109,15 @@ class Pair:
     jaccard: float
     same_lemmas: bool
 
-    def describe(self) -> str:
+    def describe(self, show_sentence: bool = True) -> str:
+        """The pair for a failure message; a test-set sentence is named by its item only
+        (``show_sentence`` false), so that reading the failure does not reveal it."""
         why = f"5-gram Jaccard {self.jaccard:.2f}" + (
             ", same content lemmas" if self.same_lemmas else ""
         )
+        sentence = f": {self.sentence.text!r}" if show_sentence else " (text not shown)"
         return (
-            f"{self.sentence.source}: {self.sentence.text!r}\n"
+            f"{self.sentence.source}{sentence}\n"
             f"    ~ {self.training.source}: {self.training.text!r} ({why})"
         )
 

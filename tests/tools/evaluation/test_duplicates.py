@@ -104,3 +104,5 @@ def test_near_duplicates_skips_exempt_sentences_and_reports_pairs(index: Trainin
     pairs = near_duplicates(sentences, index)
     assert [p.sentence.source for p in pairs] == ["test hr-m001"]
     assert "hr.yml" in pairs[0].describe() and "Jaccard" in pairs[0].describe()
+    hidden = pairs[0].describe(show_sentence=False)
+    assert "test hr-m001" in hidden and "cekam vec tjedan" not in hidden

@@ -42,8 +42,10 @@ def _sentences(eval_set: EvalSet) -> list[Example]:
 
 
 def _failure(pairs: list[Pair], what: str) -> str:
+    """The pairs, each test-set sentence named by its item only: reading the failure must not
+    reveal the test set (the training example is the one to reword)."""
     return f"{len(pairs)} {what} sentences nearly duplicate training examples:\n" + "\n".join(
-        pair.describe() for pair in pairs
+        pair.describe(show_sentence=False) for pair in pairs
     )
 
 
