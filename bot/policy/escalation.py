@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 from bot.policy import learned, lexicons
 from bot.policy.anger import anger_explanation, anger_score, combine
-from bot.policy.lexicons import Hit, Lexicon, Prepared, find_affirmed, prepare, whole
+from bot.policy.lexicons import (
+    Hit,
+    Lexicon,
+    Prepared,
+    find_affirmed,
+    find_wished,
+    prepare,
+    whole,
+)
 from bot.settings import Settings
 
 REASONS: tuple[str, ...] = (
@@ -94,8 +102,14 @@ def _mentions(hits: list[Hit]) -> str:
     return "mentions " + ", ".join(dict.fromkeys(hit.shown for hit in hits))
 
 
-def _safety(prepared: Prepared, category: str | None) -> str | None:
-    if category == "safety":
+#: How sure the NLU must be of a ``complain_safety`` intent for its category alone to be a
+#: hazard: below this another intent is about as likely ("probala sam i sa laptopa, isto" at
+#: 0.3), and a real hazard usually names itself in the words of the safety list anyway.
+SAFETY_CATEGORY_CONFIDENCE = 0.5
+
+
+def _safety(prepared: Prepared, category: str | None, confidence: float) -> str | None:
+    if category == "safety" and confidence + _EPSILON >= SAFETY_CATEGORY_CONFIDENCE:
         return "complaint category is 'safety'"
     hits = find_affirmed(prepared, lexicons.SAFETY, lexicons.PLAIN_NEGATIONS, window=3)
     return _mentions(hits) if hits else None
@@ -182,14 +196,10 @@ def _money(text: str, prepared: Prepared, context: ConversationContext) -> str |
     if context.desired_resolution in MONEY_RESOLUTIONS:
         return f"customer wants {context.desired_resolution}"
     received = lexicons.refund_received(prepared)
-    hits = [
-        hit
-        for hit in find_affirmed(prepared, lexicons.MONEY, lexicons.WISH_NEGATIONS, window=5)
-        if hit.clause not in received
-    ]
+    hits = [hit for hit in find_wished(prepared, lexicons.MONEY) if hit.clause not in received]
     if not hits and lexicons.MONEY_CHARGED.find(prepared):
         # "vratite mi to" names no money, but beside a charge it asks for that money back
-        hits = find_affirmed(prepared, lexicons.MONEY_RETURN_IT, lexicons.WISH_NEGATIONS, 5)
+        hits = find_wished(prepared, lexicons.MONEY_RETURN_IT)
     if hits:
         reason: str | None = _mentions(hits)
     else:
@@ -225,7 +235,7 @@ def assess(
     score = anger_score(message.text)
 
     found: dict[str, str | None] = {
-        "safety": _safety(prepared, message.category),
+        "safety": _safety(prepared, message.category, message.intent_confidence),
         "legal": _lexicon_reason(prepared, lexicons.LEGAL) or _learned(message.text, "legal"),
         "anger": _anger(message.text, score, intent, context, settings),
         "human_request": _human_request(prepared, intent),

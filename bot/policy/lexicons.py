@@ -537,3 +537,26 @@ def refund_received(prepared: Prepared) -> set[int]:
         if not PLAIN_NEGATIONS.search(prepared.clauses[hit.clause])
         and not set(prepared.clauses[hit.clause]) & MONEY_PENDING
     }
+
+
+#: Words after a wish read for a negation that follows it ("nova vaza mi više ne treba").
+_AFTER_WINDOW = 5
+#: Words before a wish read for a negation ("I don't want a refund", "ne trebam novi").
+_BEFORE_WINDOW = 5
+
+
+def refused_after(prepared: Prepared, hit: Hit) -> bool:
+    """Whether the words right after ``hit`` refuse it ("pare mi ne trebaju")."""
+    following = prepared.clauses[hit.clause][hit.end : hit.end + _AFTER_WINDOW]
+    return bool(following) and bool(WISH_NEGATIONS_AFTER.find(Prepared(clauses=(following,))))
+
+
+def find_wished(prepared: Prepared, lexicon: Lexicon) -> list[Hit]:
+    """The matches of ``lexicon`` negated neither before ("I don't need a refund") nor after
+    ("povrat novca ne treba"): one reading of a refused wish for the money reason and for the
+    wish itself."""
+    return [
+        hit
+        for hit in find_affirmed(prepared, lexicon, WISH_NEGATIONS, window=_BEFORE_WINDOW)
+        if not refused_after(prepared, hit)
+    ]

@@ -29,12 +29,9 @@ from bot.policy.lexicons import (
     RESOLUTION_LEXICONS,
     RESOLUTION_NOTHING_ALONE,
     WISH_FRAMES,
-    WISH_NEGATIONS,
-    WISH_NEGATIONS_AFTER,
     Hit,
-    Lexicon,
     Prepared,
-    find_affirmed,
+    find_wished,
     prepare,
     refund_received,
 )
@@ -54,23 +51,6 @@ _SHORT_ANSWER_WORDS = 4
 _DEMAND_OTHER_WORDS = 1
 #: The money list's patterns: a refund found by one of them is demanded already.
 _MONEY_PATTERNS = frozenset(MONEY.patterns)
-#: Words after a wish read for a negation that follows it ("nova vaza mi više ne treba").
-_AFTER_WINDOW = 5
-
-
-def _refused_after(prepared: Prepared, hit: Hit) -> bool:
-    """Whether the words right after ``hit`` refuse it ("pare mi ne trebaju")."""
-    following = prepared.clauses[hit.clause][hit.end : hit.end + _AFTER_WINDOW]
-    return bool(following) and bool(WISH_NEGATIONS_AFTER.find(Prepared(clauses=(following,))))
-
-
-def _wished(prepared: Prepared, lexicon: Lexicon) -> list[Hit]:
-    """The matches of ``lexicon`` negated neither before nor after."""
-    return [
-        hit
-        for hit in find_affirmed(prepared, lexicon, WISH_NEGATIONS, window=5)
-        if not _refused_after(prepared, hit)
-    ]
 
 
 def _said_alone(prepared: Prepared, hit: Hit) -> bool:
@@ -87,9 +67,9 @@ def _overlap(first: Hit, second: Hit) -> bool:
 def _money_demands(prepared: Prepared, received: set[int]) -> list[Hit]:
     """A demand for money as the escalation reads it (the money list; "vratite mi to" beside
     a charge), outside clauses that say a refund has arrived."""
-    hits = _wished(prepared, MONEY)
+    hits = find_wished(prepared, MONEY)
     if not hits and MONEY_CHARGED.find(prepared):
-        hits = _wished(prepared, MONEY_RETURN_IT)
+        hits = find_wished(prepared, MONEY_RETURN_IT)
     return [hit for hit in hits if hit.clause not in received]
 
 
@@ -105,7 +85,7 @@ def _resolution_hits(prepared: Prepared) -> dict[str, list[Hit]]:
         else:
             hits[slug] = [
                 hit
-                for hit in _wished(prepared, lexicon)
+                for hit in find_wished(prepared, lexicon)
                 if slug != "refund" or hit.clause not in received
             ]
     # money wanted back is a refund, unless a compensation word names it ("nadoknadite mi")
