@@ -108,6 +108,11 @@ def _turn_keys(turn: Turn, settings: Settings) -> list[tuple[str, str]]:
     return keys
 
 
+#: How long a conversation's earlier complaint counts as told in the same sitting: the Rasa
+#: session's expiry (``session_expiration_time`` in domain.yml, 120 minutes).
+SAME_SITTING = timedelta(minutes=120)
+
+
 def _prior_complaints(
     session: store.Session,
     turn: Turn,
@@ -117,17 +122,26 @@ def _prior_complaints(
     keys: list[tuple[str, str]] | None = None,
 ) -> int:
     """Complaints on the same matter before this one: by this conversation (same category or
-    order, within the repeat window), and by the same customer in other conversations (same
-    contact or order; same category, open or within the window)."""
-    since = datetime.now(timezone.utc) - timedelta(days=settings.escalation.repeat_window_days)
-    here = store.count_prior_complaints(
-        session,
-        sender_id=turn.sender_id,
-        category=category,
-        order_ref=turn.entities.get("order_ref"),
-        since=since,
-        exclude_id=exclude_id,
-    )
+    order, within the repeat window, but not logged in this sitting), and by the same customer
+    in other conversations (same contact or order; same category, open or within the window).
+
+    A complaint the conversation logged less than :data:`SAME_SITTING` ago is the story being
+    told again (a second row for the same chat), not a second time of complaining.
+    """
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(days=settings.escalation.repeat_window_days)
+
+    def conversation_count(from_time: datetime) -> int:
+        return store.count_prior_complaints(
+            session,
+            sender_id=turn.sender_id,
+            category=category,
+            order_ref=turn.entities.get("order_ref"),
+            since=from_time,
+            exclude_id=exclude_id,
+        )
+
+    here = conversation_count(since) - conversation_count(now - SAME_SITTING)
     elsewhere = count_same_matter(
         session,
         sender_id=turn.sender_id,
