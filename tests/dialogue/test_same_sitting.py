@@ -9,10 +9,7 @@ message that says it happened before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -20,17 +17,13 @@ from sqlalchemy import update
 from bot import store
 from bot.dialogue import service
 from bot.dialogue.turn import Turn
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.store.tables import Complaint
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Iterator[Settings]:
-    base = load_settings({"BOT_SECRET_KEY": "k" * 40}, tmp_path / "none.yml")
-    url = f"sqlite:///{tmp_path / 'sitting.db'}"
-    store.migrate(url)
-    yield replace(base, database_url=url)
-    store.dispose_engines()
+def settings(sqlite_settings: Settings) -> Settings:
+    return sqlite_settings
 
 
 def _register(settings: Settings, sender: str, text: str, category: str) -> list[str]:

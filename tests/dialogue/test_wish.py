@@ -4,9 +4,7 @@ answer clear or changes the wish; on a real SQLite store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 
@@ -14,16 +12,12 @@ from bot import store
 from bot.dialogue import service
 from bot.dialogue.service import NOT_GIVEN
 from bot.dialogue.turn import Turn
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Iterator[Settings]:
-    base = load_settings({"BOT_SECRET_KEY": "k" * 40}, tmp_path / "none.yml")
-    url = f"sqlite:///{tmp_path / 'wish.db'}"
-    store.migrate(url)
-    yield replace(base, database_url=url)
-    store.dispose_engines()
+def settings(sqlite_settings: Settings) -> Settings:
+    return sqlite_settings
 
 
 @dataclass(frozen=True)
