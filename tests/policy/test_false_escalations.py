@@ -67,6 +67,9 @@ HUMAN_REQUEST = [
     ("Дајте ми неког човека, не бота.", True),
     ("Želim razgovarati s poslovođom, ne s botom.", True),
     ("Please put me through to a real person.", True),
+    # "insan" (bs) is a person as much as "čovjek"
+    ("Radije bih ovo riješio sa insanom nego s mašinom.", True),
+    ("Taj insan na kasi bio je bezobrazan.", False),
 ]
 
 SAFETY = [
