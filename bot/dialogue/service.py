@@ -130,18 +130,15 @@ def _prior_complaints(
     """
     now = datetime.now(timezone.utc)
     since = now - timedelta(days=settings.escalation.repeat_window_days)
-
-    def conversation_count(from_time: datetime) -> int:
-        return store.count_prior_complaints(
-            session,
-            sender_id=turn.sender_id,
-            category=category,
-            order_ref=turn.entities.get("order_ref"),
-            since=from_time,
-            exclude_id=exclude_id,
-        )
-
-    here = conversation_count(since) - conversation_count(now - SAME_SITTING)
+    here = store.count_prior_complaints(
+        session,
+        sender_id=turn.sender_id,
+        category=category,
+        order_ref=turn.entities.get("order_ref"),
+        since=since,
+        until=now - SAME_SITTING,
+        exclude_id=exclude_id,
+    )
     elsewhere = count_same_matter(
         session,
         sender_id=turn.sender_id,

@@ -410,9 +410,11 @@ def count_prior_complaints(
     category: str,
     order_ref: str | None,
     since: datetime,
+    until: datetime | None = None,
     exclude_id: int | None = None,
 ) -> int:
-    """How many complaints ``sender_id`` made since ``since`` about the same matter.
+    """How many complaints ``sender_id`` made since ``since`` (and before ``until``, when
+    given) about the same matter.
 
     The same matter is the same category or, when given, the same order reference
     (compared without regard to case).
@@ -426,6 +428,8 @@ def count_prior_complaints(
         Complaint.created_at >= _moment(since),
         or_(*same_matter),
     )
+    if until is not None:
+        query = query.where(Complaint.created_at < _moment(until))
     if exclude_id is not None:
         query = query.where(Complaint.id != exclude_id)
     return int(session.execute(query).scalar_one())
