@@ -373,15 +373,19 @@ def test_unread_badge_while_minimised_and_opens_at_the_latest_message(
         badge = page.locator(".cbw-badge")
         expect(badge).to_be_hidden()
         send(page, "Narudžba ORD-48213 od prošlog tjedna još nije stigla, čekam već deset dana")
-        page.keyboard.press("Escape")  # minimised before the bot answers
+        page.keyboard.press("Escape")  # minimised, usually before the bot answers
         expect(page.locator(".cbw-panel")).to_be_hidden()
+        # a fast server may have answered while the panel was still open: those were read
+        read = len([m for m in stored_state(page)["messages"] if m["from"] != "user"])
         expect(badge).to_be_visible(timeout=REPLY_TIMEOUT * 1000)
         deadline = time.monotonic() + REPLY_TIMEOUT
         while len(stored_state(page)["messages"]) < 4 and time.monotonic() < deadline:
             page.wait_for_timeout(200)
         page.wait_for_timeout(500)
-        unread = len([m for m in stored_state(page)["messages"] if m["from"] != "user"])
-        assert unread >= 3
+        replies = len([m for m in stored_state(page)["messages"] if m["from"] != "user"])
+        assert replies >= 3
+        unread = replies - read
+        assert unread >= 1
         expect(badge).to_have_text(str(unread))
         bubble = page.locator(".cbw-bubble")
         assert f"nepročitano: {unread}" in (bubble.get_attribute("aria-label") or "")
