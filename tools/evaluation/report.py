@@ -412,7 +412,8 @@ def markdown(
             else []
         ),
         "- Models, trained on the same `data/` and `domain.yml`, each run on a real stack "
-        "(`rasa run` with the actions in process, fresh SQLite database, rate limits off): "
+        "(`rasa run` with the actions in process, a fresh SQLite database per language group, "
+        "rate limits off): "
         + "; ".join(
             f"**{run.name}**: {descriptions.get(run.name, run.name)} "
             f"(training {run.train_seconds:.0f} s)"
