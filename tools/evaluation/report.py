@@ -384,6 +384,8 @@ def markdown(
         "tuning)",
         "dev3": "the **third dev set** (`eval/dev3/`, written blind in session 11 and leaning on "
         "anger and the other escalation reasons, used for tuning)",
+        "dev4": "the **fourth dev set** (`eval/dev4/`, written blind in session 16 and leaning "
+        "on category boundaries and non-complaints, used for tuning)",
     }.get(eval_set.name, f"the **{eval_set.name}** set (`{eval_set.directory.name}/`)")
     epochs = meta.get("default_epochs", "Rasa's own (100)")
     shortened = not epochs.startswith("Rasa")
