@@ -273,7 +273,7 @@ def misses(run: ModelRun, catalogue: Catalogue, show_text: bool) -> list[str]:
         if o.item.complaint
         and o.item.kind == MESSAGE
         and not catalogue.script_followed(
-            o.all_replies, o.item.language, o.item.script, o.item.wish is not None
+            o.all_replies, o.item.language, o.item.script, o.item.demands_remedy
         )
     ]
     language = [
@@ -348,7 +348,8 @@ RULES = """\
   thank, acknowledge and ask steps (`tools/evaluation/script.yml`), each a variant of the
   response in `domain.yml` meant for the customer's language and script (the `language` and
   `script` conditions; the unconditioned variant is English). A message that itself demands a
-  remedy (`wish` labelled) may meet the last step with a confirmation response listed there.
+  remedy (`wish` labelled, or `money` among its reasons) may meet the last step with a
+  confirmation response listed there.
 - **reply in language and script**: share of customers whose every reply is a variant of some
   `domain.yml` response meant for their language and script. Free text that is no variant of
   any response counts as a miss (every reply of this bot is a domain response; ticket numbers

@@ -99,6 +99,13 @@ class Item:
     def script(self) -> str:
         return GROUP_LANGUAGE[self.group][1]
 
+    @property
+    def demands_remedy(self) -> bool:
+        """The customer already said what they want: a labelled ``wish``, or the ``money``
+        reason, which docs/categories.md defines as asking for money back or compensation.
+        The bot then confirms the demand instead of asking for it (issue 11)."""
+        return self.wish is not None or "money" in self.reasons
+
 
 @dataclass(frozen=True)
 class EvalSet:
