@@ -89,6 +89,7 @@ LOOK_ALIKES = [
     # asking what the bot is, alone
     ("are you a bot?", "human_request"),
     ("jesi li ti robot?", "human_request"),
+    ("jesi li ti živ insan ili program?", "human_request"),
     # requests a complaint bot cannot serve
     ("remind me to talk to my manager about the budget", "human_request"),
     ("I'll have to talk to my boss before I decide on a return", "human_request"),
