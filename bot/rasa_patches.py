@@ -30,9 +30,9 @@ profiled, what was changed"):
   ``FormAction._temporary_tracker``: slots copied directly, applied events folded once per
   event instead of once per call, trackers copied instead of replayed;
 * :func:`bot.ops.copies.use_fewer_copies` for the deep copies Rasa makes for debug log lines
-  (``copy`` in four Rasa modules) and ``DialogueStateTracker.current_state``, and
-  :func:`domain_is_empty` for ``Domain.is_empty``: copies and checks nothing reads, made on
-  every message.
+  (``copy`` in four Rasa modules), ``DialogueStateTracker.current_state`` and the rule
+  policy's ``format_tracker_states``, and :func:`domain_is_empty` for ``Domain.is_empty``:
+  copies, text and checks nothing reads, made on every message.
 """
 
 from __future__ import annotations

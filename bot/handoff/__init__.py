@@ -78,6 +78,11 @@ def _holder_of_sender(session: store.Session, sender_id: str) -> str:
     return BOT if complaint is None else _holder_of(session, complaint)
 
 
+def held_in(session: store.Session, sender_id: str) -> bool:
+    """Whether a person holds the customer's conversation, read in ``session``."""
+    return _holder_of_sender(session, sender_id) != BOT
+
+
 def holder(sender_id: str, url: str, retry_seconds: float = 0.0) -> str:
     """Who holds the customer's conversation: see :func:`_holder_of`.
 
@@ -206,7 +211,7 @@ def take_customer_message(
         # Most messages go to the bot: found out without SQLite's write lock, which the
         # tracker store and the complaint writes of other conversations are waiting for.
         with store.read_scope(url) as session:
-            return _holder_of_sender(session, sender_id) != BOT
+            return held_in(session, sender_id)
 
     def keep() -> Held | None:
         moment = now or datetime.now(timezone.utc)

@@ -216,6 +216,18 @@ def take_widget_message(
         return notices.notice("csat_feedback_thanks", complaint.language, complaint.script)
 
 
+def may_take_widget_message(
+    session: store.Session, sender_id: str, text: str, now: datetime
+) -> bool:
+    """Whether :func:`take_widget_message` might take ``text``, read in ``session``: a
+    rating's payload, or an answer the customer's low rating awaits."""
+    if parse_payload(text) is not None:
+        return True
+    return bool(ratings.clean_feedback(text)) and (
+        _awaiting_answer(session, sender_id, now) is not None
+    )
+
+
 def _awaiting_answer(
     session: store.Session, sender_id: str, now: datetime
 ) -> tuple[Complaint, CsatRating] | None:

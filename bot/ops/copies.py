@@ -13,6 +13,10 @@ Measured with ``python -m tools.bench.turns --profile`` (``docs/benchmarks.md``,
   the message that started it (parse data with every intent's ranking): 5 % of a turn. The
   events of the same state carry the same parse data by reference (``UserUttered.as_dict``), so
   :func:`current_state` hands the active loop over the same way.
+* **The rule policy's states as text.** For every prediction the rule policy formats the
+  conversation's states for a debug line (``Policy.format_tracker_states``) at any level: 0.05
+  ms per message (``tools/bench/notes.md``, session 16). :func:`format_tracker_states` formats
+  them only while the rule policy's module logs debug.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import logging
 from types import ModuleType
 from typing import Any, TypeVar
 
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import (
     ACTIVE_LOOP,
@@ -43,6 +48,9 @@ DEBUG_COPYING_MODULES = (
 
 #: Rasa's own ``DialogueStateTracker.current_state`` (for tests and A/B pairs).
 RASA_CURRENT_STATE = DialogueStateTracker.current_state
+#: Rasa's own ``Policy.format_tracker_states`` (for tests and A/B pairs).
+RASA_FORMAT_TRACKER_STATES = RulePolicy.format_tracker_states
+_rule_policy_logger = logging.getLogger("rasa.core.policies.rule_policy")
 
 
 class DebugOnlyCopies:
@@ -90,9 +98,20 @@ def current_state(
     }
 
 
+def format_tracker_states(states: list[dict[str, Any]]) -> str:
+    """``Policy.format_tracker_states`` for the rule policy's debug line: the states as text
+    while the rule policy's module logs debug, else nothing (the line is not written)."""
+    if _rule_policy_logger.isEnabledFor(logging.DEBUG):
+        return str(RASA_FORMAT_TRACKER_STATES(states))
+    return ""
+
+
 def use_fewer_copies(ours: bool) -> None:
     """This module's copies, or Rasa's own (``ours`` false: for A/B pairs)."""
     for name in DEBUG_COPYING_MODULES:
         module: ModuleType = importlib.import_module(name)
         module.copy = DebugOnlyCopies(name) if ours else copy  # type: ignore[attr-defined]
     DialogueStateTracker.current_state = current_state if ours else RASA_CURRENT_STATE
+    RulePolicy.format_tracker_states = staticmethod(
+        format_tracker_states if ours else RASA_FORMAT_TRACKER_STATES
+    )

@@ -58,7 +58,7 @@ from socketio import AsyncServer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import handoff
-from bot.handoff import csat
+from bot.handoff import csat, gate
 from bot.ops.pubsub import client_manager
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.store.blocking import run_db
@@ -567,11 +567,19 @@ class ComplaintSocketIOInput(SocketIOInput):
           is told it was added, with the promised time (``[]`` is never the answer then);
           while an agent is live the agent answers, so the list is empty.
 
+        Both are asked first in one read (:func:`bot.handoff.gate.may_skip_bot`); nearly every
+        message is for neither and goes to Rasa after that one read.
+
         A database outage of up to the settings' ``db_retry_seconds`` is waited out. If the
         database cannot be asked, the message goes to Rasa, whose tracker is paused during a
         handoff: better a message the bot ignores than one that is lost.
         """
         url, retry_seconds = settings.database_url, settings.db_retry_seconds
+        try:
+            if not await run_db(gate.may_skip_bot, sender_id, text, url):
+                return None
+        except SQLAlchemyError:
+            pass  # the checks below wait out an outage, or give up, as they always have
         try:
             rated = await run_db(csat.take_widget_message, sender_id, text, url)
             if rated is not None:

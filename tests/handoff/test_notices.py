@@ -105,7 +105,7 @@ def _complaint(url: str, sender: str, language: str, script: str, jurisdiction: 
             now=T0,
         )
         row.jurisdiction = jurisdiction
-        store.append_event(session, row, "handoff_requested", "bot")
+        store.append_event(session, row, "handoff_requested", "bot", now=T0)
         return str(row.ticket)
 
 

@@ -18,8 +18,10 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from bot.ops.copies import (
     DEBUG_COPYING_MODULES,
     RASA_CURRENT_STATE,
+    RASA_FORMAT_TRACKER_STATES,
     DebugOnlyCopies,
     current_state,
+    format_tracker_states,
 )
 from bot.rasa_patches import RASA_DOMAIN_IS_EMPTY, domain_is_empty
 from tests.ops.test_states import STORY_FILES, domain, reverted_and_restarted, story_events
@@ -86,6 +88,20 @@ def test_debug_copies_are_made_only_while_debug_is_logged() -> None:
         assert copied == value and copied is not value
         assert copied["events"][0] is not value["events"][0]
         assert copies.copy(value) is not value  # the rest of the module as it was
+    finally:
+        logger.setLevel(level)
+
+
+def test_the_rule_policys_states_are_formatted_only_while_debug_is_logged() -> None:
+    logger = logging.getLogger("rasa.core.policies.rule_policy")
+    states = [{}, {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}]
+    level = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        assert format_tracker_states(states) == ""
+        logger.setLevel(logging.DEBUG)
+        formatted = format_tracker_states(states)
+        assert formatted == RASA_FORMAT_TRACKER_STATES(states) and "greet" in formatted
     finally:
         logger.setLevel(level)
 
