@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from bot import logmask
-from bot.ops import commitment_sweep, erasure, heap, mailer, replay, tensorflow_free
+from bot.ops import commitment_sweep, erasure, heap, mailer, replay, tensorflow_free, warmup
 from bot.ops.copies import use_fewer_copies
 from bot.ops.fallback import Fallback
 from bot.ops.graph_runner import SequentialGraphRunner
@@ -306,6 +306,7 @@ def install(settings: Settings) -> None:
             *mailer.listeners(settings),
             *heap.listeners(),
             *tensorflow_free.listeners(),
+            *warmup.listeners(),
         ]
     )
 

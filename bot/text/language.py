@@ -507,6 +507,16 @@ def _lexicon_family(word: str) -> str | None:
     return "bcs" if in_bcs else "en"
 
 
+def load_word_lexicons() -> None:
+    """Load simplemma's two lexicons now (about 0.4 s) rather than inside the first message
+    with an uncertain word (:mod:`bot.ops.warmup` calls it once the server runs)."""
+    # heavy: simplemma loads its lexicons on import and on the first look-up of a language
+    from simplemma import is_known
+
+    for lang in ("hbs", "en"):
+        is_known("a", lang=lang, low_memory=True)
+
+
 def _word_weight(word: str) -> float:
     return 0.6 if len(word) <= 2 else 1.0
 
