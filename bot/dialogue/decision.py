@@ -318,7 +318,9 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
     Not when the all-clear is negated or reported ("the bank says all is fine"), is followed by
     a negation, a contrast ("sve ok osim ...", "works
     now but ...") or by a problem, or when anything in the message is angry or mocking
-    ("all good, thanks for nothing") or asks why or how ("how do I get it fixed")."""
+    ("all good, thanks for nothing"), asks why or how ("how do I get it fixed") or says the
+    customer is writing or calling about it again in the same clause ("pišem treći put zbog
+    povrata za vraćene čizme": a chase is not over)."""
     hits = [
         hit
         for hit in lexicons.find_affirmed(
@@ -327,7 +329,13 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
         if not lexicons.PLAIN_NEGATIONS.search(hit.words[1:])
         and not _reported(prepared.clauses[hit.clause][max(0, hit.start - 3) : hit.start], cues)
     ]
-    if not hits or reads_angry(prepared) or cues.all_clear_blockers.find(prepared):
+    chased = {hit.clause for hit in lexicons.REPEAT.find(prepared)}
+    if (
+        not hits
+        or reads_angry(prepared)
+        or cues.all_clear_blockers.find(prepared)
+        or any(hit.clause in chased for hit in hits)
+    ):
         return False
     tail = _tail_after(text, hits[-1].words)
     if set(tail) & (lexicons.CONTRAST_WORDS | cues.all_clear_contrast):

@@ -108,6 +108,9 @@ def test_non_complaints(text: str, intent: str | None) -> None:
         "the shop says everything is fine on their end and nothing was refunded",
         "u banci tvrde da je sve u redu, a novca nema",
         "sve ok i dalje ništa od paketa",
+        # a chase: the customer writes again about a refund for goods sent back
+        "treći put pišem zbog povrata za vraćenu jaknu",
+        "I'm calling again about the refund for the returned chair",
         # a wish that it works, the answer to "what can we do for you?", is no all-clear
         "ne znam, samo neka proradi",
         "ništa posebno, da mi perilica radi kako treba",

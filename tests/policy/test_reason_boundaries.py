@@ -35,11 +35,17 @@ FIRES = [
     ("Koliko puta još moram prijavljivati isti kvar?", "repeat"),
     ("zvala sam vas već dva puta zbog ovoga", "repeat"),
     ("Пишем вам трећи пут због истог рачуна.", "repeat"),
+    # the company failing the same way again is still one
+    ("You sent me the wrong size again.", "repeat"),
+    ("opet ste mi poslali krivu boju", "repeat"),
     ("koliko puta jos da vam pisem", "repeat"),
     # money: indirect demands
     ("Return what you charged me for the broken kettle.", "money"),
     ("I expect the amount back on my card.", "money"),
     ("give me back what I paid for this junk", "money"),
+    ("the freezer died, please cover the groceries we lost", "money"),
+    ("i want my money return for this broken lamp", "money"),
+    ("htjela bih da mi se novac vrati na karticu", "money"),
     ("Please reverse the charge.", "money"),
     ("da mi vratite šta ste naplatili", "money"),
     ("očekujem da mi se iznos vrati na karticu", "money"),
@@ -69,12 +75,21 @@ LOOK_ALIKES = [
     ("dostavljač je zvonio dvaput dok nisam bila kući", "repeat"),
     ("naplatili ste mi dva puta istu narudžbu", "repeat"),
     ("покушала сам три пута да платим картицом", "repeat"),
+    # "again" of the customer's own purchase, or of money taken again (a double charge)
+    ("I bought the same yoghurt again and this one is sour too", "repeat"),
+    ("45 pounds came out on the 3rd and again on the 4th", "repeat"),
+    ("you charged my card again for a cancelled plan", "repeat"),
+    ("danas sam opet kupio isti sir i ovaj je pljesniv", "repeat"),
+    ("stranica se srušila pa sam ponovo platila, sad imam dvije uplate", "repeat"),
+    ("опет сте ми наплатили чланарину коју сам отказао", "repeat"),
+    ("went there again on Saturday and the shelves were empty", "repeat"),
     # a charge complaint without a demand
     ("I was charged 20 euros more than the shelf price.", "money"),
     ("naplatili ste mi dostavu iako je trebala biti besplatna", "money"),
     # asking what the bot is, alone
     ("are you a bot?", "human_request"),
     ("jesi li ti robot?", "human_request"),
+    ("jesi li ti živ insan ili program?", "human_request"),
     # requests a complaint bot cannot serve
     ("remind me to talk to my manager about the budget", "human_request"),
     ("I'll have to talk to my boss before I decide on a return", "human_request"),

@@ -161,7 +161,7 @@ def script_followed(
             o.all_replies,
             o.item.language,
             o.item.script,
-            wish_given=o.item.wish is not None,
+            wish_given=o.item.demands_remedy,
             family=family,
         )
         for o in outcomes

@@ -273,7 +273,7 @@ def misses(run: ModelRun, catalogue: Catalogue, show_text: bool) -> list[str]:
         if o.item.complaint
         and o.item.kind == MESSAGE
         and not catalogue.script_followed(
-            o.all_replies, o.item.language, o.item.script, o.item.wish is not None
+            o.all_replies, o.item.language, o.item.script, o.item.demands_remedy
         )
     ]
     language = [
@@ -348,7 +348,8 @@ RULES = """\
   thank, acknowledge and ask steps (`tools/evaluation/script.yml`), each a variant of the
   response in `domain.yml` meant for the customer's language and script (the `language` and
   `script` conditions; the unconditioned variant is English). A message that itself demands a
-  remedy (`wish` labelled) may meet the last step with a confirmation response listed there.
+  remedy (`wish` labelled, or `money` among its reasons) may meet the last step with a
+  confirmation response listed there.
 - **reply in language and script**: share of customers whose every reply is a variant of some
   `domain.yml` response meant for their language and script. Free text that is no variant of
   any response counts as a miss (every reply of this bot is a domain response; ticket numbers
@@ -384,6 +385,8 @@ def markdown(
         "tuning)",
         "dev3": "the **third dev set** (`eval/dev3/`, written blind in session 11 and leaning on "
         "anger and the other escalation reasons, used for tuning)",
+        "dev4": "the **fourth dev set** (`eval/dev4/`, written blind in session 16 and leaning "
+        "on category boundaries and non-complaints, used for tuning)",
     }.get(eval_set.name, f"the **{eval_set.name}** set (`{eval_set.directory.name}/`)")
     epochs = meta.get("default_epochs", "Rasa's own (100)")
     shortened = not epochs.startswith("Rasa")
@@ -412,7 +415,8 @@ def markdown(
             else []
         ),
         "- Models, trained on the same `data/` and `domain.yml`, each run on a real stack "
-        "(`rasa run` with the actions in process, fresh SQLite database, rate limits off): "
+        "(`rasa run` with the actions in process, a fresh SQLite database per language group, "
+        "rate limits off): "
         + "; ".join(
             f"**{run.name}**: {descriptions.get(run.name, run.name)} "
             f"(training {run.train_seconds:.0f} s)"

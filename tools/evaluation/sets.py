@@ -41,8 +41,12 @@ DEV2_DIR = PROJECT_ROOT / "eval" / "dev2"
 #: A third, written blind in session 11 and leaning on what the test set's run 5 found weakest
 #: (anger, growing anger, the other escalation reasons' indirect phrasings, short BCS messages).
 DEV3_DIR = PROJECT_ROOT / "eval" / "dev3"
+#: A fourth, written blind in session 16 and leaning on what run 10 found weakest apart from
+#: anger: category boundaries, non-complaints and complaints hidden in other forms (English: 100
+#: first messages).
+DEV4_DIR = PROJECT_ROOT / "eval" / "dev4"
 #: The tuning sets written blind in the test-set format, by name.
-BLIND_DEV_SETS: dict[str, Path] = {"dev2": DEV2_DIR, "dev3": DEV3_DIR}
+BLIND_DEV_SETS: dict[str, Path] = {"dev2": DEV2_DIR, "dev3": DEV3_DIR, "dev4": DEV4_DIR}
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.
@@ -94,6 +98,13 @@ class Item:
     @property
     def script(self) -> str:
         return GROUP_LANGUAGE[self.group][1]
+
+    @property
+    def demands_remedy(self) -> bool:
+        """The customer already said what they want: a labelled ``wish``, or the ``money``
+        reason, which docs/categories.md defines as asking for money back or compensation.
+        The bot then confirms the demand instead of asking for it (issue 11)."""
+        return self.wish is not None or "money" in self.reasons
 
 
 @dataclass(frozen=True)
@@ -313,8 +324,8 @@ def load_dev_set(directory: Path = DEV_DIR) -> EvalSet:
 
 
 def load_set(name: str) -> EvalSet:
-    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` / ``dev3`` (eval/dev2, eval/dev3)
-    or ``probe`` (tools/evaluation/probe)."""
+    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` / ``dev3`` / ``dev4`` (eval/dev2,
+    eval/dev3, eval/dev4) or ``probe`` (tools/evaluation/probe)."""
     if name == "test":
         return load_test_set()
     if name == "dev":
@@ -323,7 +334,7 @@ def load_set(name: str) -> EvalSet:
         return load_groups(PROBE_DIR, "probe")
     if name in BLIND_DEV_SETS:
         return load_groups(BLIND_DEV_SETS[name], name)
-    raise SetError(f"unknown set {name!r}: choose test, dev, dev2, dev3 or probe")
+    raise SetError(f"unknown set {name!r}: choose test, dev, dev2, dev3, dev4 or probe")
 
 
 def every_text(items: list[Item] | tuple[Item, ...]) -> list[tuple[Item, str]]:

@@ -19,9 +19,10 @@ from tools.evaluation.metrics import (
     reason_prf,
     same_contact,
     same_order_ref,
+    script_followed,
     wish_accuracy,
 )
-from tools.evaluation.responses import Catalogue
+from tools.evaluation.responses import Catalogue, Step, variants_of
 from tools.evaluation.sets import CONVERSATION, MESSAGE, Item
 
 
@@ -159,3 +160,35 @@ def test_group_score_gathers_every_figure() -> None:
     assert score.reasons[0].support == 2
     # No replies at all: nobody was answered in their language.
     assert score.in_language == 0.0
+
+
+def test_a_money_demand_may_be_confirmed_instead_of_asked() -> None:
+    """Asking for money back is a demand (docs/categories.md), labelled wish or not: the bot
+    confirms it instead of asking "what can we do for you?", and that follows the script."""
+    ask = ("utter_ask_desired_resolution",)
+    catalogue = Catalogue(
+        variants_of(
+            {
+                "utter_thank_for_complaint": [{"text": "Thanks."}],
+                "utter_acknowledge": [{"text": "Sorry."}],
+                "utter_ask_desired_resolution": [{"text": "What can we do?"}],
+                "utter_confirm_desired_resolution": [{"text": "A {desired_resolution} it is."}],
+            }
+        ),
+        (
+            Step("thank", ("utter_thank_for_complaint",)),
+            Step("acknowledge", ("utter_acknowledge*",)),
+            Step("ask", ask, ("utter_confirm_desired_resolution*",)),
+        ),
+    )
+    confirmed = ("Thanks.", "Sorry.", "A refund it is.")
+
+    def told(reasons: tuple[str, ...], **labels: str) -> Outcome:
+        labelled = Item("x", "en", MESSAGE, ("t",), True, "billing", None, frozenset(reasons))
+        if labels:
+            labelled = Item("x", "en", MESSAGE, ("t",), True, "billing", wish=labels["wish"])
+        return Outcome(labelled, (confirmed,), row("billing"))
+
+    assert script_followed([told(("money",))], catalogue) == 1.0
+    assert script_followed([told((), wish="refund")], catalogue) == 1.0
+    assert script_followed([told(("legal",))], catalogue) == 0.0

@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot import store
+from tests.served import free_port
 from tests.tools.local_http import local_server
 from tools.evaluation import run
 from tools.evaluation.run import read_rows, replay, send
@@ -99,3 +100,23 @@ def test_read_rows_folds_a_senders_complaints_oldest_first(tmp_path: Path) -> No
     assert one.escalation_reasons == {"human_request"}
     assert (one.desired_resolution, one.order_ref, one.contact) == ("refund", "ORD-1", "a@b.hr")
     assert rows["s2"].escalation_reasons == {"money", "legal"}
+
+
+def test_each_group_is_replayed_on_a_store_of_its_own(trained_model: Path, tmp_path: Path) -> None:
+    """One story told in two languages with the same order number: each telling is a customer of
+    its own group's store, so neither is read as the other's repeat complaint."""
+    senders = {
+        "eval-en": Item(
+            "en-1", "en", MESSAGE, ("Order 58213 arrived with a cracked screen.",), True
+        ),
+        "eval-hr": Item(
+            "hr-1", "hr", MESSAGE, ("Narudžba 58213 stigla je s napuklim ekranom.",), True
+        ),
+    }
+    replies, rows = run.replay_per_group("project", trained_model, senders, tmp_path, free_port())
+    assert set(replies) == set(rows) == {"eval-en", "eval-hr"}
+    assert all(said and not errors for said, errors in replies.values())
+    assert not any("repeat" in row.escalation_reasons for row in rows.values())
+    assert read_rows(f"sqlite:///{tmp_path / 'project-hr.db'}", ["eval-en", "eval-hr"]).keys() == {
+        "eval-hr"
+    }
