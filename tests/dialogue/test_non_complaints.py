@@ -56,6 +56,11 @@ CATEGORIES = ("delivery", "product_quality", "billing", "service_quality", "tech
         ("naruči mi picu s gljivama", "out_of_scope"),
         ("оцени овај филм са 3 од 5", "out_of_scope"),
         ("pusti neku pjesmu od Dine Merlina", "out_of_scope"),
+        ("translate 'I want my money back' into French", "out_of_scope"),
+        ("prevedi mi 'tražim zamjenu' na talijanski", "out_of_scope"),
+        ("преведите ми 'хоћу замену' на енглески", "out_of_scope"),
+        # a problem in a sentence of its own after the command is still a complaint
+        ("Translate hello into Dutch. By the way my parcel never arrived.", None),
     ],
 )
 def test_non_complaints(text: str, intent: str | None) -> None:

@@ -21,6 +21,8 @@ from bot.text.problems import complaint_signals, detect_problem
         ("jogurt je bio kiseo iako rok nije istekao", "product_quality", "spoiled"),
         ("упутство је само на немачком", "product_quality", "not_as_described"),
         ("the kettle only makes lukewarm water now", "product_quality", "defective"),
+        ("the washing machine won't drain any more", "product_quality", "defective"),
+        ("the new fan won't switch on", "product_quality", "defective"),
         ("you took 29.99 twice for one order", "billing", "double_charge"),
         ("promo kod ne prolazi a piše da važi do kraja meseca", "billing", "discount"),
         (
