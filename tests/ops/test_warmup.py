@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from sanic import Sanic
+from sanic import HTTPResponse, Request, Sanic
+from sanic.response import text
 
 from bot.ops import warmup
 from bot.policy import learned
@@ -16,6 +17,11 @@ from tests.served import serving
 async def test_a_started_server_loads_the_models_and_lexicons_in_the_background() -> None:
     learned.models.cache_clear()
     app = Sanic(f"warmup_{id(object())}")
+
+    @app.get("/")
+    async def hello(_request: Request) -> HTTPResponse:  # Sanic refuses an app with no routes
+        return text("ok")
+
     for listener, event in warmup.listeners():
         app.register_listener(listener, event)
     async with serving(app):
