@@ -1,34 +1,23 @@
-"""The warm-up (:mod:`bot.ops.warmup`): once a server with its listener runs, the learned
-escalation models are trained and simplemma's lexicons loaded, off the event loop."""
+"""The warm-up (:mod:`bot.ops.warmup`): the listener the Rasa server runs after it starts
+trains the learned escalation models and loads simplemma's lexicons in a worker thread."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
-
-from sanic import HTTPResponse, Request, Sanic
-from sanic.response import text
+from types import SimpleNamespace
 
 from bot.ops import warmup
 from bot.policy import learned
-from tests.served import serving
 
 
-async def test_a_started_server_loads_the_models_and_lexicons_in_the_background() -> None:
+async def test_the_start_listener_loads_the_models_and_lexicons_in_the_background() -> None:
     learned.models.cache_clear()
-    app = Sanic(f"warmup_{id(object())}")
-
-    @app.get("/")
-    async def hello(_request: Request) -> HTTPResponse:  # Sanic refuses an app with no routes
-        return text("ok")
-
-    for listener, event in warmup.listeners():
-        app.register_listener(listener, event)
-    async with serving(app):
-        for _ in range(200):
-            if learned.models.cache_info().currsize:
-                break
-            await asyncio.sleep(0.05)
+    app = SimpleNamespace(ctx=SimpleNamespace())  # what the listener uses of the Sanic app
+    [(start, event)] = warmup.listeners()
+    assert event == "after_server_start"
+    await start(app)
+    assert learned.models.cache_info().currsize == 0  # started, not awaited: the start goes on
+    await app.ctx.warmup_task
     assert learned.models.cache_info().currsize == 1
     assert "simplemma" in sys.modules
 
