@@ -329,13 +329,10 @@ def _all_clear(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
         if not lexicons.PLAIN_NEGATIONS.search(hit.words[1:])
         and not _reported(prepared.clauses[hit.clause][max(0, hit.start - 3) : hit.start], cues)
     ]
+    if not hits or reads_angry(prepared) or cues.all_clear_blockers.find(prepared):
+        return False
     chased = {hit.clause for hit in lexicons.REPEAT.find(prepared)}
-    if (
-        not hits
-        or reads_angry(prepared)
-        or cues.all_clear_blockers.find(prepared)
-        or any(hit.clause in chased for hit in hits)
-    ):
+    if any(hit.clause in chased for hit in hits):
         return False
     tail = _tail_after(text, hits[-1].words)
     if set(tail) & (lexicons.CONTRAST_WORDS | cues.all_clear_contrast):
