@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from spacy.matcher import Matcher
 
 ENTITY_TYPES: tuple[str, ...] = ("order_ref", "ticket", "email", "phone", "amount")
+#: The entities that are a way to reach the customer (a complaint's ``contact``).
+CONTACT_ENTITIES: frozenset[str] = frozenset({"email", "phone"})
 #: Overlap resolution, most trusted first.
 PRIORITY: tuple[str, ...] = ("email", "ticket", "amount", "order_ref", "phone")
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
