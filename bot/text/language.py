@@ -105,6 +105,12 @@ BCS_CODES: tuple[str, ...] = ("hr", "sr", "bs")
 CODES: tuple[str, ...] = ("en", *BCS_CODES)
 #: Below this family confidence a message is "short or ambiguous" and keeps the previous code.
 KEEP_PREVIOUS_BELOW = 0.5
+#: Below this confidence a message says nothing of its language ("ok", "ej", "C-4KX9TR"): the
+#: first message of a session sets the conversation's language only from this confidence up.
+NO_EVIDENCE_BELOW = 0.25
+#: A detection's ``source`` when its language is the customer's page's, not the message's.
+SOURCE = "source"
+FROM_PAGE = "page"
 #: Share of the BCS confidence that depends on the variant. A clearly BCS message with weak
 #: variant evidence must still be confident enough to set the conversation's language (the
 #: action server's threshold is 0.4): otherwise the customer is answered in English.
