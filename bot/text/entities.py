@@ -263,8 +263,16 @@ def is_distinct_code(code: str) -> bool:
     """A reference no count or amount looks like: digit groups ("99-3301") or letters with
     digits ("4471BX"). Only such a code is taken a few words after the order word ("narudžba
     za tenisice 99-3301"), where a bare number may be anything ("order for 25000")."""
-    has_letters = any(char.isalpha() for char in code)
-    return is_reference_code(code) and ("-" in code or "/" in code or has_letters)
+    if not is_reference_code(code):
+        return False
+    if any(char.isalpha() for char in code):
+        return True
+    groups = re.split(r"[-/]", code)
+    if len(groups) < 2 or sum(len(group) for group in groups) < 5:
+        return False
+    # a range of counts or days ("10-15", "100-150 units"), not a reference
+    first, last = int(groups[0]), int(groups[-1])
+    return not (len(groups) == 2 and len(groups[1]) <= 3 and first < last)
 
 
 def _reference_value(code: str) -> str:

@@ -59,6 +59,8 @@ CASES: list[tuple[str, Expected]] = [
     ("order placed 2025-05-12 never came", []),
     ("narudzba za 25000 nije stigla", []),
     ("ugovor na 24 mjeseca", []),
+    ("narudžba kasni 10-15 dana", []),
+    ("order of 100-150 units never came", []),
     # a number word alone before a short number: the answer to "which order?"
     ("Broj je 77120.", [("order_ref", "77120", "77120")]),
     ("br. 88254, hocu plavu", [("order_ref", "88254", "88254")]),
