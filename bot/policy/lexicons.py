@@ -497,6 +497,14 @@ STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
 INTENSIFIERS = _LEXICONS["intensifiers"]
 THREATS_TO_LEAVE = _LEXICONS["threats_to_leave"]
+#: Giving up on the conversation as a clause of its own ("You know what, forget it.", "Ma
+#: pustite to."): anger only beside another sign.
+GIVING_UP = _LEXICONS["giving_up"]
+#: An ultimatum ("someone had better call me today", "zadnja prilika"): pressure, like a legal
+#: step, never anger alone.
+ULTIMATUM = _LEXICONS["ultimatum"]
+#: Words of a deadline ("today", "odmah") that, written in capitals, press like an ultimatum.
+DEADLINE_WORDS: frozenset[str] = _WORDS["deadline_words"]
 SARCASM_MARKERS = _LEXICONS["sarcasm_markers"]
 SARCASM_ON_ITS_OWN = _LEXICONS["sarcasm_on_its_own"]
 PRAISE = _LEXICONS["praise"]
