@@ -86,6 +86,23 @@ def shows_a_reason_for_a_person(tracker: Tracker) -> bool:
     return bool(service.urgent_reasons(turn_from_tracker(tracker), settings()))
 
 
+async def keep_references_given(tracker: Tracker) -> None:
+    """An order number, e-mail or phone given in answer to another question ("what can we do
+    for you?", "how can we reach you?") goes on the complaint now, not when the form ends: a
+    customer who leaves after giving it would otherwise lose it."""
+    entities = first_entities(tracker.latest_message or {})
+    order_ref = entities.get("order_ref")
+    contact = entities.get("email") or entities.get("phone")
+    if order_ref or contact:
+        await in_thread(
+            service.record_answers,
+            turn_from_tracker(tracker),
+            settings(),
+            order_ref=order_ref,
+            contact=contact,
+        )
+
+
 async def add_to_complaint(tracker: Tracker) -> None:
     """More of the story, told instead of the answer asked for: added to the complaint."""
     await in_thread(
@@ -156,6 +173,7 @@ class ValidateResolutionForm(FormValidationAction):
         if asked >= _MAX_RESOLUTION_ASKS or classify_resolution(text, intent) != "other":
             return {"desired_resolution": text}
         if intent == "inform":
+            await keep_references_given(tracker)
             return {"desired_resolution": None}
         if intent.startswith(COMPLAINT_INTENT_PREFIX) or intent in _DECLINING_INTENTS:
             # more of the story ("No, not with the neighbours, I checked."), not a wish
@@ -210,6 +228,7 @@ class ValidateContactForm(FormValidationAction):
         contact = entities.get("email") or entities.get("phone")
         if contact:
             return {"contact": contact}
+        await keep_references_given(tracker)  # an order number instead of a contact
         if escalates_at_once(tracker, dispatcher) or shows_a_reason_for_a_person(tracker):
             return {"contact": NOT_GIVEN}
         if _latest_intent(tracker) in _DECLINING_INTENTS:

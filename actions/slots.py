@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.text.language import FROM_PAGE, NO_EVIDENCE_BELOW, SOURCE
 from bot.text.languages import languages
 
 #: Below this detection confidence a message keeps the conversation's language ("ok", "da").
@@ -16,8 +17,9 @@ MIN_LANGUAGE_CONFIDENCE = 0.4
 #: The same for the session's first message. Before it the slot holds only its initial value
 #: (English), which no evidence supports: a short first message the detector reads as BCS
 #: ("bok", "login ne radi", "jesi ti bot?") is answered in BCS. An English or neutral one
-#: ("ok", "C-4KX9TR") is detected as English and changes nothing.
-MIN_FIRST_LANGUAGE_CONFIDENCE = 0.25
+#: ("ok", "C-4KX9TR") is detected as English and changes nothing, unless the widget sent the
+#: page's language (the detection's ``source`` is then ``page``).
+MIN_FIRST_LANGUAGE_CONFIDENCE = NO_EVIDENCE_BELOW
 
 
 def first_message(tracker: Tracker) -> bool:
@@ -67,7 +69,8 @@ class ValidateSlotMappings(ValidationAction):
         if not isinstance(confidence, (int, float)):
             return False
         if first_message(tracker):
-            return confidence >= MIN_FIRST_LANGUAGE_CONFIDENCE
+            from_page = self._detection(tracker).get(SOURCE) == FROM_PAGE
+            return from_page or confidence >= MIN_FIRST_LANGUAGE_CONFIDENCE
         return confidence >= MIN_LANGUAGE_CONFIDENCE
 
     async def extract_language(

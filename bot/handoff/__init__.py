@@ -40,6 +40,7 @@ from bot.store.blocking import run_db
 from bot.store.commitments import settle_answered
 from bot.store.retry import retry_db
 from bot.store.tables import ACTIVE_STATUSES, Agent, Complaint
+from bot.text.entities import CONTACT_ENTITIES, extract_entities
 
 #: Event kinds that move a conversation to a person, and back to the bot.
 TO_BOT = ("handed_back",)
@@ -187,6 +188,29 @@ def _reasons_shown(text: str, settings: Settings) -> tuple[str, ...]:
     return decision.shown_by_message
 
 
+def _details_given(text: str) -> dict[str, str]:
+    """The order number and the contact (e-mail or phone) a message gives, first of each."""
+    details: dict[str, str] = {}
+    for span in extract_entities(text):
+        field = "contact" if span.entity in CONTACT_ENTITIES else span.entity
+        if field in ("order_ref", "contact"):
+            details.setdefault(field, span.value)
+    return details
+
+
+def _keep_details(session: store.Session, complaint: Complaint, text: str, now: datetime) -> None:
+    """Fill the complaint's empty order number and contact from a message to a person: a
+    customer waiting in the queue often gives them then ("the order is 48213"), and the agent
+    should find them on the complaint, not only in the conversation."""
+    missing = {
+        field: value
+        for field, value in _details_given(text).items()
+        if not getattr(complaint, field)
+    }
+    if missing:
+        store.set_details(session, complaint, now=now, **missing)
+
+
 def take_customer_message(
     sender_id: str,
     text: str,
@@ -232,6 +256,8 @@ def take_customer_message(
                 {"text": clean_text(text)},
                 now=moment,
             )
+            if complaint.status in ACTIVE_STATUSES:
+                _keep_details(session, complaint, text, moment)
             reasons = _reasons_shown(text, settings) if settings is not None else ()
             if reasons and complaint.status in ACTIVE_STATUSES:
                 store.escalate(session, complaint, reasons, now=moment)

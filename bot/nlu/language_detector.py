@@ -7,7 +7,9 @@ Runs before the tokenizer, on training data and on every message, so the
 At prediction time the conversation so far is the ``previous`` detection for
 :func:`bot.text.language.detect`: the ``language``/``script`` slots when the domain has them
 and they are set, else the ``language`` of the previous user message. A short or ambiguous
-message ("ok", "da") therefore keeps the conversation's language. The variant (hr, bs, sr) is
+message ("ok", "da") therefore keeps the conversation's language. A first message that says
+nothing of its language ("ej", "ok") takes the language of the customer's page or browser,
+which the widget sends as ``metadata.language`` (:func:`page_language`). The variant (hr, bs, sr) is
 decided on the variant markers of every customer message of the session so far
 (:func:`earlier_texts`, :func:`bot.text.language.conversation_evidence`), not on the latest
 message alone: later messages add evidence the first short one did not have.
@@ -27,9 +29,20 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text.language import CODES, Detection, VariantEvidence, conversation_evidence, detect
+from bot.text.language import (
+    CODES,
+    FROM_PAGE,
+    NO_EVIDENCE_BELOW,
+    SOURCE,
+    Detection,
+    VariantEvidence,
+    conversation_evidence,
+    detect,
+)
+from bot.text.languages import languages
 
 LANGUAGE = "language"
+METADATA = "metadata"
 SCRIPTS = ("latin", "cyrillic")
 #: The customer's latest messages whose variant markers are summed (a session is rarely longer).
 EARLIER_MESSAGES = 20
@@ -76,6 +89,21 @@ def previous_detection(tracker: DialogueStateTracker | None) -> Detection | None
     return None
 
 
+def page_language(message: Message) -> Detection | None:
+    """The language of the customer's page or browser, as the widget sends it with each
+    message (``metadata.language``, a tag such as ``hr-HR`` or ``sr-Cyrl``). None without a
+    tag, or for a language the bot does not speak."""
+    metadata = message.get(METADATA)
+    tag = metadata.get(LANGUAGE) if isinstance(metadata, dict) else None
+    if not isinstance(tag, str) or not tag.strip():
+        return None
+    language = languages().for_tag(tag)
+    primary = tag.strip().lower().replace("_", "-").split("-")[0]
+    if language.tag.lower().split("-")[0] != primary or language.slot not in CODES:
+        return None
+    return Detection(language.slot, language.script, 0.0)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(GraphComponent):
     """Detects language (en, hr, sr, bs) and script (latin, cyrillic) of each message."""
@@ -108,10 +136,19 @@ class LanguageDetector(GraphComponent):
         previous: Detection | None,
         earlier: VariantEvidence | None = None,
     ) -> None:
+        """The message's detection; a first message that says nothing of its language ("ej")
+        takes the page's (:func:`page_language`), marked ``"source": "page"``, never one with
+        words of its own ("hi" stays English on a Croatian page)."""
         text = message.get(TEXT)
         if not isinstance(text, str):
             return
-        message.set(LANGUAGE, detect(text, previous, earlier).as_dict(), add_to_output=True)
+        detection = detect(text, previous, earlier)
+        page = page_language(message) if previous is None else None
+        if page is not None and detection.confidence < NO_EVIDENCE_BELOW:
+            found = {**detect(text, page, earlier).as_dict(), SOURCE: FROM_PAGE}
+        else:
+            found = detection.as_dict()
+        message.set(LANGUAGE, found, add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Annotates every training example that has a text."""

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from spacy.matcher import Matcher
 
 ENTITY_TYPES: tuple[str, ...] = ("order_ref", "ticket", "email", "phone", "amount")
+#: The entities that are a way to reach the customer (a complaint's ``contact``).
+CONTACT_ENTITIES: frozenset[str] = frozenset({"email", "phone"})
 #: Overlap resolution, most trusted first.
 PRIORITY: tuple[str, ...] = ("email", "ticket", "amount", "order_ref", "phone")
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -208,14 +210,76 @@ def _phones(text: str) -> list[EntitySpan]:
 # --- order references ----------------------------------------------------------------------
 
 _ORDER_CODE = re.compile(r"(?<![\w-])(ORD)[-_ ]?(\d{3,12})(?![\w-])", re.IGNORECASE)
-_REFERENCE = re.compile(
-    r"^(?:#|no\.?|nr\.?|br\.?)?(?P<code>(?P<prefix>[a-z]{1,4})?-?(?P<digits>\d{3,12}))$"
+#: The token after the order words, folded: a code with at least one digit, maybe in groups
+#: joined by "-" or "/", maybe after "#", "no." or "br." written without a space.
+_REFERENCE_TOKEN = (
+    r"^(?:#|(?:no|nr|br)\.|(?:no|nr|br)(?=\d))?"
+    r"(?=\S*\d)[a-z0-9]+(?:[-/][a-z0-9]+)*[.,;:!?)]*$"
 )
+#: What is stripped before the code itself: "#48213", "no.48213", "br.48213".
+_REFERENCE_LEAD = re.compile(r"#|(?:no|nr|br)\.|(?:no|nr|br)(?=\d)", re.IGNORECASE)
+#: The code on the original text: letters and digits, groups joined by "-" or "/" with no space.
+_CODE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")
+#: A letter prefix and digits, written "AB-12345" whatever the customer typed ("ab12345").
+_PREFIXED = re.compile(r"(?P<prefix>[^\W\d_]{1,4})-?(?P<digits>\d{3,12})")
+#: A number and a unit or an ordinal suffix ("500g", "64gb", "100th"): no reference.
+_MEASURE = re.compile(r"\d+[a-z]{1,3}")
+_CODE_BEFORE = re.compile(r"[^\W_][-/]?$")
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+MAX_REFERENCE_LENGTH = 30
 ORDER_WORDS_FILE = Path(__file__).with_name("data") / "order_references.yml"
 #: A reference after a number word alone ("broj je 77120"): short, so that it is no phone.
 _BARE_REFERENCE = re.compile(r"^[1-9]\d{3,5}$")
 #: Four-digit numbers read as years, never as a reference ("reklamacija 2024 još stoji").
 _YEARS = range(1950, 2100)
+
+
+def is_reference_code(code: str) -> bool:
+    """Whether ``code`` (after an order word) looks like the reference a shop gives.
+
+    Shops write references in many forms: digits ("48213", a tracking number of 20 digits),
+    digit groups ("99-3301", "123/1/1", "123-4567890-1234567"), letters and digits ("AB12345",
+    "RR123456789HR", "INV-2024-0012") or a booking code typed in capitals ("X7YK2Q"). Not
+    references: a count or a short fraction ("2", "24/7"), a year, a date, a measure ("500g").
+    """
+    if not code or len(code) > MAX_REFERENCE_LENGTH:
+        return False
+    if _DATE.fullmatch(code) or _ISO_DATE.fullmatch(code):
+        return False
+    digits = sum(char.isdigit() for char in code)
+    letters = sum(char.isalpha() for char in code)
+    grouped = "-" in code or "/" in code
+    if letters == 0:
+        if grouped:
+            return digits >= 4
+        return digits >= 3 and not (digits == 4 and int(code) in _YEARS)
+    if digits >= 3:
+        return not _MEASURE.fullmatch(code)
+    # a booking code ("X7YK2Q") is typed in capitals; in lower case it is more likely a word
+    return digits >= 1 and letters >= 2 and 5 <= len(code) <= 10 and code == code.upper()
+
+
+def is_distinct_code(code: str) -> bool:
+    """A reference no count or amount looks like: digit groups ("99-3301") or letters with
+    digits ("4471BX"). Only such a code is taken a few words after the order word ("narudžba
+    za tenisice 99-3301"), where a bare number may be anything ("order for 25000")."""
+    if not is_reference_code(code):
+        return False
+    if any(char.isalpha() for char in code):
+        return True
+    groups = re.split(r"[-/]", code)
+    if len(groups) < 2 or sum(len(group) for group in groups) < 5:
+        return False
+    # a range of counts or days ("10-15", "100-150 units"), not a reference
+    first, last = int(groups[0]), int(groups[-1])
+    return not (len(groups) == 2 and len(groups[1]) <= 3 and first < last)
+
+
+def _reference_value(code: str) -> str:
+    prefixed = _PREFIXED.fullmatch(code)
+    if prefixed:
+        return f"{to_latin(prefixed.group('prefix')).upper()}-{prefixed.group('digits')}"
+    return to_latin(code).upper()
 
 
 @dataclass(frozen=True)
@@ -263,7 +327,7 @@ def _order_matcher() -> tuple[Language, Matcher]:
     nlp = spacy.blank("xx")
     matcher = Matcher(nlp.vocab)
     words = order_words()
-    reference = {"LOWER": {"REGEX": _REFERENCE.pattern}}
+    reference = {"LOWER": {"REGEX": _REFERENCE_TOKEN}}
     filler = words.filler
     matcher.add(
         "ORDER_REF",
@@ -273,23 +337,10 @@ def _order_matcher() -> tuple[Language, Matcher]:
         ],
     )
     matcher.add("BARE_REF", [[words.number, filler, filler, reference]])
+    any_word = {"OP": "?"}
+    matcher.add("LOOSE_REF", [[words.reference, any_word, any_word, any_word, reference]])
     matcher.add("HASH_REF", [[{"ORTH": "#"}, {"TEXT": {"REGEX": r"^\d{4,12}$"}}]])
     return nlp, matcher
-
-
-def _grouped_end(doc: Any, token: Any) -> int:
-    """The end (token index) of a reference written in dashed groups ("2231-0098-77"), which
-    the tokenizer splits: digit groups joined by a dash with no space around it."""
-    end = token.i + 1
-    while (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and doc[end + 1].text.isdigit()
-    ):
-        end += 2
-    return end
 
 
 def _order_refs(text: str) -> list[EntitySpan]:
@@ -309,25 +360,20 @@ def _order_refs(text: str) -> list[EntitySpan]:
         kind = nlp.vocab.strings[match_id]
         if kind == "HASH_REF" and doc[end - 2].whitespace_:
             continue
-        found = _REFERENCE.match(folded[end - 1].text)
-        if found is None or token.i in spans:
+        lead = _REFERENCE_LEAD.match(text, token.idx)
+        code = _CODE.match(text, lead.end() if lead else token.idx)
+        if code is None or code.start() in spans or not is_reference_code(code.group(0)):
             continue
-        grouped_end = _grouped_end(doc, token) if not found.group("prefix") else token.i + 1
-        single = grouped_end == token.i + 1
-        if single and len(token.text) == 4 and token.text.isdigit() and int(token.text) in _YEARS:
+        if _CODE_BEFORE.search(text, 0, code.start()):
+            continue  # the tail of a longer code or date ("2025-05-12" seen from "05")
+        if kind == "BARE_REF" and not _BARE_REFERENCE.match(code.group(0)):
             continue
-        if kind == "BARE_REF" and not (single and _BARE_REFERENCE.match(token.text)):
+        if kind == "LOOSE_REF" and not is_distinct_code(code.group(0)):
             continue
-        code_start = token.idx + found.start("code")
-        end_char = doc[grouped_end - 1].idx + len(doc[grouped_end - 1].text)
-        if found.group("prefix"):
-            value = f"{found.group('prefix').upper()}-{found.group('digits')}"
-        else:
-            code_start = token.idx + found.start("digits")
-            value = text[code_start:end_char]
-        spans[token.i] = EntitySpan("order_ref", value, code_start, end_char)
+        value = _reference_value(code.group(0))
+        spans[code.start()] = EntitySpan("order_ref", value, code.start(), code.end())
     for match in _ORDER_CODE.finditer(text):
-        spans[-match.start() - 1] = EntitySpan(
+        spans[match.start()] = EntitySpan(
             "order_ref", f"ORD-{match.group(2)}", match.start(), match.end()
         )
     return list(spans.values())

@@ -105,6 +105,12 @@ BCS_CODES: tuple[str, ...] = ("hr", "sr", "bs")
 CODES: tuple[str, ...] = ("en", *BCS_CODES)
 #: Below this family confidence a message is "short or ambiguous" and keeps the previous code.
 KEEP_PREVIOUS_BELOW = 0.5
+#: Below this confidence a message says nothing of its language ("ok", "ej", "C-4KX9TR"): the
+#: first message of a session sets the conversation's language only from this confidence up.
+NO_EVIDENCE_BELOW = 0.25
+#: A detection's ``source`` when its language is the customer's page's, not the message's.
+SOURCE = "source"
+FROM_PAGE = "page"
 #: Share of the BCS confidence that depends on the variant. A clearly BCS message with weak
 #: variant evidence must still be confident enough to set the conversation's language (the
 #: action server's threshold is 0.4): otherwise the customer is answered in English.
@@ -361,43 +367,23 @@ _DA_VERBS = frozenset(
 #: Bosnian; Serbian says "želim da razgovaram". "Moći" takes the infinitive everywhere.
 _MODALS = _DA_VERBS - frozenset(_expand("mo(gu|zes|ze|zete)"))
 
-#: English complaint and chat vocabulary that is not in spaCy's English stop words.
-ENGLISH_WORDS: frozenset[str] = frozenset(
-    """order orders ordered delivery delivered deliver package parcel shipment shipping refund
-    refunded money waiting wait waited received receive arrived arrive broken damaged defective
-    faulty late week weeks days day month months please thanks thank hello hi hey charged charge
-    bill billed invoice item items customer service support human agent manager speak talk want
-    need replacement replace repair cancel cancelled canceled account app website working work
-    terrible awful horrible rude staff complaint complain return returned paid pay twice card
-    payment help wrong missing lost hours yesterday today tomorrow status ticket email phone call
-    called answer nobody person real angry disappointed unacceptable ridiculous joke scam fraud
-    dangerous fire hurt injured lawyer sue court police bye goodbye yes yeah yep nope sorry great
-    good bad worst best product store shop courier driver still got get never guys dear sir madam
-    you're what's where's doesn't don't didn't can't won't isn't wasn't haven't i'm it's""".split()  # noqa: SIM905
-)
+FAMILY_WORDS_FILE = Path(__file__).with_name("data") / "family_words.yml"
 
-#: BCS complaint and chat vocabulary (folded) that is not a stop word or a variant marker.
-BCS_WORDS: frozenset[str] = frozenset(
-    _expand(
-        """paket(|a|u|om|i) posiljk(a|e|u|om) dostav(a|e|u|i|om|ljac|ljaca|ljeno|ljena|ili|io)
-        stigl(o|a|i) stigao cekam ceka(mo|ju|o|la|li|nje|nja) jos vec nije nisam nismo nisu zao
-        hvala fala molim pozdrav zdravo dobar dobro dobra dan postovani postovana kasni
-        kasnjenj(e|a) pokvaren(|a|o|i|u) ostecen(|a|o|i|u) neispravan neispravn(a|o|i|u)
-        proizvod(|a|u|om|i) racun(|a|u|e) naplat(a|e|ili|io|ila) placanj(e|a) platio platila
-        platili vratiti vratite povrat novac novca novce reklamacij(a|e|u|om) zalb(a|u|e) zalim
-        prigovor kupio kupila kupili kupac korisnik korisnicka podrsk(a|u|e) sluzb(a|u|e)
-        osoblje radnik razgovarati razgovaram zelim hocu trazim treba mogu moze mozete kada
-        zasto sramota katastrofa uzas grozno nikad nikada odgovor odgovara odgovorio javio
-        javlja javite nazovite pozovite hitno opasno struj(a|u|e) pozar kvar radi
-        aplikacij(a|e|u) stranic(a|e|u) prijav(a|u|e) gresk(a|e|u) sustav sistem pomoc
-        pomozite popravak popravk(a|u) servis prodavac kurir(|a|u) adres(a|u|e) broj telefon
-        odlicno sve nista puno losa lose los vam vas mene meni moj moja moje mojoj mojom
-        ljubazn(o|a|i) bezobrazn(o|a|i) nepristojn(o|a|i) sramotno dana dani danas sutra
-        dosad dosta stvarno zaista bas opet odmah zbog jer kartic(a|e|u|om) uplat(a|u|e|io)
-        otkaz(ati|ala|ao|ivanje) zeljela zelio jutro jutra vece cao dovidjenja laku noc
-        pozdravljam postovanje"""
-    )
-)
+
+def load_family_words(path: Path = FAMILY_WORDS_FILE) -> tuple[frozenset[str], frozenset[str]]:
+    """(English, BCS) complaint and chat vocabulary of ``family_words.yml``, checked."""
+    with path.open(encoding="utf-8") as handle:
+        data = YAML(typ="safe").load(handle)
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(key), str) and data[key].split() for key in ("english", "bcs")
+    ):
+        raise ValueError(f"{path.name}: expected two word lists, 'english' and 'bcs'")
+    return frozenset(data["english"].split()), frozenset(_expand(data["bcs"]))
+
+
+#: English and BCS (folded) complaint and chat vocabulary that is not in spaCy's stop words
+#: nor among the variant markers.
+ENGLISH_WORDS, BCS_WORDS = load_family_words()
 
 
 def _stop_words_from_source(lang: str) -> frozenset[str] | None:

@@ -625,6 +625,14 @@ async def test_the_problem_within_the_category_is_set(
         # a short first message ("bok"): the initial English is no evidence, BCS is answered
         ({"code": "hr", "script": "latin", "confidence": 0.3}, {}, ("hr", "latin")),
         (None, {"language": "sr", "script": "cyrillic"}, ("sr", "cyrillic")),
+        # a first "ej" that says nothing: the page's language, which the widget sent
+        (
+            {"code": "sr", "script": "cyrillic", "confidence": 0.0, "source": "page"},
+            {},
+            ("sr", "cyrillic"),
+        ),
+        # ... and the same "ej" without a page keeps the initial English
+        ({"code": "hr", "script": "latin", "confidence": 0.0}, {}, ("en", "latin")),
     ],
 )
 async def test_language_and_script_follow_the_customer(
@@ -770,6 +778,54 @@ async def test_contact_form_asks_once_more_then_lets_go() -> None:
     assert await validator.validate_contact(
         "ana@example.hr", CollectingDispatcher(), email, {}
     ) == {"contact": "ana@example.hr"}
+
+
+async def test_an_order_number_or_contact_given_to_another_question_is_kept_at_once(
+    database: str,
+) -> None:
+    """Asked for a contact, the customer gives the order number ("porudžbina 88-1045"); asked
+    what we can do, they give an e-mail: each goes on the complaint at once, while the question
+    is asked again. Before, both waited for the form to end, and were lost when the customer
+    left."""
+    registered, _ = await run(
+        ActionRegisterComplaint(), tracker("stigle samo dve kutije od tri", "complain_delivery")
+    )
+    ticket = registered["complaint_ticket"]
+    sender = stored(database, ticket)["sender_id"]
+    asked = {"event": "bot", "text": "?", "metadata": {"utter_action": "utter_ask_contact"}}
+    order = [{"entity": "order_ref", "value": "88-1045", "start": 11, "end": 18}]
+    current = tracker(
+        "porudzbina 88-1045",
+        "inform",
+        entities=order,
+        sender_id=sender,
+        slots={"complaint_ticket": ticket},
+        bot_events=[asked],
+    )
+    result = await ValidateContactForm().validate_contact(
+        "porudzbina 88-1045", CollectingDispatcher(), current, {}
+    )
+    assert result == {"contact": None}
+    assert stored(database, ticket)["order_ref"] == "88-1045"
+    email = [{"entity": "email", "value": "maria@example.com", "start": 0, "end": 17}]
+    wish_asked = {
+        "event": "bot",
+        "text": "?",
+        "metadata": {"utter_action": "utter_ask_desired_resolution"},
+    }
+    current = tracker(
+        "maria@example.com",
+        "inform",
+        entities=email,
+        sender_id=sender,
+        slots={"complaint_ticket": ticket},
+        bot_events=[wish_asked],
+    )
+    result = await ValidateResolutionForm().validate_desired_resolution(
+        "maria@example.com", CollectingDispatcher(), current, {}
+    )
+    assert result == {"desired_resolution": None}
+    assert stored(database, ticket)["contact"] == "maria@example.com"
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,36 @@ def test_a_customer_who_gets_angry_in_the_queue_is_flagged_for_the_agents(
     assert reasons_after("vratite mi 120 eura") == ["human_request", "anger", "money"]
 
 
+def test_an_order_number_and_a_contact_given_in_the_queue_go_on_the_complaint(
+    sqlite_url: str,
+) -> None:
+    """The first order number and contact a waiting customer gives fill the complaint's empty
+    fields, for the agent; a later one changes nothing, and the message is kept as well."""
+    ticket = _complaint(sqlite_url, "waiting-details", "sr", "cyrillic", "none")
+
+    def details_after(text: str) -> tuple[str | None, str | None]:
+        handoff.take_customer_message("waiting-details", text, sqlite_url)
+        with store.session_scope(sqlite_url) as session:
+            row = store.get_by_ticket(session, ticket)
+            assert row is not None
+            return row.order_ref, row.contact
+
+    assert details_after("има ли новости?") == (None, None)
+    assert details_after("поруџбина 61-2207, пошаљите ми мејл") == ("61-2207", None)
+    assert details_after("mejl: mila.p@primer.rs, а поруџбина 55012") == (
+        "61-2207",
+        "mila.p@primer.rs",
+    )
+    assert details_after("мој телефон је 064 123 4567") == ("61-2207", "mila.p@primer.rs")
+    with store.session_scope(sqlite_url) as session:
+        row = store.get_by_ticket(session, ticket)
+        assert row is not None
+        kept = [
+            e.data["text"] for e in store.events_for(session, row) if e.kind == "message_customer"
+        ]
+    assert len(kept) == 4
+
+
 async def test_an_agent_live_in_the_conversation_answers_and_the_bot_keeps_quiet(
     sqlite_url: str,
 ) -> None:

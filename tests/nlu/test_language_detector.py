@@ -161,3 +161,46 @@ def test_the_variant_follows_the_whole_conversation(detector: LanguageDetector) 
     )
     [message] = detector.process([Message(data={TEXT: "Niko se ne javlja, šta sad?"})], tracker)
     assert message.get("language")["code"] == "bs"
+
+
+@pytest.mark.parametrize(
+    ("text", "page", "code", "script", "from_page"),
+    [
+        # a first message that says nothing of its language takes the page's
+        ("ej", "hr-HR", "hr", "latin", True),
+        ("ok", "sr-Cyrl", "sr", "cyrillic", True),
+        ("ej", "bs", "bs", "latin", True),
+        ("ej", "en-GB", "en", "latin", True),
+        # a language the bot does not speak, or no tag, is no prior: the default
+        ("ej", "de-DE", "en", "latin", False),
+        ("ej", "", "en", "latin", False),
+        ("ej", None, "en", "latin", False),
+        # the message's own words are stronger than the page, even a single one
+        ("My parcel never arrived, I want a refund", "hr-HR", "en", "latin", False),
+        ("hi", "hr-HR", "en", "latin", False),
+        ("Paket nije stigao, čekam već tjedan dana", "en-US", "hr", "latin", False),
+    ],
+)
+def test_a_first_message_too_short_to_tell_takes_the_pages_language(
+    detector: LanguageDetector,
+    text: str,
+    page: str | None,
+    code: str,
+    script: str,
+    from_page: bool,
+) -> None:
+    metadata = {} if page is None else {"language": page}
+    [message] = detector.process([Message(data={TEXT: text, "metadata": metadata})])
+    found = message.get("language")
+    assert (found["code"], found["script"]) == (code, script)
+    assert (found.get("source") == "page") is from_page
+
+
+def test_the_conversation_outweighs_the_page(detector: LanguageDetector) -> None:
+    """Once the customer has written, their language holds, whatever the page says."""
+    tracker = _tracker(
+        [UserUttered("Paket kasni", parse_data={"language": {"code": "bs", "script": "latin"}})]
+    )
+    message = Message(data={TEXT: "ok", "metadata": {"language": "en-US"}})
+    [processed] = detector.process([message], tracker=tracker)
+    assert processed.get("language")["code"] == "bs"

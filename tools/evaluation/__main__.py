@@ -141,12 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--set",
-        choices=("test", "dev", "dev2", "dev3", "dev4", "probe"),
+        choices=("test", "dev", "dev2", "dev3", "dev4", "dev5", "probe"),
         default="test",
         help="test: eval/test (frozen); dev: eval/heldout (for tuning); dev2: eval/dev2 (for "
         "tuning, written blind in session 10); dev3: eval/dev3 (the same, session 11, leaning on "
         "anger and the other escalation reasons); dev4: eval/dev4 (the same, session 16, leaning "
-        "on category boundaries and non-complaints); probe: tools/evaluation/probe (everyday "
+        "on category boundaries and non-complaints); dev5: eval/dev5 (the same, session 17, "
+        "leaning on anger and its calm look-alikes); probe: tools/evaluation/probe (everyday "
         "requests that must log nothing). Default: test",
     )
     run.add_argument(

@@ -387,6 +387,8 @@ def markdown(
         "anger and the other escalation reasons, used for tuning)",
         "dev4": "the **fourth dev set** (`eval/dev4/`, written blind in session 16 and leaning "
         "on category boundaries and non-complaints, used for tuning)",
+        "dev5": "the **fifth dev set** (`eval/dev5/`, written blind in session 17 and leaning "
+        "on anger and its calm look-alikes, used for tuning)",
     }.get(eval_set.name, f"the **{eval_set.name}** set (`{eval_set.directory.name}/`)")
     epochs = meta.get("default_epochs", "Rasa's own (100)")
     shortened = not epochs.startswith("Rasa")

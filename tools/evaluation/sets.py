@@ -45,8 +45,16 @@ DEV3_DIR = PROJECT_ROOT / "eval" / "dev3"
 #: anger: category boundaries, non-complaints and complaints hidden in other forms (English: 100
 #: first messages).
 DEV4_DIR = PROJECT_ROOT / "eval" / "dev4"
+#: A fifth, written blind in session 17 and leaning on anger (irony, idioms, growing anger) and
+#: its calm look-alikes; the five groups written independently, not translated.
+DEV5_DIR = PROJECT_ROOT / "eval" / "dev5"
 #: The tuning sets written blind in the test-set format, by name.
-BLIND_DEV_SETS: dict[str, Path] = {"dev2": DEV2_DIR, "dev3": DEV3_DIR, "dev4": DEV4_DIR}
+BLIND_DEV_SETS: dict[str, Path] = {
+    "dev2": DEV2_DIR,
+    "dev3": DEV3_DIR,
+    "dev4": DEV4_DIR,
+    "dev5": DEV5_DIR,
+}
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.
@@ -324,8 +332,8 @@ def load_dev_set(directory: Path = DEV_DIR) -> EvalSet:
 
 
 def load_set(name: str) -> EvalSet:
-    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` / ``dev3`` / ``dev4`` (eval/dev2,
-    eval/dev3, eval/dev4) or ``probe`` (tools/evaluation/probe)."""
+    """``test`` (eval/test), ``dev`` (eval/heldout), ``dev2`` to ``dev5`` (eval/dev2 to
+    eval/dev5) or ``probe`` (tools/evaluation/probe)."""
     if name == "test":
         return load_test_set()
     if name == "dev":
@@ -334,7 +342,7 @@ def load_set(name: str) -> EvalSet:
         return load_groups(PROBE_DIR, "probe")
     if name in BLIND_DEV_SETS:
         return load_groups(BLIND_DEV_SETS[name], name)
-    raise SetError(f"unknown set {name!r}: choose test, dev, dev2, dev3, dev4 or probe")
+    raise SetError(f"unknown set {name!r}: choose test, dev, dev2, dev3, dev4, dev5 or probe")
 
 
 def every_text(items: list[Item] | tuple[Item, ...]) -> list[tuple[Item, str]]:

@@ -209,9 +209,9 @@ def test_the_probe_set_holds_only_requests_that_must_log_nothing() -> None:
     assert probe.items and not any(item.complaint or item.reasons for item in probe.items)
 
 
-@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4"])
+@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4", "dev5"])
 def test_the_blind_dev_sets_cover_every_group_category_and_reason(name: str) -> None:
-    """eval/dev2, dev3 and dev4: complaints of every category and every escalation reason (bar
+    """eval/dev2 to dev5: complaints of every category and every escalation reason (bar
     not_understood, which needs a conversation state), and non-complaints, in every language
     group."""
     blind = load_set(name)
