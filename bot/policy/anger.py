@@ -533,7 +533,9 @@ def _giving_up(prepared: Prepared) -> str | None:
     """Giving up on the conversation as a clause of its own, beside particles at most ("You
     know what, forget it.", "Ma pustite to."): the words inside a longer clause are often
     plain ("I forgot it at home" is no hit; "never mind the box, the lid is cracked" is one
-    clause)."""
+    clause), and thanks make it relief ("Never mind, found it, thanks!")."""
+    if {token for clause in prepared.clauses for token in clause} & lexicons.THANKS:
+        return None
     for hit in lexicons.GIVING_UP.find(prepared):
         tokens = prepared.clauses[hit.clause]
         if all(

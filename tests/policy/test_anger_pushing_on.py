@@ -66,6 +66,9 @@ def test_pressing_on_after_earlier_heat_is_anger(turns: list[str], settings: Set
         ["Stolica je stigla bez jedne noge.", "Očekujem da mi se netko javi danas."],
         ["Narudžba kasni tjedan dana.", "Ako se ne riješi, javit ću se inspekciji."],
         ["Where is my parcel?", "Oh, never mind, my neighbour had it."],
+        # heat earlier, then relief
+        ["Where on earth is my parcel??", "Oh never mind, found it behind the bins, thanks!"],
+        ["Gdje mi je paket??", "Ma pustite, našla sam ga kod susjede, hvala."],
         # heat earlier, but no pressure and no giving up now
         ["Wrong size again!!", "My email is ana.k@example.com."],
     ],
