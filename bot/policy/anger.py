@@ -132,6 +132,10 @@ CLOSING_THANKS_WEIGHT = 0.45
 PRESSURE_WEIGHT = 0.47
 #: The least weight of another signal that pressure adds to ("!!" alone, 0.15, is enough).
 PRESSURE_COMPANION = 0.15
+#: Giving up on the conversation as a clause of its own ("You know what, forget it."): only
+#: beside another sign, in the message or (:mod:`bot.policy.escalation`) earlier in the
+#: conversation.
+GIVING_UP_WEIGHT = 0.3
 
 #: Fewer letters than this and capitals are not read as shouting ("OK", "NE", "HITNO").
 MIN_LETTERS_FOR_SHOUTING = 12
@@ -492,16 +496,66 @@ def _closing_thanks_signal(
     )
 
 
-def _pressure_signal(prepared: Prepared, others: list[Signal]) -> Signal | None:
-    """A legal step or a complaint made before, beside another anger signal (``others``:
-    those that count; words in capitals, often acronyms such as "GDPR", and a repetition, often
-    the count of the earlier calls itself, do not)."""
+def _capital_deadline(text: str) -> str | None:
+    """A word of a deadline written in capitals ("call me TODAY", "nazovite me DANAS")."""
+    for word in _WORD.findall(text):
+        if len(word) >= 3 and word.isupper() and fold(word) in lexicons.DEADLINE_WORDS:
+            return word
+    return None
+
+
+def pressure_phrase(text: str, prepared: Prepared | None = None) -> str | None:
+    """The words of pressure in ``text``, whatever else it says: a legal step, a complaint
+    made before, an ultimatum ("someone had better call me today") or a deadline in capitals
+    ("DANAS")."""
+    prepared = prepare(text) if prepared is None else prepared
+    hits = (
+        lexicons.LEGAL.find(prepared)
+        or lexicons.REPEAT.find(prepared)
+        or lexicons.ULTIMATUM.find(prepared)
+    )
+    return hits[0].phrase if hits else _capital_deadline(text)
+
+
+def _pressure_signal(text: str, prepared: Prepared, others: list[Signal]) -> Signal | None:
+    """Pressure (:func:`pressure_phrase`) beside another anger signal (``others``: those that
+    count; words in capitals, often acronyms such as "GDPR", and a repetition, often the count
+    of the earlier calls itself, do not)."""
     if not any(signal.weight + 1e-9 >= PRESSURE_COMPANION for signal in others):
         return None
-    hits = lexicons.LEGAL.find(prepared) or lexicons.REPEAT.find(prepared)
-    if not hits:
+    phrase = pressure_phrase(text, prepared)
+    if phrase is None:
         return None
-    return Signal(f"pressure: '{hits[0].phrase}' said in anger", PRESSURE_WEIGHT)
+    return Signal(f"pressure: '{phrase}' said in anger", PRESSURE_WEIGHT)
+
+
+def _giving_up(prepared: Prepared) -> str | None:
+    """Giving up on the conversation as a clause of its own, beside particles at most ("You
+    know what, forget it.", "Ma pustite to."): the words inside a longer clause are often
+    plain ("I forgot it at home" is no hit; "never mind the box, the lid is cracked" is one
+    clause), and thanks make it relief ("Never mind, found it, thanks!")."""
+    if {token for clause in prepared.clauses for token in clause} & lexicons.THANKS:
+        return None
+    for hit in lexicons.GIVING_UP.find(prepared):
+        tokens = prepared.clauses[hit.clause]
+        if all(
+            index in hit.indexes or token in lexicons.EXASPERATED_PARTICLES
+            for index, token in enumerate(tokens)
+        ):
+            return hit.phrase
+    return None
+
+
+def conversation_sign(text: str) -> str | None:
+    """What in ``text`` reads as anger after a customer showed some earlier in the
+    conversation, though not alone: pressure (:func:`pressure_phrase`) or giving up
+    (:func:`_giving_up`)."""
+    prepared = prepare(text)
+    giving_up = _giving_up(prepared)
+    if giving_up is not None:
+        return f"giving up '{giving_up}'"
+    pressure = pressure_phrase(text, prepared)
+    return None if pressure is None else f"pressure '{pressure}'"
 
 
 @cache
@@ -545,10 +599,13 @@ def listed_signals(text: str) -> list[Signal]:
     signals.extend(signal for signal in (echo, thanks, rhetorical) if signal is not None)
     capital_words = shouting is not None and shouting.weight == CAPITAL_WORDS_WEIGHT
     pressure = _pressure_signal(
-        prepared, [signal for signal in signals if not (capital_words and signal is shouting)]
+        text, prepared, [signal for signal in signals if not (capital_words and signal is shouting)]
     )
     anaphora = _anaphora_signal(text)
+    giving_up = _giving_up(prepared)
     signals.extend(signal for signal in (pressure, anaphora) if signal is not None)
+    if giving_up is not None:
+        signals.append(Signal(f"giving up '{giving_up}'", GIVING_UP_WEIGHT, supporting=True))
     if all(signal.supporting for signal in signals):
         return []
     if signals:

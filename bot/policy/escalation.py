@@ -14,7 +14,9 @@ customer's earlier messages; it is ``None`` on a first message, where only the t
 Anger also builds up: several messages that each show some of it (``earlier_anger``, then this
 one) are combined as independent evidence, the way one message's signals are
 (:func:`bot.policy.anger.combine`), so "Seriously?", then "This is ridiculous" reads as an
-angry customer although neither message does alone.
+angry customer although neither message does alone. And a customer who showed a little anger
+earlier ("!!") and then presses (a legal step, an ultimatum, "call me TODAY") or gives up ("You
+know what, forget it.") is angry: the sign such words need beside them came earlier.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.policy import learned, lexicons
-from bot.policy.anger import anger_explanation, anger_score, combine
+from bot.policy.anger import (
+    PRESSURE_COMPANION,
+    anger_explanation,
+    anger_score,
+    combine,
+    conversation_sign,
+)
 from bot.policy.lexicons import (
     Hit,
     Lexicon,
@@ -143,7 +151,24 @@ def _anger(
             f"customer is getting angrier: anger score rose from {context.previous_anger:.2f}"
             f" to {score:.2f} ({details})"
         )
-    return _built_up(score, context, threshold, details)
+    return _built_up(score, context, threshold, details) or _pushing_on(text, context)
+
+
+def _pushing_on(text: str, context: ConversationContext) -> str | None:
+    """A customer who showed some anger earlier (an earlier message scoring at least
+    :data:`~bot.policy.anger.PRESSURE_COMPANION`: "!!" is enough) and now presses (a legal step,
+    a complaint made before, an ultimatum, a deadline in capitals) or gives up ("You know what,
+    forget it."): what would need another sign in one message has it earlier in the
+    conversation."""
+    if context.previous_anger is None or context.previous_anger + _EPSILON < PRESSURE_COMPANION:
+        return None
+    sign = conversation_sign(text)
+    if sign is None:
+        return None
+    return (
+        f"customer presses on after earlier anger: {sign} after a message scoring"
+        f" {context.previous_anger:.2f}"
+    )
 
 
 def _built_up(

@@ -140,7 +140,11 @@ def load_examples(
 
 
 def _normalise(text: str) -> str:
-    return " ".join(_WORD.findall(fold(text[:MAX_CHARS]).replace("'", "")))
+    """The folded words of ``text``, with ``d`` for a folded ``đ`` (``dj``), so that a message
+    reads the same whether or not ``đ`` is typed as a plain ``d`` ("krađa", "kradja",
+    "krada", "крађа")."""
+    folded = fold(text[:MAX_CHARS]).replace("'", "")
+    return " ".join(_WORD.findall(folded)).replace("dj", "d")
 
 
 class ReasonModels:

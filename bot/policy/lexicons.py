@@ -2,8 +2,10 @@
 
 Every list is written in *folded* form (see :func:`bot.text.fold.fold`): lower-case ASCII, Cyrillic
 transliterated, ``č ć š ž`` written ``c c s z`` and ``đ`` written ``dj``. One entry therefore
-covers ``povređen``, ``povredjen``, ``povreden`` and ``повређен``. Customers who type ``đ`` as a
-plain ``d`` are covered by stems (``povred*``) or by explicit ``d`` spellings (``nadreden*``).
+covers ``povređen``, ``povredjen``, ``povreden`` and ``повређен``: customers who type ``đ`` as a
+plain ``d`` are matched too, since a ``dj`` of an entry (or of a listed word) also matches a plain
+``d`` (``djubre`` matches ``dubre``, ``obicna kradja`` matches ``obicna krada``); an entry of three
+letters or fewer (``dj``) is taken as written.
 
 Pattern syntax (one entry is one phrase, words separated by spaces):
 
@@ -106,13 +108,36 @@ class Hit:
         return range(self.start, self.end)
 
 
+#: Entries (or listed words) shorter than this keep their ``dj`` as written (see
+#: :func:`plain_d`).
+MIN_PLAIN_D_LENGTH = 4
+
+
+def _letters_regex(letters: str) -> str:
+    """``letters`` as a regular expression in which ``dj`` (a folded ``đ``) also matches the
+    plain ``d`` that customers without diacritics type."""
+    escaped = re.escape(letters)
+    return escaped.replace("dj", "dj?") if len(letters) >= MIN_PLAIN_D_LENGTH else escaped
+
+
+def plain_d(words: Iterable[str]) -> set[str]:
+    """``words`` together with each one's spelling with ``d`` for a folded ``đ`` (``dj``):
+    ``medjutim`` gives ``medjutim`` and ``medutim``, the way customers type it without
+    diacritics."""
+    found = set(words)
+    found.update(
+        word.replace("dj", "d") for word in list(found) if len(word) >= MIN_PLAIN_D_LENGTH
+    )
+    return found
+
+
 def _word_regex(word: str) -> str:
     alternatives = []
     for alternative in word.split("|"):
         if alternative.endswith("*"):
-            alternatives.append(re.escape(alternative[:-1]) + "[a-z0-9]*")
+            alternatives.append(_letters_regex(alternative[:-1]) + "[a-z0-9]*")
         else:
-            alternatives.append(re.escape(alternative))
+            alternatives.append(_letters_regex(alternative))
     return "(?:" + "|".join(alternatives) + ")"
 
 
@@ -341,7 +366,7 @@ def load_wordlists(
             lexicons[name] = Lexicon(patterns.get(name, []), excluded.get(name, []), fuzzy[name])
         except re.error as error:
             raise WordlistError(f"{name}: a pattern does not compile: {error}") from error
-    return lexicons, {name: frozenset(values) for name, values in words.items()}
+    return lexicons, {name: frozenset(plain_d(values)) for name, values in words.items()}
 
 
 def check_wordlists(directory: Path = WORDLISTS_DIR) -> list[str]:
@@ -472,6 +497,14 @@ STRONG_EMOTION = _LEXICONS["strong_emotion"]
 MILD_EMOTION = _LEXICONS["mild_emotion"]
 INTENSIFIERS = _LEXICONS["intensifiers"]
 THREATS_TO_LEAVE = _LEXICONS["threats_to_leave"]
+#: Giving up on the conversation as a clause of its own ("You know what, forget it.", "Ma
+#: pustite to."): anger only beside another sign.
+GIVING_UP = _LEXICONS["giving_up"]
+#: An ultimatum ("someone had better call me today", "zadnja prilika"): pressure, like a legal
+#: step, never anger alone.
+ULTIMATUM = _LEXICONS["ultimatum"]
+#: Words of a deadline ("today", "odmah") that, written in capitals, press like an ultimatum.
+DEADLINE_WORDS: frozenset[str] = _WORDS["deadline_words"]
 SARCASM_MARKERS = _LEXICONS["sarcasm_markers"]
 SARCASM_ON_ITS_OWN = _LEXICONS["sarcasm_on_its_own"]
 PRAISE = _LEXICONS["praise"]
