@@ -48,7 +48,7 @@ def _cpu_ms(call: Callable[[], Any], rounds: int) -> float:
     return 1000 * (time.process_time() - started) / rounds
 
 
-def _by_matrix(predictor: Predictor, views: list[Any]) -> Any:
+def by_matrix(predictor: Predictor, views: list[Any]) -> Any:
     """The prediction as :class:`Predictor` computed it before session 17: each view's
     TF-IDF as a SciPy matrix, the views stacked with ``scipy.sparse.hstack``."""
     parts = [tfidf.transform_by_matrix(select(views)) for select, tfidf in predictor.views]
@@ -67,7 +67,7 @@ def _check(predictor: Predictor, pipeline: Any) -> int:
     LemmaTokenizer({}).process_training_data(training)
     views = [message_views(message) for message in training.training_examples]
     ours = numpy.vstack([predictor.predict_proba([view]) for view in views])
-    before = numpy.vstack([_by_matrix(predictor, [view]) for view in views])
+    before = numpy.vstack([by_matrix(predictor, [view]) for view in views])
     failed = 0
     for label, theirs in (
         ("the matrices' way (before session 17)", before),
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "scikit-learn pipeline, row-major weights": stored.predict_proba,
         "scikit-learn pipeline, ready_for_prediction": ours.predict_proba,
         "Predictor before session 17 (SciPy matrices per view)": functools.partial(
-            _by_matrix, predictor
+            by_matrix, predictor
         ),
         "Predictor": predictor.predict_proba,
     }
