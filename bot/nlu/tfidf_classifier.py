@@ -27,7 +27,6 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
@@ -36,7 +35,7 @@ from sklearn.preprocessing import FunctionTransformer
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.text.fold import fold
-from bot.text.tfidf import FittedTfidf
+from bot.text.tfidf import FittedTfidf, rows_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -99,10 +98,11 @@ def ready_for_prediction(pipeline: Pipeline) -> Pipeline:
 class Predictor:
     """The trained pipeline's prediction, computed directly from its fitted parts.
 
-    Two of scikit-learn's costs per call are left out, with the same numbers: the
-    ``FeatureUnion`` hands its two vectorisers to joblib even with one job (for the one message
-    of a turn that bookkeeping cost about as much as the vectorisers themselves), and each
-    vectoriser's per-call fitted check and IDF product (:mod:`bot.text.tfidf`).
+    Scikit-learn's costs per call are left out, with the same numbers: the ``FeatureUnion``
+    hands its two vectorisers to joblib even with one job (for the one message of a turn that
+    bookkeeping cost about as much as the vectorisers themselves); each vectoriser's per-call
+    fitted check, analyser building and IDF product; and the SciPy matrices built, checked and
+    stacked per view (:mod:`bot.text.tfidf`: the views' rows make one matrix).
     """
 
     #: per view: the view's selector and its vectoriser's transform
@@ -119,8 +119,9 @@ class Predictor:
 
     def predict_proba(self, texts: list[Any]) -> Any:
         """``pipeline.predict_proba(texts)``: the views' TF-IDF side by side, classified."""
-        parts = [tfidf.transform(select(texts)) for select, tfidf in self.views]
-        return self.classifier.predict_proba(sparse.hstack(parts).tocsr())
+        parts = [tfidf.rows(select(texts)) for select, tfidf in self.views]
+        widths = [tfidf.width for _, tfidf in self.views]
+        return self.classifier.predict_proba(rows_matrix(list(zip(*parts, strict=True)), widths))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

@@ -23,11 +23,13 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, lambda_stmt, or_, select
+from sqlalchemy import bindparam, func, lambda_stmt, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.policy.clocks import ComplaintClocks
 from bot.store.db import StoreError
@@ -333,11 +335,21 @@ def create_complaint(
     return complaint
 
 
+# Statements asked several times in every complaint turn are built once, with the values as
+# bound parameters: SQLAlchemy then keeps their cache key and compiled form, where building a
+# statement (and its cache key) cost more than SQLite's answer (docs/benchmarks.md, session 17).
+
+
+@cache
+def _complaint_where(column: str) -> Select:
+    """``SELECT complaint WHERE <column> = :value``, built once per column."""
+    return select(Complaint).where(getattr(Complaint, column) == bindparam("value"))
+
+
 def get_by_origin_key(session: Session, origin_key: str) -> Complaint | None:
     """The complaint created by the customer message ``origin_key``, else ``None``."""
-    result: Complaint | None = session.execute(
-        select(Complaint).where(Complaint.origin_key == origin_key)
-    ).scalar_one_or_none()
+    query = _complaint_where("origin_key")
+    result: Complaint | None = session.execute(query, {"value": origin_key}).scalar_one_or_none()
     return result
 
 
@@ -346,9 +358,8 @@ def get_by_ticket(session: Session, ticket: object) -> Complaint | None:
     normalized = normalize_ticket(ticket)
     if normalized is None:
         return None
-    result: Complaint | None = session.execute(
-        select(Complaint).where(Complaint.ticket == normalized)
-    ).scalar_one_or_none()
+    query = _complaint_where("ticket")
+    result: Complaint | None = session.execute(query, {"value": normalized}).scalar_one_or_none()
     return result
 
 
@@ -419,20 +430,35 @@ def count_prior_complaints(
     The same matter is the same category or, when given, the same order reference
     (compared without regard to case).
     """
-    same_matter = [Complaint.category == category]
     order_ref = order_ref.strip() if isinstance(order_ref, str) else None
-    if order_ref:
-        same_matter.append(func.lower(Complaint.order_ref) == order_ref.lower())
+    values: dict[str, Any] = {
+        "sender_id": sender_id,
+        "category": category,
+        "since": _moment(since),
+        "order_ref": order_ref.lower() if order_ref else None,
+        "until": None if until is None else _moment(until),
+        "exclude_id": exclude_id,
+    }
+    query = _prior_count(bool(order_ref), until is not None, exclude_id is not None)
+    return int(session.execute(query, values).scalar_one())
+
+
+@cache
+def _prior_count(by_order: bool, until: bool, exclude: bool) -> Select:
+    """The statement of :func:`count_prior_complaints`, built once per shape."""
+    same_matter = [Complaint.category == bindparam("category")]
+    if by_order:
+        same_matter.append(func.lower(Complaint.order_ref) == bindparam("order_ref"))
     query = select(func.count(Complaint.id)).where(
-        Complaint.sender_id == sender_id,
-        Complaint.created_at >= _moment(since),
+        Complaint.sender_id == bindparam("sender_id"),
+        Complaint.created_at >= bindparam("since"),
         or_(*same_matter),
     )
-    if until is not None:
-        query = query.where(Complaint.created_at < _moment(until))
-    if exclude_id is not None:
-        query = query.where(Complaint.id != exclude_id)
-    return int(session.execute(query).scalar_one())
+    if until:
+        query = query.where(Complaint.created_at < bindparam("until"))
+    if exclude:
+        query = query.where(Complaint.id != bindparam("exclude_id"))
+    return query
 
 
 def add_description(
@@ -698,10 +724,12 @@ def latest_event_of_kinds(
     session.flush()
     complaint_id, wanted = complaint.id, list(kinds)
     query = lambda_stmt(  # built once (see latest_for_sender): asked on every customer message
-        lambda: select(ComplaintEvent)
-        .where(ComplaintEvent.complaint_id == complaint_id, ComplaintEvent.kind.in_(wanted))
-        .order_by(ComplaintEvent.created_at.desc(), ComplaintEvent.id.desc())
-        .limit(1)
+        lambda: (
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint_id, ComplaintEvent.kind.in_(wanted))
+            .order_by(ComplaintEvent.created_at.desc(), ComplaintEvent.id.desc())
+            .limit(1)
+        )
     )
     result: ComplaintEvent | None = session.execute(query).scalars().first()
     return result

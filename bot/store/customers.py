@@ -21,9 +21,13 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
+from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.complaints import _moment, get_by_ticket
 from bot.store.db import StoreError
@@ -54,12 +58,48 @@ def complaint_keys(complaint: Complaint, region: str | None) -> list[tuple[str, 
     return keys
 
 
+# The statements of every complaint turn are built once per shape (the number of keys), with
+# the values as bound parameters, as in bot.store.complaints.
+
+
+def _any_key(count: int) -> ColumnElement[Any]:
+    """``(kind = :kind0 AND value = :value0) OR ...`` for ``count`` keys."""
+    return or_(
+        *(
+            and_(
+                CustomerKey.kind == bindparam(f"kind{i}"),
+                CustomerKey.value == bindparam(f"value{i}"),
+            )
+            for i in range(count)
+        )
+    )
+
+
+def _key_values(keys: list[tuple[str, str]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for i, (kind, value) in enumerate(keys):
+        values[f"kind{i}"], values[f"value{i}"] = kind, value
+    return values
+
+
+@lru_cache(maxsize=16)
+def _customers_query(count: int) -> Select:
+    return select(CustomerKey.customer_id).where(_any_key(count)).distinct()
+
+
+@lru_cache(maxsize=16)
+def _recorded_keys_query(count: int) -> Select:
+    return select(CustomerKey.kind, CustomerKey.value).where(
+        CustomerKey.sender_id == bindparam("sender"), _any_key(count)
+    )
+
+
 def _customers_with(session: Session, keys: Iterable[tuple[str, str]]) -> list[int]:
-    conditions = [(CustomerKey.kind == kind) & (CustomerKey.value == value) for kind, value in keys]
-    if not conditions:
+    pairs = list(keys)
+    if not pairs:
         return []
-    query = select(CustomerKey.customer_id).where(or_(*conditions)).distinct()
-    return sorted(int(row[0]) for row in session.execute(query))
+    rows = session.execute(_customers_query(len(pairs)), _key_values(pairs))
+    return sorted(int(row[0]) for row in rows)
 
 
 def _merge(session: Session, keep: int, others: list[int]) -> None:
@@ -118,10 +158,7 @@ def link_complaint(
     recorded = {
         (str(kind), str(value))
         for kind, value in session.execute(
-            select(CustomerKey.kind, CustomerKey.value).where(
-                CustomerKey.sender_id == sender,
-                or_(*(and_(CustomerKey.kind == k, CustomerKey.value == v) for k, v in keys)),
-            )
+            _recorded_keys_query(len(keys)), {"sender": sender, **_key_values(keys)}
         )
     }
     for kind, value in keys:
@@ -177,21 +214,35 @@ def count_same_matter(
     conversations count (the conversation's own are counted by the caller).
     """
     customers = _customers_with(session, keys)
-    who = [] if other_conversations_only else [Complaint.sender_id == sender_id]
-    if customers:
-        who.append(Complaint.customer_id.in_(customers))
-    if not who:
+    if other_conversations_only and not customers:
         return 0
+    query = _same_matter_count(other_conversations_only, bool(customers), exclude_id is not None)
+    values = {
+        "sender_id": sender_id,
+        "customers": customers,
+        "category": category,
+        "since": _moment(since),
+        "exclude_id": exclude_id,
+    }
+    return int(session.execute(query, values).scalar_one())
+
+
+@cache
+def _same_matter_count(other_conversations_only: bool, customers: bool, exclude: bool) -> Select:
+    """The statement of :func:`count_same_matter`, built once per shape."""
+    who = [] if other_conversations_only else [Complaint.sender_id == bindparam("sender_id")]
+    if customers:
+        who.append(Complaint.customer_id.in_(bindparam("customers", expanding=True)))
     query = select(func.count(Complaint.id)).where(
         or_(*who),
-        Complaint.category == category,
-        or_(Complaint.created_at >= _moment(since), Complaint.status.in_(ACTIVE_STATUSES)),
+        Complaint.category == bindparam("category"),
+        or_(Complaint.created_at >= bindparam("since"), Complaint.status.in_(ACTIVE_STATUSES)),
     )
     if other_conversations_only:
-        query = query.where(Complaint.sender_id != sender_id)
-    if exclude_id is not None:
-        query = query.where(Complaint.id != exclude_id)
-    return int(session.execute(query).scalar_one())
+        query = query.where(Complaint.sender_id != bindparam("sender_id"))
+    if exclude:
+        query = query.where(Complaint.id != bindparam("exclude_id"))
+    return query
 
 
 def complaints_by_reference(

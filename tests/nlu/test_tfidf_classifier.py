@@ -12,6 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
 
 from bot.dialogue.decision import CONFIDENT_CATEGORY
 from bot.nlu.language_detector import LanguageDetector
@@ -121,6 +122,44 @@ def test_the_direct_prediction_equals_the_pipelines_own(
     assert direct.shape == (4, len(EXAMPLES))
     classifier.coef_ = numpy.ascontiguousarray(classifier.coef_)  # as scikit-learn fits it
     assert numpy.allclose(direct, loaded.pipeline.predict_proba(views), rtol=0, atol=1e-12)
+
+
+def _nlu_sentences(per_file: int) -> list[str]:
+    """The first ``per_file`` examples of each language file of data/nlu."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.settings import PROJECT_ROOT
+
+    sentences: list[str] = []
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        examples = load_data(str(path)).training_examples[:per_file]
+        sentences.extend(str(example.get(TEXT)) for example in examples)
+    return sentences
+
+
+def test_the_rows_give_the_same_numbers_as_the_matrices_did(
+    trained: tuple[LocalModelStorage, Resource, ExecutionContext], tmp_path: Path
+) -> None:
+    """Session 17 computes the TF-IDF row by row and stacks the views once: on sentences of
+    every language file the probabilities equal, to the last bit, those of each view's SciPy
+    matrix stacked with ``hstack`` (how it was computed before), one message at a time and in
+    a batch."""
+    storage, resource, context = trained
+    loaded = TfidfIntentClassifier.load({}, storage, resource, context)
+    assert loaded.pipeline is not None
+    messages = [Message(data={TEXT: text}) for text in [*_nlu_sentences(120), "", "?", "ok"]]
+    _prepare(messages, tmp_path)
+    views = [message_views(message) for message in messages]
+    predictor = Predictor.of(loaded.pipeline)
+
+    def by_matrix(rows: list[tuple[str, str]]) -> numpy.ndarray:
+        parts = [tfidf.transform_by_matrix(select(rows)) for select, tfidf in predictor.views]
+        return predictor.classifier.predict_proba(sparse.hstack(parts).tocsr())
+
+    one_by_one = numpy.vstack([predictor.predict_proba([view]) for view in views])
+    assert numpy.array_equal(one_by_one, numpy.vstack([by_matrix([view]) for view in views]))
+    assert numpy.array_equal(predictor.predict_proba(views), by_matrix(views))
+    assert len(views) > 500
 
 
 @pytest.mark.parametrize(

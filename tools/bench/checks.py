@@ -15,7 +15,8 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TEXTS = ("Just send it to me as soon as possible please", "ana.horvat@example.com", "thanks, bye")
@@ -77,13 +78,19 @@ def _fill(url: str) -> None:
             )  # fmt: skip
 
 
+@contextmanager
+def fresh_sqlite(prefix: str) -> Iterator[str]:
+    """The URL of a new SQLite database in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield f"sqlite:///{Path(folder) / 'bot.db'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.checks", description=__doc__)
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--messages", type=int, default=300)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="cb_checks_") as folder:
-        url = f"sqlite:///{Path(folder) / 'bot.db'}"
+    with fresh_sqlite("cb_checks_") as url:
         _fill(url)
         before, after = asyncio.run(_measure(url, args.rounds, args.messages))
     for label, figures in (("two checks", before), ("gate first", after)):

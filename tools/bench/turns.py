@@ -16,10 +16,11 @@ garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`
 ``--compare kept`` parses the stored rows on every read instead of keeping the saved tracker.
 CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
 alternately and compare pairs. Fairer still on a busy machine, ``--compare
-runner|cache|kept|rules|bookkeeping|copies`` loads two agents in one process, one with the change
-and one without (``rules``: Rasa's own rule lookup; ``bookkeeping`` and ``copies``: one agent,
-the patch switched before each conversation), and lets them take turns conversation by
-conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
+runner|cache|kept|rules|bookkeeping|copies|tfidf|statements`` loads two agents in one process,
+one with the change and one without (``rules``: Rasa's own rule lookup; ``bookkeeping``,
+``copies``, ``tfidf`` (the TF-IDF row by row) and ``statements`` (the store's statements built
+once): one agent, the change switched before each conversation), and lets them take turns
+conversation by conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
 ``--actions`` prints the actions Rasa predicted after each message of one conversation (each
 one a run of the policies).
 """
@@ -62,6 +63,39 @@ def _agent(model: Path, store: dict[str, Any]) -> Any:
     )
     agent.load_model(str(model))
     return agent
+
+
+def use_tfidf_rows(on: bool) -> None:
+    """The intent classifier computes its TF-IDF row by row (session 17), or, with ``False``,
+    with a SciPy matrix per view stacked, as before (the same probabilities)."""
+    from bot.nlu.tfidf_classifier import Predictor
+    from tools.bench.tfidf_speed import by_matrix
+
+    rows: Any = Predictor.__dict__.get("rows_predict_proba", Predictor.predict_proba)
+    setattr(Predictor, "rows_predict_proba", rows)  # noqa: B010
+    setattr(Predictor, "predict_proba", rows if on else by_matrix)  # noqa: B010
+
+
+#: The store's statements built once (session 17): (module, function) of each builder.
+BUILT_ONCE = (
+    ("bot.store.complaints", "_complaint_where"),
+    ("bot.store.complaints", "_prior_count"),
+    ("bot.store.customers", "_customers_query"),
+    ("bot.store.customers", "_recorded_keys_query"),
+    ("bot.store.customers", "_same_matter_count"),
+)
+
+
+def use_built_statements(on: bool) -> None:
+    """The store's statements built once, or, with ``False``, built anew on every call (the
+    builders without their cache), as before session 17."""
+    import importlib
+
+    for module_name, name in BUILT_ONCE:
+        module = importlib.import_module(module_name)
+        cached = getattr(module, f"_cached{name}", None) or getattr(module, name)
+        setattr(module, f"_cached{name}", cached)
+        setattr(module, name, cached if on else cached.__wrapped__)
 
 
 def _use_rasas_rule_lookup(agent: Any, rasa_lookup: Any) -> None:
@@ -192,7 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--compare",
-        choices=("runner", "cache", "kept", "rules", "bookkeeping", "copies"),
+        choices=(
+            "runner",
+            "cache",
+            "kept",
+            "rules",
+            "bookkeeping",
+            "copies",
+            "tfidf",
+            "statements",
+        ),
         help="one process, two agents taking turns: with this change and without it",
     )
     args = parser.parse_args(argv)
@@ -237,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             switches = {
                 "bookkeeping": rasa_patches.use_tracker_bookkeeping,
                 "copies": rasa_patches.use_spared_copies,
+                "tfidf": use_tfidf_rows,
+                "statements": use_built_statements,
             }
             switch = switches.get(args.compare)
             without_change = (
