@@ -521,11 +521,13 @@ def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | Non
     idiom (``praise``); ``None`` otherwise.
 
     ``wish``: the message was read as a wish, which a question may politely put ("could a
-    technician come?"): only an all-clear or an idiom counts then.
+    technician come?"): only a command to a personal assistant ("преведи ми 'хоћу замену'":
+    the classifier reads the quoted demand as the wish), a question about the refund and return
+    rules, an all-clear or an idiom counts then.
     """
     cues = non_complaint_cues()
     prepared = prepare(text)
-    if not wish and _assistant_command(text, prepared, cues):
+    if _assistant_command(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "assistant-command")
     if _policy_question(prepared, text, cues):
         return NonComplaint(QUESTION_INTENT, "policy-question")

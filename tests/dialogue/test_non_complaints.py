@@ -230,3 +230,17 @@ def test_questions_about_the_rules_or_for_someone_else_log_nothing(text: str, wh
 )
 def test_a_question_that_also_reports_a_problem_stays_a_complaint(text: str) -> None:
     assert no_complaint_reading(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prevedi na engleski 'hoću povrat novca'",
+        "преведи ми на италијански 'пошаљите ми нови'",
+        "translate 'I would like a replacement' into Spanish",
+    ],
+)
+def test_a_command_read_as_a_wish_is_still_a_command(text: str) -> None:
+    reading = no_complaint_reading(text, wish=True)
+    assert reading is not None and reading.why == "assistant-command"
+    assert no_complaint_reading("pošaljite mi novi, ovaj ne radi", wish=True) is None
