@@ -605,6 +605,10 @@ def decide(
     why += [f"demand:{cue}" for cue in signals.get("demand", [])]
     if demand_is_complaint:
         why.append(f"wish-outside-complaint:{intent}")
+    elif intent == WISH_INTENT and chases_a_complaint(text):
+        # an unsure wish that says the matter was raised before ("third time you tell me it
+        # comes tomorrow"): a chase, a complaint whatever else it is
+        why.append(f"chase-read-as:{intent}")
     spoiled = spoiled_goods_question(text)
     if spoiled:
         why.append("spoiled-goods-question")

@@ -164,3 +164,22 @@ def test_only_a_demand_names_goods() -> None:
     assert demanded_goods("the new app is great, well done") is None
     assert demanded_goods("nova aplikacija je super") is None
     assert demanded_goods("send me a new one", wish=True) == "product_quality"
+
+
+def test_a_chase_read_as_an_unsure_wish_is_a_complaint() -> None:
+    ranking = [("state_resolution", 0.42), ("complain_delivery", 0.2)]
+    for text in (
+        "Fourth time I'm writing and you still say the sofa ships next week.",
+        "Već treći put mi kažete da paket stiže sutra.",
+    ):
+        decision = decide(text, "state_resolution", ranking, CATEGORIES)
+        assert decision.is_complaint and decision.category == "delivery"
+    # an unsure wish that chases nothing opens nothing
+    assert not decide("sort it out", "state_resolution", ranking, CATEGORIES).is_complaint
+
+
+def test_goods_that_arrived_cracked_are_a_delivery_whatever_is_demanded() -> None:
+    text = "Lonac je stigao s napuklom ručkom, pošaljite mi samo novu ručku."
+    ranking = [("state_resolution", 0.97)]
+    decision = decide(text, "state_resolution", ranking, CATEGORIES, demand_is_complaint=True)
+    assert decision.category == "delivery"
