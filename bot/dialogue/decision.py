@@ -25,7 +25,7 @@ from bot.policy.lexicons import Hit, Lexicon, Prepared, prepare
 from bot.policy.resolution import classify_resolution
 from bot.text.clean import SENTENCE_BREAK
 from bot.text.fold import fold
-from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues
+from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues, words
 
 #: Complaint intents together at least this likely: a complaint, whatever won.
 COMPLAINT_MASS = 0.4
@@ -45,6 +45,8 @@ CONFIDENT_WISH = 0.6
 UNSURE_INTENT = 0.5
 UNSERVED_SHARE = 0.5
 UNSERVED_INTENT = "out_of_scope"
+#: The intent of a wish ("what can we do for you?" answered, or a demand on its own).
+WISH_INTENT = "state_resolution"
 #: What a customer asks of a shop, not a remedy: a wish naming none of these is no complaint.
 _NO_REMEDY = frozenset({"other", "nothing"})
 
@@ -63,17 +65,126 @@ def _best_complaint_intent(ranking: Sequence[tuple[str, float]]) -> tuple[str | 
     return max(scored, key=lambda item: item[1], default=(None, 0.0))
 
 
-def category_from_cues(text: str, among: Collection[str] | None = None) -> str | None:
+def category_from_cues(
+    text: str, among: Collection[str] | None = None, ignore: Collection[str] = ()
+) -> str | None:
     """The category (of ``among``, when given) whose problem cues match ``text`` most (file
-    order breaks ties)."""
+    order breaks ties); cues in ``ignore`` (as folded text) do not count."""
     best, best_hits = None, 0
     for category, problems in problem_cues().items():
         if among is not None and category not in among:
             continue
-        hits = sum(len(matching_cues(text, cues)) for cues in problems.values())
+        hits = sum(
+            1
+            for cues in problems.values()
+            for cue in matching_cues(text, cues)
+            if cue not in ignore
+        )
         if hits > best_hits:
             best, best_hits = category, hits
     return best
+
+
+# --------------------------------------------------------------------------------------------
+# A demand that names the product (bot/dialogue/data/demanded_goods.yml)
+# --------------------------------------------------------------------------------------------
+
+DEMANDED_GOODS_FILE = Path(__file__).with_name("data") / "demanded_goods.yml"
+
+
+@dataclass(frozen=True)
+class GoodsDemandRule:
+    """``demanded_goods.yml``: when a demand names goods, and the category it is filed under."""
+
+    category: str
+    goods_remedies: frozenset[str]
+    object_after: frozenset[str]
+    skip: tuple[str, ...]
+    not_goods: tuple[str, ...]
+    not_with: tuple[tuple[str, ...], ...]
+    demand_wording: frozenset[str]
+
+
+@cache
+def goods_demand_rule() -> GoodsDemandRule:
+    """The rule of :func:`demanded_goods`, read from its data file."""
+    data = YAML(typ="safe").load(DEMANDED_GOODS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("category"), str):
+        raise ValueError(f"{DEMANDED_GOODS_FILE.name}: expected 'category' and its word lists")
+
+    def merged(name: str) -> tuple[str, ...]:
+        return tuple(fold(str(w)) for family in (data.get(name) or {}).values() for w in family)
+
+    return GoodsDemandRule(
+        category=data["category"],
+        goods_remedies=frozenset(str(slug) for slug in data.get("goods_remedies") or ()),
+        object_after=frozenset(merged("refund_object_after")),
+        skip=merged("skip"),
+        not_goods=merged("not_goods"),
+        not_with=tuple(tuple(entry.split()) for entry in merged("not_with")),
+        demand_wording=frozenset(
+            " ".join(words(str(cue))) for cue in data.get("demand_wording_cues") or ()
+        ),
+    )
+
+
+def _listed(word: str, entries: Sequence[str]) -> bool:
+    """Whether ``word`` is one of ``entries`` (exact words, or word starts ending in ``*``)."""
+    return any(
+        word.startswith(entry[:-1]) if entry.endswith("*") else word == entry for entry in entries
+    )
+
+
+def _refund_names_goods(message: Sequence[str], rule: GoodsDemandRule) -> bool:
+    """Whether a word after "for" / "za" (past "the", "my", "ovaj"...) names goods: not a
+    charge, a service, time or a number ("money back for the kettle", not "for the fee"), and
+    the goods were not sent back nor the order cancelled (``not_with``)."""
+    for entry in rule.not_with:
+        size = len(entry)
+        if any(
+            all(_listed(w, (e,)) for w, e in zip(message[i : i + size], entry, strict=True))
+            for i in range(len(message) - size + 1)
+        ):
+            return False
+    for i, word in enumerate(message):
+        if word not in rule.object_after:
+            continue
+        thing = next((w for w in message[i + 1 :] if not _listed(w, rule.skip)), None)
+        if thing is not None and thing.isalpha() and not _listed(thing, rule.not_goods):
+            return True
+    return False
+
+
+def demanded_goods(text: str, wish: bool = False) -> str | None:
+    """The category of a demand that names goods and a remedy but no problem ("give me my money
+    back for the toaster", "hoću zamjenu za peglu", "send me a new one"): a replacement or a
+    repair, or a refund of goods (:func:`_refund_names_goods`). ``None`` for any other text,
+    and for a message that is no demand: not read as a wish (``wish``) and with no demand cue
+    (``complaint_cues.yml``: "the new app is great" names no remedy)."""
+    if not (wish or complaint_signals(text).get("demand")):
+        return None
+    rule = goods_demand_rule()
+    remedy = classify_resolution(text)
+    if remedy in rule.goods_remedies:
+        return rule.category
+    if remedy == "refund" and _refund_names_goods(words(text), rule):
+        return rule.category
+    return None
+
+
+def category_from_words(
+    text: str, among: Collection[str] | None = None, *, wish: bool = False
+) -> str | None:
+    """The category the words of ``text`` name: the problem cues' (:func:`category_from_cues`),
+    else that of a demand naming goods (:func:`demanded_goods`; ``wish``: the message was read
+    as one), whose own wording ("a new one instead of this") is no problem cue. ``among``
+    limits both."""
+    goods = demanded_goods(text, wish)
+    ignore = goods_demand_rule().demand_wording if goods is not None else frozenset()
+    cued = category_from_cues(text, among, ignore)
+    if cued is None and goods is not None and (among is None or goods in among):
+        return goods
+    return cued
 
 
 def out_of_scope_close_behind(ranking: Sequence[tuple[str, float]]) -> bool:
@@ -138,7 +249,7 @@ def wish_opens_complaint(text: str, intent: str | None, confidence: float) -> bo
     nothing however sure the classifier is: it is how customers answer "what can we do for
     you?", not a demand.
     """
-    if intent != "state_resolution":
+    if intent != WISH_INTENT:
         return False
     wish = classify_resolution(text, intent)
     if wish == "nothing":
@@ -178,8 +289,12 @@ class NonComplaintCues:
 
     how_to: Lexicon
     how_to_openers: frozenset[str]
+    policy_question: Lexicon
+    policy_question_blockers: Lexicon
+    reported_question: Lexicon
     complaint_question: Lexicon
     use_question: Lexicon
+    spoiled_or_damaged: Lexicon
     harm: Lexicon
     all_clear: Lexicon
     all_clear_contrast: frozenset[str]
@@ -207,8 +322,12 @@ def non_complaint_cues() -> NonComplaintCues:
     return NonComplaintCues(
         how_to=lexicon("how_to"),
         how_to_openers=words("how_to_openers"),
+        policy_question=lexicon("policy_question"),
+        policy_question_blockers=lexicon("policy_question_blockers"),
+        reported_question=lexicon("reported_question"),
         complaint_question=lexicon("complaint_question"),
         use_question=lexicon("use_question"),
+        spoiled_or_damaged=lexicon("spoiled_or_damaged"),
         harm=lexicon("harm"),
         all_clear=lexicon("all_clear"),
         all_clear_contrast=words("all_clear_contrast"),
@@ -267,6 +386,36 @@ def _how_to_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> b
     return _question_names_no_problem(text, prepared, cues)
 
 
+def _policy_question(prepared: Prepared, text: str, cues: NonComplaintCues) -> bool:
+    """ "How many days until a refund shows up?", "može li se vratiti poklon bez računa?": a
+    question about how refunds, returns or exchanges work. The remedy it names is no demand and
+    its own words ("how long", "koliko dana") no complaining question; a problem cue, a
+    failure, anger, another complaining question word or the customer's own return under way
+    ("I sent it back a month ago", ``policy_question_blockers``) keeps the message a
+    complaint."""
+    hits = cues.policy_question.find(prepared)
+    if not hits:
+        return False
+    if complaint_signals(text).get("problem") or lexicons.FAILURES.find(prepared):
+        return False
+    if reads_angry(prepared) or cues.policy_question_blockers.find(prepared):
+        return False
+    asked = {(hit.clause, i) for hit in hits for i in hit.indexes}
+    return all(
+        (hit.clause, i) in asked
+        for hit in cues.complaint_question.find(prepared)
+        for i in hit.indexes
+    )
+
+
+def _reported_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
+    """ "My boss asked me to check your opening hours", "gazda mi rekao da pitam ...": a
+    question someone else asked the customer to put, naming no problem of theirs."""
+    if not cues.reported_question.find(prepared):
+        return False
+    return _question_names_no_problem(text, prepared, cues)
+
+
 def _assistant_command(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
     """ "Remind me to get a refund form", "switch the robot hoover on", "naruči toalet papir":
     a command to a personal assistant opens the message. Its sentence is the task, so a remedy
@@ -284,9 +433,13 @@ def _assistant_command(text: str, prepared: Prepared, cues: NonComplaintCues) ->
 
 
 def _use_question(text: str, prepared: Prepared, cues: NonComplaintCues) -> bool:
-    """ "Is it safe to ...", "smije li se ...", "je li normalno da ...": no harm happened."""
+    """ "Is it safe to ...", "smije li se ...", "je li normalno da ...": no harm happened, and
+    the question describes no spoiled or damaged goods the customer has ("is it normal that
+    the bread I bought today is already mouldy?" is a complaint)."""
     hits = cues.use_question.find(prepared)
     if not hits or not _question_names_no_problem(text, prepared, cues):
+        return False
+    if cues.spoiled_or_damaged.find(prepared):
         return False
     asked = {(hit.clause, i) for hit in hits for i in hit.indexes}
     return not any(
@@ -368,14 +521,20 @@ def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | Non
     idiom (``praise``); ``None`` otherwise.
 
     ``wish``: the message was read as a wish, which a question may politely put ("could a
-    technician come?"): only an all-clear or an idiom counts then.
+    technician come?"): only a command to a personal assistant ("преведи ми 'хоћу замену'":
+    the classifier reads the quoted demand as the wish), a question about the refund and return
+    rules, an all-clear or an idiom counts then.
     """
     cues = non_complaint_cues()
     prepared = prepare(text)
-    if not wish and _assistant_command(text, prepared, cues):
+    if _assistant_command(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "assistant-command")
+    if _policy_question(prepared, text, cues):
+        return NonComplaint(QUESTION_INTENT, "policy-question")
     if not wish and _how_to_question(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "how-to-question")
+    if not wish and _reported_question(text, prepared, cues):
+        return NonComplaint(QUESTION_INTENT, "reported-question")
     if not wish and _use_question(text, prepared, cues):
         return NonComplaint(QUESTION_INTENT, "use-question")
     if _all_clear(text, prepared, cues):
@@ -383,6 +542,20 @@ def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | Non
     if _idiom(text, prepared, cues):
         return NonComplaint(IDIOM_INTENT, "idiom")
     return None
+
+
+#: The category of a question about spoiled or damaged goods the customer has, when no complaint
+#: intent or problem cue names one (:func:`spoiled_goods_question`).
+GOODS_QUESTION_CATEGORY = "product_quality"
+
+
+def spoiled_goods_question(text: str) -> bool:
+    """Whether ``text`` asks a use question about goods the customer has that look spoiled or
+    damaged ("is it normal that the milk I bought yesterday already smells like old cheese?"):
+    a complaint that the question form hides (``spoiled_or_damaged`` of non_complaints.yml)."""
+    cues = non_complaint_cues()
+    prepared = prepare(text)
+    return bool(cues.use_question.find(prepared) and cues.spoiled_or_damaged.find(prepared))
 
 
 def bot_question_only(text: str) -> bool:
@@ -432,9 +605,18 @@ def decide(
     why += [f"demand:{cue}" for cue in signals.get("demand", [])]
     if demand_is_complaint:
         why.append(f"wish-outside-complaint:{intent}")
+    elif intent == WISH_INTENT and chases_a_complaint(text):
+        # an unsure wish that says the matter was raised before ("third time you tell me it
+        # comes tomorrow"): a chase, a complaint whatever else it is
+        why.append(f"chase-read-as:{intent}")
+    spoiled = spoiled_goods_question(text)
+    if spoiled:
+        why.append("spoiled-goods-question")
     if not why:
         return ComplaintDecision(False, None)
-    cue_category = category_from_cues(text)
+    cue_category = category_from_words(
+        text, wish=demand_is_complaint or intent == WISH_INTENT
+    )
     if cue_category not in known_categories:
         cue_category = None
     if best_intent is not None and (
@@ -444,6 +626,7 @@ def decide(
         category = category_from_intent(best_intent, known_categories)
         why.append(f"category-intent:{best_intent}:{best_confidence:.2f}")
     else:
-        category = cue_category or "other"
+        fallback = GOODS_QUESTION_CATEGORY if spoiled else "other"
+        category = cue_category or (fallback if fallback in known_categories else "other")
         why.append(f"category-cues:{category}")
     return ComplaintDecision(True, category or "other", tuple(why))

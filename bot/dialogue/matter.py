@@ -21,7 +21,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from bot.dialogue.decision import CONFIDENT_CATEGORY, MIN_CATEGORY_CONFIDENCE, category_from_cues
+from bot.dialogue.decision import (
+    CONFIDENT_CATEGORY,
+    MIN_CATEGORY_CONFIDENCE,
+    WISH_INTENT,
+    category_from_cues,
+    category_from_words,
+)
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import prepare
@@ -69,7 +75,8 @@ def matter_category(
         return category_from_intent(best, known)
     if clause_complaint is not None and clause_complaint[1] >= CONFIDENT_CATEGORY:
         return category_from_intent(clause_complaint[0], known)
-    cued = category_from_cues(text)
+    wish = bool(ranking) and ranking[0][0] == WISH_INTENT
+    cued = category_from_words(text, wish=wish)
     if cued in known:
         return cued
     if best is not None and confidence >= MIN_CATEGORY_CONFIDENCE:

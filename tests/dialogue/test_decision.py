@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.decision import decide, wish_opens_complaint
+from bot.dialogue.decision import decide, demanded_goods, wish_opens_complaint
 
 CATEGORIES = (
     "delivery",
@@ -129,3 +129,57 @@ def test_a_wish_outside_a_complaint_opens_one_only_when_it_names_a_remedy(
 def test_only_the_wish_intent_is_a_demand() -> None:
     assert not wish_opens_complaint("give me my money back", "out_of_scope", 0.9)
     assert not wish_opens_complaint("give me my money back", None, 0.9)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare demand that names the product: the product is the matter (docs/categories.md)
+        ("I want my money back for the kettle", "product_quality"),
+        ("just give me a refund for the vacuum cleaner", "product_quality"),
+        ("I'd like a replacement for the hair straightener", "product_quality"),
+        ("please repair my coffee grinder", "product_quality"),
+        ("vratite mi novac za toster", "product_quality"),
+        ("hoću zamjenu za glačalo", "product_quality"),
+        ("пошаљите ми нову пеглу уместо ове", "product_quality"),
+        ("vratite mi lovu za ovaj mikser", "product_quality"),
+        # a refund of a charge, a service or goods sent back names no product: nothing fits
+        ("I want my money back for the delivery fee", "other"),
+        ("refund for the flight please", "other"),
+        ("vratite mi pare za dostavu", "other"),
+        ("vratite mi 50 eura za otkazanu narudžbu", "other"),
+        ("I want a refund for the shoes I sent back", "other"),
+        ("hoću nazad svoje pare", "other"),
+        ("refund me now", "other"),
+    ],
+)
+def test_a_bare_demand_that_names_the_product(text: str, expected: str) -> None:
+    ranking = [("state_resolution", 0.95), ("complain_billing", 0.04)]
+    decision = decide(text, "state_resolution", ranking, CATEGORIES, demand_is_complaint=True)
+    assert (decision.is_complaint, decision.category) == (True, expected)
+
+
+def test_only_a_demand_names_goods() -> None:
+    # "new" in praise is no replacement asked for
+    assert demanded_goods("the new app is great, well done") is None
+    assert demanded_goods("nova aplikacija je super") is None
+    assert demanded_goods("send me a new one", wish=True) == "product_quality"
+
+
+def test_a_chase_read_as_an_unsure_wish_is_a_complaint() -> None:
+    ranking = [("state_resolution", 0.42), ("complain_delivery", 0.2)]
+    for text in (
+        "Fourth time I'm writing and you still say the sofa ships next week.",
+        "Već treći put mi kažete da paket stiže sutra.",
+    ):
+        decision = decide(text, "state_resolution", ranking, CATEGORIES)
+        assert decision.is_complaint and decision.category == "delivery"
+    # an unsure wish that chases nothing opens nothing
+    assert not decide("sort it out", "state_resolution", ranking, CATEGORIES).is_complaint
+
+
+def test_goods_that_arrived_cracked_are_a_delivery_whatever_is_demanded() -> None:
+    text = "Lonac je stigao s napuklom ručkom, pošaljite mi samo novu ručku."
+    ranking = [("state_resolution", 0.97)]
+    decision = decide(text, "state_resolution", ranking, CATEGORIES, demand_is_complaint=True)
+    assert decision.category == "delivery"

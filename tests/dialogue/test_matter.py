@@ -30,6 +30,10 @@ from bot.settings import BUILTIN_CATEGORIES
         # look-alikes of the bot words name nothing
         ("the bottle of botox", [("out_of_scope", 0.9)], None),
         ("I want a person", [("request_human", 0.97)], None),
+        # a bare demand that names the product, escalated for money before it was noted
+        ("give me my money back for the toaster", [("state_resolution", 0.9)], "product_quality"),
+        ("вратите ми паре за сушилицу", [("state_resolution", 0.9)], "product_quality"),
+        ("vratite mi pare za dostavu", [("state_resolution", 0.9)], None),
     ],
 )
 def test_the_matter_named_decides_the_category(

@@ -152,3 +152,95 @@ def test_look_alikes_stay_complaints(text: str) -> None:
 )
 def test_bot_questions(text: str, expected: bool) -> None:
     assert bot_question_only(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question that describes spoiled or damaged goods the customer already has
+        "is it normal that the juice I opened this morning already tastes like vinegar?",
+        "is it normal for ham bought on Saturday to have a slimy film on it",
+        "is this ok? the bread I got today already has white fuzzy patches",
+        "je li normalno da kobasica kupljena jučer već smrdi",
+        "je li normalno da jogurt ima zelene mrlje na vrhu?",
+        "da li je normalno da sir od juče već ima budj",
+        "да ли је нормално да кајмак купљен јутрос већ има кисео укус",
+        "jel normalno da mlijeko ima ukus na kiselo a rok je tek za sedmicu",
+    ],
+)
+def test_a_question_about_spoiled_goods_is_a_complaint(text: str) -> None:
+    assert no_complaint_reading(text) is None
+    decision = decide(text, "out_of_scope", [("out_of_scope", 0.7)], CATEGORIES)
+    assert (decision.is_complaint, decision.category) == (True, "product_quality")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # how goods should be used or behave when new: no complaint
+        "is it normal for a new frying pan to smell a little the first time?",
+        "is it normal that a new mattress has a slight odour at first",
+        "je li normalno da se nova perilica malo trese pri centrifugi?",
+        "da li je normalno da nove cipele malo stežu na početku",
+        "да ли је нормално да се тесто мало лепи за руке",
+    ],
+)
+def test_a_question_about_normal_behaviour_stays_a_question(text: str) -> None:
+    reading = no_complaint_reading(text)
+    assert reading is not None and reading.why == "use-question"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # how refunds, returns and exchanges work: a question, though it names a remedy
+        ("how many days until a refund shows up on my statement?", "policy-question"),
+        ("can we exchange a birthday present if we have no receipt", "policy-question"),
+        ("what's your returns period for sale items?", "policy-question"),
+        ("is the refund paid back to the original card or as a voucher", "policy-question"),
+        ("koliko dugo traje povrat novca na karticu?", "policy-question"),
+        ("može li se zamijeniti poklon bez računa", "policy-question"),
+        ("kakav je rok za povrat robe kupljene na akciji?", "policy-question"),
+        ("враћа ли се новац на картицу или добијем ваучер", "policy-question"),
+        # a question someone else asked the customer to put
+        ("my manager asked me to check whether you invoice companies", "reported-question"),
+        ("my husband told me to ask if you open on Easter Monday", "reported-question"),
+        ("sestra mi je rekla da pitam radite li nedjeljom", "reported-question"),
+        ("šef me zamolio da provjerim imate li dostavu na otoke", "reported-question"),
+        ("мама ми је рекла да питам докле радите суботом", "reported-question"),
+    ],
+)
+def test_questions_about_the_rules_or_for_someone_else_log_nothing(text: str, why: str) -> None:
+    reading = no_complaint_reading(text)
+    assert reading is not None and reading.why == why
+    decision = decide(text, "out_of_scope", [("out_of_scope", 0.6)], CATEGORIES)
+    assert not decision.is_complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same questions beside a problem of the customer's own stay complaints
+        "how long does a refund take? I sent the lamp back a month ago and nothing",
+        "can I return it without the box? it stopped working after two days",
+        "koliko traje povrat novca, vratila sam jaknu prije tri tjedna i ništa",
+        "my boss asked me to complain, your courier broke our printer",
+        "šef mi je rekao da pitam zašto nam je račun dvostruko naplaćen",
+    ],
+)
+def test_a_question_that_also_reports_a_problem_stays_a_complaint(text: str) -> None:
+    assert no_complaint_reading(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prevedi na engleski 'hoću povrat novca'",
+        "преведи ми на италијански 'пошаљите ми нови'",
+        "translate 'I would like a replacement' into Spanish",
+    ],
+)
+def test_a_command_read_as_a_wish_is_still_a_command(text: str) -> None:
+    reading = no_complaint_reading(text, wish=True)
+    assert reading is not None and reading.why == "assistant-command"
+    assert no_complaint_reading("pošaljite mi novi, ovaj ne radi", wish=True) is None
