@@ -58,6 +58,9 @@ FIRES = [
     ("jel ja pričam s mašinom? radije bih s čovjekom", "human_request"),
     ("radije bih razgovarala sa zaposlenim", "human_request"),
     ("да ли постоји неки прави човек тамо", "human_request"),
+    # a call asked of someone responsible, in the present form that asks for it
+    ("netko odgovoran neka ovo pogleda i nazove me", "human_request"),
+    ("нека ме позове неко надлежан за рачуне", "human_request"),
     # abuse aimed at the bot
     ("this bot is rubbish, total junk", "anger"),
     ("your chatbot is a joke", "anger"),
@@ -97,6 +100,9 @@ LOOK_ALIKES = [
     ("list my reminders", "anger"),
     ("set an alarm for 7 am", "anger"),
     ("podsjeti me da nazovem mamu", "human_request"),
+    # a call that was promised or never came is the matter, not a request now
+    ("rekli ste da će me netko odgovoran nazvati, nitko nije", "human_request"),
+    ("odgovorna osoba me nikad nije nazvala", "human_request"),
 ]
 
 
