@@ -47,6 +47,10 @@ SHOWN_WORDS = 3
 MAX_CHARS = 2000
 
 _WORD = re.compile(r"[a-z0-9]+")
+#: A token with a digit or an "@": an e-mail address, a phone or order number, a ticket.
+_CODE_TOKEN = re.compile(r"\S*[\d@]\S*")
+#: A word of two letters or more.
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 @cache
@@ -142,9 +146,18 @@ def load_examples(
 def _normalise(text: str) -> str:
     """The folded words of ``text``, with ``d`` for a folded ``đ`` (``dj``), so that a message
     reads the same whether or not ``đ`` is typed as a plain ``d`` ("krađa", "kradja",
-    "krada", "крађа")."""
-    folded = fold(text[:MAX_CHARS]).replace("'", "")
+    "krada", "крађа"). Codes are left out (e-mail addresses, phone and order numbers, amounts:
+    any token with a digit or an "@"): their characters say nothing of a reason, and an
+    e-mail address alone read 0.8 angry, near the threshold of 0.9."""
+    folded = fold(_CODE_TOKEN.sub(" ", text[:MAX_CHARS])).replace("'", "")
     return " ".join(_WORD.findall(folded)).replace("dj", "d")
+
+
+def only_codes(text: str) -> bool:
+    """Whether ``text`` has no word besides codes ("ana@example.com", "ORD-48213", "091 234
+    5678"): the answer to the contact or order question, which is not run through the models
+    (about 0.75 ms of CPU each)."""
+    return _LETTERS.search(_CODE_TOKEN.sub(" ", text)) is None
 
 
 class ReasonModels:
@@ -199,7 +212,7 @@ class ReasonModels:
 
     def predict(self, text: str) -> dict[str, Prediction]:
         normalised = _normalise(text)
-        if not normalised:
+        if not normalised or only_codes(text):
             return {
                 reason: Prediction(reason, 0.0, self.thresholds[reason]) for reason in self._models
             }

@@ -106,3 +106,24 @@ def test_malformed_examples_are_reported(tmp_path: Path, content: str, problem: 
     (tmp_path / "anger.yml").write_text(content, encoding="utf-8")
     problems = learned.check_examples(tmp_path)
     assert len(problems) == 1 and problem in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ivo.s@hotmail.com", "ORD-48213", "+385 91 234 5678", "C-4KX9TR", "48213!!", "k"],
+)
+def test_a_message_of_codes_alone_is_read_as_nothing(text: str) -> None:
+    """The contact or order answer has no words for a reason model: every probability is 0
+    (an e-mail address alone read 0.8 angry, near the threshold of 0.9)."""
+    assert learned.only_codes(text)
+    assert all(p.probability == 0.0 for p in learned.predict(text).values())
+
+
+def test_codes_beside_words_are_left_out_of_what_the_models_read() -> None:
+    """The same words with another e-mail address or number read the same."""
+    first = learned.predict("you can reach me at marko.s@gmail.com or 091 234 5678")
+    second = learned.predict("you can reach me at ana.k@example.hr or 098 765 4321")
+    assert {r: p.probability for r, p in first.items()} == {
+        r: p.probability for r, p in second.items()
+    }
+    assert not learned.only_codes("moj mail je ivo.s@hotmail.com")
