@@ -22,6 +22,7 @@ import pytest
 
 from bot import store
 from bot.settings import PROJECT_ROOT
+from tests.served import free_port
 from tests.studio.conftest import copy_project
 from tests.web.test_widget import browser
 
@@ -29,7 +30,6 @@ __all__ = ["browser"]  # the fixture, shared with the widget's browser tests
 
 pytestmark = pytest.mark.slow
 
-PORT = 5710
 PASSWORD = "correct horse battery"
 SCREENSHOT = PROJECT_ROOT / "docs" / "screenshots" / "studio-stories.png"
 TIMEOUT_MS = 60_000
@@ -57,7 +57,8 @@ RESPONSE_TEXTS = {
 
 @pytest.fixture(scope="module")
 def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The web app on PORT in its own process, editing a copy of the project."""
+    """The web app in its own process on a free port (a fixed one may be held by a server left
+    over from an interrupted run, which would answer instead), editing a copy of the project."""
     base = tmp_path_factory.mktemp("studio-editor")
     project = copy_project(base / "project")
     url = f"sqlite:///{base / 'bot.db'}"
@@ -67,14 +68,15 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         store.create_agent(session, username="boss", password=PASSWORD, role="admin")
     env = {**os.environ, "DATABASE_URL": url, "BOT_PROJECT_DIR": str(project)}
     log = open(base / "server.log", "wb")  # noqa: SIM115 - closed below
+    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(PORT)],
+        [sys.executable, "-c", SERVER, str(port)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    address = f"http://127.0.0.1:{PORT}"
+    address = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
         while True:
