@@ -19,13 +19,14 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from bot.dialogue.goods import demand_wording, demanded_goods, goods_category
 from bot.dialogue.turn import COMPLAINT_INTENT_PREFIX, category_from_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import Hit, Lexicon, Prepared, prepare
 from bot.policy.resolution import classify_resolution
 from bot.text.clean import SENTENCE_BREAK
 from bot.text.fold import fold
-from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues, words
+from bot.text.problems import DATA_DIR, complaint_signals, matching_cues, problem_cues
 
 #: Complaint intents together at least this likely: a complaint, whatever won.
 COMPLAINT_MASS = 0.4
@@ -85,93 +86,6 @@ def category_from_cues(
     return best
 
 
-# --------------------------------------------------------------------------------------------
-# A demand that names the product (bot/dialogue/data/demanded_goods.yml)
-# --------------------------------------------------------------------------------------------
-
-DEMANDED_GOODS_FILE = Path(__file__).with_name("data") / "demanded_goods.yml"
-
-
-@dataclass(frozen=True)
-class GoodsDemandRule:
-    """``demanded_goods.yml``: when a demand names goods, and the category it is filed under."""
-
-    category: str
-    goods_remedies: frozenset[str]
-    object_after: frozenset[str]
-    skip: tuple[str, ...]
-    not_goods: tuple[str, ...]
-    not_with: tuple[tuple[str, ...], ...]
-    demand_wording: frozenset[str]
-
-
-@cache
-def goods_demand_rule() -> GoodsDemandRule:
-    """The rule of :func:`demanded_goods`, read from its data file."""
-    data = YAML(typ="safe").load(DEMANDED_GOODS_FILE.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("category"), str):
-        raise ValueError(f"{DEMANDED_GOODS_FILE.name}: expected 'category' and its word lists")
-
-    def merged(name: str) -> tuple[str, ...]:
-        return tuple(fold(str(w)) for family in (data.get(name) or {}).values() for w in family)
-
-    return GoodsDemandRule(
-        category=data["category"],
-        goods_remedies=frozenset(str(slug) for slug in data.get("goods_remedies") or ()),
-        object_after=frozenset(merged("refund_object_after")),
-        skip=merged("skip"),
-        not_goods=merged("not_goods"),
-        not_with=tuple(tuple(entry.split()) for entry in merged("not_with")),
-        demand_wording=frozenset(
-            " ".join(words(str(cue))) for cue in data.get("demand_wording_cues") or ()
-        ),
-    )
-
-
-def _listed(word: str, entries: Sequence[str]) -> bool:
-    """Whether ``word`` is one of ``entries`` (exact words, or word starts ending in ``*``)."""
-    return any(
-        word.startswith(entry[:-1]) if entry.endswith("*") else word == entry for entry in entries
-    )
-
-
-def _refund_names_goods(message: Sequence[str], rule: GoodsDemandRule) -> bool:
-    """Whether a word after "for" / "za" (past "the", "my", "ovaj"...) names goods: not a
-    charge, a service, time or a number ("money back for the kettle", not "for the fee"), and
-    the goods were not sent back nor the order cancelled (``not_with``)."""
-    for entry in rule.not_with:
-        size = len(entry)
-        if any(
-            all(_listed(w, (e,)) for w, e in zip(message[i : i + size], entry, strict=True))
-            for i in range(len(message) - size + 1)
-        ):
-            return False
-    for i, word in enumerate(message):
-        if word not in rule.object_after:
-            continue
-        thing = next((w for w in message[i + 1 :] if not _listed(w, rule.skip)), None)
-        if thing is not None and thing.isalpha() and not _listed(thing, rule.not_goods):
-            return True
-    return False
-
-
-def demanded_goods(text: str, wish: bool = False) -> str | None:
-    """The category of a demand that names goods and a remedy but no problem ("give me my money
-    back for the toaster", "hoću zamjenu za peglu", "send me a new one"): a replacement or a
-    repair, or a refund of goods (:func:`_refund_names_goods`). ``None`` for any other text,
-    and for a message that is no demand: not read as a wish (``wish``) and with no demand cue
-    (``complaint_cues.yml``: "the new app is great" names no remedy)."""
-    if not (wish or complaint_signals(text).get("demand")):
-        return None
-    rule = goods_demand_rule()
-    remedy = classify_resolution(text)
-    if remedy in rule.goods_remedies:
-        return rule.category
-    if remedy == "refund" and _refund_names_goods(words(text), rule):
-        return rule.category
-    return None
-
-
 def category_from_words(
     text: str, among: Collection[str] | None = None, *, wish: bool = False
 ) -> str | None:
@@ -180,7 +94,7 @@ def category_from_words(
     as one), whose own wording ("a new one instead of this") is no problem cue. ``among``
     limits both."""
     goods = demanded_goods(text, wish)
-    ignore = goods_demand_rule().demand_wording if goods is not None else frozenset()
+    ignore = demand_wording() if goods is not None else frozenset()
     cued = category_from_cues(text, among, ignore)
     if cued is None and goods is not None and (among is None or goods in among):
         return goods
@@ -544,11 +458,6 @@ def no_complaint_reading(text: str, *, wish: bool = False) -> NonComplaint | Non
     return None
 
 
-#: The category of a question about spoiled or damaged goods the customer has, when no complaint
-#: intent or problem cue names one (:func:`spoiled_goods_question`).
-GOODS_QUESTION_CATEGORY = "product_quality"
-
-
 def spoiled_goods_question(text: str) -> bool:
     """Whether ``text`` asks a use question about goods the customer has that look spoiled or
     damaged ("is it normal that the milk I bought yesterday already smells like old cheese?"):
@@ -614,9 +523,7 @@ def decide(
         why.append("spoiled-goods-question")
     if not why:
         return ComplaintDecision(False, None)
-    cue_category = category_from_words(
-        text, wish=demand_is_complaint or intent == WISH_INTENT
-    )
+    cue_category = category_from_words(text, wish=demand_is_complaint or intent == WISH_INTENT)
     if cue_category not in known_categories:
         cue_category = None
     if best_intent is not None and (
@@ -626,7 +533,7 @@ def decide(
         category = category_from_intent(best_intent, known_categories)
         why.append(f"category-intent:{best_intent}:{best_confidence:.2f}")
     else:
-        fallback = GOODS_QUESTION_CATEGORY if spoiled else "other"
+        fallback = goods_category() if spoiled else "other"
         category = cue_category or (fallback if fallback in known_categories else "other")
         why.append(f"category-cues:{category}")
     return ComplaintDecision(True, category or "other", tuple(why))

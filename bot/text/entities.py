@@ -260,11 +260,10 @@ def is_reference_code(code: str) -> bool:
 
 
 def is_distinct_code(code: str) -> bool:
-    """A reference no count or amount looks like: digit groups ("99-3301") or letters with
-    digits ("4471BX"). Only such a code is taken a few words after the order word ("narudžba
-    za tenisice 99-3301"), where a bare number may be anything ("order for 25000")."""
-    if not is_reference_code(code):
-        return False
+    """Whether a reference code (:func:`is_reference_code`) is one no count or amount looks
+    like: digit groups ("99-3301") or letters with digits ("4471BX"). Only such a code is taken
+    a few words after the order word ("narudžba za tenisice 99-3301"), where a bare number may
+    be anything ("order for 25000")."""
     if any(char.isalpha() for char in code):
         return True
     groups = re.split(r"[-/]", code)

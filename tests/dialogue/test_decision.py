@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.decision import decide, demanded_goods, wish_opens_complaint
+from bot.dialogue.decision import decide, wish_opens_complaint
+from bot.dialogue.goods import demanded_goods
 
 CATEGORIES = (
     "delivery",
