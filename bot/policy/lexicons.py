@@ -440,6 +440,7 @@ REQUIRED_WORDS: tuple[str, ...] = (
     "swearing_emoji",
     "angry_emoji",
     "nothing_fillers",
+    "nothing_more",
     "wish_frames",
     "closing_thanks_fillers",
 )
@@ -556,6 +557,8 @@ RESOLUTION_LEXICONS: dict[str, Lexicon] = {
 #: :data:`NOTHING_FILLERS` at most beside it.
 RESOLUTION_NOTHING_ALONE = _LEXICONS["resolution_nothing_alone"]
 NOTHING_FILLERS: frozenset[str] = _WORDS["nothing_fillers"]
+#: Words that make such a clause "nothing more" ("that's all", "ništa drugo").
+NOTHING_MORE: frozenset[str] = _WORDS["nothing_more"]
 #: Words that frame a remedy as a wish in its clause ("want", "please", "hoću", "vratite"):
 #: a remedy named in the story ("the repair didn't help") is no demand.
 WISH_FRAMES: frozenset[str] = _WORDS["wish_frames"]

@@ -12,7 +12,8 @@ today, thanks"). The first concrete wish in the text wins, so "a new one, or my 
 is a replacement. "Nothing" / "I don't know" counts only when no concrete wish is named: "ne
 znam, možda zamjenu" is a replacement; a bare "ništa" / "nothing" / "ne treba" counts only as
 a clause of its own ("Ništa posebno.", "No need, thanks."), not inside more of the story
-("niko ništa ne poduzima", "ne treba mi nikakav bon").
+("niko ništa ne poduzima", "ne treba mi nikakav bon"), and "nothing more" closing a wish
+("Samo da me nazovete, ništa drugo") leaves the wish ``other``.
 
 A later message of the conversation may state the wish again, more clearly or changed
 (:func:`restated_resolution`): "Htio bih da ga zamijenite." and then "Ako ne može brže,
@@ -26,6 +27,7 @@ from bot.policy.lexicons import (
     MONEY_CHARGED,
     MONEY_RETURN_IT,
     NOTHING_FILLERS,
+    NOTHING_MORE,
     RESOLUTION_LEXICONS,
     RESOLUTION_NOTHING_ALONE,
     WISH_FRAMES,
@@ -60,6 +62,18 @@ def _said_alone(prepared: Prepared, hit: Hit) -> bool:
     return all(word in NOTHING_FILLERS for word in clause[: hit.start] + clause[hit.end :])
 
 
+def _closes_a_wish(prepared: Prepared, hit: Hit) -> bool:
+    """Whether the "nothing" clause of ``hit`` means "nothing more" ("that's all", "ništa
+    drugo") after an earlier clause that says something: "Just call me back, that's all" wants
+    the call, "Thanks, that's all" wants nothing."""
+    if NOTHING_MORE.isdisjoint(prepared.clauses[hit.clause]):
+        return False
+    return any(
+        any(word not in NOTHING_FILLERS for word in clause)
+        for clause in prepared.clauses[: hit.clause]
+    )
+
+
 def _overlap(first: Hit, second: Hit) -> bool:
     return first.clause == second.clause and first.start < second.end and second.start < first.end
 
@@ -80,7 +94,11 @@ def _resolution_hits(prepared: Prepared) -> dict[str, list[Hit]]:
     hits: dict[str, list[Hit]] = {}
     for slug, lexicon in RESOLUTION_LEXICONS.items():
         if slug == "nothing":
-            alone = [h for h in RESOLUTION_NOTHING_ALONE.find(prepared) if _said_alone(prepared, h)]
+            alone = [
+                hit
+                for hit in RESOLUTION_NOTHING_ALONE.find(prepared)
+                if _said_alone(prepared, hit) and not _closes_a_wish(prepared, hit)
+            ]
             hits[slug] = sorted(lexicon.find(prepared) + alone, key=lambda h: (h.clause, h.start))
         else:
             hits[slug] = [

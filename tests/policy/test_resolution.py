@@ -337,3 +337,25 @@ NOT_DEMANDED = [
 def test_the_remedy_a_complaint_message_demands(item: Case) -> None:
     expected = None if item.expected == "other" else item.expected
     assert demanded_resolution(item.text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Just call me back, that's all.", "other"),
+        ("Send someone to look at it this week, nothing else.", "other"),
+        ("Samo da me nazovete, ništa drugo.", "other"),
+        ("Javite mi se sutra, to je sve", "other"),
+        ("Да ми се јавите до петка, ништа више.", "other"),
+        ("Thanks, that's all.", "nothing"),
+        ("Thank you so much, that is all", "nothing"),
+        ("Nope, nothing more", "nothing"),
+        ("Hvala puno, to je sve.", "nothing"),
+        ("Ne, ništa više, hvala vam lijepo.", "nothing"),
+        ("Ne znam, to je sve.", "nothing"),
+    ],
+)
+def test_nothing_more_closes_a_wish_and_thanks_alone_want_nothing(
+    text: str, expected: str
+) -> None:
+    assert classify_resolution(text) == expected
