@@ -117,12 +117,29 @@ def cmd_crossval(args: argparse.Namespace) -> int:
 
 
 def cmd_drop_leaks(args: argparse.Namespace) -> int:
-    from tools.evaluation.leaks import drop_leaks, test_set_sentences
+    from tools.evaluation.leaks import blind_sentences, drop_leaks
 
-    removed = drop_leaks(test_set_sentences())
+    removed = drop_leaks(blind_sentences())
     for name, count in sorted(removed.items()):
         print(f"data/nlu/{name}: {count} examples removed")
-    print(f"{sum(removed.values())} training examples nearly duplicated a test sentence")
+    print(
+        f"{sum(removed.values())} training examples nearly duplicated a sentence of a blind set"
+        " (test, dev5)"
+    )
+    return 0
+
+
+def cmd_train_on_dev(args: argparse.Namespace) -> int:
+    from tools.evaluation.dev_training import BlindSetError, add_dev_examples
+
+    try:
+        added = add_dev_examples(args.sets)
+    except BlindSetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for name, count in sorted(added.items()):
+        print(f"data/nlu/{name}: {count} examples added")
+    print(f"{sum(added.values())} complaint first messages added; now run drop-leaks")
     return 0
 
 
@@ -181,9 +198,23 @@ def build_parser() -> argparse.ArgumentParser:
     crossval.set_defaults(handler=cmd_crossval)
     leaks = commands.add_parser(
         "drop-leaks",
-        help="remove training examples that nearly duplicate test sentences (prints counts only)",
+        help="remove training examples that nearly duplicate sentences of the blind sets "
+        "(test, dev5; prints counts only)",
     )
     leaks.set_defaults(handler=cmd_drop_leaks)
+    on_dev = commands.add_parser(
+        "train-on-dev",
+        help="add the named dev sets' complaint first messages to data/nlu as training examples",
+    )
+    on_dev.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        required=True,
+        choices=["dev", "dev2", "dev3", "dev4"],
+        help="a dev set to train on (repeat the option for several)",
+    )
+    on_dev.set_defaults(handler=cmd_train_on_dev)
     calibrate = commands.add_parser(
         "calibrate-variants",
         help="fit the language detector's variant temperature on the training files",

@@ -1,10 +1,11 @@
-"""Keep the training data apart from the frozen test set, without anyone reading the test set.
+"""Keep the training data apart from the blind sets, without anyone reading them.
 
 ``python -m tools.evaluation drop-leaks`` removes from ``data/nlu/*.yml`` every training example
-that nearly duplicates a test-set sentence (the measure of :mod:`tools.evaluation.duplicates`;
-exempt test sentences protect nothing) and prints only how many it removed per file, never the
-sentences: whoever tunes the bot must not learn the test set from it. Run it after adding
-training data; ``tests/tools/evaluation/test_no_near_duplicates.py`` fails until it is run.
+that nearly duplicates a sentence of the frozen test set or of the blind dev set ``dev5`` (the
+measure of :mod:`tools.evaluation.duplicates`; exempt sentences protect nothing) and prints only
+how many it removed per file, never the sentences: whoever tunes the bot must not learn the
+blind sets from it. Run it after adding training data;
+``tests/tools/evaluation/test_no_near_duplicates.py`` fails until it is run.
 
 Lines are removed from the files as they are, so comments and layout stay (``git diff`` shows
 only the removed examples).
@@ -76,3 +77,18 @@ def test_set_sentences() -> list[Example]:
     from tools.evaluation.sets import load_test_set
 
     return [Example(text, item.language) for item, text in every_text(load_test_set().items)]
+
+
+def blind_sentences() -> list[Example]:
+    """Every message and conversation turn of the blind sets (the test set and the blind dev
+    set, :data:`tools.evaluation.sets.BLIND_SETS`) that are present."""
+    from tools.evaluation.sets import BLIND_SETS, SetError, load_set
+
+    sentences: list[Example] = []
+    for name in BLIND_SETS:
+        try:
+            items = load_set(name).items
+        except SetError:
+            continue
+        sentences += [Example(text, item.language) for item, text in every_text(items)]
+    return sentences

@@ -55,6 +55,9 @@ BLIND_DEV_SETS: dict[str, Path] = {
     "dev4": DEV4_DIR,
     "dev5": DEV5_DIR,
 }
+#: The sets nobody reads or trains on: the frozen test set and the newest blind dev set, kept to
+#: measure generalisation (tools/evaluation/leaks.py keeps training examples away from them).
+BLIND_SETS: tuple[str, ...] = ("test", "dev5")
 #: The language groups, in the order reports show them.
 GROUPS: tuple[str, ...] = ("en", "hr", "bs", "sr_latn", "sr_cyrl")
 #: The bot's ``language`` and ``script`` slots for each group.

@@ -1,4 +1,4 @@
-"""No test-set sentence nearly duplicates a training example.
+"""No sentence of a blind set (the test set, dev5) nearly duplicates a training example.
 
 The dev set (``eval/heldout``) is not checked: it is for tuning, and examples close to it may be
 trained on (before issue 11 it was the test set, and 40 of its 620 sentences are now that close).
@@ -20,10 +20,12 @@ from tools.evaluation.duplicates import (
     training_examples,
 )
 from tools.evaluation.sets import (
+    DEV5_DIR,
     TEST_DIR,
     EvalSet,
     every_text,
     group_files,
+    load_set,
     load_test_set,
 )
 
@@ -56,3 +58,11 @@ def test_no_test_sentence_nearly_duplicates_a_training_example(index: TrainingIn
     if pairs:
         # pytest.fail, not assert: pytest would expand the list of pairs, test sentences and all
         pytest.fail(_failure(pairs, "test-set"), pytrace=False)
+
+
+def test_no_blind_dev_sentence_nearly_duplicates_a_training_example(index: TrainingIndex) -> None:
+    if not group_files(DEV5_DIR):
+        pytest.skip(f"no blind dev-set files in {DEV5_DIR}")
+    pairs = near_duplicates(_sentences(load_set("dev5")), index)
+    if pairs:
+        pytest.fail(_failure(pairs, "dev5"), pytrace=False)
