@@ -49,13 +49,17 @@ def trainable(items: Iterable[Item]) -> dict[str, dict[str, list[str]]]:
     return by_group
 
 
+def example_key(line: str) -> str | None:
+    """The casefolded plain text of a training file's example line, ``None`` for other lines."""
+    stripped = line.strip()
+    if stripped.startswith("- ") and not stripped.startswith("- intent:"):
+        return plain_text(stripped[2:]).casefold()
+    return None
+
+
 def _known_examples(path: Path) -> set[str]:
-    known: set[str] = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("- ") and not stripped.startswith("- intent:"):
-            known.add(plain_text(stripped[2:]).casefold())
-    return known
+    keys = (example_key(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return {key for key in keys if key is not None}
 
 
 def section_lines(by_intent: dict[str, list[str]], known: set[str]) -> list[str]:

@@ -82,3 +82,18 @@ def test_a_real_dev_set_is_added_once_under_one_header(tmp_path: Path) -> None:
     assert (tmp_path / "en.yml").read_text(encoding="utf-8") == text
     # only the group files present are written
     assert list(tmp_path.iterdir()) == [tmp_path / "en.yml"]
+
+
+def test_crossval_data_leaves_out_exactly_the_held_out_texts(tmp_path: Path) -> None:
+    from tools.evaluation.dev_crossval import set_texts, write_training_data
+
+    source = tmp_path / "nlu"
+    source.mkdir()
+    (source / "en.yml").write_text(EN + "    - The van never came\n", encoding="utf-8")
+    dropped = write_training_data({"the van never came"}, tmp_path / "out", source)
+    assert dropped == 1
+    assert (tmp_path / "out" / "en.yml").read_text(encoding="utf-8") == EN
+    # the texts train-on-dev takes from a real set are the ones left out for it
+    texts = set_texts("dev2")
+    assert len(texts) > 100
+    assert all(text == text.casefold() for text in texts)
