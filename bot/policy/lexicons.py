@@ -420,6 +420,7 @@ REQUIRED_LEXICONS: tuple[str, ...] = (
     "resolution_nothing_alone",
     "wish_negations_after",
     "assistant_tasks",
+    "call_back_request",
     "world_news",
     "own_matter",
 )
@@ -461,6 +462,8 @@ SAFETY = _LEXICONS["safety"]
 LEGAL = _LEXICONS["legal"]
 HUMAN_REQUEST = _LEXICONS["human_request"]
 ASSISTANT_TASKS = _LEXICONS["assistant_tasks"]
+#: A call asked for ("call me back please", "nazovite me"), for bot/nlu/call_back.py.
+CALL_BACK_REQUEST = _LEXICONS["call_back_request"]
 WORLD_NEWS = _LEXICONS["world_news"]
 OWN_MATTER = _LEXICONS["own_matter"]
 REPEAT = _LEXICONS["repeat"]
