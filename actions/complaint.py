@@ -25,6 +25,7 @@ from bot.dialogue.service import ComplaintView
 from bot.dialogue.turn import Turn
 from bot.settings import Settings
 from bot.text.problems import detect_problem
+from bot.text.vague import says_nothing_yet
 
 #: note_outcome values (domain.yml, data/rules.yml): what action_note_details did.
 NOTE_OPENED = "opened"
@@ -232,7 +233,8 @@ class ActionNotUnderstood(TurnAction):
         reasons = service.urgent_reasons(turn, config)
         if failed >= config.escalation.max_failed_understandings:
             reasons = (*reasons, "not_understood")
-        say(dispatcher, script.not_understood(escalate=bool(reasons)))
+        announced = says_nothing_yet(turn.text)
+        say(dispatcher, script.not_understood(escalate=bool(reasons), announced=announced))
         if not reasons:
             return [SlotSet("failed_understandings", failed), SlotSet("complaint_step", None)]
         view = await escalate(turn, config, reasons, tracker)

@@ -60,9 +60,12 @@ def escalating_intents() -> frozenset[str]:
     return frozenset(_script()["escalation"])
 
 
-def not_understood(escalate: bool) -> tuple[str, ...]:
-    """What the bot says to a message it did not understand."""
-    return _responses("not_understood", "escalate" if escalate else "ask_again")
+def not_understood(escalate: bool, announced: bool = False) -> tuple[str, ...]:
+    """What the bot says to a message it did not understand; ``announced``: the message said
+    that something is wrong without saying what ("I have a problem")."""
+    if escalate:
+        return _responses("not_understood", "escalate")
+    return _responses("not_understood", "announced" if announced else "ask_again")
 
 
 def next_step(step: str) -> tuple[str, ...]:

@@ -14,9 +14,9 @@ least one word and
   the training examples (the form also one typo away, "heya" for "hey", when it has four
   letters or more), or the folded form is in the hr/sr/en lemma tables of
   :mod:`bot.text.lemmas` (as a form or, for English, as a lemma); it is meaningful unless its
-  folded form is a filler (:data:`FILLERS`: articles, pronouns, prepositions, auxiliaries,
-  vague nouns such as "thing"/"stvar", references to earlier talk such as
-  "before"/"malopre"/"said", interjections),
+  folded form is a filler (:func:`bot.text.vague.fillers`, in ``bot/text/data/fillers.yml``:
+  articles, pronouns, prepositions, auxiliaries, vague nouns such as "thing"/"stvar",
+  references to earlier talk such as "before"/"malopre"/"said", interjections),
 * and it does not contain every lemma of some training example (so a stock reply that is
   made of fillers, e.g. a training example "to je to", is still understood).
 
@@ -54,51 +54,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.lemma_tokenizer import LemmaTokenizer
 from bot.text.lemmas import LEMMA_RULES, fast_fold, lemma_index
+from bot.text.vague import fillers
 
 logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "nothing_to_understand.json"
 
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-#: Folded words that carry no request or complaint on their own.
-FILLERS: frozenset[str] = frozenset(
-    # English: articles, pronouns, prepositions, auxiliaries, vague nouns, earlier talk,
-    # the placeholder "xxx" (in the English lemma table, but typed as a mash or a blank).
-    _words(
-        """
-    a an the this that these those it its one ones other another same such
-    thing things stuff something anything whatever whichever
-    i me my mine you your yours we us our he him his she her they them their
-    with from of about to in on at for by as into than then there here
-    and or so well like just also too
-    be is am are was were been being do does did have has had will would
-    before earlier previously ago last time
-    say said saying tell told telling mention mentioned talk talked
-    hm hmm hmmm um umm uh uhm er erm eh ah oh huh xxx
-    """
-    )
-    # Croatian, Bosnian, Serbian (folded, so Cyrillic and missing diacritics match too).
-    + _words(
-        """
-    ono onaj ona oni one onim onog onoga onome ovaj ovo ova ovi ove ovog ovoga taj to ta ti
-    te tog toga tome tim
-    on ja vi mi ga ju je ih im mu joj me mene tebe vas nas sebe se si
-    stvar stvari stvarcica stvarima nesto necega necemu
-    drugi drugo druga drugog drugoga drugom isti isto ista istog
-    od s sa o za u na iz do kod prema po pri uz kroz nad pod oko
-    i a pa te ili onda tad tada eto evo kao bas
-    sam smo ste su biti bio bila bilo bili bile bih bi bismo biste budem
-    prije pre ranije prethodno malo malopre maloprije vec
-    reci rekla rekao rekli rekle rekoh reko kazati kazala kazao spomenuti spomenula spomenuo
-    sto sta koji koja koje kojeg
-    hm hmm ee eee ah oh
-    """
-    )
-)
 
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -186,10 +147,10 @@ class Vocabulary:
     def is_meaningful(self, surface: str, lemma: str) -> bool:
         """A known word that is not a filler.
 
-        Only the surface form is compared with :data:`FILLERS`: lemmas merge meaningful forms
+        Only the surface form is compared with the fillers: lemmas merge meaningful forms
         into filler ones ("nije" and "je" are both "biti", "AI" is "have" in the en table).
         """
-        if surface in FILLERS:
+        if surface in fillers():
             return False
         return (
             surface in self.words
@@ -296,16 +257,24 @@ class NothingToUnderstand(GraphComponent, IntentClassifier):
         if self.vocabulary is None:
             return messages
         for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            if is_fallback(message) or not self.vocabulary.nothing_to_understand(message):
                 continue
-            if not self.vocabulary.nothing_to_understand(message):
-                continue
-            fallback = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: float(self._config["confidence"]),
-            }
-            ranking = list(message.get(INTENT_RANKING_KEY) or [])
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(fallback), *ranking], add_to_output=True)
+            set_fallback(message, float(self._config["confidence"]))
         return messages
+
+
+def is_fallback(message: Message) -> bool:
+    """Whether ``message`` is already read as not understood."""
+    intent = message.get(INTENT) or {}
+    return bool(intent.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME)
+
+
+def set_fallback(message: Message, confidence: float) -> None:
+    """Read ``message`` as not understood (``nlu_fallback`` first, the ranking kept after it)."""
+    fallback = {
+        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+        PREDICTED_CONFIDENCE_KEY: confidence,
+    }
+    ranking = list(message.get(INTENT_RANKING_KEY) or [])
+    message.set(INTENT, fallback, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(fallback), *ranking], add_to_output=True)

@@ -340,6 +340,24 @@ async def test_two_misunderstandings_in_a_row_escalate(database: str) -> None:
     assert second["escalation_reasons"] == ["not_understood"]
 
 
+async def test_a_problem_announced_without_saying_what_is_asked_what_happened(
+    database: str,
+) -> None:
+    """"I have a problem" is asked what happened, not to say it "in other words"; a second
+    message that still says nothing brings a person, as any second misunderstanding does."""
+    first, said = await run(ActionNotUnderstood(), tracker("I have a problem", "nlu_fallback", 1.0))
+    assert first == {"failed_understandings": 1, "complaint_step": None}
+    assert [m["response"] for m in said.messages] == ["utter_ask_what_happened"]
+    _, said = await run(ActionNotUnderstood(), tracker("asdf qwer", "nlu_fallback", 0.3))
+    assert [m["response"] for m in said.messages] == ["utter_please_rephrase"]
+    second, said = await run(
+        ActionNotUnderstood(),
+        tracker("ma ono, znate već", "nlu_fallback", 1.0, slots={"failed_understandings": 1}),
+    )
+    assert second["escalation_reasons"] == ["not_understood"]
+    assert [m["response"] for m in said.messages] == ["utter_bring_colleague"]
+
+
 async def test_a_misunderstood_legal_threat_escalates_at_once(database: str) -> None:
     slots, _ = await run(
         ActionNotUnderstood(), tracker("my lawyer will contact you", "nlu_fallback", 0.3)

@@ -12,7 +12,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.call_back import TICKET_SLOT, CallBackAsPerson, bare_call_back, complaint_open
+from bot.nlu.call_back import CallBackAsPerson, bare_call_back
+from bot.nlu.outside_complaint import TICKET_SLOT, complaint_open
 
 
 def _message(text: str, top: str = "state_resolution") -> Message:
@@ -36,7 +37,7 @@ def _tracker(events: list[Any]) -> DialogueStateTracker:
 def _processed(
     text: str, tracker: DialogueStateTracker | None, top: str = "state_resolution"
 ) -> str:
-    [message] = CallBackAsPerson().process([_message(text, top)], tracker)
+    [message] = CallBackAsPerson({}).process([_message(text, top)], tracker)
     return str(message.get(INTENT)["name"])
 
 
