@@ -44,7 +44,7 @@ says:
   "svaka čast") elsewhere in a message about a problem 0.5; each further marker 0.25. Praise
   with thanks ("Great, thanks.") or followed by "but" stays sincere
 * emoji: one that swears or insults (face with symbols, middle finger) 0.65, an angry face
-  0.45
+  0.45, angry faces repeated 0.6
 * an intensifier ("absolutely", "totalno") next to any of the above 0.1
 * emphasis by repetition: a short sentence that only repeats earlier words ("Sole flapping
   off after two walks. Two.", "TRI NEDELJE.") 0.6; two clauses that open with the same two
@@ -105,6 +105,8 @@ SHORT_PUNCTUATION_WEIGHT = 0.15
 IMPATIENT_CALL_WEIGHT = 0.45
 SWEARING_EMOJI_WEIGHT = 0.65
 ANGRY_EMOJI_WEIGHT = 0.45
+#: Angry faces repeated ("😡😡"): emphasised, as a strong word said twice is.
+ANGRY_EMOJI_REPEATED_WEIGHT = 0.6
 THREAT_WEIGHT = 0.6
 #: Sarcasm that is unmistakable: thanks for a harm, or praise standing alone by a failure.
 PLAIN_SARCASM_WEIGHT = 0.6
@@ -414,15 +416,19 @@ def _punctuation_signals(text: str, folded: str) -> list[Signal]:
 
 
 def _emoji_signals(text: str) -> list[Signal]:
-    """An emoji that swears (0.65) or an angry face (0.45), each kind counted once."""
+    """An emoji that swears (0.65) or an angry face (0.45, or 0.6 when there are two or
+    more), each kind counted once."""
     signals: list[Signal] = []
     for emoji_set, kind, weight in (
         (lexicons.SWEARING_EMOJI, "swearing emoji", SWEARING_EMOJI_WEIGHT),
         (lexicons.ANGRY_EMOJI, "angry emoji", ANGRY_EMOJI_WEIGHT),
     ):
         found = [emoji for emoji in emoji_set if emoji in text]
-        if found:
-            signals.append(Signal(f"{kind} {''.join(sorted(found))}", weight))
+        if not found:
+            continue
+        if emoji_set is lexicons.ANGRY_EMOJI and sum(text.count(e) for e in found) >= 2:
+            weight = ANGRY_EMOJI_REPEATED_WEIGHT
+        signals.append(Signal(f"{kind} {''.join(sorted(found))}", weight))
     return signals
 
 

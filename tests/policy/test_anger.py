@@ -317,6 +317,8 @@ SIGNALS = [
     # swearing emoji, starred swearing, hate, "you are" before contempt
     case("emoji-swear", "🤬 gdje je dostava", "angry", "swearing emoji"),
     case("emoji-angry", "Order 5512 still not here 😡", "annoyed", "angry emoji"),
+    case("emoji-angry-twice", "The courier threw my parcel over the fence 😡😡", "angry", "angry"),
+    case("emoji-angry-two-kinds-sr", "Пакет опет касни 😠😡", "angry", "angry emoji"),
     case("starred-en", "F*** this, where is my order", "angry", "profanity"),
     case("hate-en", "I hate dealing with your company.", "angry", "exasperation"),
     case("hate-weather-en", "I hate this weather, is my parcel delayed by the storm?", "polite"),
