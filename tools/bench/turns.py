@@ -16,14 +16,14 @@ garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`
 ``--compare kept`` parses the stored rows on every read instead of keeping the saved tracker.
 CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
 alternately and compare pairs. Fairer still on a busy machine, ``--compare
-runner|cache|kept|rules|bookkeeping|copies|tfidf|statements|transactions`` loads two agents in
-one process, one with the change and one without (``rules``: Rasa's own rule lookup;
+runner|cache|kept|rules|bookkeeping|copies|tfidf|statements|transactions|events`` loads two
+agents in one process, one with the change and one without (``rules``: Rasa's own rule lookup;
 ``bookkeeping``, ``copies``, ``tfidf`` (the TF-IDF row by row), ``statements`` (the store's
-statements built once) and ``transactions`` (the complaint's next step in one transaction): one
-agent, the change switched before each conversation), and lets them take turns conversation by
-conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
-``--actions`` prints the actions Rasa predicted after each message of one conversation (each
-one a run of the policies).
+statements built once), ``transactions`` (the complaint's next step in one transaction) and
+``events`` (the store's complaint events as Core inserts): one agent, the change switched before
+each conversation), and lets them take turns conversation by conversation. ``--profile FILE``
+writes a cProfile of the measured conversations. ``--actions`` prints the actions Rasa
+predicted after each message of one conversation (each one a run of the policies).
 """
 
 from __future__ import annotations
@@ -152,6 +152,24 @@ def use_one_transaction(on: bool) -> None:
     )
     setattr(ActionComplaintNextStep, "one_transaction_act", one)  # noqa: B010
     setattr(ActionComplaintNextStep, "act", one if on else _next_step_in_four)  # noqa: B010
+
+
+def _event_as_object(*args: Any, **kwargs: Any) -> None:
+    """``log_event`` as before session 18: the event an ORM object, inserted at the flush."""
+    from bot.store.complaints import append_event
+
+    append_event(*args, **kwargs)
+
+
+def use_core_events(on: bool) -> None:
+    """The store's own complaint events written with a Core insert (session 18), or, with
+    ``False``, appended as ORM objects as before (:func:`_event_as_object`)."""
+    from bot.store import commitments, complaints
+
+    core: Any = getattr(complaints, "_core_log_event", complaints.log_event)
+    setattr(complaints, "_core_log_event", core)  # noqa: B010
+    for module in (complaints, commitments):
+        setattr(module, "log_event", core if on else _event_as_object)  # noqa: B010
 
 
 def _use_rasas_rule_lookup(agent: Any, rasa_lookup: Any) -> None:
@@ -292,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             "tfidf",
             "statements",
             "transactions",
+            "events",
         ),
         help="one process, two agents taking turns: with this change and without it",
     )
@@ -340,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
                 "tfidf": use_tfidf_rows,
                 "statements": use_built_statements,
                 "transactions": use_one_transaction,
+                "events": use_core_events,
             }
             switch = switches.get(args.compare)
             without_change = (
