@@ -94,12 +94,18 @@ class ActionRegisterComplaint(TurnAction):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
-        outcome = NOTE_REGISTERED
-        if not continuing or not view.desired_resolution:
-            with_wish = await record_demanded_wish(turn, view, config)
-            if with_wish is not None:
-                view, outcome = with_wish, NOTE_OPENED
+        # a remedy the message demands is the wish of a new complaint, or of one without a
+        # wish yet: stored in the same transaction
+        demanded = policy.demanded_resolution(turn.text) is not None
+        view, wished = await in_thread(
+            service.register_with_wish,
+            turn,
+            config,
+            origin_key(tracker),
+            turn.text if demanded else None,
+            always=not continuing,
+        )
+        outcome = NOTE_OPENED if wished else NOTE_REGISTERED
         say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, turn),

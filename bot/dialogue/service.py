@@ -9,6 +9,7 @@ one transaction: each transaction costs SQLAlchemy's session, a pooled connectio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -266,49 +267,78 @@ def register_complaint(
     conversation and the customer has not yet been told the ticket number. With
     ``origin_key`` (sender and message id) the same message is only ever logged once.
     """
-    return _idempotent(lambda: _register_complaint(turn, settings, origin_key))
+    view, _ = register_with_wish(turn, settings, origin_key)
+    return view
 
 
-def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) -> ComplaintView:
+def register_with_wish(
+    turn: Turn,
+    settings: Settings,
+    origin_key: str | None = None,
+    wish: str | None = None,
+    *,
+    always: bool = False,
+) -> tuple[ComplaintView, bool]:
+    """:func:`register_complaint`, then, in the same transaction, ``wish`` (a remedy the
+    message demands) stored as the answer to "what can we do for you?" as
+    :func:`record_answers` stores it, when the complaint has no wish yet or ``always`` (a
+    new complaint). The complaint, and whether the wish was taken."""
+    return _idempotent(lambda: _register_with_wish(turn, settings, origin_key, wish, always))
+
+
+def _register_with_wish(
+    turn: Turn, settings: Settings, origin_key: str | None, wish: str | None, always: bool
+) -> tuple[ComplaintView, bool]:
+    with store.session_scope(settings.database_url) as session:
+        complaint = _register_in(session, turn, settings, origin_key)
+        if wish is None or not (always or not complaint.desired_resolution):
+            return _view(complaint), False
+        told = dataclasses.replace(turn, ticket=complaint.ticket)
+        if complaint.sender_id == turn.sender_id and complaint.status in store.ACTIVE_STATUSES:
+            _record_answers_in(session, complaint, told, settings, Answers(wish))
+        return _view(complaint), True
+
+
+def _register_in(
+    session: store.Session, turn: Turn, settings: Settings, origin_key: str | None
+) -> Complaint:
+    """:func:`register_complaint` in the caller's transaction."""
     category = turn.category or "other"
     description = clean_text(turn.text)
-    with store.session_scope(settings.database_url) as session:
-        done = store.get_by_origin_key(session, origin_key) if origin_key else None
-        if done is not None:
-            return _view(done)
-        current = _own_complaint(session, turn)
-        if current is not None and origin_key and _described_by(session, current, origin_key):
-            return _view(current)
-        prior = _prior_complaints(
-            session, turn, settings, category, current.id if current else None
+    done = store.get_by_origin_key(session, origin_key) if origin_key else None
+    if done is not None:
+        return done
+    current = _own_complaint(session, turn)
+    if current is not None and origin_key and _described_by(session, current, origin_key):
+        return current
+    prior = _prior_complaints(session, turn, settings, category, current.id if current else None)
+    decision = policy.assess(
+        _signals(turn),
+        policy.ConversationContext(
+            previous_anger=turn.previous_anger,
+            earlier_anger=turn.earlier_anger,
+            prior_complaints_same_matter=prior,
+        ),
+        settings,
+    )
+    reasons = tuple(r for r in decision.reasons if r != "not_understood")
+    if current is not None:
+        store.add_description(
+            session, current, description, actor="customer", origin_key=origin_key
         )
-        decision = policy.assess(
-            _signals(turn),
-            policy.ConversationContext(
-                previous_anger=turn.previous_anger,
-                earlier_anger=turn.earlier_anger,
-                prior_complaints_same_matter=prior,
-            ),
-            settings,
-        )
-        reasons = tuple(r for r in decision.reasons if r != "not_understood")
-        if current is not None:
-            store.add_description(
-                session, current, description, actor="customer", origin_key=origin_key
-            )
-            if current.category == "other" and category != "other":
-                current.category = category
-            if turn.entities.get("order_ref") and not current.order_ref:
-                store.set_details(session, current, order_ref=turn.entities["order_ref"])
-            if reasons:
-                store.escalate(session, current, reasons)
-            _link(session, current, settings)
-            return _view(current)
-        complaint = _create(
-            session, turn, settings, category, description, decision, reasons, origin_key
-        )
-        _link(session, complaint, settings)
-        return _view(complaint)
+        if current.category == "other" and category != "other":
+            current.category = category
+        if turn.entities.get("order_ref") and not current.order_ref:
+            store.set_details(session, current, order_ref=turn.entities["order_ref"])
+        if reasons:
+            store.escalate(session, current, reasons)
+        _link(session, current, settings)
+        return current
+    complaint = _create(
+        session, turn, settings, category, description, decision, reasons, origin_key
+    )
+    _link(session, complaint, settings)
+    return complaint
 
 
 def ensure_complaint(
@@ -616,29 +646,31 @@ def status_for(
             complaint = _own_complaint(session, turn)
         if complaint is not None:
             return _status_answer("found", complaint)
-    view = escalate(turn, settings, ("repeat",), transcript, origin_key)
     reference = clean_text(ticket or order_ref or contact or "")
     verify = send_code is not None and bool(ticket or order_ref or contact)
-    now = datetime.now(timezone.utc)
-    with store.session_scope(settings.database_url) as session:
-        chased = store.get_by_ticket(session, view.ticket)
-        if chased is None:
-            raise LookupError(f"complaint {view.ticket} disappeared while recording a chase")
-        if reference and not chased.order_ref and not contact:
-            store.set_details(session, chased, order_ref=reference[:64])
-        store.append_event(session, chased, "chase", "customer", {"reference": reference})
-        if verify and send_code is not None:
-            offer_code(
-                session,
-                sender_id=turn.sender_id,
-                settings=settings,
-                send_code=send_code,
-                ticket=ticket,
-                order_ref=order_ref,
-                contact=contact,
-                now=now,
-            )
-        return _status_answer("verify" if verify else "chase_recorded", chased)
+
+    def record_chase() -> StatusAnswer:
+        # the complaint opened if need be, escalated and the chase noted: one transaction
+        with store.session_scope(settings.database_url) as session:
+            chased = _ensure_in(session, turn, settings, transcript, origin_key)
+            store.escalate(session, chased, ("repeat",))
+            if reference and not chased.order_ref and not contact:
+                store.set_details(session, chased, order_ref=reference[:64])
+            store.append_event(session, chased, "chase", "customer", {"reference": reference})
+            if verify and send_code is not None:
+                offer_code(
+                    session,
+                    sender_id=turn.sender_id,
+                    settings=settings,
+                    send_code=send_code,
+                    ticket=ticket,
+                    order_ref=order_ref,
+                    contact=contact,
+                    now=datetime.now(timezone.utc),
+                )
+            return _status_answer("verify" if verify else "chase_recorded", chased)
+
+    return _idempotent(record_chase)
 
 
 #: What a code check tells the dialogue (``status_lookup``).

@@ -122,3 +122,46 @@ def test_an_escalation_opens_and_escalates_in_one_transaction(sqlite_settings: S
     assert view.escalated and view.reasons == ("human_request",)
     again = service.escalate(turn, sqlite_settings, ("human_request",), "", "one-5:2")
     assert again.ticket == view.ticket
+
+
+def test_a_chase_that_finds_nothing_is_recorded_in_one_transaction(
+    sqlite_settings: Settings,
+) -> None:
+    url = sqlite_settings.database_url
+    turn = Turn(
+        sender_id="one-6",
+        text="any news on ORD-7731?",
+        intent="ask_status",
+        entities={"order_ref": "ORD-7731"},
+    )
+    with transactions(url) as begun:
+        answer = service.status_for(turn, sqlite_settings, "any news on ORD-7731?", "one-6:1")
+    assert len(begun) == 2  # the look-up (read only), then the chase
+    assert answer.lookup == "chase_recorded" and answer.ticket is not None
+    with store.read_scope(url) as session:
+        chased = store.get_by_ticket(session, answer.ticket)
+        assert chased is not None
+        assert chased.escalated and "repeat" in (chased.escalation_reasons or [])
+        assert chased.order_ref == "ORD-7731"
+        kinds = [entry.kind for entry in store.events_for(session, chased)]
+    assert kinds.count("chase") == 1
+
+
+def test_a_demanded_wish_is_stored_with_the_complaint_in_one_transaction(
+    sqlite_settings: Settings,
+) -> None:
+    text = "The kettle leaks, I want my money back"
+    turn = Turn(sender_id="one-7", text=text, intent="complain_product_quality")
+    with transactions(sqlite_settings.database_url) as begun:
+        view, wished = service.register_with_wish(
+            turn, sqlite_settings, "one-7:1", text, always=True
+        )
+    assert len(begun) == 1
+    assert wished and view.desired_resolution == "refund"
+    more = dataclasses.replace(turn, text="or a new one, fine", ticket=view.ticket)
+    again, wished_again = service.register_with_wish(
+        more, sqlite_settings, "one-7:2", "or a new one, fine"
+    )
+    # the complaint has a wish already: the story is added, the wish is not asked about
+    assert again.ticket == view.ticket
+    assert not wished_again and again.desired_resolution == "refund"
