@@ -17,7 +17,7 @@ from actions.common import (
     settings,
 )
 from bot import handoff, policy
-from bot.dialogue import receipt, script, service
+from bot.dialogue import script, service
 from bot.dialogue.deadlines import format_deadline
 from bot.dialogue.decision import decide, wish_opens_complaint
 from bot.dialogue.matter import UNNAMED_MATTER
@@ -39,14 +39,6 @@ NOTE_NO_COMPLAINT = "no_complaint"
 NOTE_MATTER_NAMED = "matter_named"
 #: The same, when the message also demanded a remedy: the wish is confirmed instead.
 NOTE_MATTER_NAMED_WISH = "matter_named_wish"
-#: The steps whose response gives the customer the ticket (data/rules.yml).
-RECEIPT_STEPS = (
-    service.STEP_LOGGED,
-    service.STEP_LOGGED_NO_CONTACT,
-    service.STEP_HAND_OFF,
-    service.STEP_QUEUED,
-    service.STEP_QUEUED_NO_CONTACT,
-)
 
 
 def complaint_slots(view: ComplaintView, turn: Turn) -> list[EventType]:
@@ -103,12 +95,18 @@ class ActionRegisterComplaint(TurnAction):
         continuing = tracker.get_slot("complaint_step") in (None, "ask_order_ref", "ask_contact")
         if not continuing:
             turn = Turn(**{**turn.__dict__, "ticket": None})
-        view = await in_thread(service.register_complaint, turn, config, origin_key(tracker))
-        outcome = NOTE_REGISTERED
-        if not continuing or not view.desired_resolution:
-            with_wish = await record_demanded_wish(turn, view, config)
-            if with_wish is not None:
-                view, outcome = with_wish, NOTE_OPENED
+        # a remedy the message demands is the wish of a new complaint, or of one without a
+        # wish yet: stored in the same transaction
+        demanded = policy.demanded_resolution(turn.text) is not None
+        view, wished = await in_thread(
+            service.register_with_wish,
+            turn,
+            config,
+            origin_key(tracker),
+            turn.text if demanded else None,
+            always=not continuing,
+        )
+        outcome = NOTE_OPENED if wished else NOTE_REGISTERED
         say(dispatcher, script.opening(outcome))
         return [
             *complaint_slots(view, turn),
@@ -140,40 +138,25 @@ class ActionComplaintNextStep(TurnAction):
     async def act(
         self, turn: Turn, config: Settings, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> list[EventType]:
-        view = await in_thread(
-            service.record_answers,
-            turn,
-            config,
+        answers = service.Answers(
             desired_resolution_text=tracker.get_slot("desired_resolution"),
             order_ref=tracker.get_slot("order_ref"),
             contact=tracker.get_slot("contact"),
         )
-        if view is None:
-            view = await in_thread(
-                service.ensure_complaint,
-                turn,
-                config,
-                customer_transcript(tracker),
-                origin_key(tracker),
-            )
-        live_agent = view.escalated and await in_thread(service.live_agent_available, config)
-        step = service.choose_next_step(
-            view,
+        decided = await in_thread(
+            service.next_step,
+            turn,
             config,
-            order_ref=tracker.get_slot("order_ref"),
-            contact=tracker.get_slot("contact"),
-            live_agent=live_agent,
+            answers,
+            customer_transcript(tracker),
+            origin_key(tracker),
         )
-        if step in RECEIPT_STEPS:
+        if decided.receipt is not None:
             # Where the law asks for it (rs), the register number and the law's deadlines come
             # with the ticket, once per complaint.
-            said = await in_thread(
-                receipt.receipt_once, view.ticket, turn.language, turn.script, config
-            )
-            if said is not None:
-                dispatcher.utter_message(text=said)
-        say(dispatcher, script.next_step(step))
-        return [*complaint_slots(view, turn), SlotSet("complaint_step", step)]
+            dispatcher.utter_message(text=decided.receipt)
+        say(dispatcher, script.next_step(decided.step))
+        return [*complaint_slots(decided.view, turn), SlotSet("complaint_step", decided.step)]
 
 
 class ActionEscalate(TurnAction):

@@ -16,6 +16,7 @@ from bot import store
 from bot.dialogue.deadlines import format_deadline
 from bot.handoff.notices import notice
 from bot.settings import Settings
+from bot.store.tables import Complaint
 
 #: The complaint event that records that the receipt was given.
 RECEIPT_EVENT = "register_receipt"
@@ -39,9 +40,7 @@ def receipt_text(
     values = {"register_number": register_number, "answer": words(answer_due)}
     if resolution_due is None:
         return notice("register_receipt_answer", language, script, **values)
-    return notice(
-        "register_receipt", language, script, **values, resolution=words(resolution_due)
-    )
+    return notice("register_receipt", language, script, **values, resolution=words(resolution_due))
 
 
 def receipt_once(ticket: str, language: str, script: str, settings: Settings) -> str | None:
@@ -54,23 +53,32 @@ def receipt_once(ticket: str, language: str, script: str, settings: Settings) ->
             return None
     with store.session_scope(settings.database_url) as session:
         complaint = store.get_by_ticket(session, ticket)
-        if complaint is None or not complaint.register_number:
+        if complaint is None:
             return None
-        if any(e.kind == RECEIPT_EVENT for e in store.events_for(session, complaint)):
-            return None
-        text = receipt_text(
-            str(complaint.register_number),
-            complaint.statutory_answer_due_at,
-            complaint.statutory_resolution_due_at,
-            language,
-            script,
-            settings.timezone,
-        )
-        store.append_event(
-            session,
-            complaint,
-            RECEIPT_EVENT,
-            "bot",
-            {"register_number": complaint.register_number, "text": text},
-        )
-        return text
+        return give_receipt(session, complaint, language, script, settings)
+
+
+def give_receipt(
+    session: store.Session, complaint: Complaint, language: str, script: str, settings: Settings
+) -> str | None:
+    """:func:`receipt_once` in the caller's transaction, for a complaint it holds."""
+    if not complaint.register_number:
+        return None
+    if any(e.kind == RECEIPT_EVENT for e in store.events_for(session, complaint)):
+        return None
+    text = receipt_text(
+        str(complaint.register_number),
+        complaint.statutory_answer_due_at,
+        complaint.statutory_resolution_due_at,
+        language,
+        script,
+        settings.timezone,
+    )
+    store.append_event(
+        session,
+        complaint,
+        RECEIPT_EVENT,
+        "bot",
+        {"register_number": complaint.register_number, "text": text},
+    )
+    return text

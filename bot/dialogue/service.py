@@ -2,14 +2,18 @@
 
 Every function opens its own short transaction, so a failure never leaves a half-written
 complaint, and every function is safe to call twice for the same turn (the actions may be
-retried after an action-server restart).
+retried after an action-server restart). What one action does in a turn is one function, so
+one transaction: each transaction costs SQLAlchemy's session, a pooled connection and SQLite's
+``BEGIN``/``COMMIT``, about 0.3 ms of CPU before any statement.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +21,7 @@ from bot import policy, store
 from bot.dialogue.customers import CodeSender, check_status_code, offer_code
 from bot.dialogue.deadlines import complaint_clocks
 from bot.dialogue.matter import ABUSE_INTENT, UNNAMED_MATTER, matter_category
+from bot.dialogue.receipt import give_receipt
 from bot.dialogue.turn import Turn, clean_text
 from bot.settings import Settings
 from bot.store.commitments import record_bot_promise
@@ -33,8 +38,19 @@ STEP_HAND_OFF = "hand_off"
 STEP_QUEUED = "queued"
 STEP_QUEUED_NO_CONTACT = "queued_no_contact"
 
+#: The steps whose response gives the customer the ticket (data/rules.yml).
+RECEIPT_STEPS = (
+    STEP_LOGGED,
+    STEP_LOGGED_NO_CONTACT,
+    STEP_HAND_OFF,
+    STEP_QUEUED,
+    STEP_QUEUED_NO_CONTACT,
+)
+
 #: Slot values that mean "the customer was asked and chose not to give it".
 NOT_GIVEN = "-"
+
+T = TypeVar("T")
 
 _CUSTOMER_STATUS = {
     "open": "open",
@@ -222,7 +238,7 @@ def _create(
     return complaint
 
 
-def _idempotent(function: Callable[[], ComplaintView]) -> ComplaintView:
+def _idempotent(function: Callable[[], T]) -> T:
     """``function()``; when a twin run of the same message won the race to create the
     complaint (unique ``origin_key``), run it once more: it then finds that complaint."""
     try:
@@ -251,49 +267,78 @@ def register_complaint(
     conversation and the customer has not yet been told the ticket number. With
     ``origin_key`` (sender and message id) the same message is only ever logged once.
     """
-    return _idempotent(lambda: _register_complaint(turn, settings, origin_key))
+    view, _ = register_with_wish(turn, settings, origin_key)
+    return view
 
 
-def _register_complaint(turn: Turn, settings: Settings, origin_key: str | None) -> ComplaintView:
+def register_with_wish(
+    turn: Turn,
+    settings: Settings,
+    origin_key: str | None = None,
+    wish: str | None = None,
+    *,
+    always: bool = False,
+) -> tuple[ComplaintView, bool]:
+    """:func:`register_complaint`, then, in the same transaction, ``wish`` (a remedy the
+    message demands) stored as the answer to "what can we do for you?" as
+    :func:`record_answers` stores it, when the complaint has no wish yet or ``always`` (a
+    new complaint). The complaint, and whether the wish was taken."""
+    return _idempotent(lambda: _register_with_wish(turn, settings, origin_key, wish, always))
+
+
+def _register_with_wish(
+    turn: Turn, settings: Settings, origin_key: str | None, wish: str | None, always: bool
+) -> tuple[ComplaintView, bool]:
+    with store.session_scope(settings.database_url) as session:
+        complaint = _register_in(session, turn, settings, origin_key)
+        if wish is None or not (always or not complaint.desired_resolution):
+            return _view(complaint), False
+        told = dataclasses.replace(turn, ticket=complaint.ticket)
+        if complaint.sender_id == turn.sender_id and complaint.status in store.ACTIVE_STATUSES:
+            _record_answers_in(session, complaint, told, settings, Answers(wish))
+        return _view(complaint), True
+
+
+def _register_in(
+    session: store.Session, turn: Turn, settings: Settings, origin_key: str | None
+) -> Complaint:
+    """:func:`register_complaint` in the caller's transaction."""
     category = turn.category or "other"
     description = clean_text(turn.text)
-    with store.session_scope(settings.database_url) as session:
-        done = store.get_by_origin_key(session, origin_key) if origin_key else None
-        if done is not None:
-            return _view(done)
-        current = _own_complaint(session, turn)
-        if current is not None and origin_key and _described_by(session, current, origin_key):
-            return _view(current)
-        prior = _prior_complaints(
-            session, turn, settings, category, current.id if current else None
+    done = store.get_by_origin_key(session, origin_key) if origin_key else None
+    if done is not None:
+        return done
+    current = _own_complaint(session, turn)
+    if current is not None and origin_key and _described_by(session, current, origin_key):
+        return current
+    prior = _prior_complaints(session, turn, settings, category, current.id if current else None)
+    decision = policy.assess(
+        _signals(turn),
+        policy.ConversationContext(
+            previous_anger=turn.previous_anger,
+            earlier_anger=turn.earlier_anger,
+            prior_complaints_same_matter=prior,
+        ),
+        settings,
+    )
+    reasons = tuple(r for r in decision.reasons if r != "not_understood")
+    if current is not None:
+        store.add_description(
+            session, current, description, actor="customer", origin_key=origin_key
         )
-        decision = policy.assess(
-            _signals(turn),
-            policy.ConversationContext(
-                previous_anger=turn.previous_anger,
-                earlier_anger=turn.earlier_anger,
-                prior_complaints_same_matter=prior,
-            ),
-            settings,
-        )
-        reasons = tuple(r for r in decision.reasons if r != "not_understood")
-        if current is not None:
-            store.add_description(
-                session, current, description, actor="customer", origin_key=origin_key
-            )
-            if current.category == "other" and category != "other":
-                current.category = category
-            if turn.entities.get("order_ref") and not current.order_ref:
-                store.set_details(session, current, order_ref=turn.entities["order_ref"])
-            if reasons:
-                store.escalate(session, current, reasons)
-            _link(session, current, settings)
-            return _view(current)
-        complaint = _create(
-            session, turn, settings, category, description, decision, reasons, origin_key
-        )
-        _link(session, complaint, settings)
-        return _view(complaint)
+        if current.category == "other" and category != "other":
+            current.category = category
+        if turn.entities.get("order_ref") and not current.order_ref:
+            store.set_details(session, current, order_ref=turn.entities["order_ref"])
+        if reasons:
+            store.escalate(session, current, reasons)
+        _link(session, current, settings)
+        return current
+    complaint = _create(
+        session, turn, settings, category, description, decision, reasons, origin_key
+    )
+    _link(session, complaint, settings)
+    return complaint
 
 
 def ensure_complaint(
@@ -311,32 +356,42 @@ def _ensure_complaint(
     turn: Turn, settings: Settings, transcript: str, origin_key: str | None
 ) -> ComplaintView:
     with store.session_scope(settings.database_url) as session:
-        done = store.get_by_origin_key(session, origin_key) if origin_key else None
-        if done is not None:
-            return _view(done)
-        current = _own_complaint(session, turn)
-        if current is not None:
-            return _view(current)
-        decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
-        description = clean_text(transcript) or clean_text(turn.text)
-        category = turn.category or matter_category(
-            description,
-            turn.intent_ranking,
-            settings.category_slugs,
-            about_the_bot=turn.intent == ABUSE_INTENT,
-            clause_complaint=turn.clause_complaint,
-        )
-        complaint = _create(
-            session,
-            turn,
-            settings,
-            category or UNNAMED_MATTER,
-            description,
-            decision,
-            (),
-            origin_key,
-        )
-        return _view(complaint)
+        return _view(_ensure_in(session, turn, settings, transcript, origin_key))
+
+
+def _ensure_in(
+    session: store.Session,
+    turn: Turn,
+    settings: Settings,
+    transcript: str,
+    origin_key: str | None,
+) -> Complaint:
+    """:func:`ensure_complaint` in the caller's transaction."""
+    done = store.get_by_origin_key(session, origin_key) if origin_key else None
+    if done is not None:
+        return done
+    current = _own_complaint(session, turn)
+    if current is not None:
+        return current
+    decision = policy.assess(_signals(turn), policy.ConversationContext(), settings)
+    description = clean_text(transcript) or clean_text(turn.text)
+    category = turn.category or matter_category(
+        description,
+        turn.intent_ranking,
+        settings.category_slugs,
+        about_the_bot=turn.intent == ABUSE_INTENT,
+        clause_complaint=turn.clause_complaint,
+    )
+    return _create(
+        session,
+        turn,
+        settings,
+        category or UNNAMED_MATTER,
+        description,
+        decision,
+        (),
+        origin_key,
+    )
 
 
 def escalate(
@@ -346,12 +401,20 @@ def escalate(
     transcript: str = "",
     origin_key: str | None = None,
 ) -> ComplaintView:
-    """Record that the conversation needs a person, for ``reasons``."""
-    view = ensure_complaint(turn, settings, transcript, origin_key)
+    """Record that the conversation needs a person, for ``reasons`` (its complaint opened
+    from ``transcript`` if it has none yet, as :func:`ensure_complaint`)."""
+    return _idempotent(lambda: _escalate(turn, settings, reasons, transcript, origin_key))
+
+
+def _escalate(
+    turn: Turn,
+    settings: Settings,
+    reasons: tuple[str, ...],
+    transcript: str,
+    origin_key: str | None,
+) -> ComplaintView:
     with store.session_scope(settings.database_url) as session:
-        complaint = store.get_by_ticket(session, view.ticket)
-        if complaint is None:
-            raise LookupError(f"complaint {view.ticket} disappeared while escalating")
+        complaint = _ensure_in(session, turn, settings, transcript, origin_key)
         store.escalate(session, complaint, reasons)
         return _view(complaint)
 
@@ -379,6 +442,16 @@ def _record_wish(
         )
 
 
+@dataclass(frozen=True)
+class Answers:
+    """The customer's answers so far (the slots): ``None`` when not asked yet, ``"-"``
+    (:data:`NOT_GIVEN`) when the customer chose not to give it."""
+
+    desired_resolution_text: str | None = None
+    order_ref: str | None = None
+    contact: str | None = None
+
+
 def record_answers(
     turn: Turn,
     settings: Settings,
@@ -391,45 +464,108 @@ def record_answers(
 
     Returns ``None`` when the conversation has no complaint of its own.
     """
+    answers = Answers(desired_resolution_text, order_ref, contact)
     with store.session_scope(settings.database_url) as session:
         complaint = _own_complaint(session, turn)
         if complaint is None:
             return None
-        _record_wish(session, complaint, turn, desired_resolution_text)
-        new_key = False
-        if order_ref and order_ref != NOT_GIVEN and not complaint.order_ref:
-            store.set_details(session, complaint, order_ref=clean_text(order_ref)[:64])
-            new_key = True
-        if contact and contact != NOT_GIVEN and not complaint.contact:
-            store.set_details(session, complaint, contact=clean_text(contact)[:255])
-            new_key = True
-        if new_key or complaint.customer_id is None:
-            # Linked when it was registered: only a new contact or order can change the
-            # customer (another conversation with the same keys links itself to this one).
-            _link(session, complaint, settings)
-        decision = policy.assess(
-            _signals(turn),
-            policy.ConversationContext(
-                previous_anger=turn.previous_anger,
-                earlier_anger=turn.earlier_anger,
-                desired_resolution=complaint.desired_resolution,
-            ),
-            settings,
-        )
-        # a later message may show the complaint was made before ("I already wrote to you
-        # yesterday"): the message's own repeat counts like any other reason
-        reasons = tuple(r for r in decision.reasons if r != "not_understood")
-        if "repeat" not in (*(complaint.escalation_reasons or ()), *reasons):
-            # The contact or order given may show this customer complained about the same
-            # matter in another conversation, still open or recently.
-            keys = complaint_keys(complaint, settings.phone_region)
-            if keys and _prior_complaints(
-                session, turn, settings, complaint.category, complaint.id, keys
-            ):
-                reasons = (*reasons, "repeat")
-        if reasons:
-            store.escalate(session, complaint, reasons)
+        _record_answers_in(session, complaint, turn, settings, answers)
         return _view(complaint)
+
+
+def _record_answers_in(
+    session: store.Session,
+    complaint: Complaint,
+    turn: Turn,
+    settings: Settings,
+    answers: Answers,
+) -> None:
+    """:func:`record_answers` in the caller's transaction, for the conversation's complaint."""
+    _record_wish(session, complaint, turn, answers.desired_resolution_text)
+    new_key = False
+    order_ref, contact = answers.order_ref, answers.contact
+    if order_ref and order_ref != NOT_GIVEN and not complaint.order_ref:
+        store.set_details(session, complaint, order_ref=clean_text(order_ref)[:64])
+        new_key = True
+    if contact and contact != NOT_GIVEN and not complaint.contact:
+        store.set_details(session, complaint, contact=clean_text(contact)[:255])
+        new_key = True
+    if new_key or complaint.customer_id is None:
+        # Linked when it was registered: only a new contact or order can change the
+        # customer (another conversation with the same keys links itself to this one).
+        _link(session, complaint, settings)
+    decision = policy.assess(
+        _signals(turn),
+        policy.ConversationContext(
+            previous_anger=turn.previous_anger,
+            earlier_anger=turn.earlier_anger,
+            desired_resolution=complaint.desired_resolution,
+        ),
+        settings,
+    )
+    # a later message may show the complaint was made before ("I already wrote to you
+    # yesterday"): the message's own repeat counts like any other reason
+    reasons = tuple(r for r in decision.reasons if r != "not_understood")
+    if "repeat" not in (*(complaint.escalation_reasons or ()), *reasons):
+        # The contact or order given may show this customer complained about the same
+        # matter in another conversation, still open or recently.
+        keys = complaint_keys(complaint, settings.phone_region)
+        if keys and _prior_complaints(
+            session, turn, settings, complaint.category, complaint.id, keys
+        ):
+            reasons = (*reasons, "repeat")
+    if reasons:
+        store.escalate(session, complaint, reasons)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What :func:`next_step` decided: the complaint, the step, and the statutory receipt to
+    say before the step's response (``None``: nothing to add)."""
+
+    view: ComplaintView
+    step: str
+    receipt: str | None
+
+
+def next_step(
+    turn: Turn,
+    settings: Settings,
+    answers: Answers,
+    transcript: str = "",
+    origin_key: str | None = None,
+) -> NextStep:
+    """The complaint step of a turn, in one transaction: the answers stored and the complaint
+    re-assessed (:func:`record_answers`; without a complaint of its own, the conversation's
+    complaint opened from ``transcript`` instead, as :func:`ensure_complaint`), the agents on
+    duty counted when it is escalated (:func:`live_agent_available`), the step chosen
+    (:func:`choose_next_step`) and, with a step that gives the ticket, the statutory receipt
+    (:func:`bot.dialogue.receipt.receipt_once`)."""
+    return _idempotent(lambda: _next_step(turn, settings, answers, transcript, origin_key))
+
+
+def _next_step(
+    turn: Turn, settings: Settings, answers: Answers, transcript: str, origin_key: str | None
+) -> NextStep:
+    with store.session_scope(settings.database_url) as session:
+        complaint = _own_complaint(session, turn)
+        if complaint is None:
+            complaint = _ensure_in(session, turn, settings, transcript, origin_key)
+        else:
+            _record_answers_in(session, complaint, turn, settings, answers)
+        view = _view(complaint)
+        live_agent = view.escalated and store.count_on_duty(session) > 0
+        step = choose_next_step(
+            view,
+            settings,
+            order_ref=answers.order_ref,
+            contact=answers.contact,
+            live_agent=live_agent,
+        )
+        said = None
+        if step in RECEIPT_STEPS:
+            said = give_receipt(session, complaint, turn.language, turn.script, settings)
+        return NextStep(view, step, said)
 
 
 def choose_next_step(
@@ -510,29 +646,31 @@ def status_for(
             complaint = _own_complaint(session, turn)
         if complaint is not None:
             return _status_answer("found", complaint)
-    view = escalate(turn, settings, ("repeat",), transcript, origin_key)
     reference = clean_text(ticket or order_ref or contact or "")
     verify = send_code is not None and bool(ticket or order_ref or contact)
-    now = datetime.now(timezone.utc)
-    with store.session_scope(settings.database_url) as session:
-        chased = store.get_by_ticket(session, view.ticket)
-        if chased is None:
-            raise LookupError(f"complaint {view.ticket} disappeared while recording a chase")
-        if reference and not chased.order_ref and not contact:
-            store.set_details(session, chased, order_ref=reference[:64])
-        store.append_event(session, chased, "chase", "customer", {"reference": reference})
-        if verify and send_code is not None:
-            offer_code(
-                session,
-                sender_id=turn.sender_id,
-                settings=settings,
-                send_code=send_code,
-                ticket=ticket,
-                order_ref=order_ref,
-                contact=contact,
-                now=now,
-            )
-        return _status_answer("verify" if verify else "chase_recorded", chased)
+
+    def record_chase() -> StatusAnswer:
+        # the complaint opened if need be, escalated and the chase noted: one transaction
+        with store.session_scope(settings.database_url) as session:
+            chased = _ensure_in(session, turn, settings, transcript, origin_key)
+            store.escalate(session, chased, ("repeat",))
+            if reference and not chased.order_ref and not contact:
+                store.set_details(session, chased, order_ref=reference[:64])
+            store.append_event(session, chased, "chase", "customer", {"reference": reference})
+            if verify and send_code is not None:
+                offer_code(
+                    session,
+                    sender_id=turn.sender_id,
+                    settings=settings,
+                    send_code=send_code,
+                    ticket=ticket,
+                    order_ref=order_ref,
+                    contact=contact,
+                    now=datetime.now(timezone.utc),
+                )
+            return _status_answer("verify" if verify else "chase_recorded", chased)
+
+    return _idempotent(record_chase)
 
 
 #: What a code check tells the dialogue (``status_lookup``).

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.agents import get_agent
-from bot.store.complaints import _moment, append_event
+from bot.store.complaints import _moment, append_event, log_event
 from bot.store.db import StoreError
 from bot.store.tables import (
     COMMITMENT_KINDS,
@@ -113,7 +113,7 @@ def add_commitment(
     )
     session.add(commitment)
     session.flush()
-    append_event(
+    log_event(
         session,
         complaint,
         "commitment_made",

@@ -5,7 +5,9 @@ Conventions:
 * Every function takes an explicit :class:`~sqlalchemy.orm.Session` and never commits; the
   caller owns the transaction (usually :func:`bot.store.db.session_scope`).
 * Every change appends a :class:`ComplaintEvent` and bumps ``updated_at``. Events are never
-  updated or deleted through this module.
+  updated or deleted through this module. This module's own changes write their events with a
+  Core ``INSERT`` (:func:`log_event`), not as ORM objects: the unit of work's bookkeeping for
+  an object cost more than the insert (docs/benchmarks.md, session 18).
 * Customers' free text (``description``, ``desired_resolution_text``) and agents' notes are
   never refused: control characters (NUL included, which PostgreSQL cannot store) and unpaired
   surrogates are removed, and over-long text is cut to its cap with a trailing ``…``; the event
@@ -26,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, lambda_stmt, or_, select
+from sqlalchemy import bindparam, func, insert, lambda_stmt, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -322,9 +324,9 @@ def create_complaint(
     }
     if original_length is not None:
         created_data["description_truncated_from"] = original_length
-    append_event(session, complaint, "created", "bot", created_data, now=created)
+    log_event(session, complaint, "created", "bot", created_data, now=created)
     if reasons:
-        append_event(
+        log_event(
             session,
             complaint,
             "escalated",
@@ -483,7 +485,7 @@ def add_description(
         data["origin_key"] = origin_key
     if added_length is not None or original_length is not None:
         data["description_truncated_from"] = original_length or added_length
-    append_event(session, complaint, "described", actor, data, now=now)
+    log_event(session, complaint, "described", actor, data, now=now)
     return complaint
 
 
@@ -525,14 +527,14 @@ def set_details(
             complaint.desired_resolution_text = stated["text"] = resolution_text
             if text_length is not None:
                 stated["text_truncated_from"] = text_length
-        append_event(session, complaint, "resolution_stated", actor, stated, now=now)
+        log_event(session, complaint, "resolution_stated", actor, stated, now=now)
     details: dict[str, Any] = {}
     if ref is not None:
         complaint.order_ref = details["order_ref"] = ref
     if contact_value is not None:
         complaint.contact = details["contact"] = contact_value
     if details:
-        append_event(session, complaint, "details_added", actor, details, now=now)
+        log_event(session, complaint, "details_added", actor, details, now=now)
     return complaint
 
 
@@ -566,7 +568,7 @@ def escalate(
         data["from"] = complaint.status
         complaint.status = "escalated"
         complaint.resolved_at = None
-    append_event(session, complaint, "escalated", actor, data, now=now)
+    log_event(session, complaint, "escalated", actor, data, now=now)
     return complaint
 
 
@@ -602,7 +604,7 @@ def set_status(
     data: dict[str, Any] = {"from": old_status, "to": new_status}
     if note is not None:
         data["note"], _ = _free_text("note", note, MAX_NOTE_CHARS)
-    append_event(session, complaint, "status_changed", actor, data, now=moment)
+    log_event(session, complaint, "status_changed", actor, data, now=moment)
     return complaint
 
 
@@ -642,7 +644,7 @@ def reopen(
     complaint.escalated = True
     complaint.resolved_at = None
     complaint.closed_at = None
-    append_event(session, complaint, "reopened", actor, data, now=moment)
+    log_event(session, complaint, "reopened", actor, data, now=moment)
     return complaint
 
 
@@ -676,6 +678,27 @@ def list_complaints(
 # --- events ---------------------------------------------------------------------------------
 
 
+def _event_row(
+    kind: str, actor: str, data: Mapping[str, Any] | None, moment: datetime
+) -> dict[str, Any]:
+    """An event's checked columns (all but the complaint)."""
+    return {
+        "kind": _slug("kind", kind),
+        "actor": _actor(actor),
+        "data": _json_data(data),
+        "created_at": moment,
+    }
+
+
+def _bump(complaint: Complaint, kind: str, moment: datetime) -> None:
+    """What an event changes on its complaint: ``updated_at``, and the first ``message_agent``
+    sets ``first_response_at``."""
+    if kind == "message_agent" and complaint.first_response_at is None:
+        complaint.first_response_at = moment
+    if complaint.updated_at is None or complaint.updated_at < moment:
+        complaint.updated_at = moment
+
+
 def append_event(
     session: Session,
     complaint: Complaint,
@@ -690,19 +713,37 @@ def append_event(
     The first ``message_agent`` event also sets ``first_response_at``.
     """
     moment = _moment(now)
-    entry = ComplaintEvent(
-        complaint=complaint,
-        kind=_slug("kind", kind),
-        actor=_actor(actor),
-        data=_json_data(data),
-        created_at=moment,
-    )
+    entry = ComplaintEvent(complaint=complaint, **_event_row(kind, actor, data, moment))
     session.add(entry)
-    if entry.kind == "message_agent" and complaint.first_response_at is None:
-        complaint.first_response_at = moment
-    if complaint.updated_at is None or complaint.updated_at < moment:
-        complaint.updated_at = moment
+    _bump(complaint, entry.kind, moment)
     return entry
+
+
+#: The Core insert of :func:`log_event`, built once.
+_INSERT_EVENT = insert(ComplaintEvent.__table__)
+
+
+def log_event(
+    session: Session,
+    complaint: Complaint,
+    kind: str,
+    actor: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """:func:`append_event` as a Core ``INSERT``, run at once, for a caller that does not need
+    the event's row: the same checks, ``first_response_at`` and ``updated_at``.
+
+    A complaint not yet in the database, or events appended as objects and not yet flushed,
+    are flushed first: the complaint needs its id, and the events their order (their ids
+    follow the order of the calls)."""
+    moment = _moment(now)
+    row = _event_row(kind, actor, data, moment)
+    if complaint.id is None or any(isinstance(item, ComplaintEvent) for item in session.new):
+        session.flush()
+    session.execute(_INSERT_EVENT, {"complaint_id": complaint.id, **row})
+    _bump(complaint, row["kind"], moment)
 
 
 def events_for(session: Session, complaint: Complaint) -> list[ComplaintEvent]:

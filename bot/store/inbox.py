@@ -146,33 +146,71 @@ def latest_event_id(session: Session) -> int:
     return int(session.execute(select(func.max(ComplaintEvent.id))).scalar() or 0)
 
 
-def inbox_counts(
-    session: Session, filters: InboxFilters, username: str, now: datetime
-) -> InboxCounts:
-    """Every view's count under ``filters`` for ``username``, in one pass over the complaints
-    (was one query a view), the categories and ``username``'s unanswered conversations."""
+@dataclass(frozen=True)
+class TeamCounts:
+    """The counts that are the same for every agent under the same filters: each view's but
+    ``mine``, and the categories in use."""
+
+    counts: tuple[tuple[str, int], ...]
+    categories: tuple[str, ...]
+
+
+def team_counts(session: Session, filters: InboxFilters, now: datetime) -> TeamCounts:
+    """Every view's count under ``filters`` but ``mine``'s, in one pass over the complaints,
+    and the categories."""
     last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
+    views = [view for view in VIEWS if view != "mine"]
     tallies = []
-    for view in VIEWS:
-        condition = _view_condition(view, username, last_in, last_out)
+    for view in views:
+        condition = _view_condition(view, "", last_in, last_out)
         tally = func.count(Complaint.id)
         tallies.append(tally if condition is None else tally.filter(condition))
     found = session.execute(select(*tallies).where(*_filter_conditions(filters, now))).one()
     categories = sorted(
         str(value) for value in session.execute(select(Complaint.category).distinct()).scalars()
     )
-    mine_unread = session.execute(
-        select(func.count(Complaint.id)).where(
-            Complaint.status.in_(ACTIVE_STATUSES),
-            Complaint.assigned_agent == username,
-            last_in.isnot(None),
-            or_(last_out.is_(None), last_in > last_out),
+    return TeamCounts(
+        counts=tuple((view, int(value or 0)) for view, value in zip(views, found, strict=True)),
+        categories=tuple(categories),
+    )
+
+
+def agent_counts(
+    session: Session, filters: InboxFilters, username: str, now: datetime
+) -> tuple[int, int]:
+    """``username``'s ``mine`` count under ``filters``, and their unanswered conversations
+    (whatever the filters), in one pass over their own complaints."""
+    last_in, last_out = _last(CUSTOMER_KINDS), _last(("message_agent",))
+    conditions = _filter_conditions(filters, now)
+    mine = func.count(Complaint.id)
+    unread = func.count(Complaint.id).filter(
+        last_in.isnot(None), or_(last_out.is_(None), last_in > last_out)
+    )
+    found = session.execute(
+        select(mine.filter(and_(*conditions)) if conditions else mine, unread).where(
+            Complaint.status.in_(ACTIVE_STATUSES), Complaint.assigned_agent == username
         )
-    ).scalar()
+    ).one()
+    return int(found[0] or 0), int(found[1] or 0)
+
+
+def inbox_counts(
+    session: Session,
+    filters: InboxFilters,
+    username: str,
+    now: datetime,
+    team: TeamCounts | None = None,
+) -> InboxCounts:
+    """Every view's count under ``filters`` for ``username``, the categories and ``username``'s
+    unanswered conversations; ``team`` when the caller has them already (they are the same
+    for every agent, :func:`team_counts`)."""
+    team = team or team_counts(session, filters, now)
+    mine, mine_unread = agent_counts(session, filters, username, now)
+    shared = dict(team.counts)
     return InboxCounts(
-        counts={view: int(value or 0) for view, value in zip(VIEWS, found, strict=True)},
-        categories=categories,
-        mine_unread=int(mine_unread or 0),
+        counts={view: mine if view == "mine" else shared[view] for view in VIEWS},
+        categories=list(team.categories),
+        mine_unread=mine_unread,
     )
 
 

@@ -8,6 +8,7 @@ missing CSRF token, 400/404/409/413/422 for bad input, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
@@ -73,6 +74,7 @@ from bot.store.inbox import (
     inbox_counts,
     inbox_rows,
     latest_event_id,
+    team_counts,
 )
 from bot.store.register import record_extension
 from bot.store.retry import is_transient, retry_db_async
@@ -529,9 +531,15 @@ def _inbox(url: str, query: InboxQuery, username: str, pages: SharedPages) -> di
     )
     # the rows of the "mine" view are the agent's own; every other view's are everyone's
     key = (filters, username if filters.view == "mine" else None)
+    # the team's counts are the same for every view and page under the same filters
+    team_key = ("counts", dataclasses.replace(filters, view="all", limit=0, offset=0))
     with read_scope(url) as session:
         version = latest_event_id(session)  # read first: rows read after it are as new
-        tallies = inbox_counts(session, filters, username, now)
+        team = pages.get_value(team_key, version)
+        if team is None:
+            team = team_counts(session, filters, now)
+            pages.put_value(team_key, version, team)
+        tallies = inbox_counts(session, filters, username, now, team)
         items = pages.get(key, version)
         if items is None:
             items = [

@@ -7,7 +7,10 @@ inbox page 250 ms after it: five agents reading the same view asked this process
 process that also answers the customers (``docs/benchmarks.md``: five consoles moved the
 customers' p95 by 1.75-2.2x). :class:`SharedPages` keeps each page's shaped rows under the
 newest event id they were read at; a request that finds the same id, within
-:data:`FRESH_SECONDS`, gets a copy. The counts on the tabs are per agent and are always read.
+:data:`FRESH_SECONDS`, gets a copy. The counts on the tabs are shared the same way, but for the
+agent's own (``mine``, the unanswered), which are always read: the team's counts are a pass
+over every complaint with its latest messages (4 ms of CPU for 300 complaints, session 18),
+the agent's a look at their own.
 
 The time limit bounds what a change without an event (none is known, see
 ``tests/web/test_inbox_pages.py``) or the clock (minutes waited, the 30-minute "live" window)
@@ -33,7 +36,8 @@ PAGES_KEPT = 64
 class _Page:
     version: int
     made: float
-    items: tuple[dict[str, Any], ...]
+    #: shaped rows (handed out as copies), or an immutable value (handed out as it is)
+    items: Any
 
 
 class SharedPages:
@@ -57,6 +61,16 @@ class SharedPages:
     def get(self, key: Hashable, version: int) -> list[dict[str, Any]] | None:
         """A copy of the rows of ``key`` read at ``version``, if fresh (each row its own dict:
         the caller adds what is per request)."""
+        items = self.get_value(key, version)
+        return None if items is None else [dict(item) for item in items]
+
+    def put(self, key: Hashable, version: int, items: list[dict[str, Any]]) -> None:
+        """Keep ``items`` (read at ``version``) for ``key``; a newer version is not replaced by
+        an older one read beside it."""
+        self.put_value(key, version, tuple(dict(item) for item in items))
+
+    def get_value(self, key: Hashable, version: int) -> Any:
+        """The value kept for ``key`` at ``version``, if fresh, as it is (``None``: none)."""
         with self._lock:
             page = self._pages.get(key)
             if (
@@ -68,16 +82,15 @@ class SharedPages:
                 return None
             self.hits += 1
             self._pages.move_to_end(key)
-            return [dict(item) for item in page.items]
+            return page.items
 
-    def put(self, key: Hashable, version: int, items: list[dict[str, Any]]) -> None:
-        """Keep ``items`` (read at ``version``) for ``key``; a newer version is not replaced by
-        an older one read beside it."""
+    def put_value(self, key: Hashable, version: int, value: Any) -> None:
+        """Keep an immutable ``value`` read at ``version`` for ``key`` (as :meth:`put`)."""
         with self._lock:
             page = self._pages.get(key)
             if page is not None and page.version > version:
                 return
-            self._pages[key] = _Page(version, self._clock(), tuple(dict(i) for i in items))
+            self._pages[key] = _Page(version, self._clock(), value)
             self._pages.move_to_end(key)
             while len(self._pages) > self.kept:
                 self._pages.popitem(last=False)

@@ -3,12 +3,20 @@ literally), the order of "needs a person" and the counts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.store import append_event, session_scope
-from bot.store.inbox import InboxFilters, inbox_page
+from bot.store.inbox import (
+    VIEWS,
+    InboxFilters,
+    inbox_counts,
+    inbox_page,
+    inbox_rows,
+    team_counts,
+)
 from tests.store.test_complaints import T0, new, session, url
 
 __all__ = ["session", "url"]  # the fixtures, shared with the complaint store's tests
@@ -77,3 +85,36 @@ def test_a_page_carries_each_complaints_events(url: str) -> None:
         [(row, events)] = inbox_page(session, InboxFilters(view="all"), "ana", NOW).rows
         assert row.ticket == complaint.ticket
         assert [event.kind for event in events][-1] == "message_customer"
+
+
+def test_the_counts_are_the_rows_of_each_view_with_or_without_the_teams_shared(
+    session: Session,
+) -> None:
+    """Every view's count equals its rows, for each agent and filter; the team's counts read
+    once and given for another agent change nothing (the console shares them)."""
+    for index in range(12):
+        complaint = new(
+            session,
+            sender_id=f"user-{index}",
+            category=("billing", "delivery")[index % 2],
+            escalation_reasons=("safety",) if index % 3 == 0 else (),
+        )
+        if index % 4 == 1:
+            complaint.status, complaint.assigned_agent = (
+                "in_progress",
+                ("ana", "eva")[index % 8 // 4],
+            )
+        if index % 5 == 2:
+            append_event(session, complaint, "message_agent", "agent:ana", {"text": "hi"}, now=NOW)
+        if index % 6 == 3:
+            append_event(session, complaint, "message_customer", "customer", {"text": "?"}, now=NOW)
+    session.flush()
+    for filters in (InboxFilters(), InboxFilters(category="billing"), InboxFilters(q="nothing")):
+        team = team_counts(session, filters, NOW)
+        for username in ("ana", "eva", "ivo"):
+            counts = inbox_counts(session, filters, username, NOW)
+            assert inbox_counts(session, filters, username, NOW, team) == counts
+            for view in VIEWS:
+                every = replace(filters, view=view, limit=100)
+                assert counts.counts[view] == len(inbox_rows(session, every, username, NOW)), view
+    assert inbox_counts(session, InboxFilters(), "eva", NOW).counts["mine"] > 0

@@ -2,9 +2,9 @@
 
 ``python -m tools.bench.answers [--conversations 150] [--rounds 4]`` migrates a fresh SQLite
 store, then runs, on this thread, the service calls the actions make in the bench's English
-complaint conversation: the complaint registered (``register_complaint``), the wish stored
-(``record_answers``), the agents on duty counted (``live_agent_available``), the contact
-stored (``record_answers``) and the receipt (``receipt_once``). Each customer is new; the
+complaint conversation: the complaint registered (``register_complaint``), then twice the
+complaint's next step (``next_step``: the wish, then the contact stored, with the agents on
+duty counted and the receipt, in one transaction each). Each customer is new; the
 texts carry the customer's own order number and e-mail address, as the bench's do, so that
 no per-text cache hides the work. Prints the thread CPU per conversation of each round and
 the median, and the SQL statements of one conversation.
@@ -27,7 +27,7 @@ from tools.bench.checks import fresh_sqlite
 
 def _conversation(index: int, url: str, config: Any) -> None:
     # heavy: the dialogue service imports the store, the policy and its models
-    from bot.dialogue import receipt, service
+    from bot.dialogue import service
     from bot.dialogue.turn import Turn
 
     sender = f"answers-{index}"
@@ -51,8 +51,7 @@ def _conversation(index: int, url: str, config: Any) -> None:
         earlier_anger=(0.0,),
         ticket=view.ticket,
     )
-    service.record_answers(wish, config, desired_resolution_text=wish.text, order_ref=order)
-    service.live_agent_available(config)
+    service.next_step(wish, config, service.Answers(wish.text, order_ref=order))
     contact = Turn(
         sender_id=sender,
         text=email,
@@ -63,11 +62,8 @@ def _conversation(index: int, url: str, config: Any) -> None:
         earlier_anger=(0.0, 0.0),
         ticket=view.ticket,
     )
-    stored = service.record_answers(
-        contact, config, desired_resolution_text=wish.text, order_ref=order, contact=email
-    )
-    assert stored is not None and stored.contact == email, "the contact was not stored"
-    receipt.receipt_once(view.ticket, "en", "latin", config)
+    stored = service.next_step(contact, config, service.Answers(wish.text, order, email))
+    assert stored.view.contact == email, "the contact was not stored"
 
 
 def main(argv: list[str] | None = None) -> int:

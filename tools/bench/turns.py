@@ -16,13 +16,14 @@ garbage collector's full collections (the server freezes it, :mod:`bot.ops.heap`
 ``--compare kept`` parses the stored rows on every read instead of keeping the saved tracker.
 CPU time, unlike latency, is little moved by other work on a shared machine; run A and B
 alternately and compare pairs. Fairer still on a busy machine, ``--compare
-runner|cache|kept|rules|bookkeeping|copies|tfidf|statements`` loads two agents in one process,
-one with the change and one without (``rules``: Rasa's own rule lookup; ``bookkeeping``,
-``copies``, ``tfidf`` (the TF-IDF row by row) and ``statements`` (the store's statements built
-once): one agent, the change switched before each conversation), and lets them take turns
-conversation by conversation. ``--profile FILE`` writes a cProfile of the measured conversations.
-``--actions`` prints the actions Rasa predicted after each message of one conversation (each
-one a run of the policies).
+runner|cache|kept|rules|bookkeeping|copies|tfidf|statements|transactions|events`` loads two
+agents in one process, one with the change and one without (``rules``: Rasa's own rule lookup;
+``bookkeeping``, ``copies``, ``tfidf`` (the TF-IDF row by row), ``statements`` (the store's
+statements built once), ``transactions`` (the complaint's next step in one transaction) and
+``events`` (the store's complaint events as Core inserts): one agent, the change switched before
+each conversation), and lets them take turns conversation by conversation. ``--profile FILE``
+writes a cProfile of the measured conversations. ``--actions`` prints the actions Rasa
+predicted after each message of one conversation (each one a run of the policies).
 """
 
 from __future__ import annotations
@@ -96,6 +97,79 @@ def use_built_statements(on: bool) -> None:
         cached = getattr(module, f"_cached{name}", None) or getattr(module, name)
         setattr(module, f"_cached{name}", cached)
         setattr(module, name, cached if on else cached.__wrapped__)
+
+
+async def _next_step_in_four(
+    self: Any, turn: Any, config: Any, tracker: Any, dispatcher: Any
+) -> list[Any]:
+    """``ActionComplaintNextStep.act`` as before session 18: the answers, the complaint opened
+    if need be, the agents on duty and the receipt, each in a transaction (and a thread hop)
+    of its own."""
+    from rasa_sdk.events import SlotSet
+
+    from actions.common import customer_transcript, in_thread, origin_key, say
+    from actions.complaint import complaint_slots
+    from bot.dialogue import receipt, script, service
+
+    order_ref, contact = tracker.get_slot("order_ref"), tracker.get_slot("contact")
+    view = await in_thread(
+        service.record_answers,
+        turn,
+        config,
+        desired_resolution_text=tracker.get_slot("desired_resolution"),
+        order_ref=order_ref,
+        contact=contact,
+    )
+    if view is None:
+        view = await in_thread(
+            service.ensure_complaint,
+            turn,
+            config,
+            customer_transcript(tracker),
+            origin_key(tracker),
+        )
+    live_agent = view.escalated and await in_thread(service.live_agent_available, config)
+    step = service.choose_next_step(
+        view, config, order_ref=order_ref, contact=contact, live_agent=live_agent
+    )
+    if step in service.RECEIPT_STEPS:
+        said = await in_thread(
+            receipt.receipt_once, view.ticket, turn.language, turn.script, config
+        )
+        if said is not None:
+            dispatcher.utter_message(text=said)
+    say(dispatcher, script.next_step(step))
+    return [*complaint_slots(view, turn), SlotSet("complaint_step", step)]
+
+
+def use_one_transaction(on: bool) -> None:
+    """The complaint's next step in one transaction (session 18), or, with ``False``, in the
+    four calls of before (:func:`_next_step_in_four`)."""
+    from actions.complaint import ActionComplaintNextStep
+
+    one: Any = ActionComplaintNextStep.__dict__.get(
+        "one_transaction_act", ActionComplaintNextStep.act
+    )
+    setattr(ActionComplaintNextStep, "one_transaction_act", one)  # noqa: B010
+    setattr(ActionComplaintNextStep, "act", one if on else _next_step_in_four)  # noqa: B010
+
+
+def _event_as_object(*args: Any, **kwargs: Any) -> None:
+    """``log_event`` as before session 18: the event an ORM object, inserted at the flush."""
+    from bot.store.complaints import append_event
+
+    append_event(*args, **kwargs)
+
+
+def use_core_events(on: bool) -> None:
+    """The store's own complaint events written with a Core insert (session 18), or, with
+    ``False``, appended as ORM objects as before (:func:`_event_as_object`)."""
+    from bot.store import commitments, complaints
+
+    core: Any = getattr(complaints, "_core_log_event", complaints.log_event)
+    setattr(complaints, "_core_log_event", core)  # noqa: B010
+    for module in (complaints, commitments):
+        setattr(module, "log_event", core if on else _event_as_object)  # noqa: B010
 
 
 def _use_rasas_rule_lookup(agent: Any, rasa_lookup: Any) -> None:
@@ -235,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             "copies",
             "tfidf",
             "statements",
+            "transactions",
+            "events",
         ),
         help="one process, two agents taking turns: with this change and without it",
     )
@@ -282,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                 "copies": rasa_patches.use_spared_copies,
                 "tfidf": use_tfidf_rows,
                 "statements": use_built_statements,
+                "transactions": use_one_transaction,
+                "events": use_core_events,
             }
             switch = switches.get(args.compare)
             without_change = (
