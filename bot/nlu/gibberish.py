@@ -269,12 +269,14 @@ def is_fallback(message: Message) -> bool:
     return bool(intent.get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME)
 
 
-def set_fallback(message: Message, confidence: float) -> None:
-    """Read ``message`` as not understood (``nlu_fallback`` first, the ranking kept after it)."""
+def set_fallback(message: Message, confidence: float, *, keep_ranking: bool = True) -> None:
+    """Read ``message`` as not understood: ``nlu_fallback`` first, and the classifier's ranking
+    after it unless ``keep_ranking`` is false (its guesses then choose nothing later, such as
+    the category of a complaint that a person's hand-over opens)."""
     fallback = {
         INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
         PREDICTED_CONFIDENCE_KEY: confidence,
     }
-    ranking = list(message.get(INTENT_RANKING_KEY) or [])
+    ranking = list(message.get(INTENT_RANKING_KEY) or []) if keep_ranking else []
     message.set(INTENT, fallback, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(fallback), *ranking], add_to_output=True)

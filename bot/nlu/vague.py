@@ -19,8 +19,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.gibberish import is_fallback, set_fallback
+from bot.nlu.gibberish import set_fallback
 from bot.nlu.outside_complaint import OutsideComplaintCorrection
+from bot.nlu.tfidf_classifier import CLAUSE_COMPLAINT
 from bot.text.vague import says_nothing_yet
 
 
@@ -35,6 +36,12 @@ class NothingSaidYet(OutsideComplaintCorrection):
         return {"confidence": 1.0}
 
     def correct(self, message: Message, text: str) -> None:
-        """Sets ``nlu_fallback`` on a message that says nothing yet."""
-        if not message.get(ENTITIES) and not is_fallback(message) and says_nothing_yet(text):
-            set_fallback(message, float(self.config["confidence"]))
+        """Sets ``nlu_fallback`` on a message that says nothing yet, also when the
+        ``FallbackClassifier`` already did: the classifier's guesses at a matter nobody named
+        (its ranking, its best complaint of one clause) are dropped, so that they do not
+        become the category when two such messages bring a person."""
+        if message.get(ENTITIES) or not says_nothing_yet(text):
+            return
+        set_fallback(message, float(self.config["confidence"]), keep_ranking=False)
+        if message.get(CLAUSE_COMPLAINT) is not None:
+            message.set(CLAUSE_COMPLAINT, None, add_to_output=True)

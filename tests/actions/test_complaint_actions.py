@@ -356,6 +356,8 @@ async def test_a_problem_announced_without_saying_what_is_asked_what_happened(
     )
     assert second["escalation_reasons"] == ["not_understood"]
     assert [m["response"] for m in said.messages] == ["utter_bring_colleague"]
+    # nothing was named: the complaint the person takes over is filed under no guessed matter
+    assert stored(database, second["complaint_ticket"])["category"] == "other"
 
 
 async def test_a_misunderstood_legal_threat_escalates_at_once(database: str) -> None:

@@ -37,7 +37,8 @@ def _tracker(events: list[Any]) -> DialogueStateTracker:
 def test_a_problem_announced_first_is_not_understood() -> None:
     message = _message("I have a problem", top="goodbye")
     assert _intent(message) == "nlu_fallback"
-    assert message.get("intent_ranking")[1]["name"] == "goodbye"  # the ranking is kept
+    # the classifier's guesses are dropped: nothing named, nothing to file the matter under
+    assert [entry["name"] for entry in message.get("intent_ranking")] == ["nlu_fallback"]
     assert _intent(_message("imam reklamaciju"), _tracker([UserUttered("bok")])) == "nlu_fallback"
 
 
@@ -47,3 +48,13 @@ def test_a_named_matter_an_entity_or_an_open_complaint_keep_the_reading() -> Non
     assert _intent(_message("the thing", **{ENTITIES: entity})) == "complain_product_quality"
     open_complaint = _tracker([SlotSet(TICKET_SLOT, "C-ABC123")])
     assert _intent(_message("I have a problem"), open_complaint) == "complain_product_quality"
+
+
+def test_a_fallback_already_set_loses_its_guesses_too() -> None:
+    """"ma ono od jučer": the FallbackClassifier was unsure, but kept product quality second and
+    the best complaint of a clause; neither may file the hand-over's complaint."""
+    message = _message("ma ono od jučer", top="nlu_fallback")
+    message.set("clause_complaint", {"name": "complain_product_quality", "confidence": 0.9})
+    assert _intent(message) == "nlu_fallback"
+    assert [entry["name"] for entry in message.get("intent_ranking")] == ["nlu_fallback"]
+    assert message.get("clause_complaint") is None
