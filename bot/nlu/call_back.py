@@ -16,15 +16,15 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dialogue.decision import WISH_INTENT, names_a_problem
+from bot.dialogue.decision import UNSERVED_INTENT, WISH_INTENT, names_a_problem
 from bot.nlu.outside_complaint import OutsideComplaintCorrection
+from bot.nlu.person_wanted import PERSON_INTENT
 from bot.nlu.ranking import promote, top_intent
 from bot.policy import lexicons
 from bot.policy.lexicons import prepare
 
-PERSON_INTENT = "request_human"
 #: Intents a bare call-back is read as: the wish, or a request the bot cannot serve.
-CALL_BACK_READINGS = frozenset({WISH_INTENT, "out_of_scope"})
+CALL_BACK_READINGS = frozenset({WISH_INTENT, UNSERVED_INTENT})
 
 
 def bare_call_back(text: str) -> bool:
